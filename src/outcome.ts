@@ -1,0 +1,142 @@
+/**
+ * What happened in a run: the commands record into it, reporting (summary, comment,
+ * deployments, outputs) and the post step read it. Nothing else decides the status.
+ */
+import type { Command } from './settings.js'
+
+export type Status =
+  | 'deployed'
+  | 'promoted'
+  | 'review-app-ready'
+  | 'review-app-deleted'
+  | 'rolled-back'
+  | 'planned'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled'
+
+export type Stage = 'staging' | 'production' | 'review' | 'development' | 'test' | 'unknown'
+
+export interface ReleaseInfo {
+  id: string
+  version: number
+  slugId: string | undefined
+  /** The slug's `commit`, when known. */
+  commit: string | undefined
+  status?: string
+}
+
+export interface Probe {
+  /** ms since the epoch */
+  at: number
+  status: number | undefined
+  latencyMs: number
+  ok: boolean
+  /** Why it did not pass (status, body mismatch, timeout, connection error). */
+  error?: string
+  /** A short, truncated excerpt of the body, for failure reports. */
+  bodyExcerpt?: string
+}
+
+export interface HealthResult {
+  checked: boolean
+  passed: boolean
+  url: string | undefined
+  probes: Probe[]
+  /** Why it failed, in one sentence. */
+  reason?: string
+}
+
+export interface AppResult {
+  app: string
+  appId?: string
+  stage: Stage
+  webUrl?: string
+  /** What was live before this run changed anything. */
+  before?: ReleaseInfo
+  /** The release this run created or verified on the app. */
+  release?: ReleaseInfo
+  buildId?: string
+  buildStatus?: string
+  health?: HealthResult
+  rolledBack: boolean
+  /** After a rollback: did the restored release pass its gate again? */
+  healthyAfterRollback?: boolean
+  /** The release that is live on the app at the end of the run, as far as we know. */
+  liveAfter?: ReleaseInfo
+  /** GitHub deployment id, when one was recorded. */
+  deploymentId?: number
+  error?: string
+  startedAt?: number
+  endedAt?: number
+}
+
+export type PhaseName =
+  | 'resolve'
+  | 'config-vars'
+  | 'package'
+  | 'upload'
+  | 'build'
+  | 'release-phase'
+  | 'dynos-up'
+  | 'health'
+  | 'promotion'
+  | 'rollback'
+  | 'review-app'
+  | 'sweep'
+
+export interface Phase {
+  name: PhaseName
+  /** e.g. the app it ran for */
+  detail?: string
+  startedAt: number
+  endedAt?: number
+  ok?: boolean
+}
+
+export interface CommitInfo {
+  sha: string
+  message: string
+  author?: string
+  url?: string
+}
+
+export interface SweepEntry {
+  reviewAppId: string
+  prNumber: number | undefined
+  branch: string
+  app?: string
+  action: 'deleted' | 'kept' | 'would-delete'
+  reason: string
+}
+
+export interface Outcome {
+  command: Command
+  status: Status
+  dryRun: boolean
+  startedAt: number
+  endedAt?: number
+  pipeline?: { id: string; name: string }
+  /** The app acted on (for promote: the source). */
+  app?: AppResult
+  /** Promotion targets, one per app. */
+  targets: AppResult[]
+  promotionId?: string
+  /** Commits a promotion carries, from GitHub compare (may be truncated). */
+  promotedCommits?: CommitInfo[]
+  reviewApp?: { id: string; prNumber: number; branch: string; status: string }
+  sweep?: SweepEntry[]
+  phases: Phase[]
+  /** The cause of failure, in one sentence. */
+  error?: string
+  /** The tail of the relevant log, for the failure report. */
+  logTail?: string
+  /** Lines for a dry run's plan. */
+  plan?: string[]
+  notes: string[]
+  heroku?: { requests: number; rateLimitRemaining: number | undefined }
+}
+
+export function newOutcome(command: Command, dryRun: boolean): Outcome {
+  return { command, status: 'failed', dryRun, startedAt: Date.now(), targets: [], phases: [], notes: [] }
+}

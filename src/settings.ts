@@ -1,0 +1,90 @@
+/**
+ * The one typed, validated view of every input and the config file (built by `inputs.ts`).
+ * Nothing else reads `core.getInput`.
+ */
+
+export type Command = 'deploy' | 'promote' | 'review-app' | 'rollback' | 'review-app-sweep'
+
+/** A status acceptance rule: a list of single codes and inclusive ranges. */
+export interface StatusRange {
+  min: number
+  max: number
+}
+
+export interface HealthCheck {
+  /** `/path` (joined to the app's `web_url`) or an absolute http(s) URL; undefined: no gate. */
+  target: string | undefined
+  statuses: StatusRange[]
+  /** Source of the body regular expression (compiled where used). */
+  bodyPattern: string | undefined
+  timeoutSeconds: number
+  intervalSeconds: number
+  successes: number
+}
+
+export interface Target {
+  /** App name or UUID as the user wrote it. */
+  app: string
+  /** Health settings for this target (config-file overrides merged over the inputs). */
+  health: HealthCheck
+}
+
+/** `release` input: a version number or a release UUID. */
+export type ReleaseRef = { version: number } | { id: string }
+
+export interface Settings {
+  herokuApiKey: string
+  command: Command
+  /** How the command was chosen, for the log: 'input' or the event name. */
+  commandSource: string
+  pipeline: string | undefined
+  app: string | undefined
+  /** Empty: every production app of the pipeline. */
+  targets: Target[]
+  promote: boolean
+  release: ReleaseRef | undefined
+  /** Absolute path, inside the workspace. */
+  sourceDir: string
+  method: 'build' | 'git'
+  version: string
+  buildpacks: string[]
+  configVars: Record<string, string>
+  reviewAppEnv: Record<string, string>
+  reviewAppMaxAgeDays: number
+  health: HealthCheck
+  rollbackOnFailure: boolean
+  waitTimeoutSeconds: number
+  githubToken: string
+  prComment: boolean
+  githubDeployments: boolean
+  /** Environment name for review-app deployments (config file `review-app-environment`), `pr-<n>` by default. */
+  reviewAppEnvironment: string | undefined
+  configFile: string | undefined
+  dryRun: boolean
+  herokuApiUrl: string
+}
+
+/** What the runner tells us about the run (env + event payload), read once in inputs.ts. */
+export interface RunContext {
+  eventName: string
+  sha: string
+  ref: string
+  repository: { owner: string; repo: string } | undefined
+  serverUrl: string
+  apiUrl: string
+  runId: string
+  workspace: string
+  runnerTemp: string
+  /** The pull request in the event payload, if any. */
+  pullRequest:
+    | {
+        number: number
+        action: string
+        headRef: string
+        headSha: string
+        headRepoFullName: string | undefined
+        baseRepoFullName: string | undefined
+        merged: boolean
+      }
+    | undefined
+}
