@@ -1,0 +1,289 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { HerokuApiError, HerokuNetworkError } from '../../src/errors.js'
+import { HerokuApi } from '../../src/heroku/api.js'
+import { HerokuClient } from '../../src/heroku/client.js'
+import type { Build, Release } from '../../src/heroku/types.js'
+import {
+  json,
+  recordingSleep,
+  reset,
+  startServer,
+  type FakeServer,
+  type Handler
+} from './fake-server.js'
+
+const API_KEY = 'hrku-API-KEY-fedcba9876543210'
+const PIPELINE_ID = '11111111-1111-4111-8111-111111111111'
+
+let server: FakeServer | undefined
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'heroku-api-test-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+async function setup(
+  handler: Handler
+): Promise<{ api: HerokuApi; server: FakeServer; client: HerokuClient }> {
+  server = await startServer(handler)
+  const client = new HerokuClient({
+    apiKey: API_KEY,
+    baseUrl: server.url,
+    sleep: recordingSleep().sleep,
+    retry: { maxAttempts: 3 }
+  })
+  return { api: new HerokuApi(client), server, client }
+}
+
+function release(version: number, extra: Partial<Release> = {}): Release {
+  return {
+    id: `rel-${version}`,
+    version,
+    status: 'succeeded',
+    current: false,
+    slug: { id: `slug-${version}` },
+    output_stream_url: null,
+    created_at: '2026-01-01T00:00:00Z',
+    ...extra
+  }
+}
+
+const posts = (s: FakeServer) => s.requests.filter((r) => r.method === 'POST')
+
+describe('HerokuApi', () => {
+  it('setConfigVars: a reset PATCH whose change is visible is not sent again', async () => {
+    const { api, server } = await setup((req, res) => {
+      if (req.method === 'PATCH') return reset(res)
+      json(res, 200, { FOO: 'bar', KEEP: 'x' })
+    })
+    await expect(api.setConfigVars('shop', { FOO: 'bar', GONE: null })).resolves.toEqual({
+      FOO: 'bar',
+      KEEP: 'x'
+    })
+    expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1)
+  })
+
+  it('createBuild: after a reset POST it finds the build by version and time', async () => {
+    const since = new Date('2026-05-01T10:00:00Z')
+    const builds: Build[] = [
+      {
+        id: 'old',
+        status: 'succeeded',
+        source_blob: { version: 'abc' },
+        created_at: '2026-04-01T00:00:00Z',
+        updated_at: ''
+      },
+      {
+        id: 'new',
+        status: 'pending',
+        source_blob: { version: 'abc' },
+        created_at: '2026-05-01T10:00:01Z',
+        updated_at: ''
+      }
+    ]
+    const { api, server } = await setup((req, res) =>
+      req.method === 'POST' ? reset(res) : json(res, 200, builds)
+    )
+    const build = await api.createBuild(
+      'shop',
+      { source_blob: { url: 'https://get', version: 'abc' } },
+      since
+    )
+    expect(build.id).toBe('new')
+    expect(posts(server)).toHaveLength(1)
+    const list = server.requests.find((r) => r.method === 'GET')
+    expect(list?.path).toBe('/apps/shop/builds')
+    expect(list?.headers.range).toBe('created_at ..; max=10, order=desc')
+  })
+
+  it('listReleases asks newest first, one page; currentRelease picks the current one', async () => {
+    const { api, server } = await setup((_req, res) =>
+      json(res, 206, [release(7), release(9, { current: true }), release(8)], {
+        'Next-Range': ']7..'
+      })
+    )
+    const releases = await api.listReleases('shop', 5)
+    expect(releases.map((r) => r.version)).toEqual([9, 8, 7])
+    expect(server.requests[0].headers.range).toBe('version ..; max=5, order=desc')
+    expect(server.requests).toHaveLength(1)
+    await expect(api.currentRelease('shop')).resolves.toMatchObject({ version: 9 })
+  })
+
+  it('getRelease accepts v42, 42 and a UUID', async () => {
+    const { api, server } = await setup((_req, res) => json(res, 200, release(42)))
+    await api.getRelease('shop', 'v42')
+    await api.getRelease('shop', 42)
+    await api.getRelease('shop', 'rel-uuid')
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/apps/shop/releases/42',
+      '/apps/shop/releases/42',
+      '/apps/shop/releases/rel-uuid'
+    ])
+  })
+
+  it('rollback: posts the release id; after a reset it finds the new release with the same slug', async () => {
+    let posted = false
+    const { api, server } = await setup((req, res) => {
+      if (req.path === '/apps/shop/releases/rel-5') return json(res, 200, release(5))
+      if (req.method === 'POST') {
+        posted = true
+        return reset(res)
+      }
+      const list = [release(10, { current: !posted }), release(9)]
+      if (posted) list.unshift(release(11, { current: true, slug: { id: 'slug-5' } }))
+      json(res, 200, list)
+    })
+    const created = await api.rollback('shop', 'rel-5')
+    expect(created.version).toBe(11)
+    expect(posts(server)).toHaveLength(1)
+    expect(JSON.parse(posts(server)[0].body.toString())).toEqual({ release: 'rel-5' })
+  })
+
+  it('getAppCoupling and getAppReviewApp answer undefined on 404; other errors propagate', async () => {
+    const { api } = await setup((req, res) =>
+      req.path.endsWith('/pipeline-couplings')
+        ? json(res, 404, { id: 'not_found', message: 'no coupling' })
+        : json(res, 403, { id: 'forbidden', message: 'no' })
+    )
+    await expect(api.getAppCoupling('shop')).resolves.toBeUndefined()
+    await expect(api.getAppReviewApp('shop')).rejects.toBeInstanceOf(HerokuApiError)
+  })
+
+  it('listCouplings resolves a pipeline name to its UUID first', async () => {
+    const { api, server } = await setup((req, res) =>
+      req.path === '/pipelines/shop'
+        ? json(res, 200, { id: PIPELINE_ID, name: 'shop' })
+        : json(res, 200, [
+            { id: 'c1', app: { id: 'a1' }, pipeline: { id: PIPELINE_ID }, stage: 'staging' }
+          ])
+    )
+    const couplings = await api.listCouplings('shop')
+    expect(couplings[0].stage).toBe('staging')
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/pipelines/shop',
+      `/pipelines/${PIPELINE_ID}/pipeline-couplings`
+    ])
+    await api.listReviewApps(PIPELINE_ID)
+    expect(server.requests[2].path).toBe(`/pipelines/${PIPELINE_ID}/review-apps`)
+  })
+
+  it('createPromotion names the exact release and the targets by id', async () => {
+    const { api, server } = await setup((_req, res) =>
+      json(res, 201, { id: 'promo', status: 'pending' })
+    )
+    await api.createPromotion(
+      {
+        pipelineId: PIPELINE_ID,
+        sourceAppId: 'src',
+        releaseId: 'rel-9',
+        targetAppIds: ['t1', 't2']
+      },
+      () => Promise.resolve(undefined)
+    )
+    expect(JSON.parse(posts(server)[0].body.toString())).toEqual({
+      pipeline: { id: PIPELINE_ID },
+      source: { app: { id: 'src' }, release: { id: 'rel-9' } },
+      targets: [{ app: { id: 't1' } }, { app: { id: 't2' } }]
+    })
+  })
+
+  it('deleteReviewApp: 404 means already gone; a reset DELETE is retried', async () => {
+    const { api, server } = await setup((_req, res, n) =>
+      n === 1 ? reset(res) : json(res, 404, { id: 'not_found', message: 'gone' })
+    )
+    await expect(api.deleteReviewApp('ra-1')).resolves.toBeUndefined()
+    expect(server.requests.map((r) => r.method)).toEqual(['DELETE', 'DELETE'])
+  })
+})
+
+describe('HerokuApi.uploadSource', () => {
+  const SIGNED = '/bucket/source.tgz?X-Amz-Signature=SIGNED-SECRET&X-Amz-Expires=900'
+
+  async function archive(bytes: number): Promise<{ file: string; content: Buffer }> {
+    const content = Buffer.alloc(bytes, 'source bytes ')
+    const file = path.join(dir, `src-${bytes}.tgz`)
+    await writeFile(file, content)
+    return { file, content }
+  }
+
+  it('PUTs the file streamed, with Content-Length, an empty Content-Type and no Authorization', async () => {
+    const { file, content } = await archive(3 * 1024 * 1024)
+    const { api, server, client } = await setup((_req, res) => {
+      res.writeHead(200)
+      res.end()
+    })
+    await api.uploadSource(`${server.url}${SIGNED}`, file, content.length)
+    const put = server.requests[0]
+    expect(put.method).toBe('PUT')
+    expect(put.headers['content-length']).toBe(String(content.length))
+    expect(put.headers['content-type']).toBe('')
+    expect(put.headers.authorization).toBeUndefined()
+    expect(put.headers['transfer-encoding']).toBeUndefined()
+    expect(put.body.equals(content)).toBe(true)
+    // streamed from disk in pieces, not written as one buffer
+    expect(put.chunks).toBeGreaterThan(1)
+    // not an API request
+    expect(client.stats.requests).toBe(0)
+  })
+
+  it('retries a 503 and a reset with a fresh stream each time', async () => {
+    const { file, content } = await archive(200 * 1024)
+    const { api, server } = await setup((_req, res, n) => {
+      if (n === 1) return reset(res)
+      res.writeHead(n === 2 ? 503 : 200)
+      res.end()
+    })
+    await api.uploadSource(`${server.url}${SIGNED}`, file, content.length)
+    expect(server.requests).toHaveLength(3)
+    expect(server.requests[2].body.equals(content)).toBe(true)
+  })
+
+  it('fails on 403 without showing the signed URL', async () => {
+    const { file, content } = await archive(1000)
+    const { api, server } = await setup((_req, res) => {
+      res.writeHead(403, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'AMZ1' })
+      res.end(
+        `<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message><StringToSign>${SIGNED}</StringToSign></Error>`
+      )
+    })
+    let error: unknown
+    try {
+      await api.uploadSource(`${server.url}${SIGNED}`, file, content.length)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(HerokuApiError)
+    const apiErr = error as HerokuApiError
+    expect(apiErr).toMatchObject({
+      status: 403,
+      herokuId: 'SignatureDoesNotMatch',
+      requestId: 'AMZ1',
+      path: 'the upload URL'
+    })
+    expect(`${apiErr.message} ${JSON.stringify(apiErr)}`).not.toMatch(/SIGNED-SECRET|127\.0\.0\.1/)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('reports a network failure after its retries without the URL', async () => {
+    const { file, content } = await archive(1000)
+    const { api, server } = await setup((_req, res) => reset(res))
+    let error: unknown
+    try {
+      await api.uploadSource(`${server.url}${SIGNED}`, file, content.length)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(HerokuNetworkError)
+    expect((error as Error).message).not.toContain('SIGNED-SECRET')
+    expect(server.requests).toHaveLength(3)
+  })
+})

@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals'
+import { TimeoutError } from '../../src/errors.js'
+import { deadlineFrom, remainingMs, waitUntil } from '../../src/heroku/wait.js'
+
+/** A clock that only moves when the code under test sleeps. */
+function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
+  let clock = 1_000_000
+  const sleeps: number[] = []
+  return {
+    sleeps,
+    now: () => clock,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      clock += ms
+      return Promise.resolve()
+    }
+  }
+}
+
+describe('waitUntil', () => {
+  it('polls quickly first, then backs off towards the longest interval', async () => {
+    const time = fakeTime()
+    let polls = 0
+    const seen: number[] = []
+    const value = await waitUntil(
+      () => Promise.resolve(++polls),
+      (n) => n === 8,
+      { what: 'build b1', timeoutMs: 60000, ...time, onPoll: (n) => seen.push(n) }
+    )
+    expect(value).toBe(8)
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(time.sleeps).toEqual([500, 750, 1125, 1688, 2532, 3798, 5000])
+  })
+
+  it('never sleeps past the deadline and throws TimeoutError naming what it waited for', async () => {
+    const time = fakeTime()
+    const start = time.now()
+    let polls = 0
+    let error: unknown
+    try {
+      await waitUntil(
+        () => Promise.resolve(++polls),
+        () => false,
+        {
+          what: 'release v42 on shop',
+          timeoutMs: 10000,
+          minIntervalMs: 1000,
+          maxIntervalMs: 4000,
+          ...time
+        }
+      )
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect((error as TimeoutError).what).toBe('release v42 on shop')
+    expect((error as TimeoutError).message).toContain('10 s')
+    // 1000 + 1500 + 2250 + 3375 = 8125, then only the 1875 left: the last poll is at the deadline
+    expect(time.sleeps).toEqual([1000, 1500, 2250, 3375, 1875])
+    expect(time.now() - start).toBe(10000)
+    expect(polls).toBe(6)
+  })
+
+  it('passes errors from poll through', async () => {
+    const time = fakeTime()
+    await expect(
+      waitUntil(
+        () => Promise.reject(new Error('boom')),
+        () => true,
+        { what: 'x', timeoutMs: 1000, ...time }
+      )
+    ).rejects.toThrow('boom')
+  })
+})
+
+describe('deadlines', () => {
+  it('computes a deadline and what is left of it', () => {
+    const now = (): number => 5000
+    expect(deadlineFrom(3000, now)).toBe(8000)
+    expect(remainingMs(8000, now)).toBe(3000)
+    expect(remainingMs(4000, now)).toBe(0)
+  })
+})

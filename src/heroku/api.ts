@@ -1,0 +1,276 @@
+/**
+ * Typed Platform API calls, one method per endpoint the action uses (reference §1–§8). Requests
+ * that create or change something go through `HerokuClient.create`, each with the check that
+ * tells whether an attempt whose answer was lost did arrive.
+ */
+import { HerokuApiError } from '../errors.js'
+import type { HerokuClient } from './client.js'
+import { uploadFile } from './upload.js'
+import type {
+  App,
+  Build,
+  BuildCreate,
+  ConfigVars,
+  ConfigVarsUpdate,
+  Dyno,
+  Pipeline,
+  PipelineCoupling,
+  PipelinePromotion,
+  PipelinePromotionTarget,
+  PromotionCreate,
+  Release,
+  ReviewApp,
+  ReviewAppCreate,
+  Slug,
+  Source
+} from './types.js'
+
+/** Runner and Heroku clocks differ; a build created this long before `since` still counts. */
+const CLOCK_SKEW_MS = 2 * 60 * 1000
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export class HerokuApi {
+  constructor(readonly client: HerokuClient) {}
+
+  // Apps, dynos, config vars
+
+  getApp(idOrName: string): Promise<App> {
+    return this.client.get<App>(`/apps/${seg(idOrName)}`)
+  }
+
+  listDynos(app: string): Promise<Dyno[]> {
+    return this.client.getList<Dyno>(`/apps/${seg(app)}/dynos`, { all: true })
+  }
+
+  getConfigVars(app: string): Promise<ConfigVars> {
+    return this.client.get<ConfigVars>(`/apps/${seg(app)}/config-vars`)
+  }
+
+  /** Sets (or, with null, deletes) the given keys; returns the full resulting config. */
+  setConfigVars(app: string, vars: ConfigVarsUpdate): Promise<ConfigVars> {
+    return this.client.create<ConfigVars>(
+      'PATCH',
+      `/apps/${seg(app)}/config-vars`,
+      vars,
+      async () => {
+        const current = await this.getConfigVars(app)
+        const applied = Object.entries(vars).every(([key, value]) =>
+          value === null ? !(key in current) : current[key] === value
+        )
+        return applied ? current : undefined
+      }
+    )
+  }
+
+  // Sources and builds
+
+  /** A new upload slot. Creating a spare one is harmless, so this is retried like a GET. */
+  createSource(): Promise<Source> {
+    return this.client.post<Source>('/sources', { idempotent: true })
+  }
+
+  /** Streams the file at `filePath` to the source's `put_url`, retrying 5xx and lost connections. */
+  uploadSource(putUrl: string, filePath: string, sizeBytes: number): Promise<void> {
+    return uploadFile(putUrl, filePath, sizeBytes, {
+      retry: this.client.retryPolicy,
+      log: (msg) => this.client.log(msg)
+    })
+  }
+
+  /**
+   * Starts a build. `since` is a time taken just before the call: after a lost answer, a build
+   * of the same source created since then is the one this call made.
+   */
+  createBuild(app: string, body: BuildCreate, since: Date): Promise<Build> {
+    return this.client.create<Build>('POST', `/apps/${seg(app)}/builds`, body, async () => {
+      const builds = await this.listBuilds(app, 10)
+      return builds.find((build) => isSameBuild(build, body, since))
+    })
+  }
+
+  getBuild(app: string, buildId: string): Promise<Build> {
+    return this.client.get<Build>(`/apps/${seg(app)}/builds/${seg(buildId)}`)
+  }
+
+  /** The newest `max` builds, newest first. */
+  async listBuilds(app: string, max = 10): Promise<Build[]> {
+    const builds = await this.client.getList<Build>(`/apps/${seg(app)}/builds`, {
+      range: `created_at ..; max=${max}, order=desc`
+    })
+    // The order is not promised for this range key: sort here.
+    return builds.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))
+  }
+
+  // Releases and slugs
+
+  /** The newest `max` releases, newest first. */
+  async listReleases(app: string, max = 10): Promise<Release[]> {
+    const releases = await this.client.getList<Release>(`/apps/${seg(app)}/releases`, {
+      range: `version ..; max=${max}, order=desc`
+    })
+    return releases.sort((a, b) => b.version - a.version)
+  }
+
+  /** The release marked `current`; failing that, the newest succeeded one. */
+  async currentRelease(app: string): Promise<Release | undefined> {
+    const releases = await this.listReleases(app, 10)
+    return releases.find((r) => r.current) ?? releases.find((r) => r.status === 'succeeded')
+  }
+
+  /** By UUID or version (`42` or `v42`). */
+  getRelease(app: string, idOrVersion: string | number): Promise<Release> {
+    const ref =
+      typeof idOrVersion === 'number' ? String(idOrVersion) : idOrVersion.replace(/^v(?=\d+$)/i, '')
+    return this.client.get<Release>(`/apps/${seg(app)}/releases/${seg(ref)}`)
+  }
+
+  getSlug(app: string, slugId: string): Promise<Slug> {
+    return this.client.get<Slug>(`/apps/${seg(app)}/slugs/${seg(slugId)}`)
+  }
+
+  /**
+   * Rolls `app` back to the release with UUID `releaseId`; returns the new release this creates.
+   * After a lost answer, a release newer than the one current at the start and carrying the
+   * target's slug is the one this call made.
+   */
+  async rollback(app: string, releaseId: string): Promise<Release> {
+    const target = await this.getRelease(app, releaseId)
+    const before = await this.currentRelease(app)
+    const newestBefore = before?.version ?? 0
+    return this.client.create<Release>(
+      'POST',
+      `/apps/${seg(app)}/releases`,
+      { release: target.id },
+      async () => {
+        const releases = await this.listReleases(app, 10)
+        return releases.find((r) => r.version > newestBefore && sameArtifact(r, target))
+      }
+    )
+  }
+
+  // Pipelines and couplings
+
+  getPipeline(idOrName: string): Promise<Pipeline> {
+    return this.client.get<Pipeline>(`/pipelines/${seg(idOrName)}`)
+  }
+
+  /** Every coupling of the pipeline (given by UUID or name; the endpoint takes only the UUID). */
+  async listCouplings(pipeline: string): Promise<PipelineCoupling[]> {
+    const id = await this.pipelineId(pipeline)
+    return this.client.getList<PipelineCoupling>(`/pipelines/${id}/pipeline-couplings`, {
+      all: true
+    })
+  }
+
+  /** The app's coupling, or undefined if the app is in no pipeline. */
+  getAppCoupling(app: string): Promise<PipelineCoupling | undefined> {
+    return orUndefinedOn404(
+      this.client.get<PipelineCoupling>(`/apps/${seg(app)}/pipeline-couplings`)
+    )
+  }
+
+  // Promotions
+
+  /**
+   * Promotes exactly `releaseId` of the source app. There is no list of promotions to look in:
+   * the caller's `findExisting` decides from the targets' releases whether a lost attempt arrived.
+   */
+  createPromotion(
+    promotion: PromotionCreate,
+    findExisting: () => Promise<PipelinePromotion | undefined>
+  ): Promise<PipelinePromotion> {
+    const body = {
+      pipeline: { id: promotion.pipelineId },
+      source: { app: { id: promotion.sourceAppId }, release: { id: promotion.releaseId } },
+      targets: promotion.targetAppIds.map((id) => ({ app: { id } }))
+    }
+    return this.client.create<PipelinePromotion>('POST', '/pipeline-promotions', body, findExisting)
+  }
+
+  getPromotion(promotionId: string): Promise<PipelinePromotion> {
+    return this.client.get<PipelinePromotion>(`/pipeline-promotions/${seg(promotionId)}`)
+  }
+
+  listPromotionTargets(promotionId: string): Promise<PipelinePromotionTarget[]> {
+    return this.client.getList<PipelinePromotionTarget>(
+      `/pipeline-promotions/${seg(promotionId)}/promotion-targets`,
+      {
+        all: true
+      }
+    )
+  }
+
+  // Review apps
+
+  /** `findExisting` is the caller's: usually the pipeline's review app for the same PR/branch. */
+  createReviewApp(
+    body: ReviewAppCreate,
+    findExisting: () => Promise<ReviewApp | undefined>
+  ): Promise<ReviewApp> {
+    return this.client.create<ReviewApp>('POST', '/review-apps', body, findExisting)
+  }
+
+  getReviewApp(reviewAppId: string): Promise<ReviewApp> {
+    return this.client.get<ReviewApp>(`/review-apps/${seg(reviewAppId)}`)
+  }
+
+  /** Deletes it; undefined if it was already gone (a repeated delete lands here too). */
+  deleteReviewApp(reviewAppId: string): Promise<ReviewApp | undefined> {
+    return orUndefinedOn404(
+      this.client.delete<ReviewApp>(`/review-apps/${seg(reviewAppId)}`, { idempotent: true })
+    )
+  }
+
+  /** The pipeline's review apps (pipeline given by UUID or name). */
+  async listReviewApps(pipeline: string): Promise<ReviewApp[]> {
+    const id = await this.pipelineId(pipeline)
+    return this.client.getList<ReviewApp>(`/pipelines/${id}/review-apps`, { all: true })
+  }
+
+  /** The review app that owns `app`, or undefined if it is not a review app. */
+  getAppReviewApp(app: string): Promise<ReviewApp | undefined> {
+    return orUndefinedOn404(this.client.get<ReviewApp>(`/apps/${seg(app)}/review-app`))
+  }
+
+  private async pipelineId(idOrName: string): Promise<string> {
+    if (UUID.test(idOrName)) return idOrName
+    return (await this.getPipeline(idOrName)).id
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value)
+}
+
+function seg(value: string): string {
+  return encodeURIComponent(value)
+}
+
+async function orUndefinedOn404<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request
+  } catch (err) {
+    if (err instanceof HerokuApiError && err.status === 404) return undefined
+    throw err
+  }
+}
+
+function isSameBuild(build: Build, body: BuildCreate, since: Date): boolean {
+  // The source URL is unique per upload: an exact match needs no time window.
+  if (build.source_blob.url && build.source_blob.url === body.source_blob.url) return true
+  const version = body.source_blob.version
+  if (version === undefined || version === null || build.source_blob.version !== version)
+    return false
+  return Date.parse(build.created_at) >= since.getTime() - CLOCK_SKEW_MS
+}
+
+/** Same slug (Cedar), or the same artifacts (Fir). */
+function sameArtifact(a: Release, b: Release): boolean {
+  if (a.slug?.id && b.slug?.id) return a.slug.id === b.slug.id
+  const ids = (r: Release): string =>
+    (r.artifacts ?? [])
+      .map((x) => `${x.type}:${x.id}`)
+      .sort()
+      .join(',')
+  return ids(a) !== '' && ids(a) === ids(b)
+}

@@ -1,0 +1,509 @@
+/**
+ * The one HTTP client for the Heroku Platform API: auth, headers, retries with backoff, safe
+ * handling of requests that create things, error mapping, rate-limit tracking.
+ *
+ * It is built on heroku-client's `Request` class (the package's `Heroku` class only merges options
+ * and makes one of these per call). Two of heroku-client's behaviours are switched off per request:
+ * - its own retries: on a network error it re-sends the request, POST included, up to 4 times
+ *   (1 s…8 s) without telling the caller. We replace `handleError` on each request so every error
+ *   reaches us at once and every retry decision is made here;
+ * - its `Range: id ..; max=1000` header on every request: `logRequest` (called with the
+ *   ClientRequest before any byte is sent) removes it unless the caller asked for a range.
+ * It is always called with `partial: true`; `getList` follows `Next-Range` itself so each page is
+ * retried and counted on its own.
+ */
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import HerokuRequest from 'heroku-client/lib/request.js'
+import { HerokuApiError, HerokuNetworkError } from '../errors.js'
+import {
+  RetryBudget,
+  equalJitterDelay,
+  fullJitterDelay,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  type RetryOptions,
+  type RetryPolicy
+} from './backoff.js'
+import { hintFor } from './hints.js'
+
+/** Kept in step with package.json by hand: the bundle cannot read package.json at run time. */
+export const ACTION_VERSION = '0.1.0'
+export const DEFAULT_USER_AGENT = `heroku-pipeline-action/${ACTION_VERSION}`
+export const ACCEPT_V3 = 'application/vnd.heroku+json; version=3'
+
+export interface HerokuClientOptions {
+  apiKey: string
+  /** e.g. `https://api.heroku.com` or `http://127.0.0.1:PORT`; a path prefix is kept. */
+  baseUrl: string
+  userAgent?: string
+  /** Limit for one request, from sending to the end of the answer (default 30000). */
+  requestTimeoutMs?: number
+  retry?: RetryOptions
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  /** Clock for the retry budget (default Date.now). */
+  now?: () => number
+  log?: (msg: string) => void
+}
+
+export interface RequestOptions {
+  body?: unknown
+  /** `Range` header, for list endpoints only. */
+  range?: string
+  /** Default true: one answer. false: follow `Next-Range` and concatenate (lists only). */
+  partial?: boolean
+  timeoutMs?: number
+  /** Overrides the `Accept` header (a variant such as `version=3.review-apps`). */
+  accept?: string
+  /**
+   * Re-sending is harmless (default: true for GET and PUT, false otherwise). Non-idempotent
+   * requests are re-sent only when they surely did not reach Heroku (429, connection refused).
+   */
+  idempotent?: boolean
+}
+
+export interface ListOptions {
+  /** Default `id ..; max=1000`. */
+  range?: string
+  /** Follow `Next-Range` (206) to the end; default false: the first page only. */
+  all?: boolean
+  accept?: string
+}
+
+export interface ClientStats {
+  /** HTTP requests sent, retries and pages included. */
+  requests: number
+  /** `RateLimit-Remaining` of the latest answer that carried it. */
+  rateLimitRemaining: number | undefined
+}
+
+export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE'
+
+interface Success {
+  ok: true
+  status: number
+  headers: IncomingHttpHeaders
+  body: unknown
+}
+
+interface HttpFailure {
+  ok: false
+  kind: 'http'
+  status: number
+  headers: IncomingHttpHeaders
+  body: unknown
+}
+
+interface NetworkFailure {
+  ok: false
+  kind: 'network'
+  code: string
+  message: string
+  /** The connection was made, so Heroku may have received (and acted on) the request. */
+  mayHaveArrived: boolean
+}
+
+type Attempt = Success | HttpFailure | NetworkFailure
+type Failure = HttpFailure | NetworkFailure
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
+const AMBIGUOUS_STATUSES = new Set([500, 502, 503, 504])
+const RETRY_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'EBADRESPONSE'
+])
+const MAX_PAGES = 200
+
+export class HerokuClient {
+  readonly stats: ClientStats = { requests: 0, rateLimitRemaining: undefined }
+  readonly retryPolicy: RetryPolicy
+  private readonly apiKey: string
+  private readonly origin: string
+  private readonly pathPrefix: string
+  private readonly userAgent: string
+  private readonly requestTimeoutMs: number
+  private readonly logSink: ((msg: string) => void) | undefined
+
+  constructor(options: HerokuClientOptions) {
+    this.apiKey = options.apiKey
+    const url = new URL(options.baseUrl)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`heroku-api-url must be an http(s) URL, got the scheme ${url.protocol}`)
+    }
+    // Credentials in the URL are never used (heroku-client reads only scheme, host and port).
+    this.origin = `${url.protocol}//${url.host}`
+    this.pathPrefix = url.pathname.replace(/\/+$/, '')
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30000
+    this.retryPolicy = resolveRetryPolicy(options.retry, options.sleep, options.random, options.now)
+    this.logSink = options.log
+  }
+
+  /** Writes a line to the injected log with the API key blotted out. */
+  log(msg: string): void {
+    this.logSink?.(this.scrub(msg))
+  }
+
+  /** Removes the API key from text that might echo it (error bodies, messages). */
+  scrub(text: string): string {
+    if (this.apiKey.length < 4) return text
+    return text.split(this.apiKey).join('[redacted]')
+  }
+
+  async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    if (opts.partial === false) return (await this.getList(path, { ...opts, all: true })) as T
+    return (await this.send('GET', path, opts)).body as T
+  }
+
+  /** One page of a list (`all` false), or every page following `Next-Range` (`all` true). */
+  async getList<T>(path: string, opts: ListOptions = {}): Promise<T[]> {
+    let range = opts.range ?? 'id ..; max=1000'
+    const items: T[] = []
+    const seenRanges = new Set<string>([range])
+    for (let page = 1; ; page++) {
+      const res = await this.send('GET', path, { range, accept: opts.accept })
+      if (!Array.isArray(res.body)) {
+        throw new HerokuApiError(
+          res.status,
+          undefined,
+          'expected a JSON list',
+          requestIdOf(res.headers),
+          'GET',
+          path,
+          undefined
+        )
+      }
+      items.push(...(res.body as T[]))
+      const next = headerValue(res.headers, 'next-range')
+      if (!opts.all || res.status !== 206 || !next || seenRanges.has(next)) return items
+      if (page >= MAX_PAGES) {
+        this.log(`Heroku API GET ${path}: stopped after ${MAX_PAGES} pages`)
+        return items
+      }
+      seenRanges.add(next)
+      range = next
+    }
+  }
+
+  async put<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return (await this.send('PUT', path, opts)).body as T
+  }
+
+  /** Re-sent only where it surely did not arrive (429, refused), unless `idempotent` is set. */
+  async patch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return (await this.send('PATCH', path, opts)).body as T
+  }
+
+  /** Re-sent only where it surely did not arrive (429, refused), unless `idempotent` is set. */
+  async post<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return (await this.send('POST', path, opts)).body as T
+  }
+
+  /** Re-sent only where it surely did not arrive (429, refused), unless `idempotent` is set. */
+  async delete<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return (await this.send('DELETE', path, opts)).body as T
+  }
+
+  /**
+   * A request that may create or change something: never re-sent blindly. On an ambiguous
+   * failure (connection lost or timed out after sending, 5xx) it calls `findExisting()`; if that
+   * finds the thing, return it; else retry (bounded, backoff). 429 and connection-refused are
+   * safe to retry directly.
+   */
+  async create<T>(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body: unknown,
+    findExisting: () => Promise<T | undefined>,
+    opts: RequestOptions = {}
+  ): Promise<T> {
+    const result = await this.exchange(
+      method,
+      path,
+      { ...opts, body, idempotent: false },
+      findExisting
+    )
+    return 'found' in result ? result.found : (result.body as T)
+  }
+
+  /** `GET /account/rate-limits`: tokens left; this call is not counted against the limit. */
+  async rateLimit(): Promise<number | undefined> {
+    const body = await this.get<{ remaining?: unknown }>('/account/rate-limits')
+    const remaining = typeof body.remaining === 'number' ? body.remaining : undefined
+    if (remaining !== undefined) this.stats.rateLimitRemaining = remaining
+    return remaining
+  }
+
+  private async send(method: HttpMethod, path: string, opts: RequestOptions): Promise<Success> {
+    const result = await this.exchange<never>(method, path, opts, undefined)
+    return result as Success
+  }
+
+  private async exchange<T>(
+    method: HttpMethod,
+    path: string,
+    opts: RequestOptions,
+    findExisting: (() => Promise<T | undefined>) | undefined
+  ): Promise<Success | { found: T }> {
+    const idempotent = opts.idempotent ?? (method === 'GET' || method === 'PUT')
+    const budget = new RetryBudget(this.retryPolicy)
+    let sentAmbiguously = false
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.attempt(method, path, opts)
+      if (result.ok) return result
+
+      if (!isTransient(result)) {
+        // A 409/422 after an attempt that may have arrived can mean "that one did arrive".
+        if (
+          sentAmbiguously &&
+          findExisting &&
+          result.kind === 'http' &&
+          (result.status === 409 || result.status === 422)
+        ) {
+          const found = await findExisting()
+          if (found !== undefined) return this.foundIt(method, path, found)
+        }
+        throw this.toError(method, path, result, attempt)
+      }
+
+      const delay = this.delayFor(result, attempt)
+      const canRetry = budget.allows(attempt, delay)
+      const ambiguous = !idempotent && isAmbiguous(result)
+
+      if (!ambiguous) {
+        if (!canRetry) throw this.toError(method, path, result, attempt)
+        this.log(
+          `${describe(method, path, result)}; retrying in ${seconds(delay)} (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`
+        )
+        await budget.wait(delay)
+        continue
+      }
+
+      // It may have arrived: never re-send without checking first.
+      if (!findExisting) throw this.toError(method, path, result, attempt)
+      sentAmbiguously = true
+      if (canRetry) {
+        this.log(
+          `${describe(method, path, result)}; it may have arrived: checking in ${seconds(delay)} before sending again`
+        )
+        await budget.wait(delay)
+      }
+      const found = await findExisting()
+      if (found !== undefined) return this.foundIt(method, path, found)
+      if (!canRetry) throw this.toError(method, path, result, attempt)
+      this.log(
+        `Heroku API ${method} ${path}: not found after the failure; sending again (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`
+      )
+    }
+  }
+
+  private foundIt<T>(method: string, path: string, found: T): { found: T } {
+    this.log(`Heroku API ${method} ${path}: the earlier attempt did arrive; not sending it again`)
+    return { found }
+  }
+
+  private delayFor(failure: Failure, attempt: number): number {
+    const policy = this.retryPolicy
+    if (failure.kind === 'http') {
+      const retryAfter = parseRetryAfter(failure.headers['retry-after'], Date.now())
+      if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs)
+      if (failure.status === 429)
+        return equalJitterDelay(policy, attempt, policy.rateLimitBaseDelayMs)
+    }
+    return fullJitterDelay(policy, attempt, policy.baseDelayMs)
+  }
+
+  /** One HTTP exchange; never rejects. */
+  private attempt(method: HttpMethod, path: string, opts: RequestOptions): Promise<Attempt> {
+    return new Promise<Attempt>((resolve) => {
+      let settled = false
+      let connected = false
+      let response: IncomingMessage | undefined
+      let clientRequest: ClientRequest | undefined
+      const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs
+
+      const finish = (result: Attempt): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(result)
+      }
+      const networkFailure = (code: string, message: string): NetworkFailure => ({
+        ok: false,
+        kind: 'network',
+        code,
+        message,
+        mayHaveArrived: connected && code !== 'ECONNREFUSED'
+      })
+
+      const headers: Record<string, string> = {
+        Accept: opts.accept ?? ACCEPT_V3,
+        Authorization: `Bearer ${this.apiKey}`,
+        'User-Agent': this.userAgent
+      }
+      if (opts.range) headers.Range = opts.range
+
+      const request = new HerokuRequest({
+        method,
+        path: this.pathPrefix + path,
+        host: this.origin,
+        headers,
+        body: opts.body,
+        partial: true,
+        userAgent: this.userAgent,
+        middleware: (res, next) => {
+          response = res
+          this.noteRateLimit(res.headers)
+          res.on('error', () => undefined)
+          // heroku-client waits for 'end' only: a connection lost mid-body would hang it.
+          res.once('close', () => {
+            if (!res.complete)
+              finish(
+                networkFailure('ECONNRESET', 'the connection closed in the middle of the answer')
+              )
+          })
+          next()
+        }
+      })
+      request.logRequest = (req: ClientRequest) => {
+        clientRequest = req
+        this.stats.requests++
+        if (!opts.range) req.removeHeader('Range')
+        req.once('socket', (socket: Socket) => {
+          if (!socket.connecting) connected = true
+          else socket.once('connect', () => (connected = true))
+        })
+      }
+      request.handleError = (error: Error) => request.reject(error)
+
+      const timer = setTimeout(() => {
+        const error = Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
+          code: 'ETIMEDOUT'
+        })
+        finish(networkFailure('ETIMEDOUT', error.message))
+        clientRequest?.destroy(error)
+      }, timeoutMs)
+
+      request.request().then(
+        (body) =>
+          finish({
+            ok: true,
+            status: response?.statusCode ?? 200,
+            headers: response?.headers ?? {},
+            body
+          }),
+        (error: unknown) => {
+          const err = error as {
+            statusCode?: number
+            body?: unknown
+            code?: string
+            message?: string
+          }
+          if (typeof err.statusCode === 'number') {
+            finish({
+              ok: false,
+              kind: 'http',
+              status: err.statusCode,
+              headers: response?.headers ?? {},
+              body: err.body
+            })
+          } else if (response && error instanceof SyntaxError) {
+            finish(
+              networkFailure(
+                'EBADRESPONSE',
+                `the answer (HTTP ${response.statusCode}) was not valid JSON`
+              )
+            )
+          } else {
+            finish(networkFailure(err.code ?? 'ERR_NETWORK', err.message ?? String(error)))
+          }
+        }
+      )
+    })
+  }
+
+  private noteRateLimit(headers: IncomingHttpHeaders): void {
+    const value = headerValue(headers, 'ratelimit-remaining')
+    if (value === undefined) return
+    const remaining = Number.parseInt(value, 10)
+    if (Number.isFinite(remaining)) this.stats.rateLimitRemaining = remaining
+  }
+
+  private toError(method: string, path: string, failure: Failure, attempts: number): Error {
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
+    if (failure.kind === 'network') {
+      return new HerokuNetworkError(
+        method,
+        path,
+        failure.code,
+        this.scrub(`${failure.code}: ${failure.message}${tries}`)
+      )
+    }
+    const { id, message } = errorBody(failure.body, failure.status)
+    return new HerokuApiError(
+      failure.status,
+      id,
+      this.scrub(message),
+      requestIdOf(failure.headers),
+      method,
+      path,
+      hintFor(failure.status, id)
+    )
+  }
+}
+
+function isTransient(failure: Failure): boolean {
+  return failure.kind === 'http'
+    ? RETRY_STATUSES.has(failure.status)
+    : RETRY_CODES.has(failure.code)
+}
+
+/** Heroku may have acted on it: 5xx, or a connection that was made and then failed. */
+function isAmbiguous(failure: Failure): boolean {
+  return failure.kind === 'http' ? AMBIGUOUS_STATUSES.has(failure.status) : failure.mayHaveArrived
+}
+
+function describe(method: string, path: string, failure: Failure): string {
+  if (failure.kind === 'network') return `Heroku API ${method} ${path} failed (${failure.code})`
+  const reqId = requestIdOf(failure.headers)
+  return `Heroku API ${method} ${path} answered ${failure.status}${reqId ? ` (Request-Id ${reqId})` : ''}`
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
+  return headerValue(headers, 'request-id')
+}
+
+/** Heroku's `{id, message}`, or a short excerpt of whatever else came back. */
+function errorBody(body: unknown, status: number): { id: string | undefined; message: string } {
+  if (body && typeof body === 'object') {
+    const { id, message } = body as { id?: unknown; message?: unknown }
+    return {
+      id: typeof id === 'string' ? id : undefined,
+      message: typeof message === 'string' && message.trim() ? message.trim() : `HTTP ${status}`
+    }
+  }
+  if (typeof body === 'string' && body.trim()) {
+    const text = body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+    return { id: undefined, message: text.length > 200 ? `${text.slice(0, 200)}…` : text }
+  }
+  return { id: undefined, message: `HTTP ${status}` }
+}

@@ -1,0 +1,7 @@
+export * from './api.js'
+export * from './backoff.js'
+export * from './client.js'
+export * from './stream.js'
+export * from './types.js'
+export * from './upload.js'
+export * from './wait.js'

@@ -1,0 +1,61 @@
+/**
+ * The one polling helper: poll until done or the deadline. The interval starts short (most
+ * things finish quickly, and a quick first answer shortens every run) and grows towards
+ * `maxIntervalMs`, which keeps long waits cheap on the account's shared rate limit.
+ */
+import { TimeoutError } from '../errors.js'
+import { realSleep } from './backoff.js'
+
+export interface WaitOptions<T> {
+  /** What is awaited, for the timeout message: "build abc on shop-staging". */
+  what: string
+  timeoutMs: number
+  /** First interval (default 500 ms). */
+  minIntervalMs?: number
+  /** Longest interval (default 5000 ms). */
+  maxIntervalMs?: number
+  /** Growth factor of the interval (default 1.5). */
+  factor?: number
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  /** Sees every polled value (progress logs). */
+  onPoll?: (value: T) => void
+}
+
+/** The deadline, as ms since the epoch, for a wait of `timeoutMs` starting now. */
+export function deadlineFrom(timeoutMs: number, now: () => number = Date.now): number {
+  return now() + timeoutMs
+}
+
+/** Ms left until `deadline` (never negative). */
+export function remainingMs(deadline: number, now: () => number = Date.now): number {
+  return Math.max(0, deadline - now())
+}
+
+/**
+ * Calls `poll` until `isDone` accepts its value and returns that value. Throws `TimeoutError`
+ * naming `what` when the deadline passes; errors from `poll` propagate (the client retries
+ * transient ones itself). The last poll happens at the deadline, never after a sleep past it.
+ */
+export async function waitUntil<T>(
+  poll: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  opts: WaitOptions<T>
+): Promise<T> {
+  const now = opts.now ?? Date.now
+  const sleep = opts.sleep ?? realSleep
+  const maxInterval = Math.max(1, opts.maxIntervalMs ?? 5000)
+  const factor = Math.max(1, opts.factor ?? 1.5)
+  let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500))
+  const deadline = deadlineFrom(opts.timeoutMs, now)
+
+  for (;;) {
+    const value = await poll()
+    opts.onPoll?.(value)
+    if (isDone(value)) return value
+    const left = deadline - now()
+    if (left <= 0) throw new TimeoutError(opts.what, Math.round(opts.timeoutMs / 1000))
+    await sleep(Math.min(interval, left))
+    interval = Math.min(maxInterval, Math.ceil(interval * factor))
+  }
+}
