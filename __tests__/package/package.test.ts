@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile
+} from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import * as tar from 'tar'
+import { DeployError, InputError } from '../../src/errors.js'
+import { listSourceFiles } from '../../src/package/files.js'
+import { createTarball, packageSource } from '../../src/package/tarball.js'
+
+interface Entry {
+  path: string
+  type: string
+  mode: number
+  linkpath: string | undefined
+  size: number
+}
+
+async function listTarball(file: string): Promise<Entry[]> {
+  const entries: Entry[] = []
+  await tar.list({
+    file,
+    onReadEntry: (e) => {
+      entries.push({
+        path: e.path.replace(/^\.\//, ''),
+        type: e.type,
+        mode: e.mode ?? 0,
+        linkpath: e.linkpath,
+        size: e.size ?? 0
+      })
+    }
+  })
+  return entries
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', args, { cwd, stdio: 'ignore' })
+}
+
+async function put(root: string, rel: string, content = rel): Promise<void> {
+  await mkdir(path.dirname(path.join(root, rel)), { recursive: true })
+  await writeFile(path.join(root, rel), content)
+}
+
+let scratch: string
+/** A git executable that does not exist, as on a runner image without git. */
+const noGit = path.join(tmpdir(), 'no-such-dir', 'git')
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'package-test-'))
+})
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true })
+})
+
+describe('in a git work tree', () => {
+  let repo: string
+  let app: string
+
+  beforeAll(async () => {
+    repo = path.join(scratch, 'repo')
+    app = path.join(repo, 'app')
+    await mkdir(repo)
+    git(repo, 'init', '-q')
+    await put(repo, '.gitignore', '*.log\nnode_modules/\n')
+    await put(repo, 'README.md')
+    await put(repo, 'other/unrelated.txt')
+    await put(app, 'package.json', '{"name":"app"}')
+    await put(app, 'index.js', 'console.log("hi")\n')
+    await put(app, 'bin/start.sh', '#!/bin/sh\nexec node index.js\n')
+    await chmod(path.join(app, 'bin/start.sh'), 0o755)
+    await symlink('index.js', path.join(app, 'link-to-index'))
+    await put(app, 'deleted.txt')
+    await put(app, 'debug.log', 'tracked despite the ignore rule')
+    git(repo, 'add', '-A')
+    git(repo, 'add', '-f', 'app/debug.log')
+    // Changed after `git add`: the archive must hold the working tree's version.
+    await put(app, 'index.js', 'console.log("working tree")\n')
+    await rm(path.join(app, 'deleted.txt'))
+    await put(app, 'untracked.txt')
+    await put(app, 'dir with space/ünïcode file.txt')
+    await put(app, '@scoped.txt')
+    await put(app, 'ignored.log')
+    await put(app, 'node_modules/dep/index.js')
+    // A nested repository (like an uninitialised submodule) is listed as a directory: skipped.
+    await put(app, 'nested/inner.txt')
+    git(path.join(app, 'nested'), 'init', '-q')
+  })
+
+  const appFiles = [
+    '@scoped.txt',
+    'bin/start.sh',
+    'debug.log',
+    'dir with space/ünïcode file.txt',
+    'index.js',
+    'link-to-index',
+    'package.json',
+    'untracked.txt'
+  ]
+
+  it('lists tracked and untracked files under source-dir, not ignored, deleted or .git ones', async () => {
+    expect(await listSourceFiles(app)).toEqual(appFiles)
+  })
+
+  it('lists the whole repository from its root, without .git', async () => {
+    const files = await listSourceFiles(repo)
+    expect(files).toEqual([
+      '.gitignore',
+      'README.md',
+      ...appFiles.map((f) => `app/${f}`),
+      'other/unrelated.txt'
+    ])
+    expect(files.some((f) => f.split('/').includes('.git'))).toBe(false)
+  })
+
+  it('packs exactly those files with source-dir as the archive root', async () => {
+    const out = path.join(scratch, 'app.tar.gz')
+    const result = await createTarball(app, await listSourceFiles(app), out)
+    const entries = await listTarball(out)
+
+    expect(entries.map((e) => e.path).sort()).toEqual(appFiles)
+    expect(result.fileCount).toBe(appFiles.length)
+
+    const script = entries.find((e) => e.path === 'bin/start.sh')
+    expect(script?.type).toBe('File')
+    expect((script?.mode ?? 0) & 0o111).toBe(0o111)
+    const plain = entries.find((e) => e.path === 'package.json')
+    expect((plain?.mode ?? 0) & 0o111).toBe(0)
+
+    const link = entries.find((e) => e.path === 'link-to-index')
+    expect(link?.type).toBe('SymbolicLink')
+    expect(link?.linkpath).toBe('index.js')
+
+    const index = entries.find((e) => e.path === 'index.js')
+    expect(index?.size).toBe('console.log("working tree")\n'.length)
+  })
+
+  it('reports the sha256 of the gzipped bytes and their size', async () => {
+    const out = path.join(scratch, 'checksum.tar.gz')
+    const result = await createTarball(app, await listSourceFiles(app), out)
+    const bytes = await readFile(out)
+    expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]))
+    expect(result.checksum).toBe(`SHA256:${createHash('sha256').update(bytes).digest('hex')}`)
+    expect(result.bytes).toBe(bytes.length)
+    expect(result.path).toBe(out)
+  })
+
+  it('does not fall back to a walk when git is missing but a .git is in sight', async () => {
+    await expect(listSourceFiles(app, { git: noGit })).rejects.toThrow(DeployError)
+  })
+})
+
+describe('outside a git work tree', () => {
+  let plain: string
+
+  beforeAll(async () => {
+    plain = path.join(scratch, 'plain')
+    await put(plain, 'index.js')
+    await put(plain, 'lib/util.js')
+    await put(plain, 'debug.log')
+    await put(plain, '.hidden')
+    await symlink('lib/util.js', path.join(plain, 'util-link'))
+    // Not a repository (no HEAD), so git says so; the walk must still leave it out.
+    await put(plain, '.git/leftover')
+    await put(plain, 'lib/.git', 'gitdir: elsewhere')
+  })
+
+  const expected = ['.hidden', 'debug.log', 'index.js', 'lib/util.js', 'util-link']
+
+  it('walks every file, keeps symlinks, skips .git', async () => {
+    expect(await listSourceFiles(plain)).toEqual(expected)
+  })
+
+  it('walks the same way when git is not installed', async () => {
+    expect(await listSourceFiles(plain, { git: noGit })).toEqual(expected)
+  })
+
+  it('parses NUL-separated git output split across chunks', async () => {
+    const fakeGit = path.join(scratch, 'fake-git-chunks')
+    await writeFile(
+      fakeGit,
+      "#!/bin/sh\nprintf 'ind'\nsleep 0.1\nprintf 'ex.js\\000lib/ut'\nsleep 0.1\nprintf 'il.js\\000'\n"
+    )
+    await chmod(fakeGit, 0o755)
+    expect(await listSourceFiles(plain, { git: fakeGit })).toEqual(['index.js', 'lib/util.js'])
+  })
+
+  it('fails, rather than walking, when git fails for another reason', async () => {
+    const fakeGit = path.join(scratch, 'fake-git-dubious')
+    await writeFile(
+      fakeGit,
+      "#!/bin/sh\necho 'fatal: detected dubious ownership in repository' >&2\nexit 128\n"
+    )
+    await chmod(fakeGit, 0o755)
+    await expect(listSourceFiles(plain, { git: fakeGit })).rejects.toThrow(/dubious ownership/)
+  })
+
+  it('packages it and cleans up the temporary tarball', async () => {
+    const temp = path.join(scratch, 'runner-temp')
+    await mkdir(temp)
+    const first = await packageSource(plain, temp)
+    const second = await packageSource(plain, temp)
+    expect(first.path).not.toBe(second.path)
+    expect(path.dirname(first.path)).toBe(temp)
+    // portable gzip headers carry no timestamp: same files, same bytes
+    expect(first.checksum).toBe(second.checksum)
+    const entries = await listTarball(first.path)
+    expect(entries.map((e) => e.path).sort()).toEqual(expected)
+    expect(entries.find((e) => e.path === 'util-link')?.type).toBe('SymbolicLink')
+
+    await first.cleanup()
+    await first.cleanup()
+    await second.cleanup()
+    expect(existsSync(first.path)).toBe(false)
+    expect(await readdir(temp)).toEqual([])
+  })
+
+  it('refuses an empty directory and a missing one', async () => {
+    const empty = path.join(scratch, 'empty')
+    await mkdir(empty)
+    await expect(packageSource(empty, scratch)).rejects.toThrow(DeployError)
+    await expect(listSourceFiles(path.join(scratch, 'missing'))).rejects.toThrow(InputError)
+  })
+})
+
+describe('a larger tree', () => {
+  it('lists and packs 2,000 files in a git work tree', async () => {
+    const big = path.join(scratch, 'big')
+    await mkdir(big)
+    git(big, 'init', '-q')
+    const names: string[] = []
+    for (let d = 0; d < 40; d++) {
+      await mkdir(path.join(big, `dir${d}`))
+      for (let f = 0; f < 50; f++) names.push(`dir${d}/file${f}.txt`)
+    }
+    await Promise.all(names.map((n) => writeFile(path.join(big, n), `content of ${n}\n`)))
+    // Half tracked, half untracked: both sources of the listing are exercised.
+    git(big, 'add', ...names.filter((_, i) => i % 2 === 0).slice(0, 100))
+    git(big, 'add', 'dir1', 'dir2', 'dir3')
+
+    const files = await listSourceFiles(big)
+    expect(files).toHaveLength(2000)
+    expect(new Set(files)).toEqual(new Set(names))
+
+    const result = await createTarball(big, files, path.join(scratch, 'big.tar.gz'))
+    expect(result.fileCount).toBe(2000)
+    expect((await listTarball(result.path)).length).toBe(2000)
+    expect((await stat(result.path)).size).toBe(result.bytes)
+  })
+})

@@ -1,0 +1,178 @@
+/**
+ * Which files go into the source tarball: what `git add -A` would take under `source-dir`
+ * (tracked + untracked, not ignored, as they are in the working tree), or, outside a git
+ * work tree, every file under it. Never anything under a `.git`.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { lstat, opendir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { DeployError, InputError, errorMessage } from '../errors.js'
+
+/** How many `lstat` calls run at once when checking the listed paths. */
+const STAT_CONCURRENCY = 32
+
+export interface ListOptions {
+  /** The git executable; default `git` from PATH. */
+  git?: string
+}
+
+/** Paths relative to `sourceDir`, posix separators, sorted; files and symlinks only. */
+export async function listSourceFiles(
+  sourceDir: string,
+  opts: ListOptions = {}
+): Promise<string[]> {
+  await assertDirectory(sourceDir)
+  const listed = await gitListFiles(sourceDir, opts.git ?? 'git')
+  if (listed === undefined) return walkDirectory(sourceDir)
+  const present = await keepPackable(sourceDir, listed)
+  return present.sort(byteOrder)
+}
+
+async function assertDirectory(sourceDir: string): Promise<void> {
+  let isDir: boolean
+  try {
+    isDir = (await stat(sourceDir)).isDirectory()
+  } catch (err) {
+    throw new InputError(
+      'source-dir',
+      `source-dir ${sourceDir} cannot be read: ${errorMessage(err)}`
+    )
+  }
+  if (!isDir) throw new InputError('source-dir', `source-dir ${sourceDir} is not a directory`)
+}
+
+/**
+ * `git ls-files` in `sourceDir`; undefined when `sourceDir` is not in a git work tree (or git is
+ * missing and no `.git` is in sight). Any other git failure is an error: falling back to a walk
+ * would package ignored files (`.env`, `node_modules`) that the user excluded on purpose.
+ */
+async function gitListFiles(sourceDir: string, git: string): Promise<string[] | undefined> {
+  const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']
+  const result = await runGit(git, args, sourceDir)
+  if (result.kind === 'ok') return result.paths
+  if (result.kind === 'missing') {
+    const gitDir = findGitAncestor(sourceDir)
+    if (gitDir === undefined) return undefined
+    throw new DeployError(
+      `git is not installed, but ${gitDir} is a git work tree: git is needed to leave out what .gitignore excludes`
+    )
+  }
+  if (/not a git repository/i.test(result.stderr)) return undefined
+  const detail = result.stderr.trim().split('\n').slice(0, 3).join(' ')
+  throw new DeployError(`git ls-files failed in ${sourceDir} (exit ${result.code}): ${detail}`)
+}
+
+type GitResult =
+  | { kind: 'ok'; paths: string[] }
+  | { kind: 'missing' }
+  | { kind: 'failed'; code: number | null; stderr: string }
+
+/** Runs git without a shell and splits its NUL-separated stdout as it arrives. */
+function runGit(git: string, args: string[], cwd: string): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = spawn(git, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const paths: string[] = []
+    let pending: Buffer = Buffer.alloc(0)
+    let stderr = ''
+    let spawnFailed = false
+    child.stdout.on('data', (chunk: Buffer) => {
+      let buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk
+      let nul = buf.indexOf(0)
+      while (nul !== -1) {
+        if (nul > 0) paths.push(buf.toString('utf8', 0, nul))
+        buf = buf.subarray(nul + 1)
+        nul = buf.indexOf(0)
+      }
+      // Copy the tail so the big chunk it came from can be collected.
+      pending = Buffer.from(buf)
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      // Only the first lines matter for the message; don't let a chatty git grow this.
+      if (stderr.length < 4096) stderr += chunk.toString('utf8')
+    })
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      spawnFailed = true
+      if (err.code === 'ENOENT') resolve({ kind: 'missing' })
+      else resolve({ kind: 'failed', code: null, stderr: err.message })
+    })
+    child.on('close', (code) => {
+      if (spawnFailed) return
+      if (code !== 0) return resolve({ kind: 'failed', code, stderr })
+      if (pending.length > 0) paths.push(pending.toString('utf8'))
+      resolve({ kind: 'ok', paths })
+    })
+  })
+}
+
+/** The nearest directory at or above `dir` with a `.git` that looks like a repository. */
+function findGitAncestor(dir: string): string | undefined {
+  let current = path.resolve(dir)
+  for (;;) {
+    if (looksLikeGitDir(path.join(current, '.git'))) return current
+    const parent = path.dirname(current)
+    if (parent === current) return undefined
+    current = parent
+  }
+}
+
+function looksLikeGitDir(dotGit: string): boolean {
+  try {
+    if (statSync(dotGit).isDirectory()) return existsSync(path.join(dotGit, 'HEAD'))
+    // Worktrees and submodules have a `.git` file pointing at the real directory.
+    return readFileSync(dotGit, 'utf8').startsWith('gitdir:')
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Drops what cannot go into the archive as a file: paths deleted from the working tree but still
+ * in the index, submodules and nested repositories (listed as directories), and anything
+ * under a `.git`.
+ */
+async function keepPackable(sourceDir: string, listed: string[]): Promise<string[]> {
+  const kept: boolean[] = new Array<boolean>(listed.length).fill(false)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < listed.length) {
+      const index = next++
+      const rel = listed[index]
+      if (rel.endsWith('/') || hasGitSegment(rel)) continue
+      try {
+        const info = await lstat(path.join(sourceDir, rel))
+        kept[index] = info.isFile() || info.isSymbolicLink()
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      }
+    }
+  }
+  const workers = Array.from({ length: Math.min(STAT_CONCURRENCY, listed.length) }, worker)
+  await Promise.all(workers)
+  return listed.filter((_, i) => kept[i])
+}
+
+function hasGitSegment(rel: string): boolean {
+  return rel.split('/').includes('.git')
+}
+
+/** Every file and symlink under `sourceDir` (symlinks not followed), skipping `.git`. */
+async function walkDirectory(sourceDir: string): Promise<string[]> {
+  const files: string[] = []
+  const stack: string[] = ['']
+  while (stack.length > 0) {
+    const rel = stack.pop() as string
+    const dir = await opendir(rel === '' ? sourceDir : path.join(sourceDir, rel))
+    for await (const entry of dir) {
+      if (entry.name === '.git') continue
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`
+      if (entry.isDirectory()) stack.push(childRel)
+      else if (entry.isFile() || entry.isSymbolicLink()) files.push(childRel)
+    }
+  }
+  return files.sort(byteOrder)
+}
+
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
