@@ -1,0 +1,464 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import { createGitHubApi } from '../../src/github/client.js'
+import type { GitHubApi } from '../../src/github/client.js'
+import type { Outcome } from '../../src/outcome.js'
+import { commentMarker } from '../../src/report/comment.js'
+import {
+  installInterruptHandler,
+  Reporter,
+  reviewAppEnvironmentName,
+  runPost
+} from '../../src/report/reporter.js'
+import type {
+  PostLog,
+  ReporterConfig,
+  ReporterLog,
+  SignalTarget
+} from '../../src/report/reporter.js'
+import { newProgress } from '../../src/report/state.js'
+import type { Progress } from '../../src/report/state.js'
+import {
+  app,
+  commits,
+  deployed,
+  failedWithRollback,
+  oldSha,
+  outcome,
+  passed,
+  prContext,
+  promotedToThree,
+  runContext,
+  sha,
+  t0
+} from './support/fixtures.js'
+import { startFakeGitHub } from './support/fake-github.js'
+import type { FakeGitHub } from './support/fake-github.js'
+import { countFileCommands, readFileCommands, useRunnerFiles } from './support/runner-files.js'
+import type { RunnerFiles } from './support/runner-files.js'
+
+const config = (over: Partial<ReporterConfig> = {}): ReporterConfig => ({
+  command: 'deploy',
+  dryRun: false,
+  prComment: true,
+  githubDeployments: true,
+  hasGithubToken: true,
+  app: 'shop-staging',
+  ...over
+})
+
+interface Captured {
+  log: ReporterLog & PostLog
+  warnings: string[]
+  failures: string[]
+}
+
+function captureLog(): Captured {
+  const warnings: string[] = []
+  const failures: string[] = []
+  const log = {
+    info: () => undefined,
+    debug: () => undefined,
+    warning: (m: string | Error) => {
+      warnings.push(String(m))
+    },
+    setFailed: (m: string | Error) => {
+      failures.push(String(m))
+    }
+  }
+  return { log, warnings, failures }
+}
+
+function savedProgress(files: RunnerFiles): Progress {
+  const raw = readFileCommands(files.state).progress
+  if (!raw) throw new Error('no progress saved')
+  return JSON.parse(raw) as Progress
+}
+
+/** A deploy outcome as a command would hold it while running. */
+function running(): Outcome {
+  const o = deployed()
+  o.status = 'failed'
+  o.endedAt = undefined
+  o.phases = [{ name: 'build', startedAt: t0 }]
+  return o
+}
+
+describe('Reporter', () => {
+  let gh: FakeGitHub
+  let api: GitHubApi
+  let files: RunnerFiles
+
+  beforeAll(async () => {
+    files = useRunnerFiles()
+    gh = await startFakeGitHub()
+    api = createGitHubApi('test-token', { apiUrl: gh.url, owner: 'acme', repo: 'shop' })
+  })
+  afterAll(async () => {
+    files.cleanup()
+    await gh.close()
+  })
+  beforeEach(() => {
+    files.reset()
+    gh.comments.length = 0
+    gh.deployments.length = 0
+    gh.statuses.length = 0
+    gh.requests.length = 0
+    gh.failures.length = 0
+    gh.pullsForCommit = []
+    gh.compareCommits = []
+    gh.viewer = 'github-actions[bot]'
+  })
+  it('reports a deploy through its phases: comment, deployment, summary, outputs, state', async () => {
+    gh.pullsForCommit = [
+      { number: 12, state: 'closed', merged_at: '2026-01-01T00:00:00Z', merge_commit_sha: sha },
+      { number: 3, state: 'closed', merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: oldSha }
+    ]
+    const { log, warnings } = captureLog()
+    const reporter = new Reporter(config(), runContext(), api, log)
+    const o = running()
+
+    await reporter.start(o)
+    expect(gh.comments).toHaveLength(1)
+    expect(gh.comments[0]?.issue).toBe(12)
+    expect(gh.comments[0]?.body).toContain('⏳ Deploy in progress: Build')
+    expect(gh.comments[0]?.body).toContain(commentMarker('deploy:shop-staging'))
+
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    const id = await reporter.deploymentStarted(staging, 'staging', false, false)
+    expect(id).toBe(gh.deployments[0]?.id)
+    expect(staging.deploymentId).toBe(id)
+    expect(gh.deployments[0]?.body).toMatchObject({
+      ref: sha,
+      environment: 'staging',
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+      production_environment: false
+    })
+    expect(gh.statuses[0]?.body).toMatchObject({
+      state: 'in_progress',
+      environment_url: 'https://shop-staging.herokuapp.com/',
+      log_url: 'https://github.com/acme/shop/actions/runs/4242'
+    })
+
+    // Same body: nothing sent. New phase: one edit.
+    gh.requests.length = 0
+    await reporter.progress(o)
+    expect(gh.requests).toEqual([])
+    o.phases = [
+      { name: 'build', startedAt: t0, endedAt: t0 + 1, ok: true },
+      { name: 'health', startedAt: t0 + 1 }
+    ]
+    await reporter.progress(o)
+    expect(gh.requests.map((r) => r.method)).toEqual(['PATCH'])
+    expect(gh.comments[0]?.body).toContain('⏳ Deploy in progress: Health')
+    expect(savedProgress(files).phase).toBe('health')
+
+    o.phases[1] = { name: 'health', startedAt: t0 + 1, endedAt: t0 + 2, ok: true }
+    o.status = 'deployed'
+    await reporter.finish(o)
+    await reporter.finish(o) // once only
+
+    expect(gh.comments).toHaveLength(1)
+    expect(gh.comments[0]?.body).toContain('<h3>✅ Deploy: deployed</h3>')
+    expect(gh.statuses.map((s) => s.body.state)).toEqual(['in_progress', 'success'])
+    expect(gh.statuses[1]?.body.description).toBe('v42 is live and healthy')
+    const summary = fs.readFileSync(files.summary, 'utf8')
+    expect(summary.match(/<h2>/g)).toHaveLength(1)
+    expect(summary).toContain('<h2>✅ Heroku Deploy: deployed</h2>')
+    const outputs = readFileCommands(files.output)
+    expect(outputs.status).toBe('deployed')
+    expect(outputs['release-version']).toBe('42')
+    expect(countFileCommands(files.output, 'status')).toBe(1)
+    const progress = savedProgress(files)
+    expect(progress).toMatchObject({
+      finished: true,
+      summaryWritten: true,
+      prNumbers: [12],
+      purpose: 'deploy:shop-staging'
+    })
+    expect(progress.deployments).toEqual([
+      expect.objectContaining({ id, app: 'shop-staging', environment: 'staging', state: 'success' })
+    ])
+    expect(JSON.stringify(progress)).not.toContain('test-token')
+    expect(warnings).toEqual([])
+  })
+
+  it('warns, naming pull-requests: write and deployments: write, when GitHub answers 403; the run goes on', async () => {
+    gh.failures.push(
+      { method: 'POST', path: /\/issues\/\d+\/comments$/, status: 403 },
+      { method: 'POST', path: /\/deployments$/, status: 403 }
+    )
+    const { log, warnings } = captureLog()
+    const reporter = new Reporter(config(), prContext(7), api, log)
+    const o = running()
+    await reporter.start(o)
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    await expect(
+      reporter.deploymentStarted(staging, 'staging', false, false)
+    ).resolves.toBeUndefined()
+    await reporter.progress({ ...o, phases: [{ name: 'health', startedAt: t0 }] })
+    o.status = 'deployed'
+    await reporter.finish(o)
+
+    expect(warnings).toHaveLength(2)
+    expect(warnings[0]).toMatch(
+      /comment on PR #7: GitHub answered 403.*`pull-requests: write`.*not affected/
+    )
+    expect(warnings[1]).toMatch(
+      /deployment for shop-staging: GitHub answered 403.*`deployments: write`/
+    )
+    // After a refusal, no more attempts of that kind.
+    expect(
+      gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))
+    ).toHaveLength(1)
+    expect(readFileCommands(files.output).status).toBe('deployed')
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('✅ Heroku Deploy: deployed')
+  })
+
+  it('warns on a 5xx too, naming the permission, and tries again later', async () => {
+    gh.failures.push({
+      method: 'POST',
+      path: /\/deployments\/\d+\/statuses$/,
+      status: 502,
+      message: 'Bad gateway'
+    })
+    const { log, warnings } = captureLog()
+    const reporter = new Reporter(config({ prComment: false }), runContext(), api, log)
+    const o = running()
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    await reporter.deploymentStarted(staging, 'staging', false, false)
+    gh.failures.length = 0
+    o.status = 'deployed'
+    await reporter.finish(o)
+    expect(warnings).toEqual([
+      expect.stringMatching(/GitHub answered 502 \(Bad gateway\).*`deployments: write`/)
+    ])
+    expect(gh.statuses.map((s) => s.body.state)).toEqual(['success'])
+  })
+
+  it('sets failure on the deployment of an app that failed its gate and was rolled back', async () => {
+    const { log } = captureLog()
+    const reporter = new Reporter(config({ prComment: false }), runContext(), api, log)
+    const o = failedWithRollback()
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    await reporter.deploymentStarted(staging, 'staging', false, false)
+    await reporter.finish(o)
+    expect(gh.statuses.at(-1)?.body).toMatchObject({ state: 'failure' })
+    expect(String(gh.statuses.at(-1)?.body.description)).toMatch(
+      /^shop-staging v42 failed its health check/
+    )
+    expect(readFileCommands(files.output).status).toBe('failed')
+  })
+
+  it('promotion: one deployment per target, production flag, compare commits in the summary', async () => {
+    gh.compareCommits = commits(3).map((c) => ({
+      sha: c.sha,
+      html_url: c.url,
+      commit: { message: c.message, author: { name: c.author } },
+      author: { login: c.author }
+    }))
+    const { log } = captureLog()
+    const reporter = new Reporter(
+      config({ command: 'promote', prComment: false }),
+      runContext(),
+      api,
+      log
+    )
+    const o = promotedToThree()
+    o.promotedCommits = undefined
+    for (const t of o.targets) await reporter.deploymentStarted(t, 'production', false, true)
+    await reporter.finish(o)
+    expect(gh.deployments.map((d) => d.body.production_environment)).toEqual([true, true, true])
+    expect(gh.statuses.filter((s) => s.body.state === 'success')).toHaveLength(3)
+    expect(gh.requests.some((r) => r.path === `/repos/acme/shop/compare/${oldSha}...${sha}`)).toBe(
+      true
+    )
+    expect(o.promotedCommits).toHaveLength(3)
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h3>Promoted commits</h3>')
+  })
+
+  it('marks the deployments of a deleted review app inactive', async () => {
+    const { log } = captureLog()
+    gh.deployments.push(
+      { id: 1, body: { environment: 'pr-7' } },
+      { id: 2, body: { environment: 'pr-8' } },
+      { id: 3, body: { environment: 'pr-7' } }
+    )
+    const reporter = new Reporter(config({ command: 'review-app' }), prContext(7), api, log)
+    const o = outcome({
+      command: 'review-app',
+      status: 'review-app-deleted',
+      reviewApp: { id: 'ra-1', prNumber: 7, branch: 'feature/x', status: 'deleted' }
+    })
+    await reporter.start(o)
+    await reporter.finish(o)
+    expect(gh.statuses.map((s) => [s.deploymentId, s.body.state])).toEqual([
+      [3, 'inactive'],
+      [1, 'inactive']
+    ])
+    expect(gh.comments[0]?.body).toContain('🗑️ Review app: review app deleted')
+    expect(reviewAppEnvironmentName(undefined, 7)).toBe('pr-7')
+    expect(reviewAppEnvironmentName('review', 7)).toBe('review')
+  })
+
+  it('creates a transient deployment for a review app, and no comment for a fork PR', async () => {
+    const { log } = captureLog()
+    const ctx = prContext(9)
+    if (ctx.pullRequest) ctx.pullRequest.headRepoFullName = 'mallory/shop'
+    const reporter = new Reporter(config({ command: 'review-app' }), ctx, api, log)
+    const o = outcome({
+      command: 'review-app',
+      status: 'review-app-ready',
+      app: app('shop-pr-9', { stage: 'review', health: passed() })
+    })
+    await reporter.start(o)
+    const review = o.app
+    if (!review) throw new Error('fixture has an app')
+    await reporter.deploymentStarted(review, 'pr-9', true, false)
+    await reporter.finish(o)
+    expect(gh.comments).toEqual([])
+    expect(gh.deployments[0]?.body).toMatchObject({
+      environment: 'pr-9',
+      transient_environment: true
+    })
+  })
+
+  it('changes nothing on GitHub in a dry run, and works without a token', async () => {
+    const { log, warnings } = captureLog()
+    const dry = new Reporter(config({ dryRun: true }), prContext(7), api, log)
+    const o = outcome({ status: 'planned', dryRun: true, plan: ['Build shop-staging'] })
+    await dry.start(o)
+    await dry.finish(o)
+    expect(gh.requests).toEqual([])
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('<h3>Plan</h3>')
+
+    const noToken = new Reporter(config({ hasGithubToken: false }), prContext(7), undefined, log)
+    const d = deployed()
+    const staging = d.app
+    if (!staging) throw new Error('fixture has an app')
+    await noToken.start(d)
+    await expect(
+      noToken.deploymentStarted(staging, 'staging', false, false)
+    ).resolves.toBeUndefined()
+    await noToken.finish(d)
+    expect(warnings).toEqual([])
+  })
+
+  it('records an interruption for the post step, then lets the signal go on', () => {
+    const { log } = captureLog()
+    const reporter = new Reporter(config(), runContext(), undefined, log)
+    const kills: [number, string][] = []
+    const target = Object.assign(new EventEmitter(), {
+      pid: 4321,
+      kill: (pid: number, signal: string) => kills.push([pid, signal])
+    }) as unknown as SignalTarget & EventEmitter
+    installInterruptHandler(reporter, target)
+    target.emit('SIGINT', 'SIGINT')
+    expect(savedProgress(files).interrupted).toBe('SIGINT')
+    expect(kills).toEqual([[4321, 'SIGINT']])
+    expect(target.listenerCount('SIGINT') + target.listenerCount('SIGTERM')).toBe(0)
+  })
+
+  describe('runPost', () => {
+    afterEach(() => {
+      delete process.env.STATE_progress
+    })
+
+    const unfinished = (): Progress => ({
+      ...newProgress('deploy', false, t0),
+      phase: 'health',
+      phaseStartedAt: t0 + 60_000,
+      interrupted: 'SIGINT',
+      pipeline: 'shop',
+      purpose: 'deploy:shop-staging',
+      prNumbers: [7],
+      comments: [],
+      deployments: [
+        {
+          id: 11,
+          app: 'shop-staging',
+          environment: 'staging',
+          transient: false,
+          webUrl: 'https://shop-staging.herokuapp.com/',
+          state: 'in_progress'
+        },
+        { id: 12, app: 'shop-pr-7', environment: 'pr-7', transient: true, state: 'in_progress' },
+        { id: 13, app: 'shop-eu', environment: 'production', transient: false, state: 'success' }
+      ],
+      apps: [
+        {
+          role: 'app',
+          app: 'shop-staging',
+          stage: 'staging',
+          webUrl: 'https://shop-staging.herokuapp.com/',
+          before: { id: 'r41', version: 41 },
+          release: { id: 'r42', version: 42, commit: sha }
+        }
+      ]
+    })
+
+    it('finishes a cancelled run: deployments failure/inactive, comment, summary, failed step', async () => {
+      gh.comments.push({
+        id: 900,
+        issue: 7,
+        body: `⏳ in progress\n${commentMarker('deploy:shop-staging')}`,
+        user: 'github-actions[bot]'
+      })
+      process.env.STATE_progress = JSON.stringify(unfinished())
+      const { log, warnings, failures } = captureLog()
+      await runPost(prContext(7), api, log)
+
+      expect(gh.statuses.map((s) => [s.deploymentId, s.body.state])).toEqual([
+        [11, 'failure'],
+        [12, 'inactive']
+      ])
+      expect(gh.comments).toHaveLength(1)
+      expect(gh.comments[0]?.body).toContain('<h3>⛔ Deploy: cancelled</h3>')
+      expect(gh.comments[0]?.body).toContain(
+        'shop-staging: unknown; before this run: v41; this run created v42'
+      )
+      const summary = fs.readFileSync(files.summary, 'utf8')
+      expect(summary).toContain('<h2>⛔ Heroku Deploy: cancelled</h2>')
+      expect(summary).toContain('The run was cancelled or crashed during <strong>Health</strong>')
+      expect(summary).toContain('<h3>What is live now</h3>')
+      expect(failures).toEqual([
+        'The run was cancelled (SIGINT) during the health phase before it finished.'
+      ])
+      expect(warnings).toEqual([])
+    })
+
+    it('edits the saved comment id directly, and warns with the permission when it cannot', async () => {
+      gh.failures.push({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 403 })
+      process.env.STATE_progress = JSON.stringify({
+        ...unfinished(),
+        comments: [{ pr: 7, id: 901 }],
+        deployments: []
+      })
+      const { log, warnings, failures } = captureLog()
+      await runPost(prContext(7), api, log)
+      expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([
+        '/repos/acme/shop/issues/comments/901'
+      ])
+      expect(warnings).toEqual([expect.stringContaining('`pull-requests: write`')])
+      expect(failures).toHaveLength(1)
+    })
+
+    it('does nothing when the main step finished or saved nothing', async () => {
+      const { log, failures } = captureLog()
+      process.env.STATE_progress = JSON.stringify({ ...unfinished(), finished: true })
+      await runPost(prContext(7), api, log)
+      delete process.env.STATE_progress
+      await runPost(prContext(7), api, log)
+      expect(gh.requests).toEqual([])
+      expect(failures).toEqual([])
+      expect(fs.readFileSync(files.summary, 'utf8')).toBe('')
+    })
+  })
+})

@@ -1,0 +1,183 @@
+/**
+ * The GitHub seam: the few REST/GraphQL calls the action makes (PR comments, Deployments,
+ * commit → PR lookup, compare, pull state). Reporting takes a `GitHubApi`, so tests hand in a
+ * fake or point `createGitHubApi` at a loopback server. Errors are thrown as they come; the
+ * reporter turns them into warnings that name the missing permission.
+ */
+import { getOctokit } from '@actions/github'
+import type { CommitInfo } from '../outcome.js'
+
+export interface IssueComment {
+  id: number
+  body: string
+  /** The author's login, e.g. `github-actions[bot]`. */
+  author: string | undefined
+}
+
+export interface DeploymentParams {
+  /** Branch, tag or SHA the deployment is for. */
+  ref: string
+  environment: string
+  description?: string
+  /** Review apps: shown as destroyed once set `inactive`. */
+  transient: boolean
+  production: boolean
+  /** Non-secret details (app name, release), stored with the deployment. */
+  payload?: Record<string, string | number>
+}
+
+export type DeploymentState =
+  'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
+
+export interface DeploymentStatusParams {
+  state: DeploymentState
+  environmentUrl?: string
+  logUrl?: string
+  description?: string
+}
+
+export interface PullState {
+  state: 'open' | 'closed'
+  merged: boolean
+}
+
+export interface GitHubApi {
+  /** Every comment on the PR (all pages, 100 a page), oldest first. */
+  listIssueComments(prNumber: number): Promise<IssueComment[]>
+  /** Returns the new comment's id. */
+  createComment(prNumber: number, body: string): Promise<number>
+  updateComment(commentId: number, body: string): Promise<void>
+  /** The token's own login (GraphQL `viewer`; the default GITHUB_TOKEN cannot read `GET /user`). */
+  viewerLogin(): Promise<string>
+  /** Returns the deployment id. */
+  createDeployment(params: DeploymentParams): Promise<number>
+  createDeploymentStatus(deploymentId: number, params: DeploymentStatusParams): Promise<void>
+  /** Ids of the newest deployments of an environment (first page, newest first). */
+  listDeployments(environment: string): Promise<number[]>
+  /**
+   * The PRs a commit belongs to: the open ones that carry it, and the merged one whose merge
+   * commit it is (a push to the default branch after a merge).
+   */
+  pullsForCommit(sha: string): Promise<number[]>
+  /** Commits in `head` that are not in `base`, oldest first, at most `compareCap`. */
+  compare(base: string, head: string): Promise<CommitInfo[]>
+  getPull(prNumber: number): Promise<PullState>
+}
+
+/** GitHub's compare answers with at most 250 commits without pagination; we keep that cap. */
+export const compareCap = 250
+/** A commit rarely belongs to more PRs worth commenting on than this. */
+const maxPullsPerCommit = 5
+
+export interface GitHubRepoTarget {
+  /** REST base URL, e.g. https://api.github.com or https://ghe.example.com/api/v3 */
+  apiUrl: string
+  owner: string
+  repo: string
+}
+
+export function createGitHubApi(token: string, target: GitHubRepoTarget): GitHubApi {
+  const octokit = getOctokit(token, { baseUrl: target.apiUrl.replace(/\/+$/, '') })
+  const repo = { owner: target.owner, repo: target.repo }
+
+  return {
+    async listIssueComments(prNumber) {
+      const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        ...repo,
+        issue_number: prNumber,
+        per_page: 100
+      })
+      return comments.map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }))
+    },
+
+    async createComment(prNumber, body) {
+      const res = await octokit.rest.issues.createComment({ ...repo, issue_number: prNumber, body })
+      return res.data.id
+    },
+
+    async updateComment(commentId, body) {
+      await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body })
+    },
+
+    async viewerLogin() {
+      const res = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
+      return res.viewer.login
+    },
+
+    async createDeployment(params) {
+      const res = await octokit.rest.repos.createDeployment({
+        ...repo,
+        ref: params.ref,
+        environment: params.environment,
+        description: params.description,
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: params.transient,
+        production_environment: params.production,
+        payload: params.payload ?? {}
+      })
+      // 202 means GitHub merged the default branch instead of creating a deployment; with
+      // auto_merge off it should not happen, but then there is no id to use.
+      if (!('id' in res.data)) {
+        throw new Error(
+          `GitHub created no deployment: ${res.data.message ?? `status ${res.status}`}`
+        )
+      }
+      return res.data.id
+    },
+
+    async createDeploymentStatus(deploymentId, params) {
+      await octokit.rest.repos.createDeploymentStatus({
+        ...repo,
+        deployment_id: deploymentId,
+        state: params.state,
+        environment_url: params.environmentUrl,
+        log_url: params.logUrl,
+        description: params.description
+      })
+    },
+
+    async listDeployments(environment) {
+      const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 })
+      return res.data.map((d) => d.id)
+    },
+
+    async pullsForCommit(sha) {
+      const res = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        ...repo,
+        commit_sha: sha,
+        per_page: 100
+      })
+      return res.data
+        .filter((p) => p.state === 'open' || (p.merged_at && p.merge_commit_sha === sha))
+        .map((p) => p.number)
+        .slice(0, maxPullsPerCommit)
+    },
+
+    async compare(base, head) {
+      const res = await octokit.rest.repos.compareCommitsWithBasehead({
+        ...repo,
+        basehead: `${base}...${head}`
+      })
+      return res.data.commits.slice(0, compareCap).map((c) => ({
+        sha: c.sha,
+        message: c.commit.message,
+        author: c.author?.login ?? c.commit.author?.name ?? undefined,
+        url: c.html_url
+      }))
+    },
+
+    async getPull(prNumber) {
+      const res = await octokit.rest.pulls.get({ ...repo, pull_number: prNumber })
+      return { state: res.data.state === 'open' ? 'open' : 'closed', merged: res.data.merged }
+    }
+  }
+}
+
+/** The HTTP status of an Octokit error, if it has one. */
+export function githubErrorStatus(err: unknown): number | undefined {
+  if (typeof err === 'object' && err !== null && 'status' in err) {
+    if (typeof err.status === 'number') return err.status
+  }
+  return undefined
+}

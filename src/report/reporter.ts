@@ -1,0 +1,652 @@
+/**
+ * The one place the commands report to. It keeps the PR comment and the GitHub Deployments in
+ * step with the run, writes the summary and the outputs once at the end, and saves progress for
+ * the post step. Nothing here throws: a GitHub failure is a warning naming the permission the
+ * workflow must grant, never the cause of a failed deploy.
+ */
+import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
+import type { DeploymentState, GitHubApi } from '../github/client.js'
+import { githubErrorStatus } from '../github/client.js'
+import type { AppResult, Outcome, PhaseName, ReleaseInfo } from '../outcome.js'
+import type { Command, RunContext } from '../settings.js'
+import { commentPurpose, renderComment, resolveViewerLogin, upsertComment } from './comment.js'
+import type { CommentPhase } from './comment.js'
+import { oneLine } from './escape.js'
+import { causeText, currentPhase, isSha, runUrl, versionText } from './format.js'
+import { appHealthy, appsOf, effectiveStatus, setOutputs } from './outputs.js'
+import { loadProgress, newProgress, saveProgress } from './state.js'
+import type { Progress, SavedApp, SavedDeployment, SavedRelease } from './state.js'
+import { writeSummary } from './summary.js'
+
+export interface ReporterConfig {
+  command: Command
+  dryRun: boolean
+  prComment: boolean
+  githubDeployments: boolean
+  /** Whether a github-token was given; default: whether an api was handed in. */
+  hasGithubToken?: boolean
+  /** The app as configured, for the comment's purpose before the Outcome names it. */
+  app?: string
+  /** Settings.reviewAppEnvironment: the review apps' environment name, `pr-<n>` by default. */
+  reviewAppEnvironment?: string
+}
+
+export type ReporterLog = Pick<typeof core, 'info' | 'warning' | 'debug'>
+
+const permission = {
+  comment: 'pull-requests: write',
+  pullsRead: 'pull-requests: read',
+  deployments: 'deployments: write',
+  contents: 'contents: read'
+} as const
+
+/** GitHub caps a deployment status description at 140 characters. */
+const maxDescription = 140
+
+/** The review apps' GitHub environment: the configured name, else `pr-<n>`. */
+export function reviewAppEnvironmentName(configured: string | undefined, prNumber: number): string {
+  return configured && configured.trim() !== '' ? configured : `pr-${prNumber}`
+}
+
+/** A warning that says what failed, what GitHub answered and which permission it needs. */
+export function githubWarning(what: string, needed: string, err: unknown): string {
+  const status = githubErrorStatus(err)
+  const answer = status !== undefined ? `GitHub answered ${status}` : 'the request failed'
+  const hint =
+    status === 401 || status === 403 || status === 404
+      ? `The token probably lacks \`${needed}\`: grant it in the workflow's \`permissions:\`.`
+      : `It needs \`${needed}\`; GitHub may also be having trouble.`
+  return `Could not ${what}: ${answer} (${oneLine(errorMessage(err), 200)}). ${hint} The deploy itself is not affected.`
+}
+
+function savedRelease(r: ReleaseInfo | undefined): SavedRelease | undefined {
+  if (!r) return undefined
+  return r.commit
+    ? { id: r.id, version: r.version, commit: r.commit }
+    : { id: r.id, version: r.version }
+}
+
+function releaseFromSaved(r: SavedRelease | undefined): ReleaseInfo | undefined {
+  return r ? { id: r.id, version: r.version, slugId: undefined, commit: r.commit } : undefined
+}
+
+function savedApps(outcome: Outcome): SavedApp[] {
+  const one = (a: AppResult, role: SavedApp['role']): SavedApp => ({
+    role,
+    app: a.app,
+    stage: a.stage,
+    webUrl: a.webUrl,
+    before: savedRelease(a.before),
+    release: savedRelease(a.release),
+    liveAfter: savedRelease(a.liveAfter),
+    rolledBack: a.rolledBack
+  })
+  return [
+    ...(outcome.app ? [one(outcome.app, 'app')] : []),
+    ...outcome.targets.map((t) => one(t, 'target'))
+  ]
+}
+
+function truncateDescription(text: string): string {
+  return oneLine(text, maxDescription)
+}
+
+export class Reporter {
+  private readonly progressState: Progress
+  private lastSaved = ''
+  private prNumbers: number[] = []
+  private purpose: string | undefined
+  private login: string | undefined
+  /** The comment id and body last sent, per PR: unchanged bodies are not sent again. */
+  private readonly comments = new Map<number, { id: number; body: string }>()
+  private commentsOff = false
+  private deploymentsOff = false
+  private finished = false
+  private readonly warned = new Set<string>()
+  private readonly hasToken: boolean
+
+  constructor(
+    private readonly config: ReporterConfig,
+    private readonly ctx: RunContext,
+    private readonly api: GitHubApi | undefined,
+    private readonly log: ReporterLog = core
+  ) {
+    this.progressState = newProgress(config.command, config.dryRun)
+    this.hasToken = config.hasGithubToken ?? api !== undefined
+    const wanted = config.prComment || config.githubDeployments
+    if ((!api || config.hasGithubToken === false) && wanted && !config.dryRun) {
+      this.log.info('No github-token: no PR comment and no GitHub Deployments for this run.')
+    }
+  }
+
+  /** The run began: find the PRs to comment on and say "in progress". */
+  async start(outcome: Outcome): Promise<void> {
+    this.progressState.startedAt = outcome.startedAt
+    this.save(outcome)
+    if (!this.commentingEnabled()) return
+    this.prNumbers = await this.findPullRequests()
+    this.progressState.prNumbers = this.prNumbers
+    this.save(outcome)
+    await this.updateComments(outcome, 'in-progress')
+  }
+
+  /**
+   * A deployment to `app` begins: record a GitHub Deployment with an `in_progress` status.
+   * Returns its id (also set on `app.deploymentId`), or undefined when none was recorded.
+   */
+  async deploymentStarted(
+    app: AppResult,
+    environment: string,
+    transient: boolean,
+    production: boolean
+  ): Promise<number | undefined> {
+    const api = this.api
+    if (!api || !this.deploymentsEnabled()) return undefined
+    let id: number | undefined
+    try {
+      id = await api.createDeployment({
+        ref: this.deploymentRef(app),
+        environment,
+        description: truncateDescription(`${this.config.command} ${app.app}`),
+        transient,
+        production,
+        payload: { app: app.app }
+      })
+    } catch (err) {
+      this.githubFailed(
+        `record a GitHub deployment for ${app.app}`,
+        permission.deployments,
+        err,
+        'deployments'
+      )
+      return undefined
+    }
+    app.deploymentId = id
+    const saved: SavedDeployment = {
+      id,
+      app: app.app,
+      environment,
+      transient,
+      webUrl: app.webUrl,
+      state: 'created'
+    }
+    this.progressState.deployments.push(saved)
+    this.saveProgressOnly()
+    await this.setDeploymentState(saved, 'in_progress', app.webUrl, `Deploying ${app.app}`)
+    return id
+  }
+
+  /** Something changed: save progress and refresh the comment (only when its body changed). */
+  async progress(outcome: Outcome): Promise<void> {
+    this.save(outcome)
+    await this.updateComments(outcome, 'in-progress')
+  }
+
+  /**
+   * The run is over: final deployment statuses, the comment, the summary (once), the outputs,
+   * and the mark that tells the post step there is nothing left to do. Runs once.
+   */
+  async finish(outcome: Outcome): Promise<void> {
+    if (this.finished) return
+    this.finished = true
+    outcome.endedAt ??= Date.now()
+    this.save(outcome)
+    await this.fillPromotedCommits(outcome)
+    await this.finishDeployments(outcome)
+    await this.updateComments(outcome, 'final')
+    try {
+      await writeSummary(outcome, this.ctx)
+      this.progressState.summaryWritten = true
+    } catch (err) {
+      this.log.warning(`Could not write the job summary: ${oneLine(errorMessage(err), 300)}`)
+    }
+    try {
+      setOutputs(outcome)
+    } catch (err) {
+      this.log.warning(`Could not set the outputs: ${oneLine(errorMessage(err), 300)}`)
+    }
+    this.progressState.finished = true
+    this.save(outcome)
+  }
+
+  /** For the interrupt handler: remember the signal for the post step (synchronous). */
+  recordInterruption(signal: string): void {
+    this.progressState.interrupted = signal
+    this.saveProgressOnly()
+  }
+
+  /** Same as `recordInterruption`, for a handler that does not know the signal. */
+  recordInterrupted(signal = 'SIGINT'): void {
+    this.recordInterruption(signal)
+  }
+
+  // --- comments ---
+
+  private commentingEnabled(): boolean {
+    return (
+      this.config.prComment &&
+      this.hasToken &&
+      !this.config.dryRun &&
+      this.api !== undefined &&
+      !this.commentsOff
+    )
+  }
+
+  private deploymentsEnabled(): boolean {
+    return (
+      this.config.githubDeployments && this.hasToken && !this.config.dryRun && !this.deploymentsOff
+    )
+  }
+
+  private async findPullRequests(): Promise<number[]> {
+    const pr = this.ctx.pullRequest
+    if (pr) {
+      const fromFork =
+        pr.headRepoFullName !== undefined &&
+        pr.baseRepoFullName !== undefined &&
+        pr.headRepoFullName !== pr.baseRepoFullName
+      if (fromFork && this.ctx.eventName === 'pull_request') {
+        this.log.info(
+          `PR #${pr.number} comes from a fork: its token is read-only, so no PR comment.`
+        )
+        return []
+      }
+      return [pr.number]
+    }
+    if ((this.config.command !== 'deploy' && this.config.command !== 'promote') || !this.api)
+      return []
+    if (!this.ctx.sha) return []
+    try {
+      return await this.api.pullsForCommit(this.ctx.sha)
+    } catch (err) {
+      this.warnOnce(
+        githubWarning(
+          `find the PRs of commit ${this.ctx.sha.slice(0, 7)}`,
+          permission.pullsRead,
+          err
+        )
+      )
+      return []
+    }
+  }
+
+  private async updateComments(outcome: Outcome, phase: CommentPhase): Promise<void> {
+    const api = this.api
+    if (!api || !this.commentingEnabled() || this.prNumbers.length === 0) return
+    this.purpose ??= commentPurpose(outcome.command, outcome.app?.app ?? this.config.app)
+    if (this.progressState.purpose !== this.purpose) {
+      this.progressState.purpose = this.purpose
+      this.saveProgressOnly()
+    }
+    const body = renderComment(outcome, this.ctx, this.purpose, phase)
+    for (const pr of this.prNumbers) {
+      if (this.commentsOff) return
+      const known = this.comments.get(pr)
+      if (known?.body === body) continue
+      try {
+        const id = await this.writeComment(api, pr, body, known?.id)
+        this.comments.set(pr, { id, body })
+        this.rememberComment(pr, id)
+      } catch (err) {
+        this.githubFailed(`update the comment on PR #${pr}`, permission.comment, err, 'comments')
+      }
+    }
+  }
+
+  private async writeComment(
+    api: GitHubApi,
+    pr: number,
+    body: string,
+    knownId: number | undefined
+  ): Promise<number> {
+    const purpose = this.purpose ?? commentPurpose(this.config.command, this.config.app)
+    const login = async (): Promise<string> => (this.login ??= await resolveViewerLogin(api))
+    return postComment(api, pr, purpose, body, login, knownId)
+  }
+
+  private rememberComment(pr: number, id: number): void {
+    const saved = this.progressState.comments
+    if (saved.some((c) => c.pr === pr && c.id === id)) return
+    this.progressState.comments = [...saved.filter((c) => c.pr !== pr), { pr, id }]
+    this.saveProgressOnly()
+  }
+
+  // --- deployments ---
+
+  private deploymentRef(app: AppResult): string {
+    const commit = app.release?.commit
+    if (isSha(commit) && commit.length === 40) return commit
+    return this.ctx.pullRequest?.headSha || this.ctx.sha
+  }
+
+  private async setDeploymentState(
+    deployment: SavedDeployment,
+    state: DeploymentState,
+    environmentUrl: string | undefined,
+    description: string
+  ): Promise<void> {
+    const api = this.api
+    if (!api || this.deploymentsOff) return
+    try {
+      await api.createDeploymentStatus(deployment.id, {
+        state,
+        environmentUrl,
+        logUrl: runUrl(this.ctx),
+        description: truncateDescription(description)
+      })
+      deployment.state = state
+      this.saveProgressOnly()
+    } catch (err) {
+      this.githubFailed(
+        `set the GitHub deployment of ${deployment.app} to ${state}`,
+        permission.deployments,
+        err,
+        'deployments'
+      )
+    }
+  }
+
+  private async finishDeployments(outcome: Outcome): Promise<void> {
+    const apps = appsOf(outcome)
+    const status = effectiveStatus(outcome)
+    for (const d of this.progressState.deployments) {
+      const app = apps.find((a) => a.deploymentId === d.id) ?? apps.find((a) => a.app === d.app)
+      let state: DeploymentState
+      let description: string
+      if (d.transient && status === 'review-app-deleted') {
+        state = 'inactive'
+        description = 'Review app deleted'
+      } else if (app && status !== 'cancelled' && appHealthy(app) && !app.rolledBack) {
+        state = 'success'
+        description = `${versionText(app.release)} is live${app.health?.checked ? ' and healthy' : ''}`
+      } else {
+        state = 'failure'
+        const own = app ? causeText({ ...outcome, app, targets: [], error: app.error }) : undefined
+        description = own ?? causeText(outcome) ?? (status === 'cancelled' ? 'Cancelled' : 'Failed')
+      }
+      await this.setDeploymentState(d, state, app?.webUrl ?? d.webUrl, description)
+    }
+    await this.deactivateDeletedReviewApps(outcome)
+  }
+
+  /** Deleted review apps: their environments' deployments become `inactive` (shown destroyed). */
+  private async deactivateDeletedReviewApps(outcome: Outcome): Promise<void> {
+    const api = this.api
+    if (!api || !this.deploymentsEnabled()) return
+    const environments: string[] = []
+    const prNumber = outcome.reviewApp?.prNumber ?? this.ctx.pullRequest?.number
+    if (outcome.status === 'review-app-deleted' && prNumber !== undefined) {
+      environments.push(reviewAppEnvironmentName(this.config.reviewAppEnvironment, prNumber))
+    }
+    // A shared, configured environment name would deactivate other PRs' apps: only per-PR names.
+    if (!this.config.reviewAppEnvironment) {
+      for (const e of outcome.sweep ?? []) {
+        if (e.action === 'deleted' && e.prNumber !== undefined)
+          environments.push(`pr-${e.prNumber}`)
+      }
+    }
+    const handled = new Set(this.progressState.deployments.map((d) => d.id))
+    for (const environment of [...new Set(environments)]) {
+      if (this.deploymentsOff) return
+      let ids: number[]
+      try {
+        ids = await api.listDeployments(environment)
+      } catch (err) {
+        this.githubFailed(
+          `list the GitHub deployments of ${environment}`,
+          permission.deployments,
+          err,
+          'deployments'
+        )
+        continue
+      }
+      for (const id of ids.filter((i) => !handled.has(i))) {
+        const d: SavedDeployment = {
+          id,
+          app: environment,
+          environment,
+          transient: true,
+          state: 'unknown'
+        }
+        await this.setDeploymentState(d, 'inactive', undefined, 'Review app deleted')
+      }
+    }
+  }
+
+  // --- promoted commits ---
+
+  /** For a promotion: the commits it carries (GitHub compare between the two slugs' commits). */
+  private async fillPromotedCommits(outcome: Outcome): Promise<void> {
+    const api = this.api
+    if (!api || outcome.promotedCommits !== undefined || outcome.targets.length === 0) return
+    const head = outcome.app?.release?.commit
+    const base = outcome.targets.map((t) => t.before?.commit).find((c) => isSha(c))
+    if (!isSha(head) || !isSha(base)) return
+    if (head === base) {
+      outcome.promotedCommits = []
+      return
+    }
+    try {
+      outcome.promotedCommits = await api.compare(base, head)
+    } catch (err) {
+      this.warnOnce(
+        githubWarning('list the commits this promotion carries', permission.contents, err)
+      )
+    }
+  }
+
+  // --- state and warnings ---
+
+  private save(outcome: Outcome): void {
+    const phase: PhaseName | undefined = currentPhase(outcome)
+    if (phase && phase !== this.progressState.phase) {
+      this.progressState.phase = phase
+      this.progressState.phaseStartedAt = [...outcome.phases]
+        .reverse()
+        .find((p) => p.name === phase)?.startedAt
+    }
+    this.progressState.pipeline = outcome.pipeline?.name
+    this.progressState.apps = savedApps(outcome)
+    this.saveProgressOnly()
+  }
+
+  private saveProgressOnly(): void {
+    const json = JSON.stringify(this.progressState)
+    if (json === this.lastSaved) return
+    try {
+      saveProgress(this.progressState)
+      this.lastSaved = json
+    } catch (err) {
+      this.warnOnce(`Could not save progress for the post step: ${oneLine(errorMessage(err), 200)}`)
+    }
+  }
+
+  /** A GitHub failure: warn; after a refusal (401/403) stop trying that kind of write. */
+  private githubFailed(
+    what: string,
+    needed: string,
+    err: unknown,
+    kind: 'comments' | 'deployments'
+  ): void {
+    this.warnOnce(githubWarning(what, needed, err))
+    const status = githubErrorStatus(err)
+    if (status === 401 || status === 403) {
+      if (kind === 'comments') this.commentsOff = true
+      else this.deploymentsOff = true
+    }
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return
+    this.warned.add(message)
+    this.log.warning(message)
+  }
+}
+
+/** What `installInterruptHandler` needs of `process`. */
+export interface SignalTarget {
+  pid: number
+  once(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown
+  removeListener(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown
+  kill(pid: number, signal: NodeJS.Signals): unknown
+}
+
+/**
+ * On SIGINT/SIGTERM (a cancel), only record the interruption for the post step, then let the
+ * signal do what it would have done without us. Returns a function that uninstalls the handler.
+ */
+export function installInterruptHandler(
+  reporter: Reporter,
+  target: SignalTarget = process
+): () => void {
+  const uninstall = (): void => {
+    target.removeListener('SIGINT', handler)
+    target.removeListener('SIGTERM', handler)
+  }
+  function handler(signal: NodeJS.Signals): void {
+    reporter.recordInterruption(signal)
+    uninstall()
+    target.kill(target.pid, signal)
+  }
+  target.once('SIGINT', handler)
+  target.once('SIGTERM', handler)
+  return uninstall
+}
+
+export type PostLog = Pick<typeof core, 'info' | 'warning' | 'debug' | 'setFailed'>
+
+/** An Outcome rebuilt from what the main step saved, marked cancelled. */
+export function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
+  const toApp = (a: SavedApp): AppResult => ({
+    app: a.app,
+    stage: a.stage,
+    webUrl: a.webUrl,
+    before: releaseFromSaved(a.before),
+    release: releaseFromSaved(a.release),
+    liveAfter: releaseFromSaved(a.liveAfter),
+    rolledBack: a.rolledBack ?? false
+  })
+  const phase = progress.phase !== 'start' ? (progress.phase as PhaseName) : undefined
+  const during = phase ? ` during the ${phase} phase` : ''
+  const error = progress.interrupted
+    ? `The run was cancelled (${progress.interrupted})${during} before it finished.`
+    : `The main step stopped${during} without finishing: it was cancelled or crashed.`
+  const main = progress.apps.find((a) => a.role === 'app')
+  return {
+    command: progress.command,
+    status: 'cancelled',
+    dryRun: progress.dryRun,
+    startedAt: progress.startedAt,
+    endedAt: now,
+    pipeline: progress.pipeline ? { id: '', name: progress.pipeline } : undefined,
+    app: main ? toApp(main) : undefined,
+    targets: progress.apps.filter((a) => a.role === 'target').map(toApp),
+    phases: phase
+      ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
+      : [],
+    error,
+    notes: ['Finished by the post step from what the main step saved; Heroku was not asked again.']
+  }
+}
+
+/**
+ * The post step: when the main step did not finish (cancel, crash), set its deployments to
+ * failure (review apps: inactive), say so in the comment and the summary with what is live as
+ * far as known, and fail the step. Does nothing when the main step finished.
+ */
+export async function runPost(
+  ctx: RunContext,
+  api: GitHubApi | undefined,
+  log: PostLog = core
+): Promise<void> {
+  const progress = loadProgress()
+  if (!progress) {
+    log.info('The main step saved no progress: nothing to finish.')
+    return
+  }
+  if (progress.finished) {
+    log.debug('The main step finished: nothing to do in the post step.')
+    return
+  }
+  const outcome = outcomeFromProgress(progress)
+  const warned = new Set<string>()
+  const warn = (message: string): void => {
+    if (!warned.has(message)) log.warning(message)
+    warned.add(message)
+  }
+
+  if (api) {
+    for (const d of progress.deployments) {
+      if (
+        d.state === 'success' ||
+        d.state === 'failure' ||
+        d.state === 'inactive' ||
+        d.state === 'error'
+      )
+        continue
+      const state: DeploymentState = d.transient ? 'inactive' : 'failure'
+      try {
+        await api.createDeploymentStatus(d.id, {
+          state,
+          environmentUrl: d.webUrl,
+          logUrl: runUrl(ctx),
+          description: truncateDescription(outcome.error ?? 'Cancelled')
+        })
+      } catch (err) {
+        warn(
+          githubWarning(
+            `set the GitHub deployment of ${d.app} to ${state}`,
+            permission.deployments,
+            err
+          )
+        )
+      }
+    }
+    if (progress.purpose && progress.prNumbers.length > 0) {
+      const body = renderComment(outcome, ctx, progress.purpose, 'final')
+      let viewer: string | undefined
+      const login = async (): Promise<string> => (viewer ??= await resolveViewerLogin(api))
+      for (const pr of progress.prNumbers) {
+        const known = progress.comments.find((c) => c.pr === pr)?.id
+        try {
+          await postComment(api, pr, progress.purpose, body, login, known)
+        } catch (err) {
+          warn(githubWarning(`update the comment on PR #${pr}`, permission.comment, err))
+        }
+      }
+    }
+  }
+
+  if (!progress.summaryWritten) {
+    try {
+      await writeSummary(outcome, ctx)
+    } catch (err) {
+      warn(`Could not write the job summary: ${oneLine(errorMessage(err), 300)}`)
+    }
+  }
+  log.setFailed(outcome.error ?? 'The main step did not finish.')
+}
+
+/**
+ * Edit the comment we know; when it is unknown or gone (404), find ours by marker and author
+ * or create it. Returns the comment id.
+ */
+async function postComment(
+  api: GitHubApi,
+  pr: number,
+  purpose: string,
+  body: string,
+  login: () => Promise<string>,
+  knownId: number | undefined
+): Promise<number> {
+  if (knownId !== undefined) {
+    try {
+      await api.updateComment(knownId, body)
+      return knownId
+    } catch (err) {
+      if (githubErrorStatus(err) !== 404) throw err
+    }
+  }
+  return (await upsertComment(api, pr, purpose, body, await login())).commentId
+}

@@ -1,0 +1,129 @@
+/**
+ * What the main step leaves for the post step (same bundle, `core.saveState`), so the post step
+ * can finish the reports after a cancel or crash. Only names, ids, versions and URLs the reports
+ * show anyway: never a key, token, config-var value or signed URL.
+ */
+import * as core from '@actions/core'
+import type { Stage } from '../outcome.js'
+import type { Command } from '../settings.js'
+
+export const StateKey = {
+  /** Set by the main step; the post step sees it and knows it is the post step. */
+  IsPost: 'isPost',
+  Progress: 'progress'
+} as const
+
+export interface SavedRelease {
+  id: string
+  version: number
+  commit?: string
+}
+
+export interface SavedApp {
+  /** `app`: the app acted on (promote: the source); `target`: a promotion target. */
+  role: 'app' | 'target'
+  app: string
+  stage: Stage
+  webUrl?: string
+  before?: SavedRelease
+  release?: SavedRelease
+  liveAfter?: SavedRelease
+  rolledBack?: boolean
+}
+
+export interface SavedDeployment {
+  id: number
+  app: string
+  environment: string
+  transient: boolean
+  webUrl?: string
+  /** The last status we set (`in_progress`, `success`, …). */
+  state: string
+}
+
+export interface SavedComment {
+  pr: number
+  id: number
+}
+
+export interface Progress {
+  version: 1
+  command: Command
+  dryRun: boolean
+  startedAt: number
+  /** The phase being worked on (a PhaseName), or `start`. */
+  phase: string
+  phaseStartedAt?: number
+  /** True once the main step reported its final Outcome. */
+  finished: boolean
+  /** The summary was written: the post step must not write a second one. */
+  summaryWritten?: boolean
+  /** A signal the main step received (recorded by the interrupt handler). */
+  interrupted?: string
+  pipeline?: string
+  /** The comment purpose (marker), fixed once the first comment is written. */
+  purpose?: string
+  prNumbers: number[]
+  comments: SavedComment[]
+  deployments: SavedDeployment[]
+  apps: SavedApp[]
+}
+
+export function newProgress(command: Command, dryRun: boolean, startedAt = Date.now()): Progress {
+  return {
+    version: 1,
+    command,
+    dryRun,
+    startedAt,
+    phase: 'start',
+    finished: false,
+    prNumbers: [],
+    comments: [],
+    deployments: [],
+    apps: []
+  }
+}
+
+/** Called first thing by the main step; the post step then finds `isPost` set. */
+export function markMainStep(): void {
+  core.saveState(StateKey.IsPost, 'true')
+}
+
+/** Same as `markMainStep` (the name main.ts uses). */
+export const markMainStarted = markMainStep
+
+export function isPostStep(): boolean {
+  return core.getState(StateKey.IsPost) === 'true'
+}
+
+export function saveProgress(progress: Progress): void {
+  core.saveState(StateKey.Progress, JSON.stringify(progress))
+}
+
+/** The progress the main step saved, or undefined when there is none or it is unreadable. */
+export function loadProgress(): Progress | undefined {
+  const raw = core.getState(StateKey.Progress)
+  if (!raw) return undefined
+  try {
+    const value = JSON.parse(raw) as unknown
+    if (!isProgress(value)) return undefined
+    return value
+  } catch {
+    return undefined
+  }
+}
+
+function isProgress(value: unknown): value is Progress {
+  if (typeof value !== 'object' || value === null) return false
+  const p = value as Record<string, unknown>
+  return (
+    p['version'] === 1 &&
+    typeof p['command'] === 'string' &&
+    typeof p['finished'] === 'boolean' &&
+    typeof p['phase'] === 'string' &&
+    Array.isArray(p['prNumbers']) &&
+    Array.isArray(p['comments']) &&
+    Array.isArray(p['deployments']) &&
+    Array.isArray(p['apps'])
+  )
+}
