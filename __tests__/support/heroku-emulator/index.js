@@ -1,0 +1,265 @@
+/**
+ * A local Heroku Platform API emulator for end-to-end tests and `npm run demo`.
+ *
+ *   const emulator = await startHerokuEmulator(seed)   // seed: object or .json/.yaml path
+ *   ...point the action at emulator.url with emulator.apiKey...
+ *   await emulator.close()
+ *
+ * It follows /work/shared/reference/heroku-platform-api.md, runs real processes (release phase,
+ * web dynos), serves real git smart HTTP, and checks every JSON answer against Heroku's schema.
+ * See README.md next to this file for the seed format, fault injection and the emulator's choices.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Faults } from './faults.js'
+import { DEFAULT_TIMING, Model } from './model.js'
+import { ProcessTracker, isAlive } from './processes.js'
+import { preloadSchema, validateResponse } from './schema.js'
+import { resolveSeed } from './seed.js'
+import { TokenBucket, createMainServer } from './server.js'
+import { randomHex, waitUntil } from './util.js'
+
+export { DEFAULT_TIMING } from './model.js'
+export { FAIL_BUILD_FILE, FIXTURES_DIR, tarballOf } from './slugs.js'
+export { isAlive } from './processes.js'
+
+/**
+ * Validates a body as the emulator validates its answers: null when valid, else the violation.
+ * (Lets tests check that the checker itself catches what it should.)
+ */
+export function validateAgainstSchema(method, path, body) {
+  return validateResponse(method.toUpperCase(), path, body)
+}
+
+/** Waits until every listed web dyno of `app` is `up`, or has crashed at least once. */
+function dynosSettled(app) {
+  const dynos = app.runtime.listedDynos()
+  return dynos.every((d) => d.state === 'up' || d.crashes > 0)
+}
+
+/**
+ * @param {object|string} seedInput  seed object or path to a .json/.yaml seed file
+ * @param {object} [opts]
+ * @param {object} [opts.timing]  overrides seed.timing (see DEFAULT_TIMING)
+ * @param {boolean} [opts.waitForDynos=true]  wait until seeded apps' dynos are up (or crashed)
+ * @param {(line: string) => void} [opts.log]  internal errors go here (default: none)
+ */
+export async function startHerokuEmulator(seedInput = {}, opts = {}) {
+  const seed = await resolveSeed(seedInput)
+  preloadSchema()
+  const tmpDir = await mkdtemp(join(tmpdir(), 'heroku-emulator-'))
+  const tracker = new ProcessTracker()
+  const faults = new Faults()
+  const requests = []
+  const schemaViolations = []
+  const errors = []
+  const bucket = new TokenBucket({
+    capacity: seed.rateLimit?.capacity ?? 4500,
+    refillPerSecond: seed.rateLimit?.refillPerSecond ?? 75 / 60
+  })
+  const apiKey = seed.apiKey ?? `HRKU-${randomHex(24)}`
+  const hookToken = randomHex(24)
+  const timing = { ...DEFAULT_TIMING, ...seed.timing, ...opts.timing }
+
+  const ctx = {
+    model: null,
+    faults,
+    bucket,
+    requests,
+    schemaViolations,
+    tracker,
+    gitRoot: join(tmpDir, 'git'),
+    hookToken,
+    log: (line) => {
+      errors.push(line)
+      opts.log?.(line)
+    }
+  }
+  const server = createMainServer(ctx)
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const url = `http://127.0.0.1:${server.address().port}`
+  const model = new Model({
+    baseUrl: url,
+    apiKey,
+    account: seed.account,
+    timing,
+    tracker,
+    tmpDir,
+    signingKey: randomHex(32)
+  })
+  ctx.model = model
+  if (seed.reviewApps?.enabled !== undefined)
+    model.reviewAppsEnabledByDefault = Boolean(seed.reviewApps.enabled)
+
+  let closing = null
+  async function close() {
+    closing ??= (async () => {
+      await model.close()
+      server.closeAllConnections?.()
+      await new Promise((resolve) => server.close(() => resolve()))
+      await tracker.killAll()
+      await rm(tmpDir, { recursive: true, force: true })
+    })()
+    return closing
+  }
+
+  /** Makes a slug from a fixture/files and releases it; resolves per `wait`. */
+  async function releaseFiles(app, spec, { wait = 'released' } = {}) {
+    const slug = await model.slugFromFiles(spec)
+    const release = model.createRelease(app, {
+      description: spec.description ?? `Deploy ${slug.commit.slice(0, 8)}`,
+      slugId: slug.id,
+      config: app.configVars
+    })
+    if (wait === 'created') return release
+    await model.releaseDone(release)
+    if (wait === 'up' && release.status === 'succeeded') {
+      await waitUntil(() => dynosSettled(app), {
+        timeoutMs: timing.bootTimeoutMs + 10000,
+        what: `dynos of ${app.name}`
+      })
+    }
+    return release
+  }
+
+  try {
+    const seeded = []
+    for (const pipelineSeed of seed.pipelines ?? []) {
+      const pipeline = model.createPipeline({
+        name: pipelineSeed.name,
+        reviewAppsEnabled: pipelineSeed.reviewApps?.enabled
+      })
+      for (const appSeed of pipelineSeed.apps ?? []) {
+        const app = await model.createApp(appSeed)
+        model.couple(app, pipeline, appSeed.stage ?? 'staging')
+        seeded.push([app, appSeed])
+      }
+    }
+    for (const appSeed of seed.apps ?? []) seeded.push([await model.createApp(appSeed), appSeed])
+    await Promise.all(
+      seeded
+        .filter(([, appSeed]) => appSeed.release)
+        .map(([app, appSeed]) =>
+          releaseFiles(app, appSeed.release, {
+            wait: opts.waitForDynos === false ? 'released' : 'up'
+          })
+        )
+    )
+  } catch (error) {
+    await close()
+    throw error
+  }
+
+  const appByName = (name) => model.findApp(name)
+
+  const emulator = {
+    url,
+    apiKey,
+    requests,
+    schemaViolations,
+    errors,
+    timings: model.timings,
+    close,
+
+    inject: (fault) => faults.inject(fault),
+    clearFaults: () => faults.clear(),
+    onRequest: (matcher, n, fn) => faults.onRequest(matcher, n, fn),
+
+    /** A snapshot of the whole state in API shapes, keyed by app and pipeline name. */
+    get state() {
+      const apps = {}
+      for (const app of model.apps.values()) {
+        if (app.deleted) continue
+        const current = model.currentRelease(app)
+        const coupling = model.couplingOf(app)
+        apps[app.name] = {
+          app: model.appJson(app),
+          configVars: { ...app.configVars },
+          releases: app.releases.map((r) => model.releaseJson(r)),
+          currentRelease: current ? model.releaseJson(current) : null,
+          builds: app.builds.map((b) => model.buildJson(b)),
+          dynos: app.runtime.listedDynos().map((d) => model.dynoJson(app, d)),
+          servingRelease: app.runtime.serving ? app.runtime.serving.release.version : null,
+          coupling: coupling ? model.couplingJson(coupling) : null
+        }
+      }
+      const pipelines = {}
+      for (const pipeline of model.pipelines.values()) {
+        pipelines[pipeline.name] = {
+          pipeline: model.pipelineJson(pipeline),
+          reviewAppsEnabled: pipeline.reviewAppsEnabled,
+          couplings: [...model.couplings.values()]
+            .filter((c) => c.pipelineId === pipeline.id)
+            .map((c) => model.couplingJson(c))
+        }
+      }
+      return {
+        account: model.accountJson(),
+        apps,
+        pipelines,
+        slugs: [...model.slugs.values()].map((s) => model.slugJson(s)),
+        promotions: [...model.promotions.values()].map((p) => ({
+          ...model.promotionJson(p),
+          targets: p.targets.map((t) => model.targetJson(p, t))
+        })),
+        reviewApps: [...model.reviewApps.values()].map((r) => model.reviewAppJson(r)),
+        rateLimitRemaining: bucket.remaining
+      }
+    },
+
+    appUrl: (name) => appByName(name).webUrl,
+    gitUrl: (name) => appByName(name).gitUrl,
+    pipelineId: (name) => model.findPipeline(name).id,
+    appId: (name) => appByName(name).id,
+
+    /** Creates a release from a fixture and/or files on `appName` (state seeding in tests). */
+    async createRelease(appName, spec, options = {}) {
+      const app = appByName(appName)
+      const release = await releaseFiles(app, spec, options)
+      return model.releaseJson(release)
+    },
+
+    /** Sets config vars the way `PATCH /apps/{app}/config-vars` does (a new release). */
+    async setConfigVars(appName, patch, { wait = 'released' } = {}) {
+      const app = appByName(appName)
+      const release = model.setConfigVars(app, patch)
+      if (release && wait !== 'created') await model.releaseDone(release)
+      if (release && wait === 'up')
+        await waitUntil(() => dynosSettled(app), { timeoutMs: timing.bootTimeoutMs + 10000 })
+      return release ? model.releaseJson(release) : null
+    },
+
+    /** Waits until the listed dynos of an app are all up (or crashed at least once). */
+    async waitForDynos(appName, { timeoutMs = 30000 } = {}) {
+      const app = appByName(appName)
+      await waitUntil(() => dynosSettled(app), { timeoutMs, what: `dynos of ${appName}` })
+      return app.runtime.listedDynos().map((d) => model.dynoJson(app, d))
+    },
+
+    /** The text of a build or release output stream so far. */
+    outputOf(kind, id) {
+      return (
+        model.streams
+          .get(`${kind === 'build' ? 'builds' : kind === 'release' ? 'releases' : kind}/${id}`)
+          ?.text() ?? null
+      )
+    },
+
+    /** The app's log (router, dyno and release lines, like `heroku logs`). */
+    logs(appName) {
+      const app = [...model.apps.values()].find((a) => a.name === appName)
+      return app ? app.runtime.logLines.join('\n') : ''
+    },
+
+    /** Pids of the emulator's child processes still running. */
+    livePids: () => tracker.livePids(),
+    /** Every pid the emulator ever spawned (to check after close() that none is alive). */
+    spawnedPids: () => [...tracker.everSpawned],
+    isAlive
+  }
+  return emulator
+}

@@ -1,0 +1,1033 @@
+/**
+ * The emulator's state and everything that changes it: apps, releases (with a real release
+ * phase), builds (real tarballs), slugs, pipelines, couplings, promotions and review apps, plus
+ * the JSON shapes the Platform API answers with (`…Json` methods; every field the schema lists,
+ * since most definitions are `strictProperties`).
+ */
+import { createHmac } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppRuntime, baseEnv } from './dynos.js'
+import { OutputStream } from './output-stream.js'
+import {
+  directorySize,
+  materialize,
+  readFailBuild,
+  readProcessTypes,
+  unpackTarball
+} from './slugs.js'
+import {
+  ApiError,
+  invalidParams,
+  isoTime,
+  isUuid,
+  newId,
+  notFound,
+  randomHex,
+  sha256Hex,
+  sleep,
+  slugify
+} from './util.js'
+
+const STACK = { id: '3e7f6b4c-9a5d-4a34-8b8a-2f6c1d0e9b11', name: 'heroku-24' }
+const REGION = { id: '59accabd-516d-4f0e-83e6-6e3757701145', name: 'us' }
+const GENERATION = { id: '6a2c6c0e-4c3b-4a4e-9c5f-1b2d3e4f5a6b', name: 'cedar' }
+const NODEJS_BUILDPACK_URL =
+  'https://buildpack-registry.s3.amazonaws.com/buildpacks/heroku/nodejs.tgz'
+const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
+const PIPELINE_NAME_PATTERN = /^[a-z][a-z0-9-]{2,29}$/
+const STAGES = ['test', 'review', 'development', 'staging', 'production']
+
+export const DEFAULT_TIMING = Object.freeze({
+  buildMs: 300, // how long a build stays `pending` before compiling
+  buildFinalizeMs: 50, // the build stream closes this long before `status` leaves `pending`
+  promotionMs: 100, // delay before a promotion creates the target releases
+  reviewAppStepMs: 500, // pending → creating, and the wait before `created`
+  reviewAppDeleteMs: 300, // deleting → deleted
+  heartbeatMs: 1000, // NUL heartbeat on output streams
+  bootTimeoutMs: 60000, // Heroku's web boot timeout (R10)
+  bootPollMs: 50,
+  crashRestartMs: 1000, // first restart after a crash; doubles per crash
+  crashRestartMaxMs: 10000,
+  stopTimeoutMs: 2000, // SIGTERM → SIGKILL
+  releasePhaseTimeoutMs: 600000,
+  sourceUrlTtlMs: 3600000 // validity of /sources put_url and get_url
+})
+
+function deferred() {
+  let resolve
+  const promise = new Promise((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+export class Model {
+  constructor({ baseUrl, apiKey, account, timing, tracker, tmpDir, signingKey }) {
+    this.baseUrl = baseUrl
+    this.apiKey = apiKey
+    this.timing = { ...DEFAULT_TIMING, ...timing }
+    this.tracker = tracker
+    this.tmpDir = tmpDir
+    this.signingKey = signingKey
+    const now = isoTime()
+    this.account = { id: newId(), email: account?.email ?? 'emulator@example.com', createdAt: now }
+    this.apps = new Map()
+    this.pipelines = new Map()
+    this.couplings = new Map()
+    this.slugs = new Map()
+    this.releases = new Map()
+    this.builds = new Map()
+    this.promotions = new Map()
+    this.reviewApps = new Map()
+    this.sources = new Map()
+    this.streams = new Map()
+    this.reviewAppsEnabledByDefault = true
+    this.timings = { builds: [], releases: [], dynos: [], promotions: [], reviewApps: [] }
+    this.productionUrls = new Map()
+    this.closed = false
+    this.abort = new AbortController()
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  findApp(identity) {
+    const key = String(identity)
+    for (const app of this.apps.values()) {
+      if (!app.deleted && (app.id === key || app.name === key)) return app
+    }
+    throw notFound('app')
+  }
+
+  findPipeline(identity, { idOnly = false } = {}) {
+    for (const pipeline of this.pipelines.values()) {
+      if (pipeline.id === identity || (!idOnly && pipeline.name === identity)) return pipeline
+    }
+    throw notFound('pipeline')
+  }
+
+  findRelease(app, identity) {
+    const key = String(identity)
+    const byVersion = /^\d+$/.test(key) ? Number(key) : null
+    const release = app.releases.find((r) => r.id === key || r.version === byVersion)
+    if (!release) throw notFound('release')
+    return release
+  }
+
+  currentRelease(app) {
+    return app.currentReleaseId ? this.releases.get(app.currentReleaseId) : null
+  }
+
+  couplingOf(app) {
+    for (const coupling of this.couplings.values()) if (coupling.appId === app.id) return coupling
+    return null
+  }
+
+  // ---------------------------------------------------------------- JSON shapes
+
+  user() {
+    return { id: this.account.id, email: this.account.email }
+  }
+
+  accountJson() {
+    const a = this.account
+    return {
+      allow_tracking: true,
+      beta: false,
+      created_at: a.createdAt,
+      email: a.email,
+      federated: false,
+      id: a.id,
+      identity_provider: null,
+      last_login: a.createdAt,
+      name: null,
+      sms_number: null,
+      suspended_at: null,
+      delinquent_at: null,
+      two_factor_authentication: false,
+      updated_at: a.createdAt,
+      verified: true,
+      country_of_residence: null,
+      default_organization: null,
+      default_team: null
+    }
+  }
+
+  appJson(app) {
+    const slug = this.currentRelease(app)?.slugId
+      ? this.slugs.get(this.currentRelease(app).slugId)
+      : null
+    return {
+      acm: false,
+      archived_at: null,
+      buildpack_provided_description: slug ? slug.buildpackDescription : null,
+      build_stack: { ...STACK },
+      created_at: app.createdAt,
+      generation: { ...GENERATION },
+      git_url: app.gitUrl,
+      id: app.id,
+      internal_routing: null,
+      maintenance: false,
+      name: app.name,
+      owner: this.user(),
+      organization: null,
+      team: null,
+      region: { ...REGION },
+      released_at: app.releasedAt,
+      repo_size: null,
+      slug_size: slug ? slug.size : null,
+      space: null,
+      stack: { ...STACK },
+      updated_at: app.updatedAt,
+      web_url: app.webUrl
+    }
+  }
+
+  releaseJson(release) {
+    const app = this.apps.get(release.appId)
+    return {
+      addon_plan_names: [],
+      artifacts: release.slugId ? [{ type: 'slug', id: release.slugId }] : [],
+      app: { id: app.id, name: app.name },
+      created_at: release.createdAt,
+      description: release.description,
+      id: release.id,
+      updated_at: release.updatedAt,
+      slug: release.slugId ? { id: release.slugId } : null,
+      status: release.status,
+      user: this.user(),
+      version: release.version,
+      current: app.currentReleaseId === release.id,
+      output_stream_url: release.stream ? this.streamUrl('releases', release.id) : null,
+      // Emulator choice: every succeeded release can be rolled back to (v1 has no slug, so a
+      // rollback to it is refused separately).
+      eligible_for_rollback: release.status === 'succeeded'
+    }
+  }
+
+  buildJson(build) {
+    return {
+      app: { id: build.appId },
+      buildpacks: build.buildpacks,
+      created_at: build.createdAt,
+      generation: GENERATION.name,
+      id: build.id,
+      output_stream_url: this.streamUrl('builds', build.id),
+      source_blob: { ...build.sourceBlob },
+      release: build.releaseId ? { id: build.releaseId } : null,
+      slug: build.slugId ? { id: build.slugId } : null,
+      stack: STACK.name,
+      status: build.status,
+      updated_at: build.updatedAt,
+      user: this.user()
+    }
+  }
+
+  slugJson(slug) {
+    return {
+      blob: { method: 'GET', url: this.signedUrl('GET', `/blobs/slugs/${slug.id}.tgz`) },
+      buildpack_provided_description: slug.buildpackDescription,
+      checksum: slug.checksum,
+      commit: slug.commit,
+      commit_description: slug.commitDescription,
+      created_at: slug.createdAt,
+      id: slug.id,
+      process_types: { ...slug.processTypes },
+      size: slug.size,
+      stack: { ...STACK },
+      updated_at: slug.createdAt,
+      deleted_at: null
+    }
+  }
+
+  dynoJson(app, dyno) {
+    const release = dyno.generation.release
+    return {
+      attach_url: null,
+      command: dyno.command,
+      created_at: dyno.createdAt,
+      id: dyno.id,
+      name: dyno.name,
+      release: { id: release.id, version: release.version },
+      app: { id: app.id, name: app.name },
+      size: 'Basic',
+      state: dyno.state,
+      type: dyno.type,
+      updated_at: dyno.updatedAt
+    }
+  }
+
+  pipelineJson(pipeline) {
+    return {
+      created_at: pipeline.createdAt,
+      id: pipeline.id,
+      name: pipeline.name,
+      owner: { id: this.account.id, type: 'user' },
+      updated_at: pipeline.updatedAt,
+      generation: { ...GENERATION }
+    }
+  }
+
+  couplingJson(coupling) {
+    const pipeline = this.pipelines.get(coupling.pipelineId)
+    return {
+      // `app.name` is not in the schema and the reference says not to rely on it: left out.
+      app: { id: coupling.appId },
+      created_at: coupling.createdAt,
+      id: coupling.id,
+      // `pipeline.name` is not in the schema, but Heroku's CLI reads it from this answer.
+      pipeline: { id: pipeline.id, name: pipeline.name },
+      stage: coupling.stage,
+      updated_at: coupling.updatedAt
+    }
+  }
+
+  promotionJson(promotion) {
+    return {
+      created_at: promotion.createdAt,
+      id: promotion.id,
+      pipeline: { id: promotion.pipelineId },
+      source: { app: { id: promotion.sourceAppId }, release: { id: promotion.sourceReleaseId } },
+      status: promotion.status,
+      updated_at: promotion.updatedAt
+    }
+  }
+
+  targetJson(promotion, target) {
+    return {
+      app: { id: target.appId },
+      error_message: target.errorMessage,
+      id: target.id,
+      pipeline_promotion: { id: promotion.id },
+      release: target.releaseId ? { id: target.releaseId } : null,
+      status: target.status
+    }
+  }
+
+  reviewAppJson(reviewApp) {
+    return {
+      app: reviewApp.appId ? { id: reviewApp.appId } : null,
+      app_setup: reviewApp.appSetupId ? { id: reviewApp.appSetupId } : null,
+      branch: reviewApp.branch,
+      created_at: reviewApp.createdAt,
+      id: reviewApp.id,
+      pipeline: { id: reviewApp.pipelineId },
+      status: reviewApp.status,
+      updated_at: reviewApp.updatedAt,
+      creator: { id: this.account.id },
+      wait_for_ci: false,
+      error_status: reviewApp.errorStatus,
+      message: reviewApp.message,
+      fork_repo: reviewApp.forkRepoId === null ? null : { id: reviewApp.forkRepoId },
+      pr_number: reviewApp.prNumber
+    }
+  }
+
+  /**
+   * What the answers would hold on Heroku in place of the emulator's loopback URLs, used only to
+   * validate answers against the schema (whose `web_url`/`git_url` patterns name Heroku hosts).
+   */
+  productionShape(body) {
+    if (Array.isArray(body)) return body.map((item) => this.productionShape(item))
+    if (body === null || typeof body !== 'object') return body
+    const out = {}
+    for (const [key, value] of Object.entries(body)) {
+      out[key] =
+        typeof value === 'string' && this.productionUrls.has(value)
+          ? this.productionUrls.get(value)
+          : this.productionShape(value)
+    }
+    return out
+  }
+
+  // ---------------------------------------------------------------- URLs and streams
+
+  streamUrl(kind, id) {
+    return `${this.baseUrl}/streams/${kind}/${id}`
+  }
+
+  newStream(kind, id) {
+    const stream = new OutputStream()
+    this.streams.set(`${kind}/${id}`, stream)
+    return stream
+  }
+
+  sign(method, path, expires) {
+    return createHmac('sha256', this.signingKey)
+      .update(`${method}\n${path}\n${expires}`)
+      .digest('hex')
+  }
+
+  /** A pre-signed URL (S3 style: `Expires` and `Signature` query parameters). */
+  signedUrl(method, path, ttlMs = this.timing.sourceUrlTtlMs) {
+    const expires = Math.floor((Date.now() + ttlMs) / 1000)
+    return `${this.baseUrl}${path}?Expires=${expires}&Signature=${this.sign(method, path, expires)}`
+  }
+
+  /** Checks a signed URL's query; returns null when fine, else the S3 error code. */
+  checkSignature(method, path, query) {
+    const expires = Number(query.get('Expires'))
+    const signature = query.get('Signature') ?? ''
+    if (!signature || !Number.isFinite(expires)) return 'AccessDenied'
+    if (signature !== this.sign(method, path, expires)) return 'SignatureDoesNotMatch'
+    if (expires * 1000 < Date.now()) return 'AccessDenied'
+    return null
+  }
+
+  createSource() {
+    const id = newId()
+    this.sources.set(id, { id, data: null, createdAt: Date.now() })
+    const path = `/sources/${id}.tgz`
+    return {
+      source: this.sources.get(id),
+      json: {
+        source_blob: { get_url: this.signedUrl('GET', path), put_url: this.signedUrl('PUT', path) }
+      }
+    }
+  }
+
+  /** Reads a source tarball the way Heroku's build system fetches `source_blob.url`. */
+  async fetchSource(url) {
+    let parsed
+    try {
+      parsed = new URL(url)
+    } catch (error) {
+      throw new Error(`Invalid source URL`, { cause: error })
+    }
+    const own = new URL(this.baseUrl)
+    const match = /^\/sources\/([0-9a-f-]{36})\.tgz$/.exec(parsed.pathname)
+    if (parsed.host === own.host && match) {
+      const problem = this.checkSignature('GET', parsed.pathname, parsed.searchParams)
+      if (problem) throw new Error(`Source download refused (${problem})`)
+      const source = this.sources.get(match[1])
+      if (!source?.data) throw new Error('Source not found (nothing was uploaded to that URL)')
+      return source.data
+    }
+    // Loopback only: the emulator never contacts another host.
+    if (
+      parsed.protocol !== 'http:' ||
+      !['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)
+    ) {
+      throw new Error(`Source URL is not reachable from the emulator (loopback http only)`)
+    }
+    const answer = await fetch(parsed, { signal: AbortSignal.timeout(60000) })
+    if (!answer.ok) throw new Error(`Source download failed with HTTP ${answer.status}`)
+    return Buffer.from(await answer.arrayBuffer())
+  }
+
+  // ---------------------------------------------------------------- apps and pipelines
+
+  async createApp({ name, configVars = {}, dynos = 1 }) {
+    if (!APP_NAME_PATTERN.test(name)) throw new Error(`invalid app name: ${name}`)
+    if ([...this.apps.values()].some((a) => !a.deleted && a.name === name))
+      throw new Error(`app exists: ${name}`)
+    const now = isoTime()
+    const app = {
+      id: newId(),
+      name,
+      createdAt: now,
+      updatedAt: now,
+      releasedAt: null,
+      configVars: { ...configVars },
+      releases: [],
+      builds: [],
+      formation: { web: dynos },
+      currentReleaseId: null,
+      deleted: false,
+      webUrl: null,
+      gitUrl: `${this.baseUrl}/git/${name}.git`
+    }
+    app.runtime = new AppRuntime({
+      app,
+      tracker: this.tracker,
+      timing: this.timing,
+      recordDyno: (record) => this.timings.dynos.push(record)
+    })
+    app.webUrl = await app.runtime.startRouter()
+    this.productionUrls.set(app.webUrl, `https://${name}-${randomHex(6)}.herokuapp.com/`)
+    this.productionUrls.set(app.gitUrl, `https://git.heroku.com/${name}.git`)
+    this.apps.set(app.id, app)
+    // Every Heroku app starts with v1, "Initial release", which has no slug.
+    const v1 = this.newRelease(app, {
+      description: 'Initial release',
+      slugId: null,
+      config: app.configVars
+    })
+    this.finishRelease(app, v1, 'succeeded')
+    return app
+  }
+
+  createPipeline({ name, reviewAppsEnabled }) {
+    if (!PIPELINE_NAME_PATTERN.test(name)) throw new Error(`invalid pipeline name: ${name}`)
+    const now = isoTime()
+    const pipeline = {
+      id: newId(),
+      name,
+      createdAt: now,
+      updatedAt: now,
+      reviewAppsEnabled: reviewAppsEnabled ?? this.reviewAppsEnabledByDefault
+    }
+    this.pipelines.set(pipeline.id, pipeline)
+    return pipeline
+  }
+
+  couple(app, pipeline, stage) {
+    if (!STAGES.includes(stage)) throw new Error(`invalid stage: ${stage}`)
+    const now = isoTime()
+    const coupling = {
+      id: newId(),
+      appId: app.id,
+      pipelineId: pipeline.id,
+      stage,
+      createdAt: now,
+      updatedAt: now
+    }
+    this.couplings.set(coupling.id, coupling)
+    return coupling
+  }
+
+  async deleteApp(app) {
+    app.deleted = true
+    for (const [id, coupling] of this.couplings)
+      if (coupling.appId === app.id) this.couplings.delete(id)
+    await app.runtime.close()
+  }
+
+  // ---------------------------------------------------------------- slugs and releases
+
+  async createSlug({ dir, commit = null, commitDescription = null, checksum = null }) {
+    const processTypes = await readProcessTypes(dir)
+    const slug = {
+      id: null,
+      dir,
+      processTypes,
+      commit,
+      commitDescription,
+      checksum,
+      size: await directorySize(dir),
+      buildpackDescription: 'Node.js',
+      createdAt: isoTime()
+    }
+    slug.id = newId()
+    this.slugs.set(slug.id, slug)
+    return slug
+  }
+
+  /** A slug made straight from a fixture and/or files (seeds, `createRelease`). */
+  async slugFromFiles({ fixture, files, version }) {
+    const id = newId()
+    const dir = join(this.tmpDir, 'slugs', id)
+    await materialize(dir, { fixture, files })
+    const commit =
+      version ?? sha256Hex(`${fixture ?? ''}${JSON.stringify(files ?? {})}${id}`).slice(0, 40)
+    return this.createSlug({ dir, commit })
+  }
+
+  newRelease(app, { description, slugId, config }) {
+    const now = isoTime()
+    const slug = slugId ? this.slugs.get(slugId) : null
+    const release = {
+      id: newId(),
+      appId: app.id,
+      version: app.releases.length === 0 ? 1 : app.releases[app.releases.length - 1].version + 1,
+      status: 'pending',
+      description,
+      slugId,
+      config: { ...config },
+      stream: null,
+      releaseCommand: slug?.processTypes.release ?? null,
+      createdAt: now,
+      updatedAt: now,
+      done: deferred(),
+      timing: null
+    }
+    if (release.releaseCommand) release.stream = this.newStream('releases', release.id)
+    release.timing = {
+      id: release.id,
+      app: app.name,
+      version: release.version,
+      createdAt: Date.now(),
+      releasePhaseStartedAt: null,
+      releasePhaseEndedAt: null,
+      endedAt: null,
+      status: 'pending'
+    }
+    this.timings.releases.push(release.timing)
+    app.releases.push(release)
+    this.releases.set(release.id, release)
+    app.updatedAt = now
+    return release
+  }
+
+  /**
+   * Creates a release and runs its release phase in the background. The release is `pending`
+   * while the Procfile's `release:` command runs, and `succeeded` at once without one.
+   */
+  createRelease(app, { description, slugId, config }) {
+    const release = this.newRelease(app, { description, slugId, config })
+    if (!release.releaseCommand) this.finishRelease(app, release, 'succeeded')
+    else void this.runReleasePhase(app, release)
+    return release
+  }
+
+  async runReleasePhase(app, release) {
+    const slug = this.slugs.get(release.slugId)
+    const stream = release.stream
+    release.timing.releasePhaseStartedAt = Date.now()
+    app.runtime.log(
+      'heroku[release]',
+      `Starting process with command \`${release.releaseCommand}\``
+    )
+    let status = 'failed'
+    try {
+      const env = {
+        ...baseEnv(slug.dir),
+        ...release.config,
+        DYNO: `release.${1000 + release.version}`
+      }
+      const { child, exited } = this.tracker.spawn('sh', ['-c', release.releaseCommand], {
+        cwd: slug.dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      const relay = (data) => {
+        stream.write(data)
+        app.runtime.log('app[release]', data)
+      }
+      child.stdout.on('data', relay)
+      child.stderr.on('data', relay)
+      const timer = setTimeout(
+        () => void this.tracker.stop(child, this.timing.stopTimeoutMs),
+        this.timing.releasePhaseTimeoutMs
+      )
+      const { code } = await exited
+      clearTimeout(timer)
+      status = code === 0 ? 'succeeded' : 'failed'
+      app.runtime.log('heroku[release]', `Process exited with status ${code}`)
+    } catch (error) {
+      stream.line(`Release command could not start: ${error.message}`)
+    }
+    release.timing.releasePhaseEndedAt = Date.now()
+    stream.end()
+    this.finishRelease(app, release, status)
+  }
+
+  finishRelease(app, release, status) {
+    const now = isoTime()
+    release.status = status
+    release.updatedAt = now
+    release.timing.status = status
+    release.timing.endedAt = Date.now()
+    if (status === 'succeeded') {
+      const current = this.currentRelease(app)
+      // A release that finishes after a newer one succeeded does not take over.
+      if (!current || current.version < release.version) {
+        app.currentReleaseId = release.id
+        app.releasedAt = now
+        app.updatedAt = now
+        const slug = release.slugId ? this.slugs.get(release.slugId) : null
+        if (slug) app.runtime.deploy(release, slug, app.formation.web)
+      }
+    }
+    release.done.resolve(release)
+  }
+
+  /** Resolves once the release has left `pending`. */
+  releaseDone(release) {
+    return release.done.promise
+  }
+
+  setConfigVars(app, patch) {
+    const set = []
+    const removed = []
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) {
+        if (key in app.configVars) removed.push(key)
+        delete app.configVars[key]
+      } else {
+        app.configVars[key] = value
+        set.push(key)
+      }
+    }
+    if (set.length === 0 && removed.length === 0) return null
+    const parts = []
+    if (set.length > 0) parts.push(`Set ${set.join(', ')} config vars`)
+    if (removed.length > 0) parts.push(`Remove ${removed.join(', ')} config vars`)
+    const current = this.currentRelease(app)
+    return this.createRelease(app, {
+      description: parts.join(' and '),
+      slugId: current?.slugId ?? null,
+      config: app.configVars
+    })
+  }
+
+  rollback(app, releaseId) {
+    const target = app.releases.find((r) => r.id === releaseId)
+    if (!target) throw notFound('release')
+    if (target.status !== 'succeeded' || !target.slugId) {
+      throw invalidParams(
+        `Release v${target.version} cannot be rolled back to: it has no slug or did not succeed.`
+      )
+    }
+    // A rollback restores code and config vars (not add-ons).
+    app.configVars = { ...target.config }
+    return this.createRelease(app, {
+      description: `Rollback to v${target.version}`,
+      slugId: target.slugId,
+      config: target.config
+    })
+  }
+
+  // ---------------------------------------------------------------- builds
+
+  createBuild(app, { sourceBlob, buildpacks }) {
+    const now = isoTime()
+    const build = {
+      id: newId(),
+      appId: app.id,
+      status: 'pending',
+      sourceBlob: {
+        checksum: sourceBlob.checksum ?? null,
+        url: sourceBlob.url,
+        version: sourceBlob.version ?? null,
+        version_description: sourceBlob.version_description ?? null
+      },
+      buildpacks: Array.isArray(buildpacks)
+        ? buildpacks.map((bp) =>
+            bp.url ? { url: bp.url } : { url: NODEJS_BUILDPACK_URL, name: bp.name }
+          )
+        : null,
+      releaseId: null,
+      slugId: null,
+      createdAt: now,
+      updatedAt: now,
+      done: deferred()
+    }
+    build.stream = this.newStream('builds', build.id)
+    build.timing = {
+      id: build.id,
+      app: app.name,
+      createdAt: Date.now(),
+      startedAt: null,
+      endedAt: null,
+      status: 'pending'
+    }
+    this.timings.builds.push(build.timing)
+    app.builds.push(build)
+    this.builds.set(build.id, build)
+    void this.runBuild(app, build)
+    return build
+  }
+
+  async runBuild(app, build) {
+    const out = build.stream
+    let result = 'failed'
+    let release = null
+    let slug = null
+    try {
+      await sleep(this.timing.buildMs, this.abort.signal)
+      if (this.closed) return
+      build.timing.startedAt = Date.now()
+      out.line(`-----> Building on the Heroku-24 stack`)
+      out.line(`-----> Fetching source`)
+      const tarball = await this.fetchSource(build.sourceBlob.url)
+      const expected = build.sourceBlob.checksum
+      if (expected) {
+        const actual = `SHA256:${sha256Hex(tarball)}`
+        if (expected.toLowerCase() !== actual.toLowerCase()) {
+          throw new Error(`Checksum mismatch: expected ${expected}, got ${actual}`)
+        }
+        out.line(`       Verified checksum ${actual}`)
+      }
+      const slugId = newId()
+      const dir = join(this.tmpDir, 'slugs', slugId)
+      await mkdir(dir, { recursive: true })
+      try {
+        await unpackTarball(tarball, dir)
+      } catch (error) {
+        throw new Error(`Unable to unpack the source (not a gzipped tarball?): ${error.message}`, {
+          cause: error
+        })
+      }
+      const failure = await readFailBuild(dir)
+      if (failure !== null) {
+        out.write(failure.endsWith('\n') || failure === '' ? failure : `${failure}\n`)
+        throw new Error('Build failed (.emulator/fail-build present)')
+      }
+      out.line(`-----> Node.js app detected`)
+      slug = await this.createSlug({
+        dir,
+        commit: build.sourceBlob.version,
+        commitDescription: build.sourceBlob.version_description,
+        checksum: `SHA256:${sha256Hex(tarball)}`
+      })
+      const types = Object.keys(slug.processTypes)
+      out.line(`-----> Discovering process types`)
+      out.line(`       Procfile declares types -> ${types.length ? types.join(', ') : '(none)'}`)
+      out.line(`-----> Compressing...`)
+      out.line(`       Done: ${(slug.size / 1024).toFixed(1)}K`)
+      out.line(`-----> Launching...`)
+      const version = build.sourceBlob.version
+      release = this.createRelease(app, {
+        description: version ? `Deploy ${version.slice(0, 8)}` : 'Deploy',
+        slugId: slug.id,
+        config: app.configVars
+      })
+      out.line(`       Released v${release.version}`)
+      out.line(`       ${app.webUrl} deployed to Heroku`)
+      result = 'succeeded'
+    } catch (error) {
+      out.line(` !     ${error.message}`)
+      out.line(` !     Push rejected, failed to compile app.`)
+    }
+    // The log closes a moment before the status leaves `pending` (the reference leaves the order
+    // open; this is the order that catches clients trusting the stream's end).
+    out.end()
+    await sleep(this.timing.buildFinalizeMs, this.abort.signal)
+    build.status = result
+    build.slugId = result === 'succeeded' ? slug.id : null
+    build.releaseId = result === 'succeeded' ? release.id : null
+    build.updatedAt = isoTime()
+    build.timing.endedAt = Date.now()
+    build.timing.status = result
+    build.done.resolve(build)
+  }
+
+  // ---------------------------------------------------------------- promotions
+
+  createPromotion(body) {
+    const pipeline = this.findPipeline(body.pipeline.id, { idOnly: true })
+    const source = this.findApp(body.source.app.id)
+    const sourceCoupling = this.couplingOf(source)
+    if (!sourceCoupling || sourceCoupling.pipelineId !== pipeline.id) {
+      throw invalidParams('The source app is not part of this pipeline.')
+    }
+    if (!Array.isArray(body.targets) || body.targets.length === 0)
+      throw invalidParams('targets must not be empty.')
+    const targets = body.targets.map((t) => {
+      const app = this.findApp(t.app.id)
+      if (app.id === source.id) throw invalidParams('Cannot promote an app to itself.')
+      const coupling = this.couplingOf(app)
+      if (!coupling || coupling.pipelineId !== pipeline.id) {
+        throw invalidParams(`The target app ${app.name} is not part of this pipeline.`)
+      }
+      return app
+    })
+    let release
+    if (body.source.release?.id) {
+      release = source.releases.find((r) => r.id === body.source.release.id)
+      if (!release) throw notFound('release')
+    } else {
+      release = this.currentRelease(source)
+    }
+    if (!release || release.status !== 'succeeded' || !release.slugId) {
+      throw invalidParams(
+        'The source release cannot be promoted: it has no slug or did not succeed.'
+      )
+    }
+    const now = isoTime()
+    const promotion = {
+      id: newId(),
+      pipelineId: pipeline.id,
+      sourceAppId: source.id,
+      sourceReleaseId: release.id,
+      status: 'pending',
+      createdAt: now,
+      updatedAt: null,
+      targets: targets.map((app) => ({
+        id: newId(),
+        appId: app.id,
+        releaseId: null,
+        status: 'pending',
+        errorMessage: null
+      }))
+    }
+    promotion.timing = { id: promotion.id, createdAt: Date.now(), completedAt: null }
+    this.timings.promotions.push(promotion.timing)
+    this.promotions.set(promotion.id, promotion)
+    void this.runPromotion(promotion, source, release)
+    return promotion
+  }
+
+  async runPromotion(promotion, source, sourceRelease) {
+    await sleep(this.timing.promotionMs, this.abort.signal)
+    if (this.closed) return
+    await Promise.all(
+      promotion.targets.map(async (target) => {
+        const app = this.apps.get(target.appId)
+        if (!app || app.deleted) {
+          target.status = 'failed'
+          target.errorMessage = 'The target app no longer exists.'
+          return
+        }
+        // Promotion copies the slug only; the target keeps its own config vars.
+        const release = this.createRelease(app, {
+          description: `Promote ${source.name} v${sourceRelease.version}`,
+          slugId: sourceRelease.slugId,
+          config: app.configVars
+        })
+        target.releaseId = release.id
+        await this.releaseDone(release)
+        if (release.status === 'succeeded') {
+          target.status = 'succeeded'
+        } else {
+          target.status = 'failed'
+          target.errorMessage = `Release v${release.version} on ${app.name} failed: the release command exited with an error.`
+        }
+      })
+    )
+    promotion.status = 'completed'
+    promotion.updatedAt = isoTime()
+    promotion.timing.completedAt = Date.now()
+  }
+
+  // ---------------------------------------------------------------- review apps
+
+  reviewAppName(pipeline, prNumber, branch) {
+    const suffix = `-${prNumber !== null ? `pr-${prNumber}` : slugify(branch).slice(0, 12) || 'branch'}-${randomHex(3)}`
+    const prefix = pipeline.name.slice(0, 30 - suffix.length).replace(/-+$/, '')
+    return `${prefix}${suffix}`
+  }
+
+  createReviewApp(body) {
+    const pipeline = this.findPipeline(body.pipeline, { idOnly: true })
+    if (!pipeline.reviewAppsEnabled) {
+      // Emulator choice (unconfirmed in the reference): 422 when review apps are off.
+      throw invalidParams('Review apps are not enabled for this pipeline.')
+    }
+    const existing = [...this.reviewApps.values()].find(
+      (r) =>
+        r.pipelineId === pipeline.id &&
+        r.branch === body.branch &&
+        !['deleted', 'deleting', 'errored'].includes(r.status)
+    )
+    if (existing) {
+      // Emulator choice: one live review app per branch, a second create is a conflict.
+      throw new ApiError(
+        409,
+        'conflict',
+        `A review app already exists for the ${body.branch} branch.`
+      )
+    }
+    const now = isoTime()
+    const reviewApp = {
+      id: newId(),
+      pipelineId: pipeline.id,
+      appId: null,
+      appSetupId: null,
+      branch: body.branch,
+      prNumber: body.pr_number ?? null,
+      forkRepoId: body.fork_repo_id ?? null,
+      status: 'pending',
+      message: null,
+      errorStatus: null,
+      sourceBlob: body.source_blob,
+      environment: body.environment ?? {},
+      createdAt: now,
+      updatedAt: now
+    }
+    reviewApp.timing = {
+      id: reviewApp.id,
+      app: null,
+      createdAt: Date.now(),
+      readyAt: null,
+      deletedAt: null,
+      status: 'pending'
+    }
+    this.timings.reviewApps.push(reviewApp.timing)
+    this.reviewApps.set(reviewApp.id, reviewApp)
+    void this.runReviewAppCreation(reviewApp, pipeline)
+    return reviewApp
+  }
+
+  setReviewAppStatus(reviewApp, status) {
+    reviewApp.status = status
+    reviewApp.updatedAt = isoTime()
+    reviewApp.timing.status = status
+  }
+
+  async runReviewAppCreation(reviewApp, pipeline) {
+    const step = this.timing.reviewAppStepMs
+    await sleep(step, this.abort.signal)
+    if (this.closed || reviewApp.status !== 'pending') return
+    this.setReviewAppStatus(reviewApp, 'creating')
+    reviewApp.appSetupId = newId()
+    try {
+      const configVars = {}
+      for (const [key, value] of Object.entries(reviewApp.environment ?? {}))
+        if (value !== null) configVars[key] = value
+      const app = await this.createApp({
+        name: this.reviewAppName(pipeline, reviewApp.prNumber, reviewApp.branch),
+        configVars
+      })
+      app.reviewAppId = reviewApp.id
+      reviewApp.appId = app.id
+      if (reviewApp.status !== 'creating') {
+        // Deleted while the app was being made: the deletion may have missed it.
+        if (!app.deleted) await this.deleteApp(app)
+        return
+      }
+      reviewApp.timing.app = app.name
+      this.couple(app, pipeline, 'review')
+      const build = this.createBuild(app, {
+        sourceBlob: { url: reviewApp.sourceBlob.url, version: reviewApp.sourceBlob.version ?? null }
+      })
+      await build.done.promise
+      if (reviewApp.status !== 'creating') return
+      if (build.status !== 'succeeded') {
+        this.failReviewApp(
+          reviewApp,
+          'Build failed',
+          `The review app's build ${build.id} failed. See its output: ${this.streamUrl('builds', build.id)}`
+        )
+        return
+      }
+      const release = this.releases.get(build.releaseId)
+      await this.releaseDone(release)
+      if (reviewApp.status !== 'creating') return
+      if (release.status !== 'succeeded') {
+        this.failReviewApp(
+          reviewApp,
+          'Release failed',
+          `Release v${release.version} failed: the release command exited with an error.`
+        )
+        return
+      }
+      await sleep(step, this.abort.signal)
+      if (reviewApp.status !== 'creating') return
+      this.setReviewAppStatus(reviewApp, 'created')
+      reviewApp.timing.readyAt = Date.now()
+    } catch (error) {
+      if (!this.closed) this.failReviewApp(reviewApp, 'Setup failed', error.message)
+    }
+  }
+
+  failReviewApp(reviewApp, errorStatus, message) {
+    reviewApp.errorStatus = errorStatus
+    reviewApp.message = message
+    this.setReviewAppStatus(reviewApp, 'errored')
+  }
+
+  deleteReviewApp(reviewApp) {
+    if (reviewApp.status === 'deleted' || reviewApp.status === 'deleting') return reviewApp
+    this.setReviewAppStatus(reviewApp, 'deleting')
+    void (async () => {
+      await sleep(this.timing.reviewAppDeleteMs, this.abort.signal)
+      if (this.closed) return
+      const app = reviewApp.appId ? this.apps.get(reviewApp.appId) : null
+      if (app && !app.deleted) await this.deleteApp(app)
+      this.setReviewAppStatus(reviewApp, 'deleted')
+      reviewApp.timing.deletedAt = Date.now()
+    })()
+    return reviewApp
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async close() {
+    this.closed = true
+    this.abort.abort()
+    for (const stream of this.streams.values()) stream.end()
+    await Promise.all([...this.apps.values()].map((app) => app.runtime.close()))
+  }
+}
+
+export { isUuid }

@@ -1,0 +1,100 @@
+/**
+ * Every child process of an emulator (dynos, release commands, `git http-backend`) is spawned
+ * here, in its own process group, so that stopping it also stops whatever it started
+ * (`sh -c` → `node`, http-backend → hooks). `killAll()` ends them all and waits for their exit.
+ */
+import { spawn } from 'node:child_process'
+
+const trackers = new Set()
+
+/** Last resort when the owning process exits without close(): kill every group synchronously. */
+function killAllOnExit() {
+  for (const tracker of trackers) tracker.killAllSync()
+}
+
+/** The exit listener is installed only while some tracker is open, so none accumulate. */
+function trackersChanged() {
+  if (trackers.size > 0 && process.listeners('exit').indexOf(killAllOnExit) < 0) {
+    process.on('exit', killAllOnExit)
+  } else if (trackers.size === 0) {
+    process.removeListener('exit', killAllOnExit)
+  }
+}
+
+/** Signals the process group led by `pid` (a group id is never reused while members live). */
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error.code === 'EPERM'
+  }
+}
+
+export class ProcessTracker {
+  constructor() {
+    this.live = new Map()
+    this.everSpawned = []
+    this.closed = false
+    trackers.add(this)
+    trackersChanged()
+  }
+
+  /**
+   * Spawns `command` with an args array (never a shell string built from input, except the
+   * Procfile command itself, which Heroku also runs with `sh -c`).
+   * Returns { child, exited: Promise<{code, signal}> }.
+   */
+  spawn(command, args, options = {}) {
+    if (this.closed) throw new Error('emulator is closed')
+    const child = spawn(command, args, { ...options, detached: true })
+    const exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => resolve({ code, signal }))
+      child.on('error', (error) => resolve({ code: null, signal: null, error }))
+    })
+    if (child.pid !== undefined) {
+      this.live.set(child.pid, { child, exited })
+      this.everSpawned.push(child.pid)
+      void exited.then(() => this.live.delete(child.pid))
+    }
+    return { child, exited }
+  }
+
+  /** SIGTERM the group, SIGKILL after `graceMs`; resolves when the process has exited. */
+  async stop(child, graceMs = 2000) {
+    const entry = this.live.get(child.pid)
+    if (!entry) return
+    signalGroup(child.pid, 'SIGTERM')
+    const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs)
+    await entry.exited
+    clearTimeout(timer)
+    // The group leader is gone; make sure nothing it started lingers.
+    signalGroup(child.pid, 'SIGKILL')
+  }
+
+  async killAll(graceMs = 500) {
+    this.closed = true
+    const entries = [...this.live.values()]
+    await Promise.all(entries.map(({ child }) => this.stop(child, graceMs)))
+    trackers.delete(this)
+    trackersChanged()
+  }
+
+  killAllSync() {
+    for (const pid of this.live.keys()) signalGroup(pid, 'SIGKILL')
+  }
+
+  /** Pids of children that are still running. */
+  livePids() {
+    return [...this.live.keys()]
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Small shared helpers of the Heroku emulator: timestamps, ids, API errors, body reading, ports.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Heroku's timestamp form: ISO 8601 in UTC, whole seconds (`2012-01-01T12:00:00Z`). */
+export function isoTime(ms = Date.now()) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+export function newId() {
+  return randomUUID()
+}
+
+export function randomHex(bytes) {
+  return randomBytes(bytes).toString('hex')
+}
+
+export function sha256Hex(data) {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+export function isUuid(value) {
+  return typeof value === 'string' && UUID_PATTERN.test(value)
+}
+
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
+/** An error answered as `{id, message}` with an HTTP status, the Platform API's error shape. */
+export class ApiError extends Error {
+  constructor(status, id, message, extra = {}) {
+    super(message)
+    this.status = status
+    this.id = id
+    this.extra = extra
+  }
+
+  toBody() {
+    return { id: this.id, message: this.message, ...this.extra }
+  }
+}
+
+export const notFound = (what) => new ApiError(404, 'not_found', `Couldn't find that ${what}.`)
+export const invalidParams = (message) => new ApiError(422, 'invalid_params', message)
+
+/** The body Heroku answers when its rate limit bucket is empty ([DC-REF] Rate Limits). */
+export function rateLimitError() {
+  return new ApiError(
+    429,
+    'rate_limit',
+    'Your account reached the API rate limit\nPlease wait a few minutes before making new requests',
+    { url: 'https://devcenter.heroku.com/articles/platform-api-reference#rate-limits' }
+  )
+}
+
+/** Default bodies for injected faults, by status. */
+export function defaultErrorBody(status) {
+  switch (status) {
+    case 400:
+      return { id: 'bad_request', message: 'Invalid request.' }
+    case 401:
+      return { id: 'unauthorized', message: 'Invalid credentials provided.' }
+    case 403:
+      return { id: 'forbidden', message: 'You do not have access to this resource.' }
+    case 404:
+      return { id: 'not_found', message: 'Resource not found.' }
+    case 409:
+      return { id: 'conflict', message: 'A conflicting change is in progress.' }
+    case 422:
+      return { id: 'invalid_params', message: 'Invalid parameters.' }
+    case 429:
+      return rateLimitError().toBody()
+    case 503:
+      return { id: 'service_unavailable', message: 'The API is temporarily unavailable.' }
+    default:
+      return status >= 500
+        ? { id: 'internal_server_error', message: 'Internal server error.' }
+        : { id: 'bad_request', message: `Request failed with status ${status}.` }
+  }
+}
+
+/** Reads a whole request body, refusing more than `limit` bytes. */
+export function readBody(req, limit = 200 * 1024 * 1024) {
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    let size = 0
+    req.on('data', (chunk) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new ApiError(413, 'request_entity_too_large', 'Request body too large.'))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+/** A free TCP port on 127.0.0.1 (listen on 0, read, close). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes (then throws). */
+export async function waitUntil(
+  check,
+  { timeoutMs = 30000, intervalMs = 25, what = 'condition' } = {}
+) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await sleep(intervalMs)
+  }
+}
+
+/** Cuts a free-form string into the app-name alphabet (`[a-z0-9-]`). */
+export function slugify(text) {
+  return String(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+}
