@@ -29,7 +29,9 @@ export class HerokuApiError extends Error {
     const idPart = herokuId ? ` ${herokuId}` : ''
     const reqPart = requestId ? ` (Request-Id ${requestId})` : ''
     const hintPart = hint ? ` Hint: ${hint}` : ''
-    super(`Heroku API ${method} ${path} answered ${status}${idPart}: ${herokuMessage}${reqPart}.${hintPart}`)
+    super(
+      `Heroku API ${method} ${path} answered ${status}${idPart}: ${herokuMessage}${reqPart}.${hintPart}`
+    )
     this.name = 'HerokuApiError'
   }
 }
@@ -74,4 +76,11 @@ export class DeployError extends Error {
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message
   return String(err)
+}
+
+/** An input error as the user sees it: always naming the input. */
+export function describeInputError(err: InputError): string {
+  return err.message.includes(err.input)
+    ? `Input error: ${err.message}`
+    : `Input error (${err.input}): ${err.message}`
 }

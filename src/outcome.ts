@@ -138,5 +138,13 @@ export interface Outcome {
 }
 
 export function newOutcome(command: Command, dryRun: boolean): Outcome {
-  return { command, status: 'failed', dryRun, startedAt: Date.now(), targets: [], phases: [], notes: [] }
+  return {
+    command,
+    status: 'failed',
+    dryRun,
+    startedAt: Date.now(),
+    targets: [],
+    phases: [],
+    notes: []
+  }
 }

@@ -1,0 +1,200 @@
+/**
+ * `deploy` end to end: the bundled action against the Heroku emulator and the local GitHub API.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { shopSeed, startScenario, writeWorkspaceFiles, type Scenario } from './scenario.js'
+
+let scenario: Scenario | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+})
+
+const healthInputs = { 'health-check': '/health', 'health-check-timeout': '60' }
+
+describe('deploy', () => {
+  it('builds exactly the right files on staging, gates the release and reports it', async () => {
+    scenario = await startScenario(shopSeed(), {
+      workspace: {
+        untracked: { 'untracked.txt': 'new file, not yet added\n' },
+        ignored: { 'secret.env': 'IGNORED=1\n' }
+      }
+    })
+    const { heroku, workspace } = scenario
+    const before = heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(result.outputs.app).toBe('shop-staging')
+    const app = heroku.state.apps['shop-staging']
+    expect(app.currentRelease!.version).toBe(before.version + 1)
+    expect(result.outputs['release-version']).toBe(String(app.currentRelease!.version))
+    expect(result.outputs['app-url']).toBe(app.app.web_url)
+    const build = app.builds.find((b) => b.id === result.outputs['build-id'])!
+    expect(build.source_blob.version).toBe(workspace.sha)
+    expect(build.source_blob.checksum).toMatch(/^SHA256:[0-9a-f]{64}$/)
+
+    // The deployed app lists the files it was built from.
+    const files = (await (await fetch(`${app.app.web_url}__files`)).json()) as string[]
+    expect(files).toContain('untracked.txt')
+    expect(files).toContain('server.js')
+    expect(files).not.toContain('secret.env')
+    expect(files.some((f) => f === '.git' || f.startsWith('.git/'))).toBe(false)
+
+    expect(result.summary).toContain('shop-staging')
+    expect(result.groups.some((g) => g.startsWith('Build on shop-staging'))).toBe(true)
+    expect(scenario.count('POST', /\/builds$/)).toBe(1)
+    expect(scenario.count('POST', /\/releases$/)).toBe(0)
+  })
+
+  it('rolls an unhealthy release back to the one live before the run and gates it again', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'unhealthy' })
+    const { heroku } = scenario
+    const before = heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      'health-check-timeout': '8'
+    })
+
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.outputs['rolled-back']).toBe('true')
+    const app = heroku.state.apps['shop-staging']
+    // A new release carrying exactly the recorded release's slug.
+    expect(app.currentRelease!.version).toBe(before.version + 2)
+    expect(app.currentRelease!.slug!.id).toBe(before.slug!.id)
+    const rollbacks = heroku.requests.filter(
+      (r) => r.method === 'POST' && /\/releases$/.test(r.path)
+    )
+    expect(rollbacks).toHaveLength(1)
+    expect(rollbacks[0].body).toEqual({ release: before.id })
+    expect(result.summary).toMatch(/healthy again|rolled back/i)
+    expect(result.stdout + result.stderr).toMatch(/failed its health gate/)
+  })
+
+  it('fails on a release-phase failure and leaves the previous release live', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'release-fails' })
+    const before = scenario.heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(scenario.heroku.state.apps['shop-staging'].currentRelease!.id).toBe(before.id)
+    expect(scenario.count('POST', /\/releases$/)).toBe(0)
+    expect(result.stdout).toMatch(/release phase/i)
+    expect(result.summary).toContain(`v${before.version}`)
+  })
+
+  it('fails a failed build with the tail of its log, nothing to roll back', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'build-fails' })
+    const before = scenario.heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(scenario.heroku.state.apps['shop-staging'].currentRelease!.id).toBe(before.id)
+    const failText = 'Could not resolve dependency: left-pad@^99'
+    expect(result.summary.toLowerCase()).toContain('build')
+    expect(result.stdout + result.summary).toContain(failText)
+  })
+
+  it('fails at once when the new dynos crash, even though the old release still answers', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'crash-on-boot' })
+    const { heroku } = scenario
+    const before = heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      'rollback-on-failure': 'false'
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.stdout + result.stderr).toMatch(/crashed/)
+    expect(result.outputs['rolled-back']).toBe('false')
+    // The old release's dyno still answers the health URL; the gate did not pass on it.
+    const health = await fetch(`${heroku.state.apps['shop-staging'].app.web_url}health`)
+    expect(health.status).toBe(200)
+    expect(heroku.state.apps['shop-staging'].currentRelease!.version).toBe(before.version + 1)
+  })
+
+  it('passes a slow boot within the health timeout', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'slow-boot' })
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+  })
+
+  it('skips packaging and building on a re-run of the same commit', async () => {
+    scenario = await startScenario(shopSeed())
+    const first = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(first.exitCode).toBe(0)
+    const mark = scenario.heroku.requests.length
+    const second = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(second.exitCode).toBe(0)
+    expect(second.outputs.status).toBe('deployed')
+    expect(second.outputs['release-version']).toBe(first.outputs['release-version'])
+    expect(scenario.count('POST', /^\/sources$/, mark)).toBe(0)
+    expect(scenario.count('POST', /\/builds$/, mark)).toBe(0)
+    expect(second.stdout).toMatch(/skipping packaging and the build/)
+  })
+
+  it('sets config vars before the build, values masked', async () => {
+    const secretValue = 'cfg-value-7f3a9c2e'
+    scenario = await startScenario(shopSeed(), { secrets: [secretValue] })
+    const result = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      'config-vars': `FEATURE_X=${secretValue}\nMODE=fast`
+    })
+    expect(result.exitCode).toBe(0)
+    const app = scenario.heroku.state.apps['shop-staging']
+    expect(app.configVars.FEATURE_X).toBe(secretValue)
+    expect(app.configVars.MODE).toBe('fast')
+    const patchAt = scenario.heroku.requests.findIndex((r) => r.method === 'PATCH')
+    const buildAt = scenario.heroku.requests.findIndex(
+      (r) => r.method === 'POST' && /\/builds$/.test(r.path)
+    )
+    expect(patchAt).toBeGreaterThan(-1)
+    expect(patchAt).toBeLessThan(buildAt)
+  })
+
+  it('packages only source-dir of a monorepo, with it as the archive root', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'monorepo' })
+    const result = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      'source-dir': 'apps/web'
+    })
+    expect(result.exitCode).toBe(0)
+    const app = scenario.heroku.state.apps['shop-staging']
+    const files = (await (await fetch(`${app.app.web_url}__files`)).json()) as string[]
+    expect(files).toContain('Procfile')
+    expect(files).not.toContain('apps/web/Procfile')
+    expect(files.some((f) => f.startsWith('docs'))).toBe(false)
+  })
+
+  it('pushes with git from a shallow clone, the key never in argv or URL', async () => {
+    scenario = await startScenario(shopSeed(), { workspace: { shallow: true } })
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(scenario.count('POST', /^\/sources$/)).toBe(0)
+    const flatArgv = result.argv.flat().join(' ')
+    expect(flatArgv).toContain('push')
+  })
+
+  it('finds the staging app from the pipeline and fails clearly on an unknown app', async () => {
+    scenario = await startScenario(shopSeed())
+    const ok = await scenario.run({ pipeline: 'shop', ...healthInputs })
+    expect(ok.exitCode).toBe(0)
+    expect(ok.outputs.app).toBe('shop-staging')
+    await writeWorkspaceFiles(scenario.workspace.dir, {})
+    const mark = scenario.heroku.requests.length
+    const bad = await scenario.run({ app: 'no-such-app' })
+    expect(bad.exitCode).not.toBe(0)
+    expect(bad.stdout + bad.stderr).toMatch(/404/)
+    expect(scenario.heroku.requests.slice(mark).filter((r) => r.method !== 'GET')).toEqual([])
+  })
+})

@@ -1,0 +1,193 @@
+/**
+ * `review-app` and `review-app-sweep` end to end: a PR's whole lifecycle against the emulator and
+ * the local GitHub API (comment edited in place, transient deployment marked inactive).
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Seed } from '../support/heroku-emulator/index.js'
+import {
+  REPOSITORY,
+  shopSeed,
+  startScenario,
+  writeWorkspaceFiles,
+  type Scenario
+} from './scenario.js'
+import { execFileSync } from 'node:child_process'
+
+let scenario: Scenario | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+})
+
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
+
+function seed(): Seed {
+  const s = shopSeed(['shop-eu'])
+  s.pipelines![0].reviewApps = { enabled: true }
+  return s
+}
+
+function prEvent(
+  action: string,
+  sha: string,
+  opts: { number?: number; fork?: boolean } = {}
+): object {
+  const number = opts.number ?? 7
+  return {
+    action,
+    number,
+    pull_request: {
+      number,
+      state: action === 'closed' ? 'closed' : 'open',
+      merged: false,
+      head: {
+        ref: number === 7 ? 'feature/login' : `feature/pr-${number}`,
+        sha,
+        repo: { full_name: opts.fork ? 'someone/octo-repo' : REPOSITORY }
+      },
+      base: { ref: 'main', repo: { full_name: REPOSITORY } }
+    },
+    repository: { full_name: REPOSITORY }
+  }
+}
+
+function commitAll(dir: string, message: string): string {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'T',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 'T',
+    GIT_COMMITTER_EMAIL: 't@example.com'
+  }
+  execFileSync('git', ['add', '-A'], { cwd: dir, env })
+  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env })
+  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env }).toString().trim()
+}
+
+const inputs = { pipeline: 'shop', 'health-check': '/health', 'health-check-timeout': '30' }
+
+describe('review-app', () => {
+  it('creates, rebuilds and deletes the review app of a PR, with one comment and a transient deployment', async () => {
+    scenario = await startScenario(seed())
+    const { heroku, github, workspace } = scenario
+    github.seedPull({
+      number: 7,
+      state: 'open',
+      head: { ref: 'feature/login', sha: workspace.sha }
+    })
+
+    // opened
+    const opened = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', workspace.sha)
+    })
+    expect(opened.exitCode).toBe(0)
+    expect(opened.outputs.status).toBe('review-app-ready')
+    const reviewAppId = opened.outputs['review-app-id']
+    const ra = heroku.state.reviewApps.find((r) => r.id === reviewAppId)!
+    expect(ra.status).toBe('created')
+    expect(ra.pr_number).toBe(7)
+    const raApp = Object.values(heroku.state.apps).find((a) => a.app.id === ra.app!.id)!
+    expect(opened.outputs['review-app-url']).toBe(raApp.app.web_url)
+    expect(github.commentsOn(7)).toHaveLength(1)
+    expect(github.commentsOn(7)[0].body).toContain(raApp.app.web_url!)
+    const deployment = github.state.deployments.find((d) => d.environment === 'pr-7')!
+    expect(deployment).toBeDefined()
+    expect(deployment.transient_environment).toBe(true)
+    expect(github.latestStatus(deployment.id)?.state).toBe('success')
+
+    // synchronize with a new commit: same review app, rebuilt; same comment edited
+    await writeWorkspaceFiles(workspace.dir, { VERSION: 'second\n' })
+    const sha2 = commitAll(workspace.dir, 'Second commit')
+    github.seedPull({ number: 7, state: 'open', head: { ref: 'feature/login', sha: sha2 } })
+    const synced = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: sha2,
+      event: prEvent('synchronize', sha2)
+    })
+    expect(synced.exitCode).toBe(0)
+    expect(synced.outputs['review-app-id']).toBe(reviewAppId)
+    expect(scenario.count('POST', /^\/review-apps$/)).toBe(1)
+    const rebuilt = heroku.state.apps[raApp.app.name]
+    expect(rebuilt.builds.some((b) => b.source_blob.version === sha2)).toBe(true)
+    expect(github.commentsOn(7)).toHaveLength(1)
+
+    // closed: deleted, comment updated, deployment inactive
+    const closed = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: sha2,
+      event: prEvent('closed', sha2)
+    })
+    expect(closed.exitCode).toBe(0)
+    expect(closed.outputs.status).toBe('review-app-deleted')
+    expect(heroku.state.apps[raApp.app.name]).toBeUndefined()
+    expect(github.commentsOn(7)).toHaveLength(1)
+    expect(github.commentsOn(7)[0].body).toMatch(/deleted/i)
+    expect(github.latestStatus(deployment.id)?.state).toBe('inactive')
+  })
+
+  it('skips a fork PR without changing anything on Heroku', async () => {
+    scenario = await startScenario(seed())
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', scenario.workspace.sha, { fork: true })
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('skipped')
+    expect(result.stdout).toMatch(/fork/)
+    expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+  })
+
+  it("reports an errored creation with Heroku's message", async () => {
+    scenario = await startScenario(seed(), { fixture: 'build-fails' })
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', scenario.workspace.sha)
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.stdout + result.stderr).toMatch(/errored/)
+  })
+
+  it('creates the review app on a synchronize when none exists yet', async () => {
+    scenario = await startScenario(seed())
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('synchronize', scenario.workspace.sha)
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('review-app-ready')
+    expect(scenario.count('POST', /^\/review-apps$/)).toBe(1)
+  })
+})
+
+describe('review-app-sweep', () => {
+  it('deletes the review app of a closed PR and keeps an open one', async () => {
+    scenario = await startScenario(seed())
+    const { github, workspace } = scenario
+    for (const n of [7, 8]) {
+      const r = await scenario.run(inputs, {
+        eventName: 'pull_request',
+        event: prEvent('opened', workspace.sha, { number: n })
+      })
+      expect(r.exitCode).toBe(0)
+    }
+    github.seedPull({
+      number: 7,
+      state: 'closed',
+      head: { ref: 'feature/login', sha: workspace.sha }
+    })
+    github.seedPull({ number: 8, state: 'open', head: { ref: 'feature/pr-8', sha: workspace.sha } })
+    const result = await scenario.run(
+      { pipeline: 'shop' },
+      { eventName: 'schedule', event: { schedule: '0 3 * * *' } }
+    )
+    expect(result.exitCode).toBe(0)
+    const live = scenario.heroku.state.reviewApps.filter(
+      (r) => r.status !== 'deleted' && r.status !== 'deleting'
+    )
+    expect(live.map((r) => r.pr_number)).toEqual([8])
+    expect(result.summary).toMatch(/#7/)
+    expect(result.summary).toMatch(/#8/)
+  })
+})

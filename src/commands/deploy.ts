@@ -1,0 +1,373 @@
+/**
+ * `deploy`: package the source, build it on the app, follow the build and its release (release
+ * phase included), health-gate it and roll back precisely on failure. With `promote: true` the
+ * verified release goes on to `promote`.
+ */
+import * as core from '@actions/core'
+import { DeployError, InputError } from '../errors.js'
+import type { Build, Buildpack, Release } from '../heroku/types.js'
+import { streamOutput } from '../heroku/stream.js'
+import { waitUntil } from '../heroku/wait.js'
+import type { AppResult, ReleaseInfo } from '../outcome.js'
+import { packageSource } from '../package/tarball.js'
+import { commitSubject, pushToGitUrl } from '../package/git.js'
+import type { CommandContext } from './context.js'
+import {
+  gate,
+  gateFailure,
+  getPipeline,
+  groupedPhase,
+  lineWriter,
+  newAppResult,
+  phase,
+  recordLive,
+  releaseInfo,
+  resolvedApp,
+  rollbackTo,
+  singleStagingApp,
+  stageOf,
+  waitForPendingWork,
+  waitForReleaseEnd,
+  type ResolvedApp
+} from './steps.js'
+
+/** The release a deploy verified, handed to `promote`. */
+export interface VerifiedRelease {
+  app: ResolvedApp
+  release: ReleaseInfo
+}
+
+export async function deploy(c: CommandContext): Promise<VerifiedRelease | undefined> {
+  const { settings, outcome } = c
+  const app = await groupedPhase(outcome, 'resolve', 'Resolve the app', undefined, () =>
+    resolveDeployApp(c)
+  )
+  const result = newAppResult(app)
+  outcome.app = result
+
+  await core.group(`What is live on ${app.name}`, async () => {
+    await waitForPendingWork(c, app)
+    result.before = await recordLive(c.heroku, app)
+    core.info(
+      result.before
+        ? `Live before this run: v${result.before.version} (commit ${result.before.commit ?? 'unknown'}).`
+        : `${app.name} has no release yet.`
+    )
+  })
+
+  const alreadyLive =
+    result.before?.status === 'succeeded' &&
+    result.before.commit === settings.version &&
+    settings.version !== ''
+  if (settings.dryRun) {
+    outcome.plan = [
+      `Deploy ${settings.version || 'the workspace'} to ${app.name} (${app.stage}) with method ${settings.method}` +
+        (alreadyLive ? ': already live, the build would be skipped' : ''),
+      `Live now: ${result.before ? `v${result.before.version}` : 'nothing'}`,
+      settings.health.target
+        ? `Health gate: ${settings.health.target}`
+        : 'No health gate configured',
+      ...(settings.promote ? ['Then promote the verified release (see below).'] : [])
+    ]
+    outcome.status = 'planned'
+    return {
+      app,
+      release: result.before ?? { id: '', version: 0, slugId: undefined, commit: undefined }
+    }
+  }
+
+  await c.reporter.deploymentStarted(result, app.stage, false, app.stage === 'production')
+  await c.reporter.progress(outcome)
+
+  let release: Release
+  if (alreadyLive && result.before) {
+    core.info(
+      `${app.name} already runs ${settings.version} (v${result.before.version}): skipping packaging and the build; checking its health.`
+    )
+    outcome.notes.push(
+      `The build was skipped: v${result.before.version} already runs ${settings.version}.`
+    )
+    release = await c.heroku.getRelease(app.id, result.before.id)
+  } else {
+    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
+    const build = await buildSource(c, app, result)
+    release = await followBuildRelease(c, app, result, build)
+  }
+
+  result.release = await releaseInfo(c.heroku, app.id, release)
+  await c.reporter.progress(outcome)
+
+  const health = await phase(outcome, 'health', app.name, () =>
+    core.group(`Health gate on ${app.name} v${release.version}`, () =>
+      gate(c, app, result, release.version, settings.health)
+    )
+  )
+  if (!health.passed) {
+    const failure = gateFailure(app, release.version, health)
+    if (settings.rollbackOnFailure && result.before && result.before.id !== release.id) {
+      const before = result.before
+      await phase(outcome, 'rollback', app.name, () =>
+        core.group(`Roll back ${app.name}`, () =>
+          rollbackTo(c, app, result, before, settings.health)
+        )
+      )
+    } else {
+      result.liveAfter = result.release
+      if (!settings.rollbackOnFailure)
+        core.info('rollback-on-failure is false: the failing release stays live.')
+    }
+    result.error = failure.message
+    result.endedAt = Date.now()
+    throw failure
+  }
+  result.liveAfter = result.release
+  result.endedAt = Date.now()
+  outcome.status = 'deployed'
+  core.info(`${app.name} v${release.version} is live and healthy.`)
+  return { app, release: result.release }
+}
+
+async function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
+  const { settings, heroku, outcome } = c
+  if (settings.app) {
+    const [app, coupling] = await Promise.all([
+      heroku.getApp(settings.app),
+      heroku.getAppCoupling(settings.app)
+    ])
+    if (coupling) {
+      outcome.pipeline = {
+        id: coupling.pipeline.id,
+        name: coupling.pipeline.name ?? coupling.pipeline.id
+      }
+      if (settings.pipeline) {
+        const wanted = await getPipeline(heroku, settings.pipeline)
+        if (wanted.id !== coupling.pipeline.id) {
+          throw new InputError(
+            'app',
+            `Input app ${app.name} is not in pipeline ${settings.pipeline}.`
+          )
+        }
+        outcome.pipeline = { id: wanted.id, name: wanted.name }
+      }
+    } else if (settings.pipeline || settings.promote) {
+      throw new InputError(
+        'app',
+        `Input app ${app.name} is in no pipeline${settings.promote ? ', so it cannot be promoted from' : ''}.`
+      )
+    }
+    core.info(
+      `App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`
+    )
+    return resolvedApp(app, stageOf(coupling))
+  }
+  if (!settings.pipeline) {
+    throw new InputError(
+      'app',
+      'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.'
+    )
+  }
+  const pipeline = await getPipeline(heroku, settings.pipeline)
+  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+  const couplings = await heroku.listCouplings(pipeline.id)
+  const app = await singleStagingApp(heroku, pipeline, couplings)
+  core.info(`App: ${app.name} (the staging app of ${pipeline.name})`)
+  return app
+}
+
+/** PATCHes the config vars and waits for the release the change creates. */
+async function applyConfigVars(c: CommandContext, app: ResolvedApp): Promise<void> {
+  const keys = Object.keys(c.settings.configVars)
+  await groupedPhase(
+    c.outcome,
+    'config-vars',
+    `Set config vars on ${app.name}`,
+    app.name,
+    async () => {
+      const current = await c.heroku.getConfigVars(app.id)
+      const changed = keys.filter((k) => current[k] !== c.settings.configVars[k])
+      if (changed.length === 0) {
+        core.info(`Config vars ${keys.join(', ')} already have these values: nothing to change.`)
+        return
+      }
+      const before = (await c.heroku.listReleases(app.id, 1))[0]
+      const update: Record<string, string> = {}
+      for (const k of changed) update[k] = c.settings.configVars[k]
+      await c.heroku.setConfigVars(app.id, update)
+      core.info(`Set ${changed.join(', ')} (values masked).`)
+      // The change makes a release of its own (release phase included): wait for it.
+      const newest = await waitUntil(
+        () => c.heroku.listReleases(app.id, 1),
+        (list) => list.length > 0 && list[0].version > (before?.version ?? 0),
+        { what: `the config-var release on ${app.name}`, timeoutMs: 30000, maxIntervalMs: 2000 }
+      )
+      const { release, tail } = await waitForReleaseEnd(c, app, newest[0].id, true)
+      if (release.status !== 'succeeded') {
+        throw new DeployError(
+          `The config-var change on ${app.name} made release v${release.version}, which ended ${release.status}; nothing was built.`,
+          tail
+        )
+      }
+    }
+  )
+}
+
+/** Packages and uploads the source (or pushes it with git), creates the build, streams its log. */
+export async function buildSource(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult
+): Promise<Build> {
+  const { settings, ctx, outcome } = c
+  if (settings.method === 'git') {
+    const since = new Date()
+    const pushed = await groupedPhase(
+      outcome,
+      'upload',
+      `Push to ${app.name} with git`,
+      app.name,
+      () => {
+        if (!app.gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
+        return pushToGitUrl({
+          sourceDir: settings.sourceDir,
+          gitUrl: app.gitUrl,
+          apiKey: settings.herokuApiKey,
+          sha: ctx.sha
+        })
+      }
+    )
+    return groupedPhase(outcome, 'build', `Build on ${app.name}`, app.name, async () => {
+      const build = await waitUntil(
+        async () =>
+          (await c.heroku.listBuilds(app.id, 5)).find(
+            (b) => b.source_blob.version === pushed.commit
+          ),
+        (b) => b !== undefined,
+        { what: `the build of the git push on ${app.name}`, timeoutMs: 60000, maxIntervalMs: 2000 }
+      )
+      if (!build) throw new DeployError('The git push created no build.')
+      void since
+      return finishBuild(c, app, result, build)
+    })
+  }
+
+  const tarball = await groupedPhase(
+    outcome,
+    'package',
+    'Package the source',
+    settings.sourceDir,
+    async () => {
+      const packaged = await packageSource(settings.sourceDir, ctx.runnerTemp)
+      core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
+      return packaged
+    }
+  )
+  try {
+    const source = await groupedPhase(
+      outcome,
+      'upload',
+      'Upload the source',
+      app.name,
+      async () => {
+        const created = await c.heroku.createSource()
+        core.setSecret(created.source_blob.get_url)
+        core.setSecret(created.source_blob.put_url)
+        await c.heroku.uploadSource(created.source_blob.put_url, tarball.path, tarball.bytes)
+        core.info(`Uploaded ${tarball.bytes} bytes.`)
+        return created
+      }
+    )
+    return await groupedPhase(outcome, 'build', `Build on ${app.name}`, app.name, async () => {
+      const description = await commitSubject(settings.sourceDir, ctx.sha)
+      const buildpacks: Buildpack[] | undefined =
+        settings.buildpacks.length > 0
+          ? settings.buildpacks.map((b) => (/^https?:\/\//.test(b) ? { url: b } : { name: b }))
+          : undefined
+      const build = await c.heroku.createBuild(
+        app.id,
+        {
+          source_blob: {
+            url: source.source_blob.get_url,
+            version: settings.version || null,
+            version_description: description ?? null,
+            checksum: tarball.checksum
+          },
+          ...(buildpacks ? { buildpacks } : {})
+        },
+        new Date()
+      )
+      return finishBuild(c, app, result, build)
+    })
+  } finally {
+    await tarball.cleanup()
+  }
+}
+
+/** Streams the build's output and reads its final status from the API. */
+async function finishBuild(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  build: Build
+): Promise<Build> {
+  result.buildId = build.id
+  result.buildStatus = build.status
+  core.info(`Build ${build.id} started.`)
+  let tail = ''
+  if (build.output_stream_url) {
+    const streamed = await streamOutput(build.output_stream_url, {
+      onText: lineWriter(),
+      timeoutMs: c.settings.waitTimeoutSeconds * 1000
+    })
+    tail = streamed.tail
+  }
+  const done = await waitUntil(
+    () => c.heroku.getBuild(app.id, build.id),
+    (b) => b.status !== 'pending',
+    {
+      what: `build ${build.id} on ${app.name}`,
+      timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+      maxIntervalMs: 3000
+    }
+  )
+  result.buildStatus = done.status
+  if (done.status !== 'succeeded') {
+    result.liveAfter = result.before
+    throw new DeployError(
+      `The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`,
+      tail
+    )
+  }
+  return done
+}
+
+/** Finds the build's release and follows it through the release phase. */
+export async function followBuildRelease(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  build: Build
+): Promise<Release> {
+  return groupedPhase(c.outcome, 'release-phase', `Release on ${app.name}`, app.name, async () => {
+    const withRelease = build.release?.id
+      ? build
+      : await waitUntil(
+          () => c.heroku.getBuild(app.id, build.id),
+          (b) => Boolean(b.release?.id),
+          { what: `the release of build ${build.id}`, timeoutMs: 60000, maxIntervalMs: 2000 }
+        )
+    const releaseId = withRelease.release?.id
+    if (!releaseId) throw new DeployError(`Build ${build.id} made no release.`)
+    const { release, tail } = await waitForReleaseEnd(c, app, releaseId, true)
+    if (release.status !== 'succeeded') {
+      result.release = await releaseInfo(c.heroku, app.id, release)
+      result.liveAfter = result.before
+      throw new DeployError(
+        `Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ` +
+          (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'),
+        tail
+      )
+    }
+    core.info(`Release v${release.version} succeeded.`)
+    return release
+  })
+}

@@ -1,0 +1,433 @@
+/**
+ * `promote`: promote exactly one source release (the one a deploy verified, the `release` input,
+ * or the source's current one) to the targets through a pipeline promotion naming that release;
+ * follow and gate every target in parallel; roll back precisely the targets that fail.
+ */
+import * as core from '@actions/core'
+import { DeployError, InputError } from '../errors.js'
+import type {
+  PipelineCoupling,
+  PipelinePromotion,
+  PipelinePromotionTarget,
+  Release
+} from '../heroku/types.js'
+import { waitUntil } from '../heroku/wait.js'
+import type { AppResult, ReleaseInfo } from '../outcome.js'
+import type { HealthCheck, Target } from '../settings.js'
+import type { CommandContext } from './context.js'
+import type { VerifiedRelease } from './deploy.js'
+import {
+  appsOfStage,
+  gate,
+  gateFailure,
+  getPipeline,
+  groupedPhase,
+  newAppResult,
+  phase,
+  recordLive,
+  releaseInfo,
+  resolvedApp,
+  rollbackTo,
+  singleStagingApp,
+  stageOf,
+  waitForReleaseEnd,
+  type ResolvedApp
+} from './steps.js'
+
+interface PromotionTarget {
+  app: ResolvedApp
+  health: HealthCheck
+  result: AppResult
+}
+
+export async function promote(
+  c: CommandContext,
+  verified: VerifiedRelease | undefined
+): Promise<void> {
+  const { settings, outcome } = c
+  const { source, targets } = await groupedPhase(
+    outcome,
+    'resolve',
+    'Resolve the promotion',
+    undefined,
+    () => resolvePromotion(c, verified)
+  )
+
+  // The release to promote: the verified one, the `release` input, or the source's current one.
+  let chosen: ReleaseInfo
+  if (verified) {
+    chosen = verified.release
+  } else {
+    const sourceResult = newAppResult(source)
+    outcome.app = sourceResult
+    chosen = await chooseRelease(c, source, sourceResult)
+  }
+
+  await core.group('What is live on the targets', async () => {
+    await Promise.all(
+      targets.map(async (t) => {
+        t.result.before = await recordLive(c.heroku, t.app)
+        core.info(
+          `${t.app.name}: ${t.result.before ? `v${t.result.before.version}` : 'no release yet'}`
+        )
+      })
+    )
+  })
+  outcome.targets = targets.map((t) => t.result)
+
+  if (settings.dryRun) {
+    outcome.plan = [
+      ...(outcome.plan ?? []),
+      `Promote ${source.name} v${chosen.version} (slug ${chosen.slugId ?? 'unknown'}, commit ${chosen.commit ?? 'unknown'})`,
+      ...targets.map(
+        (t) =>
+          `  to ${t.app.name}: now ${t.result.before ? `v${t.result.before.version} (commit ${t.result.before.commit ?? 'unknown'})` : 'no release'}` +
+          (t.health.target ? `, gate ${t.health.target}` : ', no health gate')
+      )
+    ]
+    outcome.status = 'planned'
+    return
+  }
+  if (!chosen.slugId)
+    throw new DeployError(`${source.name} v${chosen.version} has no slug to promote.`)
+
+  await Promise.all(
+    targets.map((t) =>
+      c.reporter.deploymentStarted(t.result, t.app.stage, false, t.app.stage === 'production')
+    )
+  )
+  await c.reporter.progress(outcome)
+
+  const pipelineId = outcome.pipeline?.id
+  if (!pipelineId) throw new DeployError(`${source.name} is in no pipeline.`)
+
+  // Every target in parallel, each as soon as its release exists: release phase (streamed,
+  // prefixed by the app), slug check, dynos, health; roll back what fails.
+  const failures: string[] = []
+  const verify = async (
+    t: PromotionTarget,
+    state: PipelinePromotionTarget | undefined
+  ): Promise<void> => {
+    try {
+      await verifyTarget(c, t, chosen, state)
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      t.result.error = message
+      failures.push(message)
+      if (err instanceof DeployError && err.logTail && !outcome.logTail)
+        outcome.logTail = err.logTail
+    } finally {
+      t.result.endedAt = Date.now()
+    }
+  }
+  await core.group(
+    `Promote ${source.name} v${chosen.version} to ${targets.map((t) => t.app.name).join(', ')}`,
+    async () => {
+      const promotion = await createPromotion(c, pipelineId, source, chosen, targets)
+      outcome.promotionId = promotion.id || undefined
+      await followPromotion(c, promotion.id, targets, verify)
+    }
+  )
+  await c.reporter.progress(outcome)
+  if (failures.length > 0) {
+    const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name)
+    throw new DeployError(
+      `${failures.length} of ${targets.length} target(s) failed: ${failures.join(' ')}` +
+        (rolled.length ? ` Rolled back: ${rolled.join(', ')}.` : '')
+    )
+  }
+  outcome.status = 'promoted'
+}
+
+async function resolvePromotion(
+  c: CommandContext,
+  verified: VerifiedRelease | undefined
+): Promise<{ source: ResolvedApp; targets: PromotionTarget[] }> {
+  const { settings, heroku, outcome } = c
+  let source: ResolvedApp
+  let couplings: PipelineCoupling[]
+  if (verified) {
+    source = verified.app
+  } else if (settings.app) {
+    const [app, coupling] = await Promise.all([
+      heroku.getApp(settings.app),
+      heroku.getAppCoupling(settings.app)
+    ])
+    if (!coupling)
+      throw new InputError('app', `Input app ${app.name} is in no pipeline: nothing to promote to.`)
+    source = resolvedApp(app, stageOf(coupling))
+    outcome.pipeline = {
+      id: coupling.pipeline.id,
+      name: coupling.pipeline.name ?? coupling.pipeline.id
+    }
+  } else {
+    if (!settings.pipeline) {
+      throw new InputError(
+        'pipeline',
+        'Inputs app and pipeline are both empty: set pipeline (or app, the source).'
+      )
+    }
+    const pipeline = await getPipeline(heroku, settings.pipeline)
+    outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+    couplings = await heroku.listCouplings(pipeline.id)
+    source = await singleStagingApp(heroku, pipeline, couplings)
+  }
+  if (settings.pipeline && outcome.pipeline) {
+    const wanted = await getPipeline(heroku, settings.pipeline)
+    if (wanted.id !== outcome.pipeline.id) {
+      throw new InputError(
+        'pipeline',
+        `The source app ${source.name} is not in pipeline ${settings.pipeline}.`
+      )
+    }
+    outcome.pipeline = { id: wanted.id, name: wanted.name }
+  }
+  if (!outcome.pipeline)
+    throw new InputError('app', `${source.name} is in no pipeline: nothing to promote to.`)
+  couplings = await heroku.listCouplings(outcome.pipeline.id)
+
+  const pipelineName = outcome.pipeline.name
+  let targets: PromotionTarget[]
+  if (settings.targets.length === 0) {
+    const production = await appsOfStage(heroku, couplings, 'production')
+    if (production.length === 0) {
+      throw new InputError(
+        'targets',
+        `Input targets is empty and pipeline ${pipelineName} has no production app.`
+      )
+    }
+    targets = production.map((app) => ({ app, health: settings.health, result: newAppResult(app) }))
+  } else {
+    targets = await Promise.all(
+      settings.targets.map(async (t: Target) => {
+        const app = await heroku.getApp(t.app).catch((err: unknown) => {
+          throw new InputError(
+            'targets',
+            `Target ${t.app} could not be read: ${String((err as Error).message)}`
+          )
+        })
+        const coupling = couplings.find((cp) => cp.app.id === app.id)
+        if (!coupling)
+          throw new InputError('targets', `Target ${app.name} is not in pipeline ${pipelineName}.`)
+        const resolved = resolvedApp(app, stageOf(coupling))
+        return { app: resolved, health: t.health, result: newAppResult(resolved) }
+      })
+    )
+  }
+  const ids = new Set<string>()
+  for (const t of targets) {
+    if (t.app.id === source.id) {
+      throw new InputError(
+        'targets',
+        `Target ${t.app.name} is the source app itself: an app cannot be promoted to itself.`
+      )
+    }
+    if (ids.has(t.app.id)) throw new InputError('targets', `Target ${t.app.name} is named twice.`)
+    ids.add(t.app.id)
+  }
+  core.info(
+    `Source: ${source.name}; targets: ${targets.map((t) => `${t.app.name} (${t.app.stage})`).join(', ')}`
+  )
+  return { source, targets }
+}
+
+/** The `release` input, or the source's current release (gated first when a health check is set). */
+async function chooseRelease(
+  c: CommandContext,
+  source: ResolvedApp,
+  result: AppResult
+): Promise<ReleaseInfo> {
+  const { settings, heroku, outcome } = c
+  let release: Release
+  if (settings.release) {
+    const ref = 'id' in settings.release ? settings.release.id : settings.release.version
+    release = await heroku.getRelease(source.id, ref).catch((err: unknown) => {
+      throw new InputError(
+        'release',
+        `Release ${String(ref)} of ${source.name} could not be read: ${(err as Error).message}`
+      )
+    })
+    if (release.status !== 'succeeded') {
+      throw new InputError(
+        'release',
+        `Release v${release.version} of ${source.name} is ${release.status}, not succeeded.`
+      )
+    }
+  } else {
+    const current = await heroku.currentRelease(source.id)
+    if (!current) throw new DeployError(`${source.name} has no release to promote.`)
+    if (current.status !== 'succeeded') {
+      throw new DeployError(
+        `${source.name}'s current release v${current.version} is ${current.status}: not promoting it.`
+      )
+    }
+    release = current
+  }
+  const info = await releaseInfo(heroku, source.id, release)
+  result.release = info
+  result.before = info
+  result.liveAfter = info
+  core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`)
+  // Without an explicit release, the source's current release is what we vouch for: gate it.
+  if (!settings.release && settings.health.target && !settings.dryRun) {
+    const health = await phase(outcome, 'health', source.name, () =>
+      core.group(`Health gate on the source ${source.name} v${info.version}`, () =>
+        gate(c, source, result, info.version, settings.health)
+      )
+    )
+    if (!health.passed) throw gateFailure(source, info.version, health)
+  }
+  return info
+}
+
+/**
+ * Creates the promotion naming the chosen release. A lost answer is checked from the targets (a
+ * new release carrying the promoted slug) before any retry: there is no list of promotions.
+ * Returns an empty id when the promotion was found to have arrived without its answer.
+ */
+async function createPromotion(
+  c: CommandContext,
+  pipelineId: string,
+  source: ResolvedApp,
+  chosen: ReleaseInfo,
+  targets: PromotionTarget[]
+): Promise<PipelinePromotion> {
+  const promotion: PipelinePromotion = await c.heroku.createPromotion(
+    {
+      pipelineId,
+      sourceAppId: source.id,
+      releaseId: chosen.id,
+      targetAppIds: targets.map((t) => t.app.id)
+    },
+    async () => {
+      const arrived = await Promise.all(targets.map((t) => newReleaseWithSlug(c, t, chosen.slugId)))
+      if (arrived.every((r) => r !== undefined)) {
+        core.info(
+          'The promotion request lost its answer, but every target has the new release: not promoting again.'
+        )
+        return { id: '', status: 'completed' } as unknown as PipelinePromotion
+      }
+      return undefined
+    }
+  )
+  if (promotion.id) core.info(`Promotion ${promotion.id} created.`)
+  return promotion
+}
+
+/**
+ * Polls the promotion's targets (one request for all of them) and starts verifying each target
+ * as soon as its release exists, so release phases stream live and gates run in parallel.
+ */
+async function followPromotion(
+  c: CommandContext,
+  promotionId: string,
+  targets: PromotionTarget[],
+  verify: (t: PromotionTarget, state: PipelinePromotionTarget | undefined) => Promise<void>
+): Promise<void> {
+  const started = new Map<string, Promise<void>>()
+  const byId = new Map(targets.map((t) => [t.app.id, t]))
+  const start = (t: PromotionTarget, state: PipelinePromotionTarget | undefined): void => {
+    if (!started.has(t.app.id)) started.set(t.app.id, verify(t, state))
+  }
+  if (promotionId) {
+    await phase(c.outcome, 'promotion', `${targets.length} target(s)`, () =>
+      waitUntil(
+        async () => {
+          const list = await c.heroku.listPromotionTargets(promotionId)
+          for (const state of list) {
+            const t = byId.get(state.app.id)
+            if (t && (state.release?.id || state.status !== 'pending')) start(t, state)
+          }
+          return list
+        },
+        (list) => list.length > 0 && list.every((t) => t.status !== 'pending'),
+        {
+          what: `promotion ${promotionId}`,
+          timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+          maxIntervalMs: 3000
+        }
+      )
+    )
+  }
+  for (const t of targets) start(t, undefined)
+  await Promise.all(started.values())
+}
+
+/** The target's newest release if it is newer than the recorded one and carries `slugId`. */
+async function newReleaseWithSlug(
+  c: CommandContext,
+  t: PromotionTarget,
+  slugId: string | undefined
+): Promise<Release | undefined> {
+  const newest = (await c.heroku.listReleases(t.app.id, 1))[0]
+  if (!newest || newest.version <= (t.result.before?.version ?? 0)) return undefined
+  return newest.slug?.id === slugId ? newest : undefined
+}
+
+async function verifyTarget(
+  c: CommandContext,
+  t: PromotionTarget,
+  chosen: ReleaseInfo,
+  state: PipelinePromotionTarget | undefined
+): Promise<void> {
+  const { settings, outcome } = c
+  const name = t.app.name
+  let releaseId = state?.release?.id
+  if (!releaseId) {
+    const found = await newReleaseWithSlug(c, t, chosen.slugId)
+    releaseId = found?.id
+  }
+  if (state?.status === 'failed' && !releaseId) {
+    t.result.liveAfter = t.result.before
+    throw new DeployError(
+      `${name}: the promotion failed: ${state.error_message ?? 'no reason given'}.`
+    )
+  }
+  if (!releaseId) {
+    t.result.liveAfter = t.result.before
+    throw new DeployError(`${name}: the promotion made no release.`)
+  }
+  const { release, tail } = await phase(outcome, 'release-phase', name, () =>
+    waitForReleaseEnd(c, t.app, releaseId, true, name)
+  )
+  t.result.release = await releaseInfo(c.heroku, t.app.id, release)
+  if (release.status !== 'succeeded') {
+    t.result.liveAfter = t.result.before
+    throw new DeployError(
+      `${name}: release v${release.version} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}` +
+        `${state?.error_message ? ` (${state.error_message})` : ''}; ${t.result.before ? `v${t.result.before.version} is still live` : 'nothing is live'}.`,
+      tail
+    )
+  }
+  if (t.result.release.slugId !== chosen.slugId) {
+    // Never vouch for something we did not verify: say so loudly and treat it as a failure.
+    const err = new DeployError(
+      `${name}: release v${release.version} carries slug ${t.result.release.slugId ?? 'none'}, not the promoted slug ${chosen.slugId}.`
+    )
+    await rollbackIfWanted(c, t, err)
+    throw err
+  }
+  const health = await phase(outcome, 'health', name, () =>
+    gate(c, t.app, t.result, release.version, t.health, name)
+  )
+  if (!health.passed) {
+    const err = gateFailure(t.app, release.version, health)
+    await rollbackIfWanted(c, t, err)
+    throw err
+  }
+  t.result.liveAfter = t.result.release
+  core.info(`[${name}] v${release.version} is live and healthy.`)
+  void settings
+}
+
+async function rollbackIfWanted(c: CommandContext, t: PromotionTarget, err: Error): Promise<void> {
+  t.result.error = err.message
+  if (!c.settings.rollbackOnFailure || !t.result.before) {
+    t.result.liveAfter = t.result.release
+    return
+  }
+  const before = t.result.before
+  await phase(c.outcome, 'rollback', t.app.name, () =>
+    rollbackTo(c, t.app, t.result, before, t.health, t.app.name)
+  )
+}

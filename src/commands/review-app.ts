@@ -1,0 +1,340 @@
+/**
+ * `review-app`: create the PR's review app from its head commit, or build the new commit onto the
+ * existing one; wait until created and released; gate it. On `closed`: delete it.
+ * `review-app-sweep`: delete the review apps of closed PRs (and, optionally, old ones).
+ */
+import * as core from '@actions/core'
+import { DeployError, HerokuApiError, InputError } from '../errors.js'
+import type { ReviewApp } from '../heroku/types.js'
+import { waitUntil } from '../heroku/wait.js'
+import type { AppResult, SweepEntry } from '../outcome.js'
+import { packageSource } from '../package/tarball.js'
+import { reviewAppEnvironmentName } from '../report/reporter.js'
+import type { CommandContext } from './context.js'
+import { buildSource, followBuildRelease } from './deploy.js'
+import {
+  gate,
+  gateFailure,
+  getPipeline,
+  groupedPhase,
+  newAppResult,
+  phase,
+  recordLive,
+  releaseInfo,
+  resolvedApp,
+  waitForPendingWork,
+  waitForReleaseEnd,
+  type ResolvedApp
+} from './steps.js'
+
+const GONE = new Set(['deleted', 'errored'])
+const IN_PROGRESS = new Set(['pending', 'creating'])
+
+export async function reviewApp(c: CommandContext): Promise<void> {
+  const { settings, ctx, heroku, outcome } = c
+  const pr = ctx.pullRequest
+  if (!pr) {
+    throw new InputError(
+      'command',
+      'command review-app needs a pull_request or pull_request_target event with a pull request in its payload.'
+    )
+  }
+  if (ctx.eventName === 'pull_request_target') {
+    core.warning(
+      'This workflow runs on pull_request_target: it has the repository secrets, so never check out and build pull-request code in it unless you trust that code.'
+    )
+  }
+  if (pr.headRepoFullName && pr.baseRepoFullName && pr.headRepoFullName !== pr.baseRepoFullName) {
+    core.notice(
+      `Pull request #${pr.number} comes from the fork ${pr.headRepoFullName}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
+        'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.'
+    )
+    outcome.notes.push(
+      `Pull request #${pr.number} is from a fork (${pr.headRepoFullName}): skipped.`
+    )
+    outcome.status = 'skipped'
+    return
+  }
+  if (!settings.pipeline)
+    throw new InputError('pipeline', 'command review-app needs the pipeline input.')
+  const pipeline = await groupedPhase(outcome, 'resolve', 'Resolve the pipeline', undefined, () =>
+    getPipeline(heroku, settings.pipeline ?? '')
+  )
+  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+  const findForPr = async (): Promise<ReviewApp | undefined> => {
+    const all = (await heroku.listReviewApps(pipeline.id)).filter((r) => r.pr_number === pr.number)
+    all.sort((a, b) => b.created_at.localeCompare(a.created_at))
+    return all.find((r) => !GONE.has(r.status)) ?? all[0]
+  }
+
+  if (pr.action === 'closed') {
+    await phase(outcome, 'review-app', 'delete', () => deleteReviewApp(c, pr.number, findForPr))
+    return
+  }
+
+  let existing = await findForPr()
+  outcome.reviewApp = existing
+    ? { id: existing.id, prNumber: pr.number, branch: pr.headRef, status: existing.status }
+    : undefined
+  if (settings.dryRun) {
+    outcome.plan = [
+      existing && !GONE.has(existing.status)
+        ? `Build ${settings.version} onto review app ${existing.id} (${existing.status}) of PR #${pr.number}`
+        : `Create a review app for PR #${pr.number} (${pr.headRef}) from ${settings.version}`,
+      settings.health.target
+        ? `Health gate: ${settings.health.target}`
+        : 'No health gate configured'
+    ]
+    outcome.status = 'planned'
+    return
+  }
+
+  let created = false
+  if (!existing || GONE.has(existing.status)) {
+    existing = await phase(outcome, 'review-app', 'create', () =>
+      createReviewApp(c, pipeline.id, findForPr)
+    )
+    created = true
+  }
+  outcome.reviewApp = {
+    id: existing.id,
+    prNumber: pr.number,
+    branch: pr.headRef,
+    status: existing.status
+  }
+  const ready = await waitForCreated(c, existing)
+  outcome.reviewApp.status = ready.status
+  const appId = ready.app?.id
+  if (!appId) throw new DeployError(`Review app ${ready.id} has no app.`)
+  const app: ResolvedApp = resolvedApp(await heroku.getApp(appId), 'review')
+  const result: AppResult = newAppResult(app)
+  outcome.app = result
+  await c.reporter.deploymentStarted(
+    result,
+    reviewAppEnvironmentName(settings.reviewAppEnvironment, pr.number),
+    true,
+    false
+  )
+  await c.reporter.progress(outcome)
+
+  await waitForPendingWork(c, app)
+  let live = await recordLive(heroku, app)
+  if (!created && live?.commit !== settings.version) {
+    result.before = live
+    if (Object.keys(settings.configVars).length > 0) {
+      await heroku.setConfigVars(app.id, settings.configVars)
+    }
+    const build = await buildSource(c, app, result)
+    const release = await followBuildRelease(c, app, result, build)
+    live = await releaseInfo(heroku, app.id, release)
+  } else if (!created) {
+    core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`)
+  }
+  if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
+  result.release = live
+  result.liveAfter = live
+  const health = await phase(outcome, 'health', app.name, () =>
+    core.group(`Health gate on ${app.name} v${live.version}`, () =>
+      gate(c, app, result, live.version, settings.health)
+    )
+  )
+  if (!health.passed) throw gateFailure(app, live.version, health)
+  result.endedAt = Date.now()
+  outcome.status = 'review-app-ready'
+}
+
+async function createReviewApp(
+  c: CommandContext,
+  pipelineId: string,
+  findForPr: () => Promise<ReviewApp | undefined>
+): Promise<ReviewApp> {
+  const { settings, ctx, heroku } = c
+  const pr = ctx.pullRequest!
+  const since = Date.now()
+  const tarball = await groupedPhase(
+    c.outcome,
+    'package',
+    'Package the source',
+    settings.sourceDir,
+    async () => {
+      const packaged = await packageSource(settings.sourceDir, ctx.runnerTemp)
+      core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes`)
+      return packaged
+    }
+  )
+  try {
+    const source = await groupedPhase(
+      c.outcome,
+      'upload',
+      'Upload the source',
+      undefined,
+      async () => {
+        const made = await heroku.createSource()
+        core.setSecret(made.source_blob.get_url)
+        core.setSecret(made.source_blob.put_url)
+        await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes)
+        return made
+      }
+    )
+    // A lost answer is looked for among the pipeline's review apps before any retry.
+    const findNew = async (): Promise<ReviewApp | undefined> => {
+      const found = await findForPr()
+      return found && !GONE.has(found.status) && Date.parse(found.created_at) >= since - 120000
+        ? found
+        : undefined
+    }
+    try {
+      const made = await heroku.createReviewApp(
+        {
+          branch: pr.headRef,
+          pr_number: pr.number,
+          pipeline: pipelineId,
+          source_blob: { url: source.source_blob.get_url, version: settings.version },
+          environment: Object.keys(settings.reviewAppEnv).length > 0 ? settings.reviewAppEnv : null
+        },
+        findNew
+      )
+      core.info(`Review app ${made.id} is ${made.status}.`)
+      return made
+    } catch (err) {
+      if (err instanceof HerokuApiError && err.status === 409) {
+        const adopted = await findForPr()
+        if (adopted && !GONE.has(adopted.status)) {
+          core.info(`A review app for PR #${pr.number} already exists (${adopted.id}): using it.`)
+          return adopted
+        }
+      }
+      throw err
+    }
+  } finally {
+    await tarball.cleanup()
+  }
+}
+
+/** Polls until the review app is `created` with an app (or fails on `errored`). */
+async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<ReviewApp> {
+  return groupedPhase(
+    c.outcome,
+    'review-app',
+    `Wait for review app ${reviewApp.id}`,
+    'created',
+    async () => {
+      const done = await waitUntil(
+        () => c.heroku.getReviewApp(reviewApp.id),
+        (r) =>
+          (r.status === 'created' && Boolean(r.app?.id)) ||
+          (!IN_PROGRESS.has(r.status) && r.status !== 'created'),
+        {
+          what: `review app ${reviewApp.id} to be created`,
+          timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+          maxIntervalMs: 5000,
+          onPoll: (r) => core.debug(`review app ${r.id}: ${r.status}`)
+        }
+      )
+      if (done.status !== 'created') {
+        throw new DeployError(
+          `Review app ${done.id} ended ${done.status}: ${done.message || done.error_status || 'Heroku gave no reason'}`
+        )
+      }
+      core.info(`Review app ${done.id} is created.`)
+      // Creation builds and releases the app: follow that release through its release phase.
+      const app = resolvedApp(await c.heroku.getApp(done.app!.id), 'review')
+      const current = (await c.heroku.listReleases(app.id, 1))[0]
+      if (current?.status === 'pending') await waitForReleaseEnd(c, app, current.id, true)
+      return done
+    }
+  )
+}
+
+async function deleteReviewApp(
+  c: CommandContext,
+  prNumber: number,
+  findForPr: () => Promise<ReviewApp | undefined>
+): Promise<void> {
+  const { heroku, outcome } = c
+  const found = await findForPr()
+  if (!found || found.status === 'deleted') {
+    core.info(`PR #${prNumber} has no review app: nothing to delete.`)
+    outcome.status = 'review-app-deleted'
+    outcome.notes.push(`PR #${prNumber} had no review app left to delete.`)
+    return
+  }
+  outcome.reviewApp = { id: found.id, prNumber, branch: found.branch, status: found.status }
+  if (c.settings.dryRun) {
+    outcome.plan = [`Delete review app ${found.id} of PR #${prNumber}`]
+    outcome.status = 'planned'
+    return
+  }
+  if (IN_PROGRESS.has(found.status)) {
+    core.info(`Review app ${found.id} is still ${found.status}: waiting for it before deleting.`)
+    await waitUntil(
+      () => heroku.getReviewApp(found.id),
+      (r) => !IN_PROGRESS.has(r.status),
+      { what: `review app ${found.id}`, timeoutMs: c.settings.waitTimeoutSeconds * 1000 }
+    )
+  }
+  await heroku.deleteReviewApp(found.id)
+  const gone = await waitUntil(
+    () =>
+      heroku.getReviewApp(found.id).catch((err: unknown) => {
+        if (err instanceof HerokuApiError && err.status === 404) return undefined
+        throw err
+      }),
+    (r) => r === undefined || r.status === 'deleted',
+    {
+      what: `review app ${found.id} to be deleted`,
+      timeoutMs: c.settings.waitTimeoutSeconds * 1000
+    }
+  )
+  outcome.reviewApp.status = gone?.status ?? 'deleted'
+  core.info(`Review app ${found.id} of PR #${prNumber} is deleted.`)
+  outcome.status = 'review-app-deleted'
+}
+
+export async function reviewAppSweep(c: CommandContext): Promise<void> {
+  const { settings, heroku, outcome } = c
+  if (!settings.pipeline)
+    throw new InputError('pipeline', 'command review-app-sweep needs the pipeline input.')
+  const pipeline = await getPipeline(heroku, settings.pipeline)
+  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+  const entries: SweepEntry[] = []
+  outcome.sweep = entries
+  await phase(outcome, 'sweep', pipeline.name, async () => {
+    const apps = (await heroku.listReviewApps(pipeline.id)).filter(
+      (r) => r.status !== 'deleted' && r.status !== 'deleting'
+    )
+    const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000
+    for (const r of apps) {
+      let reason: string | undefined
+      if (maxAgeMs > 0 && Date.now() - Date.parse(r.created_at) > maxAgeMs) {
+        reason = `older than ${settings.reviewAppMaxAgeDays} day(s)`
+      } else if (r.pr_number !== null && c.github) {
+        try {
+          const pull = await c.github.getPull(r.pr_number)
+          if (pull.state === 'closed') reason = `PR #${r.pr_number} is closed`
+        } catch (err) {
+          core.warning(
+            `Could not ask GitHub about PR #${r.pr_number}: ${(err as Error).message}; keeping its review app.`
+          )
+        }
+      }
+      const entry: SweepEntry = {
+        reviewAppId: r.id,
+        prNumber: r.pr_number ?? undefined,
+        branch: r.branch,
+        action: reason ? (settings.dryRun ? 'would-delete' : 'deleted') : 'kept',
+        reason:
+          reason ?? (r.pr_number !== null ? `PR #${r.pr_number} is open` : 'no pull request number')
+      }
+      if (reason && !settings.dryRun) {
+        await heroku.deleteReviewApp(r.id)
+        core.info(`Deleted review app ${r.id} (${entry.reason}).`)
+      } else {
+        core.info(`${reason ? 'Would delete' : 'Kept'} review app ${r.id} (${entry.reason}).`)
+      }
+      entries.push(entry)
+    }
+  })
+  if (!c.github) outcome.notes.push('No github-token: pull request states could not be checked.')
+  outcome.status = settings.dryRun ? 'planned' : 'review-app-deleted'
+}

@@ -1,0 +1,134 @@
+/**
+ * `rollback`: roll `app` back to `release` (default: the newest succeeded release before the
+ * current one), wait for it, health-gate it.
+ */
+import * as core from '@actions/core'
+import { DeployError, InputError } from '../errors.js'
+import type { Release } from '../heroku/types.js'
+import type { CommandContext } from './context.js'
+import {
+  gate,
+  gateFailure,
+  getPipeline,
+  groupedPhase,
+  newAppResult,
+  phase,
+  recordLive,
+  releaseInfo,
+  resolvedApp,
+  singleStagingApp,
+  stageOf,
+  waitForPendingWork,
+  waitForReleaseEnd,
+  type ResolvedApp
+} from './steps.js'
+
+export async function rollback(c: CommandContext): Promise<void> {
+  const { settings, heroku, outcome } = c
+  const app = await groupedPhase(outcome, 'resolve', 'Resolve the app', undefined, () =>
+    resolveApp(c)
+  )
+  const result = newAppResult(app)
+  outcome.app = result
+  await waitForPendingWork(c, app)
+  result.before = await recordLive(heroku, app)
+  if (!result.before) throw new DeployError(`${app.name} has no release: nothing to roll back.`)
+
+  const target = await chooseTarget(c, app, result.before.id)
+  const targetInfo = await releaseInfo(heroku, app.id, target)
+  if (settings.dryRun) {
+    outcome.plan = [
+      `Roll ${app.name} back from v${result.before.version} to v${target.version} (commit ${targetInfo.commit ?? 'unknown'})`
+    ]
+    outcome.status = 'planned'
+    return
+  }
+  await c.reporter.deploymentStarted(result, app.stage, false, app.stage === 'production')
+  const created = await phase(outcome, 'rollback', app.name, async () => {
+    core.info(`Rolling ${app.name} back to v${target.version}.`)
+    const made = await heroku.rollback(app.id, target.id)
+    const { release, tail } = await waitForReleaseEnd(c, app, made.id, true)
+    if (release.status !== 'succeeded') {
+      result.liveAfter = result.before
+      throw new DeployError(
+        `The rollback release v${release.version} on ${app.name} ended ${release.status}; v${result.before?.version} is still live.`,
+        tail
+      )
+    }
+    return release
+  })
+  result.release = await releaseInfo(heroku, app.id, created)
+  result.rolledBack = true
+  const health = await phase(outcome, 'health', app.name, () =>
+    core.group(`Health gate on ${app.name} v${created.version}`, () =>
+      gate(c, app, result, created.version, settings.health)
+    )
+  )
+  result.liveAfter = result.release
+  result.healthyAfterRollback = health.passed
+  if (!health.passed) throw gateFailure(app, created.version, health)
+  outcome.status = 'rolled-back'
+}
+
+async function resolveApp(c: CommandContext): Promise<ResolvedApp> {
+  const { settings, heroku, outcome } = c
+  if (settings.app) {
+    const [app, coupling] = await Promise.all([
+      heroku.getApp(settings.app),
+      heroku.getAppCoupling(settings.app)
+    ])
+    if (coupling)
+      outcome.pipeline = {
+        id: coupling.pipeline.id,
+        name: coupling.pipeline.name ?? coupling.pipeline.id
+      }
+    return resolvedApp(app, stageOf(coupling))
+  }
+  if (!settings.pipeline)
+    throw new InputError('app', 'Input app is empty and so is pipeline: set app.')
+  const pipeline = await getPipeline(heroku, settings.pipeline)
+  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+  return singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id))
+}
+
+async function chooseTarget(
+  c: CommandContext,
+  app: ResolvedApp,
+  currentId: string
+): Promise<Release> {
+  const { settings, heroku } = c
+  if (settings.release) {
+    const ref = 'id' in settings.release ? settings.release.id : settings.release.version
+    const release = await heroku.getRelease(app.id, ref).catch((err: unknown) => {
+      throw new InputError(
+        'release',
+        `Release ${String(ref)} of ${app.name} could not be read: ${(err as Error).message}`
+      )
+    })
+    if (release.id === currentId)
+      throw new InputError(
+        'release',
+        `Release v${release.version} is already current on ${app.name}.`
+      )
+    if (!release.slug)
+      throw new InputError(
+        'release',
+        `Release v${release.version} of ${app.name} has no slug to roll back to.`
+      )
+    return release
+  }
+  const releases = await heroku.listReleases(app.id, 20)
+  const current = releases.find((r) => r.id === currentId)
+  const previous = releases.find(
+    (r) =>
+      r.id !== currentId &&
+      r.status === 'succeeded' &&
+      r.slug &&
+      r.version < (current?.version ?? Infinity)
+  )
+  if (!previous)
+    throw new DeployError(
+      `${app.name} has no succeeded release before the current one to roll back to.`
+    )
+  return previous
+}

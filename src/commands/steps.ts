@@ -1,0 +1,334 @@
+/**
+ * The steps the commands share: resolving apps, recording what is live, following a release
+ * through its release phase, the health gate and the precise rollback. Commands compose them.
+ */
+import * as core from '@actions/core'
+import { DeployError, InputError } from '../errors.js'
+import type { HerokuApi } from '../heroku/api.js'
+import type { App, Pipeline, PipelineCoupling, Release } from '../heroku/types.js'
+import { streamOutput } from '../heroku/stream.js'
+import { waitUntil } from '../heroku/wait.js'
+import { runHealthGate } from '../health/gate.js'
+import type {
+  AppResult,
+  HealthResult,
+  Outcome,
+  Phase,
+  PhaseName,
+  ReleaseInfo,
+  Stage
+} from '../outcome.js'
+import type { HealthCheck } from '../settings.js'
+import type { CommandContext } from './context.js'
+
+/** A resolved Heroku app: what the API says, plus its stage in the pipeline. */
+export interface ResolvedApp {
+  id: string
+  name: string
+  webUrl: string | undefined
+  gitUrl: string | undefined
+  stage: Stage
+}
+
+export function resolvedApp(app: App, stage: Stage): ResolvedApp {
+  return {
+    id: app.id,
+    name: app.name,
+    webUrl: app.web_url ?? undefined,
+    gitUrl: app.git_url ?? undefined,
+    stage
+  }
+}
+
+export function newAppResult(app: ResolvedApp): AppResult {
+  return {
+    app: app.name,
+    appId: app.id,
+    stage: app.stage,
+    webUrl: app.webUrl,
+    rolledBack: false,
+    startedAt: Date.now()
+  }
+}
+
+/** Runs `fn` as a named phase of the outcome's timeline. */
+export async function phase<T>(
+  outcome: Outcome,
+  name: PhaseName,
+  detail: string | undefined,
+  fn: () => Promise<T>
+): Promise<T> {
+  const entry: Phase = { name, detail, startedAt: Date.now() }
+  outcome.phases.push(entry)
+  try {
+    const value = await fn()
+    entry.ok = true
+    return value
+  } catch (err) {
+    entry.ok = false
+    throw err
+  } finally {
+    entry.endedAt = Date.now()
+  }
+}
+
+/** Like `phase`, inside one collapsed log group (not for work that runs in parallel). */
+export function groupedPhase<T>(
+  outcome: Outcome,
+  name: PhaseName,
+  title: string,
+  detail: string | undefined,
+  fn: () => Promise<T>
+): Promise<T> {
+  return core.group(title, () => phase(outcome, name, detail, fn))
+}
+
+/** The pipeline by name or UUID. */
+export async function getPipeline(heroku: HerokuApi, nameOrId: string): Promise<Pipeline> {
+  return heroku.getPipeline(nameOrId)
+}
+
+/** The pipeline's apps of one stage, resolved to names and URLs. */
+export async function appsOfStage(
+  heroku: HerokuApi,
+  couplings: PipelineCoupling[],
+  stage: Stage
+): Promise<ResolvedApp[]> {
+  const wanted = couplings.filter((c) => c.stage === stage)
+  return Promise.all(wanted.map(async (c) => resolvedApp(await heroku.getApp(c.app.id), stage)))
+}
+
+/** The pipeline's single staging app; zero or several is an input error naming them. */
+export async function singleStagingApp(
+  heroku: HerokuApi,
+  pipeline: Pipeline,
+  couplings: PipelineCoupling[]
+): Promise<ResolvedApp> {
+  const staging = await appsOfStage(heroku, couplings, 'staging')
+  if (staging.length === 1) return staging[0]
+  const names = staging.map((a) => a.name).join(', ')
+  throw new InputError(
+    'app',
+    staging.length === 0
+      ? `Input app is empty and pipeline ${pipeline.name} has no staging app: set app to the app to use.`
+      : `Input app is empty and pipeline ${pipeline.name} has ${staging.length} staging apps (${names}): set app to one of them.`
+  )
+}
+
+export function stageOf(coupling: PipelineCoupling | undefined): Stage {
+  return (coupling?.stage as Stage | undefined) ?? 'unknown'
+}
+
+/** A release as the outcome records it, with its slug's commit when there is a slug. */
+export async function releaseInfo(
+  heroku: HerokuApi,
+  app: string,
+  release: Release
+): Promise<ReleaseInfo> {
+  const slugId = release.slug?.id ?? undefined
+  let commit: string | undefined
+  if (slugId) {
+    commit = (await heroku.getSlug(app, slugId)).commit ?? undefined
+  }
+  return { id: release.id, version: release.version, slugId, commit, status: release.status }
+}
+
+/**
+ * Waits (bounded) for builds and releases still pending on the app, saying so: one deploy at a
+ * time per app, and "what was live before" is taken only after them.
+ */
+export async function waitForPendingWork(c: CommandContext, app: ResolvedApp): Promise<void> {
+  const timeoutMs = c.settings.waitTimeoutSeconds * 1000
+  const [builds, releases] = await Promise.all([
+    c.heroku.listBuilds(app.id, 5),
+    c.heroku.listReleases(app.id, 5)
+  ])
+  for (const build of builds.filter((b) => b.status === 'pending')) {
+    core.info(`Build ${build.id} is still running on ${app.name}: waiting for it before deploying.`)
+    const done = await waitUntil(
+      () => c.heroku.getBuild(app.id, build.id),
+      (b) => b.status !== 'pending',
+      { what: `the running build ${build.id} on ${app.name}`, timeoutMs, maxIntervalMs: 5000 }
+    )
+    core.info(`That build ended ${done.status}.`)
+    if (done.release?.id) await waitForReleaseEnd(c, app, done.release.id, false)
+  }
+  for (const release of releases.filter((r) => r.status === 'pending')) {
+    core.info(`Release v${release.version} is still pending on ${app.name}: waiting for it.`)
+    await waitForReleaseEnd(c, app, release.id, false)
+  }
+}
+
+/** What is live on the app now (its current release), or undefined for an app never released. */
+export async function recordLive(
+  heroku: HerokuApi,
+  app: ResolvedApp
+): Promise<ReleaseInfo | undefined> {
+  const current = await heroku.currentRelease(app.id)
+  return current ? releaseInfo(heroku, app.id, current) : undefined
+}
+
+/**
+ * Follows a release until it leaves `pending`, streaming its release-phase output (prefixed by
+ * the app when several apps run at once). Returns the final release and the output's tail.
+ */
+export async function waitForReleaseEnd(
+  c: CommandContext,
+  app: ResolvedApp,
+  releaseId: string,
+  stream: boolean,
+  prefix?: string
+): Promise<{ release: Release; tail: string }> {
+  const timeoutMs = c.settings.waitTimeoutSeconds * 1000
+  const first = await c.heroku.getRelease(app.id, releaseId)
+  if (first.status !== 'pending') {
+    // Already over: for a failure, the stream still serves the whole output (late readers get it).
+    if (stream && first.status === 'failed' && first.output_stream_url) {
+      const done = await streamOutput(first.output_stream_url, {
+        onText: lineWriter(prefix),
+        timeoutMs: 30000
+      })
+      return { release: first, tail: done.tail }
+    }
+    return { release: first, tail: '' }
+  }
+  const controller = new AbortController()
+  const streaming =
+    stream && first.output_stream_url
+      ? streamOutput(first.output_stream_url, {
+          onText: lineWriter(prefix),
+          signal: controller.signal,
+          timeoutMs
+        })
+      : Promise.resolve({ tail: '', completed: false })
+  try {
+    const release = await waitUntil(
+      () => c.heroku.getRelease(app.id, releaseId),
+      (r) => r.status !== 'pending',
+      {
+        what: `release v${first.version} on ${app.name} (release phase)`,
+        timeoutMs,
+        maxIntervalMs: 3000
+      }
+    )
+    // The stream closes when the release phase ends; give it a moment to deliver the last lines.
+    const result = await Promise.race([streaming, delay(2000).then(() => undefined)])
+    controller.abort()
+    return { release, tail: result?.tail ?? '' }
+  } catch (err) {
+    controller.abort()
+    throw err
+  }
+}
+
+/** Writes streamed text to the log, optionally prefixing every line (parallel targets). */
+export function lineWriter(prefix?: string): (text: string) => void {
+  if (!prefix) return (text) => process.stdout.write(text)
+  let pending = ''
+  return (text) => {
+    pending += text
+    const lines = pending.split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) process.stdout.write(`[${prefix}] ${line}\n`)
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}
+
+/** The health gate for one app on one release, recording probes into the app's result. */
+export async function gate(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  releaseVersion: number,
+  check: HealthCheck,
+  prefix?: string
+): Promise<HealthResult> {
+  const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  const health = await runHealthGate(
+    { dynos: c.heroku },
+    app.id,
+    releaseVersion,
+    app.webUrl,
+    check,
+    {
+      onDynos: (summary) => say(`dynos: ${summary}`),
+      onProbe: (p) =>
+        say(
+          `probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`
+        )
+    }
+  )
+  result.health = health
+  if (!health.checked) say('No health-check configured: only the web dynos were checked.')
+  return health
+}
+
+/**
+ * Rolls the app back to exactly `to` (the release live before this run), waits for it and gates
+ * it again. Records the result; never throws for a failed re-gate (the caller already fails).
+ */
+export async function rollbackTo(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  to: ReleaseInfo,
+  check: HealthCheck,
+  prefix?: string
+): Promise<void> {
+  const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`)
+  const created = await c.heroku.rollback(app.id, to.id)
+  result.rolledBack = true
+  const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix)
+  if (release.status !== 'succeeded') {
+    result.healthyAfterRollback = false
+    result.liveAfter = result.before
+    say(
+      `The rollback release v${release.version} ended ${release.status}.${tail ? `\n${tail}` : ''}`
+    )
+    return
+  }
+  const info = await releaseInfo(c.heroku, app.id, release)
+  result.liveAfter = info
+  const health = await runHealthGate(
+    { dynos: c.heroku },
+    app.id,
+    release.version,
+    app.webUrl,
+    check,
+    {
+      onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
+    }
+  )
+  result.healthyAfterRollback = health.passed
+  say(
+    health.passed
+      ? `${app.name} is healthy again on v${release.version} (code of v${to.version}).`
+      : `${app.name} is still unhealthy after the rollback: ${health.reason ?? 'gate failed'}`
+  )
+}
+
+/** One sentence for a failed gate. */
+export function gateFailure(
+  app: ResolvedApp,
+  releaseVersion: number,
+  health: HealthResult
+): DeployError {
+  return new DeployError(
+    `${app.name} v${releaseVersion} failed its health gate: ${health.reason ?? 'not healthy'}`,
+    probeTail(health)
+  )
+}
+
+function probeTail(health: HealthResult): string | undefined {
+  const failing = health.probes.filter((p) => !p.ok).slice(-5)
+  if (failing.length === 0) return undefined
+  return failing
+    .map((p) =>
+      `${new Date(p.at).toISOString()} ${p.status ?? '-'} ${p.error ?? ''} ${p.bodyExcerpt ?? ''}`.trim()
+    )
+    .join('\n')
+}

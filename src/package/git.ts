@@ -1,0 +1,110 @@
+/**
+ * Git for `method: git` and for the commit's subject. Every command is an args array (no shell);
+ * the API key travels in an HTTP header given to git through its environment
+ * (GIT_CONFIG_COUNT/KEY/VALUE), never in the URL or argv.
+ */
+import { getExecOutput } from '@actions/exec'
+import { DeployError } from '../errors.js'
+
+async function git(
+  cwd: string,
+  args: string[],
+  env?: Record<string, string>
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await getExecOutput('git', args, {
+    cwd,
+    silent: true,
+    ignoreReturnCode: true,
+    env: env ? { ...(process.env as Record<string, string>), ...env } : undefined
+  })
+  return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr }
+}
+
+/** The subject line of `sha` (or HEAD), for the build's `version_description`; undefined if unknown. */
+export async function commitSubject(dir: string, sha: string): Promise<string | undefined> {
+  for (const rev of sha ? [sha, 'HEAD'] : ['HEAD']) {
+    try {
+      const r = await git(dir, ['log', '-1', '--format=%s', rev, '--'])
+      if (r.code === 0 && r.stdout.trim()) return r.stdout.trim().slice(0, 200)
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+export interface GitPush {
+  sourceDir: string
+  gitUrl: string
+  apiKey: string
+  /** The workflow's commit, for messages. */
+  sha: string
+}
+
+/**
+ * Pushes HEAD's tree under `sourceDir` to the app's git_url as a parentless commit: no history is
+ * walked or sent (works from a shallow clone, and for a monorepo subdirectory). The commit keeps
+ * HEAD's author, committer, dates and message, so the same HEAD always gives the same commit id
+ * and a re-run pushes nothing new. Returns that commit id (Heroku records it as the version).
+ */
+export async function pushToGitUrl(p: GitPush): Promise<{ commit: string }> {
+  const prefix = await git(p.sourceDir, ['rev-parse', '--show-prefix'])
+  if (prefix.code !== 0)
+    throw new DeployError(
+      `method git needs a git work tree at source-dir: ${firstLine(prefix.stderr)}`
+    )
+  const sub = prefix.stdout.trim()
+  const tree = await git(p.sourceDir, [
+    'rev-parse',
+    sub ? `HEAD:${sub.replace(/\/$/, '')}` : 'HEAD^{tree}'
+  ])
+  if (tree.code !== 0)
+    throw new DeployError(`Could not read HEAD's tree for source-dir: ${firstLine(tree.stderr)}`)
+  const meta = await git(p.sourceDir, [
+    'log',
+    '-1',
+    '--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B',
+    'HEAD'
+  ])
+  if (meta.code !== 0) throw new DeployError(`Could not read HEAD: ${firstLine(meta.stderr)}`)
+  const [an, ae, ad, cn, ce, cd, ...body] = meta.stdout.split('\0')
+  const message = body.join('\0').trim() || `Deploy ${p.sha}`
+  const commit = await git(p.sourceDir, ['commit-tree', tree.stdout.trim(), '-m', message], {
+    GIT_AUTHOR_NAME: an,
+    GIT_AUTHOR_EMAIL: ae,
+    GIT_AUTHOR_DATE: ad,
+    GIT_COMMITTER_NAME: cn,
+    GIT_COMMITTER_EMAIL: ce,
+    GIT_COMMITTER_DATE: cd
+  })
+  if (commit.code !== 0)
+    throw new DeployError(`Could not make the commit to push: ${firstLine(commit.stderr)}`)
+  const id = commit.stdout.trim()
+  const auth = Buffer.from(`heroku:${p.apiKey}`).toString('base64')
+  const push = await git(
+    p.sourceDir,
+    ['push', '--force', '--quiet', p.gitUrl, `${id}:refs/heads/main`],
+    {
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`
+    }
+  )
+  if (push.code !== 0) {
+    throw new DeployError(
+      `git push to the app's git_url failed: ${scrub(push.stderr, [p.apiKey, auth])}`
+    )
+  }
+  return { commit: id }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? ''
+}
+
+function scrub(text: string, secrets: string[]): string {
+  let out = text.trim().split('\n').slice(-5).join('\n')
+  for (const s of secrets) out = out.split(s).join('***')
+  return out
+}
