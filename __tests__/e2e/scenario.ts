@@ -69,6 +69,8 @@ export async function startScenario(seed: Seed, opts: ScenarioOptions = {}): Pro
         workspace: workspace.dir,
         sha: workspace.sha,
         timeoutMs: 120000,
+        // ACTION_SCRIPT runs another build of the bundle (e.g. one built to a private folder).
+        ...(process.env.ACTION_SCRIPT ? { script: process.env.ACTION_SCRIPT } : {}),
         ...runOpts,
         inputs: {
           'heroku-api-key': heroku.apiKey,
