@@ -52975,7 +52975,6 @@ async function applyConfigVars(c, app) {
 async function buildSource(c, app, result) {
     const { settings, ctx, outcome } = c;
     if (settings.method === 'git') {
-        const since = new Date();
         const pushed = await groupedPhase(outcome, 'upload', `Push to ${app.name} with git`, app.name, () => {
             if (!app.gitUrl)
                 throw new DeployError(`${app.name} has no git_url: use method build.`);
@@ -52990,7 +52989,6 @@ async function buildSource(c, app, result) {
             const build = await waitUntil(async () => (await c.heroku.listBuilds(app.id, 5)).find((b) => b.source_blob.version === pushed.commit), (b) => b !== undefined, { what: `the build of the git push on ${app.name}`, timeoutMs: 60000, maxIntervalMs: 2000 });
             if (!build)
                 throw new DeployError('The git push created no build.');
-            void since;
             return finishBuild(c, app, result, build);
         });
     }
@@ -53321,7 +53319,7 @@ async function newReleaseWithSlug(c, t, slugId) {
     return newest.slug?.id === slugId ? newest : undefined;
 }
 async function verifyTarget(c, t, chosen, state) {
-    const { settings, outcome } = c;
+    const { outcome } = c;
     const name = t.app.name;
     let releaseId = state?.release?.id;
     if (!releaseId) {
@@ -53357,7 +53355,6 @@ async function verifyTarget(c, t, chosen, state) {
     }
     t.result.liveAfter = t.result.release;
     core_info(`[${name}] v${release.version} is live and healthy.`);
-    void settings;
 }
 async function rollbackIfWanted(c, t, err) {
     t.result.error = err.message;

@@ -219,7 +219,6 @@ export async function buildSource(
 ): Promise<Build> {
   const { settings, ctx, outcome } = c
   if (settings.method === 'git') {
-    const since = new Date()
     const pushed = await groupedPhase(
       outcome,
       'upload',
@@ -245,7 +244,6 @@ export async function buildSource(
         { what: `the build of the git push on ${app.name}`, timeoutMs: 60000, maxIntervalMs: 2000 }
       )
       if (!build) throw new DeployError('The git push created no build.')
-      void since
       return finishBuild(c, app, result, build)
     })
   }

@@ -370,7 +370,7 @@ async function verifyTarget(
   chosen: ReleaseInfo,
   state: PipelinePromotionTarget | undefined
 ): Promise<void> {
-  const { settings, outcome } = c
+  const { outcome } = c
   const name = t.app.name
   let releaseId = state?.release?.id
   if (!releaseId) {
@@ -417,7 +417,6 @@ async function verifyTarget(
   }
   t.result.liveAfter = t.result.release
   core.info(`[${name}] v${release.version} is live and healthy.`)
-  void settings
 }
 
 async function rollbackIfWanted(c: CommandContext, t: PromotionTarget, err: Error): Promise<void> {
