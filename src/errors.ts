@@ -80,7 +80,10 @@ export function errorMessage(err: unknown): string {
 
 /** An input error as the user sees it: always naming the input. */
 export function describeInputError(err: InputError): string {
-  return err.message.includes(err.input)
-    ? `Input error: ${err.message}`
-    : `Input error (${err.input}): ${err.message}`
+  if (err.message.includes(err.input)) return `Input error: ${err.message}`
+  // A config-file key can be any text (newlines, megabytes): the message already shows it
+  // escaped and cut short, so only a plain input name is repeated as is.
+  return /^[\w-]{1,64}$/.test(err.input)
+    ? `Input error (${err.input}): ${err.message}`
+    : `Input error: ${err.message}`
 }

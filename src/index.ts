@@ -1,3 +1,10 @@
-import { run } from './main.js'
+import { NOTHING_TO_DO, postStepHasNothingToDo } from './report/post-fast-path.js'
 
-void run()
+// The rest of the action is a separate chunk, loaded only when there is work: a post step after
+// a finished main step (the usual case) ends here, without loading it.
+if (postStepHasNothingToDo(process.env)) {
+  process.stdout.write(`::debug::${NOTHING_TO_DO}\n`)
+} else {
+  const { run } = await import('./main.js')
+  await run()
+}

@@ -96,6 +96,25 @@ describe('waitForWebDynos', () => {
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(3000)
   })
 
+  it('polls at most 1.5 s apart while a boot is likely under way, so a booted dyno is seen soon', async () => {
+    const lister = scripted([dyno('web.1', 'starting', 12)])
+    const clock = fakeClock()
+    await waitForWebDynos(lister, 'shop-staging', 12, {
+      timeoutMs: 30_000,
+      ...clock,
+      random: () => 0
+    }).catch(() => undefined)
+    let elapsed = 0
+    const early: number[] = []
+    for (const ms of clock.sleeps) {
+      if (elapsed < 12_000) early.push(ms)
+      elapsed += ms
+    }
+    expect(early.slice(0, 3)).toEqual([500, 750, 1125])
+    expect(Math.max(...early)).toBe(1500)
+    expect(Math.max(...clock.sleeps)).toBe(3000)
+  })
+
   it('does not pass without any web dyno, and ignores a crashed dyno of the old release', async () => {
     const none = scripted([dyno('worker.1', 'up', 12)])
     await expect(
@@ -142,11 +161,32 @@ describe('runHealthGate', () => {
       clock
     )
     expect(result).toMatchObject({ checked: true, passed: true, url: `${server.url}/health` })
-    expect(lister.calls).toBe(2)
+    // Twice before the probes, once after them (every web dyno still up).
+    expect(lister.calls).toBe(3)
     // The first probe goes out as soon as the dynos are seen up, the second a second later.
     expect(result.probes).toHaveLength(2)
     expect(result.probes[0].at).toBe(start + clock.sleeps[0])
     expect(result.probes[1].at - result.probes[0].at).toBe(1000)
+  })
+
+  it('fails when a web dyno is no longer up once the probes have passed (a crash loop)', async () => {
+    const lister = scripted(
+      [dyno('web.1', 'up', 12), dyno('web.2', 'up', 12)],
+      [dyno('web.1', 'up', 12), dyno('web.2', 'crashed', 12)]
+    )
+    const result = await runHealthGate(
+      { dynos: lister },
+      'shop-staging',
+      12,
+      `${server.url}/`,
+      check(),
+      fakeClock()
+    )
+    expect(result.passed).toBe(false)
+    expect(result.probes.filter((p) => p.ok)).toHaveLength(2)
+    expect(result.reason).toBe(
+      'The probes passed, but then not every web dyno was up on v12 (web.1 up (v12), web.2 crashed (v12)).'
+    )
   })
 
   it('only checks the dynos when no health check is set', async () => {

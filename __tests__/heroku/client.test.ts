@@ -236,6 +236,36 @@ describe('HerokuClient.create (requests that change things)', () => {
     }
   })
 
+  it('after a timed-out POST it keeps looking for about one timeout before sending again', async () => {
+    const { client, server } = await setup(
+      (_req, res, n) => (n === 1 ? undefined : json(res, 201, { id: 'second' })),
+      { requestTimeoutMs: 100 }
+    )
+    // Heroku finishes the first attempt only after the client gave up on it.
+    let checks = 0
+    const findExisting = jest.fn(() => Promise.resolve(++checks >= 2 ? { id: 'late' } : undefined))
+    await expect(client.create('POST', '/apps/a/builds', {}, findExisting)).resolves.toEqual({
+      id: 'late'
+    })
+    expect(findExisting).toHaveBeenCalledTimes(2)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('looks for a delayed effect during settleMs before sending again', async () => {
+    const { client, server, delays } = await setup(
+      (_req, res) => json(res, 503, { id: 'unavailable', message: 'x' }),
+      { retry: { settleMs: 1000 } }
+    )
+    let checks = 0
+    const findExisting = jest.fn(() => Promise.resolve(++checks >= 4 ? { id: 'p1' } : undefined))
+    await expect(
+      client.create('POST', '/pipeline-promotions', {}, findExisting, { delayedEffect: true })
+    ).resolves.toEqual({ id: 'p1' })
+    expect(server.requests).toHaveLength(1)
+    // the backoff, then three pauses inside the 1 s window
+    expect(delays.slice(1)).toEqual([250, 250, 250])
+  })
+
   it('treats a 5xx answer to a POST as ambiguous', async () => {
     const { client, server } = await setup((_req, res) =>
       json(res, 503, { id: 'unavailable', message: 'x' })

@@ -111,6 +111,37 @@ describe('streamOutput', () => {
     expect(s.requests[1].headers.range).toBe('bytes=8-')
   })
 
+  it('takes a 206 without Content-Range (a live stream) to start where it asked', async () => {
+    const s = await serve((_req, res, n) => {
+      if (n === 1) return writeSlowly(res, ['one\n', 'two\n'], 'drop')
+      res.writeHead(206, { 'Content-Type': 'text/plain' })
+      res.end('three\n')
+    })
+    const chunks: string[] = []
+    const result = await streamOutput(`${s.url}/streams/b4`, {
+      onText: (t) => chunks.push(t),
+      sleep: recordingSleep().sleep
+    })
+    expect(chunks.join('')).toBe('one\ntwo\nthree\n')
+    expect(result.completed).toBe(true)
+  })
+
+  it('gives up an answer that does not start within answerTimeoutMs and asks again', async () => {
+    const s = await serve((_req, res, n) => {
+      if (n === 1) return // never answers
+      writeSlowly(res, ['late reader\n'])
+    })
+    const chunks: string[] = []
+    const result = await streamOutput(`${s.url}/streams/b5`, {
+      onText: (t) => chunks.push(t),
+      answerTimeoutMs: 50,
+      sleep: recordingSleep().sleep
+    })
+    expect(chunks.join('')).toBe('late reader\n')
+    expect(result.completed).toBe(true)
+    expect(s.requests).toHaveLength(2)
+  })
+
   it('drops what it already showed when the server ignores Range and starts over', async () => {
     const s = await serve((_req, res, n) => {
       if (n === 1) return writeSlowly(res, ['one\n', 'tw'], 'drop')

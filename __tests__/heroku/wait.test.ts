@@ -61,6 +61,34 @@ describe('waitUntil', () => {
     expect(polls).toBe(6)
   })
 
+  it('waits initialDelayMs before the first poll, inside the same deadline', async () => {
+    const time = fakeTime()
+    const start = time.now()
+    const polledAt: number[] = []
+    const poll = (): Promise<number> => Promise.resolve(polledAt.push(time.now() - start))
+    await waitUntil(poll, (n) => n === 2, {
+      what: 'build b1',
+      timeoutMs: 60000,
+      initialDelayMs: 100,
+      minIntervalMs: 150,
+      ...time
+    })
+    expect(polledAt).toEqual([100, 250])
+
+    // A delay longer than the whole wait still polls once, at the deadline, before timing out.
+    const late = fakeTime()
+    let polls = 0
+    await expect(
+      waitUntil(
+        () => Promise.resolve(++polls),
+        () => false,
+        { what: 'x', timeoutMs: 1000, initialDelayMs: 5000, ...late }
+      )
+    ).rejects.toBeInstanceOf(TimeoutError)
+    expect(late.sleeps).toEqual([1000])
+    expect(polls).toBe(1)
+  })
+
   it('passes errors from poll through', async () => {
     const time = fakeTime()
     await expect(

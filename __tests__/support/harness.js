@@ -832,6 +832,17 @@ export function scanForSecrets(result, secrets, extra = []) {
   extra.forEach((e, i) => {
     places.push(typeof e === 'string' ? { label: `extra[${i}]`, text: e } : e)
   })
+  return findSecrets(places, secrets)
+}
+
+/**
+ * Where each secret (or its URL-encoded, JSON-escaped or base64 form) appears in `places`, e.g.
+ * `['secret[1] in github request 3 (url-encoded)']`; the secret itself is never in the answer.
+ * @param {ScanPlace[]} places
+ * @param {string[]} secrets
+ * @returns {string[]}
+ */
+export function findSecrets(places, secrets) {
   const found = []
   for (const [i, secret] of secrets.entries()) {
     if (typeof secret !== 'string' || secret.length < 6) {

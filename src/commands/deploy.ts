@@ -9,7 +9,6 @@ import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
-import { packageSource } from '../package/tarball.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import {
@@ -19,6 +18,7 @@ import {
   groupedPhase,
   lineWriter,
   newAppResult,
+  packageInTempDir,
   phase,
   recordLive,
   releaseInfo,
@@ -28,6 +28,7 @@ import {
   stageOf,
   waitForPendingWork,
   waitForReleaseEnd,
+  type KnownSlug,
   type ResolvedApp
 } from './steps.js'
 
@@ -46,8 +47,8 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   outcome.app = result
 
   await core.group(`What is live on ${app.name}`, async () => {
-    await waitForPendingWork(c, app)
-    result.before = await recordLive(c.heroku, app)
+    const newest = await waitForPendingWork(c, app)
+    result.before = await recordLive(c.heroku, app, newest)
     core.info(
       result.before
         ? `Live before this run: v${result.before.version} (commit ${result.before.commit ?? 'unknown'}).`
@@ -80,6 +81,8 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   await c.reporter.progress(outcome)
 
   let release: Release
+  /** The slug this run built and its commit (the build's source version): no slug read. */
+  let built: KnownSlug | undefined
   if (alreadyLive && result.before) {
     core.info(
       `${app.name} already runs ${settings.version} (v${result.before.version}): skipping packaging and the build; checking its health.`
@@ -92,15 +95,21 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
     release = await followBuildRelease(c, app, result, build)
+    built = { slugId: build.slug?.id, commit: build.source_blob.version }
   }
 
-  result.release = await releaseInfo(c.heroku, app.id, release)
+  result.release = await releaseInfo(c.heroku, app.id, release, built)
   await c.reporter.progress(outcome)
 
-  const health = await phase(outcome, 'health', app.name, () =>
-    core.group(`Health gate on ${app.name} v${release.version}`, () =>
-      gate(c, app, result, release.version, settings.health)
-    )
+  const health = await phase(
+    outcome,
+    'health',
+    app.name,
+    () =>
+      core.group(`Health gate on ${app.name} v${release.version}`, () =>
+        gate(c, app, result, release.version, settings.health)
+      ),
+    (h) => h.passed
   )
   if (!health.passed) {
     const failure = gateFailure(app, release.version, health)
@@ -124,6 +133,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   result.endedAt = Date.now()
   outcome.status = 'deployed'
   core.info(`${app.name} v${release.version} is live and healthy.`)
+  if (settings.promote) await c.reporter.deploymentVerified(result)
   return { app, release: result.release }
 }
 
@@ -254,7 +264,7 @@ export async function buildSource(
     'Package the source',
     settings.sourceDir,
     async () => {
-      const packaged = await packageSource(settings.sourceDir, ctx.runnerTemp)
+      const packaged = await packageInTempDir(c)
       core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
       return packaged
     }
@@ -311,12 +321,15 @@ async function finishBuild(
   result.buildStatus = build.status
   core.info(`Build ${build.id} started.`)
   let tail = ''
+  let streamEnded = false
   if (build.output_stream_url) {
     const streamed = await streamOutput(build.output_stream_url, {
       onText: lineWriter(),
-      timeoutMs: c.settings.waitTimeoutSeconds * 1000
+      timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+      answerTimeoutMs: c.heroku.client.requestTimeoutMs
     })
     tail = streamed.tail
+    streamEnded = streamed.completed
   }
   const done = await waitUntil(
     () => c.heroku.getBuild(app.id, build.id),
@@ -324,6 +337,9 @@ async function finishBuild(
     {
       what: `build ${build.id} on ${app.name}`,
       timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+      // The log ends a moment before the status changes: look after that moment, then often.
+      initialDelayMs: streamEnded ? 100 : 0,
+      minIntervalMs: streamEnded ? 150 : undefined,
       maxIntervalMs: 3000
     }
   )

@@ -270,10 +270,15 @@ async function chooseRelease(
   core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`)
   // Without an explicit release, the source's current release is what we vouch for: gate it.
   if (!settings.release && settings.health.target && !settings.dryRun) {
-    const health = await phase(outcome, 'health', source.name, () =>
-      core.group(`Health gate on the source ${source.name} v${info.version}`, () =>
-        gate(c, source, result, info.version, settings.health)
-      )
+    const health = await phase(
+      outcome,
+      'health',
+      source.name,
+      () =>
+        core.group(`Health gate on the source ${source.name} v${info.version}`, () =>
+          gate(c, source, result, info.version, settings.health)
+        ),
+      (h) => h.passed
     )
     if (!health.passed) throw gateFailure(source, info.version, health)
   }
@@ -344,6 +349,8 @@ async function followPromotion(
         {
           what: `promotion ${promotionId}`,
           timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+          // The targets' releases take a moment to appear: a poll right away finds none.
+          initialDelayMs: 500,
           maxIntervalMs: 3000
         }
       )
@@ -390,7 +397,11 @@ async function verifyTarget(
   const { release, tail } = await phase(outcome, 'release-phase', name, () =>
     waitForReleaseEnd(c, t.app, releaseId, true, name)
   )
-  t.result.release = await releaseInfo(c.heroku, t.app.id, release)
+  // The promoted slug's commit is known: the slug is read only if the release carries another.
+  t.result.release = await releaseInfo(c.heroku, t.app.id, release, {
+    slugId: chosen.slugId,
+    commit: chosen.commit
+  })
   if (release.status !== 'succeeded') {
     t.result.liveAfter = t.result.before
     throw new DeployError(
@@ -407,8 +418,12 @@ async function verifyTarget(
     await rollbackIfWanted(c, t, err)
     throw err
   }
-  const health = await phase(outcome, 'health', name, () =>
-    gate(c, t.app, t.result, release.version, t.health, name)
+  const health = await phase(
+    outcome,
+    'health',
+    name,
+    () => gate(c, t.app, t.result, release.version, t.health, name),
+    (h) => h.passed
   )
   if (!health.passed) {
     const err = gateFailure(t.app, release.version, health)

@@ -8,7 +8,6 @@ import { DeployError, HerokuApiError, InputError } from '../errors.js'
 import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, SweepEntry } from '../outcome.js'
-import { packageSource } from '../package/tarball.js'
 import { reviewAppEnvironmentName } from '../report/reporter.js'
 import type { CommandContext } from './context.js'
 import { buildSource, followBuildRelease } from './deploy.js'
@@ -18,6 +17,7 @@ import {
   getPipeline,
   groupedPhase,
   newAppResult,
+  packageInTempDir,
   phase,
   recordLive,
   releaseInfo,
@@ -133,10 +133,15 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
   result.release = live
   result.liveAfter = live
-  const health = await phase(outcome, 'health', app.name, () =>
-    core.group(`Health gate on ${app.name} v${live.version}`, () =>
-      gate(c, app, result, live.version, settings.health)
-    )
+  const health = await phase(
+    outcome,
+    'health',
+    app.name,
+    () =>
+      core.group(`Health gate on ${app.name} v${live.version}`, () =>
+        gate(c, app, result, live.version, settings.health)
+      ),
+    (h) => h.passed
   )
   if (!health.passed) throw gateFailure(app, live.version, health)
   result.endedAt = Date.now()
@@ -157,7 +162,7 @@ async function createReviewApp(
     'Package the source',
     settings.sourceDir,
     async () => {
-      const packaged = await packageSource(settings.sourceDir, ctx.runnerTemp)
+      const packaged = await packageInTempDir(c)
       core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes`)
       return packaged
     }

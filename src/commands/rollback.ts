@@ -30,8 +30,8 @@ export async function rollback(c: CommandContext): Promise<void> {
   )
   const result = newAppResult(app)
   outcome.app = result
-  await waitForPendingWork(c, app)
-  result.before = await recordLive(heroku, app)
+  const newest = await waitForPendingWork(c, app)
+  result.before = await recordLive(heroku, app, newest)
   if (!result.before) throw new DeployError(`${app.name} has no release: nothing to roll back.`)
 
   const target = await chooseTarget(c, app, result.before.id)
@@ -59,10 +59,15 @@ export async function rollback(c: CommandContext): Promise<void> {
   })
   result.release = await releaseInfo(heroku, app.id, created)
   result.rolledBack = true
-  const health = await phase(outcome, 'health', app.name, () =>
-    core.group(`Health gate on ${app.name} v${created.version}`, () =>
-      gate(c, app, result, created.version, settings.health)
-    )
+  const health = await phase(
+    outcome,
+    'health',
+    app.name,
+    () =>
+      core.group(`Health gate on ${app.name} v${created.version}`, () =>
+        gate(c, app, result, created.version, settings.health)
+      ),
+    (h) => h.passed
   )
   result.liveAfter = result.release
   result.healthyAfterRollback = health.passed

@@ -8,7 +8,10 @@ import type { HerokuApi } from '../heroku/api.js'
 import type { App, Pipeline, PipelineCoupling, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
 import { waitUntil } from '../heroku/wait.js'
+import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
 import { runHealthGate } from '../health/gate.js'
+import { packageSource, type PackagedSource } from '../package/tarball.js'
+import { makeRunTempDir, removeRunTempDir } from '../package/temp.js'
 import type {
   AppResult,
   HealthResult,
@@ -51,18 +54,40 @@ export function newAppResult(app: ResolvedApp): AppResult {
   }
 }
 
+/** Told of every phase as it begins (main.ts saves progress then: a cancel or crash may follow). */
+let phaseListener: ((outcome: Outcome) => void) | undefined
+
+export function onPhaseStart(listener: ((outcome: Outcome) => void) | undefined): void {
+  phaseListener = listener
+}
+
+/**
+ * TEST ONLY: the end-to-end crash tests set this to a phase name to make an uncaught exception
+ * in that phase (as a bug in a callback would), so they can check the post step finishes the
+ * reports. Read once; workflows never set it.
+ */
+const crashInPhase = process.env['HEROKU_PIPELINE_ACTION_TEST_CRASH_IN_PHASE']
+
 /** Runs `fn` as a named phase of the outcome's timeline. */
 export async function phase<T>(
   outcome: Outcome,
   name: PhaseName,
   detail: string | undefined,
-  fn: () => Promise<T>
+  fn: () => Promise<T>,
+  /** For phases that end with a verdict instead of throwing (the health gate). */
+  succeeded: (value: T) => boolean = () => true
 ): Promise<T> {
   const entry: Phase = { name, detail, startedAt: Date.now() }
   outcome.phases.push(entry)
+  phaseListener?.(outcome)
+  if (crashInPhase === name) {
+    setImmediate(() => {
+      throw new Error(`Injected crash in the ${name} phase (test hook)`)
+    })
+  }
   try {
     const value = await fn()
-    entry.ok = true
+    entry.ok = succeeded(value)
     return value
   } catch (err) {
     entry.ok = false
@@ -81,6 +106,27 @@ export function groupedPhase<T>(
   fn: () => Promise<T>
 ): Promise<T> {
   return core.group(title, () => phase(outcome, name, detail, fn))
+}
+
+/**
+ * Packages `source-dir` into the run's own temporary directory, which the reporter saves for
+ * the post step; `cleanup()` removes the directory and tells the reporter.
+ */
+export async function packageInTempDir(c: CommandContext): Promise<PackagedSource> {
+  const runnerTemp = c.ctx.runnerTemp
+  const dir = await makeRunTempDir(runnerTemp)
+  c.reporter.tempDirCreated(dir)
+  const cleanup = async (): Promise<void> => {
+    await removeRunTempDir(dir, runnerTemp)
+    c.reporter.tempDirRemoved(dir)
+  }
+  try {
+    const packaged = await packageSource(c.settings.sourceDir, dir)
+    return { ...packaged, cleanup }
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
 }
 
 /** The pipeline by name or UUID. */
@@ -119,15 +165,27 @@ export function stageOf(coupling: PipelineCoupling | undefined): Stage {
   return (coupling?.stage as Stage | undefined) ?? 'unknown'
 }
 
-/** A release as the outcome records it, with its slug's commit when there is a slug. */
+/** A slug whose commit is already known (the build that made it, the release promoted). */
+export interface KnownSlug {
+  slugId: string | undefined
+  commit: string | undefined | null
+}
+
+/**
+ * A release as the outcome records it, with its slug's commit when there is a slug. `known`
+ * saves the slug read (one API request) when the release carries that very slug.
+ */
 export async function releaseInfo(
   heroku: HerokuApi,
   app: string,
-  release: Release
+  release: Release,
+  known?: KnownSlug
 ): Promise<ReleaseInfo> {
   const slugId = release.slug?.id ?? undefined
   let commit: string | undefined
-  if (slugId) {
+  if (slugId && known?.commit && known.slugId === slugId) {
+    commit = known.commit
+  } else if (slugId) {
     commit = (await heroku.getSlug(app, slugId)).commit ?? undefined
   }
   return { id: release.id, version: release.version, slugId, commit, status: release.status }
@@ -135,15 +193,22 @@ export async function releaseInfo(
 
 /**
  * Waits (bounded) for builds and releases still pending on the app, saying so: one deploy at a
- * time per app, and "what was live before" is taken only after them.
+ * time per app, and "what was live before" is taken only after them. Returns the newest releases
+ * when nothing was pending (still current, so `recordLive` need not list them again), else
+ * undefined.
  */
-export async function waitForPendingWork(c: CommandContext, app: ResolvedApp): Promise<void> {
+export async function waitForPendingWork(
+  c: CommandContext,
+  app: ResolvedApp
+): Promise<Release[] | undefined> {
   const timeoutMs = c.settings.waitTimeoutSeconds * 1000
   const [builds, releases] = await Promise.all([
     c.heroku.listBuilds(app.id, 5),
-    c.heroku.listReleases(app.id, 5)
+    c.heroku.listReleases(app.id, CURRENT_RELEASE_WINDOW)
   ])
-  for (const build of builds.filter((b) => b.status === 'pending')) {
+  const pendingBuilds = builds.filter((b) => b.status === 'pending')
+  const pendingReleases = releases.filter((r) => r.status === 'pending')
+  for (const build of pendingBuilds) {
     core.info(`Build ${build.id} is still running on ${app.name}: waiting for it before deploying.`)
     const done = await waitUntil(
       () => c.heroku.getBuild(app.id, build.id),
@@ -153,18 +218,23 @@ export async function waitForPendingWork(c: CommandContext, app: ResolvedApp): P
     core.info(`That build ended ${done.status}.`)
     if (done.release?.id) await waitForReleaseEnd(c, app, done.release.id, false)
   }
-  for (const release of releases.filter((r) => r.status === 'pending')) {
+  for (const release of pendingReleases) {
     core.info(`Release v${release.version} is still pending on ${app.name}: waiting for it.`)
     await waitForReleaseEnd(c, app, release.id, false)
   }
+  return pendingBuilds.length === 0 && pendingReleases.length === 0 ? releases : undefined
 }
 
-/** What is live on the app now (its current release), or undefined for an app never released. */
+/**
+ * What is live on the app now (its current release), or undefined for an app never released.
+ * `newest`: the app's newest releases as just listed (from `waitForPendingWork`), if at hand.
+ */
 export async function recordLive(
   heroku: HerokuApi,
-  app: ResolvedApp
+  app: ResolvedApp,
+  newest?: Release[]
 ): Promise<ReleaseInfo | undefined> {
-  const current = await heroku.currentRelease(app.id)
+  const current = newest ? pickCurrentRelease(newest) : await heroku.currentRelease(app.id)
   return current ? releaseInfo(heroku, app.id, current) : undefined
 }
 
@@ -182,11 +252,13 @@ export async function waitForReleaseEnd(
   const timeoutMs = c.settings.waitTimeoutSeconds * 1000
   const first = await c.heroku.getRelease(app.id, releaseId)
   if (first.status !== 'pending') {
-    // Already over: for a failure, the stream still serves the whole output (late readers get it).
-    if (stream && first.status === 'failed' && first.output_stream_url) {
+    // Already over (a quick release phase, or a slow first poll): the stream still serves the
+    // whole output to a late reader, so it is shown all the same.
+    if (stream && first.output_stream_url) {
       const done = await streamOutput(first.output_stream_url, {
         onText: lineWriter(prefix),
-        timeoutMs: 30000
+        timeoutMs: 30000,
+        answerTimeoutMs: c.heroku.client.requestTimeoutMs
       })
       return { release: first, tail: done.tail }
     }
@@ -198,7 +270,8 @@ export async function waitForReleaseEnd(
       ? streamOutput(first.output_stream_url, {
           onText: lineWriter(prefix),
           signal: controller.signal,
-          timeoutMs
+          timeoutMs,
+          answerTimeoutMs: c.heroku.client.requestTimeoutMs
         })
       : Promise.resolve({ tail: '', completed: false })
   try {
@@ -279,6 +352,16 @@ export async function rollbackTo(
   prefix?: string
 ): Promise<void> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  // Only this run's own release is rolled back: when another deploy or promotion has released
+  // on top of it meanwhile, a rollback would undo that one instead.
+  const current = await c.heroku.currentRelease(app.id)
+  if (current && result.release && current.id !== result.release.id) {
+    result.liveAfter = await releaseInfo(c.heroku, app.id, current)
+    say(
+      `Not rolling ${app.name} back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`
+    )
+    return
+  }
   say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`)
   const created = await c.heroku.rollback(app.id, to.id)
   result.rolledBack = true

@@ -76,8 +76,21 @@ export interface GitHubRepoTarget {
   repo: string
 }
 
-export function createGitHubApi(token: string, target: GitHubRepoTarget): GitHubApi {
+/** Default limit for one GitHub request: reporting must never hold up (or hang) a deploy. */
+export const defaultGitHubTimeoutMs = 20000
+
+export function createGitHubApi(
+  token: string,
+  target: GitHubRepoTarget,
+  opts: { timeoutMs?: number } = {}
+): GitHubApi {
   const octokit = getOctokit(token, { baseUrl: target.apiUrl.replace(/\/+$/, '') })
+  const timeoutMs = opts.timeoutMs ?? defaultGitHubTimeoutMs
+  // Every request (pages and GraphQL included) gets a deadline; the default fetch (with the
+  // runner's proxy settings) is kept.
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) }
+  })
   const repo = { owner: target.owner, repo: target.repo }
 
   return {
@@ -174,10 +187,24 @@ export function createGitHubApi(token: string, target: GitHubRepoTarget): GitHub
   }
 }
 
-/** The HTTP status of an Octokit error, if it has one. */
+/**
+ * The HTTP status of an Octokit error, if GitHub answered. Octokit reports a request that got no
+ * answer (timeout, connection refused) as status 500 without a response: that is undefined here.
+ */
 export function githubErrorStatus(err: unknown): number | undefined {
+  if (githubNoAnswer(err)) return undefined
   if (typeof err === 'object' && err !== null && 'status' in err) {
     if (typeof err.status === 'number') return err.status
   }
   return undefined
+}
+
+/** Whether an Octokit error means GitHub gave no answer at all (timeout, connection failure). */
+export function githubNoAnswer(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null || !('status' in err) || err.status !== 500) {
+    return false
+  }
+  const answered = 'response' in err && err.response !== undefined && err.response !== null
+  if (answered) return false
+  return 'request' in err || (err instanceof Error && /abort|timeout/i.test(err.name))
 }

@@ -30,8 +30,15 @@ export interface WaitForWebDynosOptions {
   random?: () => number
 }
 
-/** Dyno polling starts fast (dynos often boot in seconds) and slows down to save API calls. */
+/**
+ * Dyno polling starts fast (dynos often boot in seconds) and slows down to save API calls. While
+ * a boot is likely still under way (the first 12 s) polls stay at most 1.5 s apart, which bounds
+ * how late a booted dyno is noticed (the probes only start then): a 10 s boot costs about 10
+ * polls. Longer waits slow to 3 s, so a slow or stuck boot does not drain the rate limit.
+ */
 const FIRST_DYNO_POLL_MS = 500
+const QUICK_BOOT_WINDOW_MS = 12_000
+const QUICK_BOOT_MAX_POLL_MS = 1500
 const MAX_DYNO_POLL_MS = 3000
 const DYNO_POLL_FACTOR = 1.5
 
@@ -54,14 +61,13 @@ export async function waitForWebDynos(
 ): Promise<void> {
   const sleep = opts.sleep ?? realSleep
   const now = opts.now ?? realNow
-  const deadline = now() + opts.timeoutMs
+  const started = now()
+  const deadline = started + opts.timeoutMs
   let pollMs = FIRST_DYNO_POLL_MS
   let lastSummary: string | undefined
   for (;;) {
     opts.signal?.throwIfAborted()
-    const web = (await lister.listDynos(app))
-      .filter((d) => d.type === 'web')
-      .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
+    const web = webDynos(await lister.listDynos(app))
     const summary = summarizeDynos(web)
     if (summary !== lastSummary) {
       lastSummary = summary
@@ -87,8 +93,16 @@ export async function waitForWebDynos(
       )
     }
     await sleep(Math.min(withJitter(pollMs, opts.random), left), opts.signal)
-    pollMs = Math.min(pollMs * DYNO_POLL_FACTOR, MAX_DYNO_POLL_MS)
+    const cap = now() - started < QUICK_BOOT_WINDOW_MS ? QUICK_BOOT_MAX_POLL_MS : MAX_DYNO_POLL_MS
+    pollMs = Math.min(pollMs * DYNO_POLL_FACTOR, cap)
   }
+}
+
+/** The web dynos, by name (web.2 before web.10). */
+function webDynos(dynos: DynoInfo[]): DynoInfo[] {
+  return dynos
+    .filter((d) => d.type === 'web')
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
 }
 
 /** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
@@ -153,7 +167,7 @@ export async function runHealthGate(
     throw err
   }
   if (url === undefined) return { checked: false, passed: true, url: undefined, probes: [] }
-  return probeUntilHealthy(url, check, {
+  const probed = await probeUntilHealthy(url, check, {
     sleep: opts.sleep,
     now,
     probeTimeoutMs: opts.probeTimeoutMs,
@@ -163,4 +177,22 @@ export async function runHealthGate(
     random: opts.random,
     probe: opts.probe
   })
+  if (!probed.passed) return probed
+  // The probes can pass on the dynos that stay up while another one crashes meanwhile (a crash
+  // loop): the web dynos must still all run the release and be up once the probes have passed.
+  const web = webDynos(await deps.dynos.listDynos(app))
+  const allUp =
+    web.length > 0 &&
+    web.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state))
+  if (allUp) return probed
+  const summary = summarizeDynos(web)
+  opts.onDynos?.(summary)
+  const newer = web.find((d) => d.release !== undefined && d.release.version > releaseVersion)
+  return {
+    ...probed,
+    passed: false,
+    reason: newer
+      ? `The probes passed, but then web dyno ${newer.name} ran v${newer.release?.version}, a newer release than v${releaseVersion}: the release under test was replaced.`
+      : `The probes passed, but then not every web dyno was up on v${releaseVersion} (${summary}).`
+  }
 }

@@ -27,6 +27,8 @@ import type {
 
 /** Runner and Heroku clocks differ; a build created this long before `since` still counts. */
 const CLOCK_SKEW_MS = 2 * 60 * 1000
+/** How many of the newest releases are looked through for the current one. */
+export const CURRENT_RELEASE_WINDOW = 10
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class HerokuApi {
@@ -73,7 +75,9 @@ export class HerokuApi {
   uploadSource(putUrl: string, filePath: string, sizeBytes: number): Promise<void> {
     return uploadFile(putUrl, filePath, sizeBytes, {
       retry: this.client.retryPolicy,
-      log: (msg) => this.client.log(msg)
+      log: (msg) => this.client.log(msg),
+      // A large upload may be slow but is never silent for long (default 60 s).
+      idleTimeoutMs: 2 * this.client.requestTimeoutMs
     })
   }
 
@@ -113,8 +117,7 @@ export class HerokuApi {
 
   /** The release marked `current`; failing that, the newest succeeded one. */
   async currentRelease(app: string): Promise<Release | undefined> {
-    const releases = await this.listReleases(app, 10)
-    return releases.find((r) => r.current) ?? releases.find((r) => r.status === 'succeeded')
+    return pickCurrentRelease(await this.listReleases(app, CURRENT_RELEASE_WINDOW))
   }
 
   /** By UUID or version (`42` or `v42`). */
@@ -184,7 +187,14 @@ export class HerokuApi {
       source: { app: { id: promotion.sourceAppId }, release: { id: promotion.releaseId } },
       targets: promotion.targetAppIds.map((id) => ({ app: { id } }))
     }
-    return this.client.create<PipelinePromotion>('POST', '/pipeline-promotions', body, findExisting)
+    // The targets' releases appear a moment after Heroku accepts the promotion.
+    return this.client.create<PipelinePromotion>(
+      'POST',
+      '/pipeline-promotions',
+      body,
+      findExisting,
+      { delayedEffect: true }
+    )
   }
 
   getPromotion(promotionId: string): Promise<PipelinePromotion> {
@@ -236,6 +246,11 @@ export class HerokuApi {
     if (UUID.test(idOrName)) return idOrName
     return (await this.getPipeline(idOrName)).id
   }
+}
+
+/** The release marked `current`; failing that, the newest succeeded one (list newest first). */
+export function pickCurrentRelease(newestFirst: Release[]): Release | undefined {
+  return newestFirst.find((r) => r.current) ?? newestFirst.find((r) => r.status === 'succeeded')
 }
 
 export function isUuid(value: string): boolean {

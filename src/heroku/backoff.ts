@@ -15,6 +15,12 @@ export interface RetryOptions {
   maxDelayMs?: number
   /** No retry is started once this much time has passed since the first attempt (default 120000 ms). */
   maxTotalMs?: number
+  /**
+   * How long a create whose effect shows up only a moment after Heroku accepted it (a
+   * promotion's target releases) is looked for after an ambiguous failure, before it is sent
+   * again (default 10000 ms).
+   */
+  settleMs?: number
 }
 
 export interface RetryPolicy {
@@ -23,6 +29,7 @@ export interface RetryPolicy {
   rateLimitBaseDelayMs: number
   maxDelayMs: number
   maxTotalMs: number
+  settleMs: number
   sleep: (ms: number) => Promise<void>
   random: () => number
   now: () => number
@@ -44,6 +51,7 @@ export function resolveRetryPolicy(
     rateLimitBaseDelayMs: options?.rateLimitBaseDelayMs ?? 2000,
     maxDelayMs: options?.maxDelayMs ?? 30000,
     maxTotalMs: options?.maxTotalMs ?? 120000,
+    settleMs: options?.settleMs ?? 10000,
     sleep: sleep ?? realSleep,
     random: random ?? Math.random,
     now: now ?? Date.now

@@ -61,6 +61,12 @@ export interface RequestOptions {
    * requests are re-sent only when they surely did not reach Heroku (429, connection refused).
    */
   idempotent?: boolean
+  /**
+   * `create` only: what it makes shows up a moment after Heroku accepted it (a promotion's
+   * target releases), so after an ambiguous failure it is looked for during the retry policy's
+   * `settleMs` before being sent again.
+   */
+  delayedEffect?: boolean
 }
 
 export interface ListOptions {
@@ -128,7 +134,8 @@ export class HerokuClient {
   private readonly origin: string
   private readonly pathPrefix: string
   private readonly userAgent: string
-  private readonly requestTimeoutMs: number
+  /** Limit for one request (the upload and output streams derive theirs from it). */
+  readonly requestTimeoutMs: number
   private readonly logSink: ((msg: string) => void) | undefined
 
   constructor(options: HerokuClientOptions) {
@@ -295,12 +302,40 @@ export class HerokuClient {
         )
         await budget.wait(delay)
       }
-      const found = await findExisting()
+      // A request we stopped waiting for may still be running at Heroku (for about as long
+      // again), and some effects show up only a moment after they were accepted: keep looking
+      // that long before concluding it did not arrive.
+      const lookMs = Math.max(
+        opts.delayedEffect ? this.retryPolicy.settleMs : 0,
+        result.kind === 'network' && result.code === 'ETIMEDOUT' ? this.requestTimeoutMs : 0
+      )
+      const found = await this.lookFor(findExisting, lookMs, budget)
       if (found !== undefined) return this.foundIt(method, path, found)
       if (!canRetry) throw this.toError(method, path, result, attempt)
       this.log(
         `Heroku API ${method} ${path}: not found after the failure; sending again (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`
       )
+    }
+  }
+
+  /** Calls `findExisting` until it finds something or `windowMs` has passed (one call for 0). */
+  private async lookFor<T>(
+    findExisting: () => Promise<T | undefined>,
+    windowMs: number,
+    budget: RetryBudget
+  ): Promise<T | undefined> {
+    const started = this.retryPolicy.now()
+    const step = Math.max(250, Math.round(windowMs / 10))
+    let waited = 0
+    for (;;) {
+      const found = await findExisting()
+      if (found !== undefined) return found
+      // With an injected sleep no real time passes: count the waits too.
+      const left = windowMs - Math.max(this.retryPolicy.now() - started, waited)
+      if (left <= 0) return undefined
+      const pause = Math.min(step, left)
+      waited += pause
+      await budget.wait(pause)
     }
   }
 

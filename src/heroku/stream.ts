@@ -24,6 +24,8 @@ export interface StreamOptions {
   timeoutMs?: number
   /** A connection silent for this long (no output, no heartbeat) is reopened (default 120000 ms). */
   idleTimeoutMs?: number
+  /** An answer (status and headers) not there within this long is given up and asked again (default 30000 ms). */
+  answerTimeoutMs?: number
   /** Reconnects after the stream started (default 5). */
   maxReconnects?: number
   sleep?: (ms: number) => Promise<void>
@@ -84,6 +86,7 @@ export async function streamOutput(url: string, opts: StreamOptions): Promise<St
       deliver: (text) => emit(decoder.write(text)),
       signal: opts.signal,
       idleTimeoutMs: opts.idleTimeoutMs ?? 120000,
+      answerTimeoutMs: opts.answerTimeoutMs ?? 30000,
       timeLeftMs: deadline - now()
     })
     switch (fetched.kind) {
@@ -120,6 +123,7 @@ interface FetchContext {
   deliver: (bytes: Buffer) => void
   signal: AbortSignal | undefined
   idleTimeoutMs: number
+  answerTimeoutMs: number
   timeLeftMs: number
 }
 
@@ -131,6 +135,7 @@ function fetchOnce(url: URL, state: { received: number }, ctx: FetchContext): Pr
       if (settled) return
       settled = true
       clearTimeout(overall)
+      clearTimeout(answerTimer)
       ctx.signal?.removeEventListener('abort', onAbort)
       resolve(result)
     }
@@ -140,6 +145,7 @@ function fetchOnce(url: URL, state: { received: number }, ctx: FetchContext): Pr
 
     let started = false
     const req = get(url, { headers }, (res) => {
+      clearTimeout(answerTimer)
       const status = res.statusCode ?? 0
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume()
@@ -159,7 +165,7 @@ function fetchOnce(url: URL, state: { received: number }, ctx: FetchContext): Pr
       }
       started = true
       // Bytes already shown: a server that ignores Range starts again from the beginning.
-      let skip = state.received - rangeStart(status, res.headers['content-range'])
+      let skip = state.received - rangeStart(status, res.headers['content-range'], state.received)
       res.on('data', (chunk: Buffer) => {
         let bytes = stripNul(chunk)
         if (skip > 0) {
@@ -178,6 +184,8 @@ function fetchOnce(url: URL, state: { received: number }, ctx: FetchContext): Pr
     req.on('error', () => finish({ kind: 'dropped', started }))
     // An idle connection (no bytes, not even heartbeats) is reopened.
     req.setTimeout(ctx.idleTimeoutMs, () => req.destroy())
+    // Heartbeats keep an answered stream busy; an answer that never starts is asked again.
+    const answerTimer = setTimeout(() => req.destroy(), ctx.answerTimeoutMs)
 
     const overall = setTimeout(
       () => {
@@ -194,11 +202,14 @@ function fetchOnce(url: URL, state: { received: number }, ctx: FetchContext): Pr
   })
 }
 
-/** Where a 206 answer starts; 0 for a full answer. */
-function rangeStart(status: number, contentRange: string | undefined): number {
-  if (status !== 206 || !contentRange) return 0
-  const match = /^bytes\s+(\d+)-/.exec(contentRange)
-  return match ? Number(match[1]) : 0
+/**
+ * Where the answer starts: 0 for a full answer; for a 206, its Content-Range, or (a live stream
+ * cannot know its end, so may send none) the offset that was asked for.
+ */
+function rangeStart(status: number, contentRange: string | undefined, asked: number): number {
+  if (status !== 206) return 0
+  const match = /^bytes\s+(\d+)-/.exec(contentRange ?? '')
+  return match ? Number(match[1]) : asked
 }
 
 /** NUL bytes are keep-alive heartbeats, not output. */

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import { HerokuApiError, HerokuNetworkError } from '../errors.js'
-import { RetryBudget, fullJitterDelay, type RetryPolicy } from './backoff.js'
+import { RetryBudget, fullJitterDelay, parseRetryAfter, type RetryPolicy } from './backoff.js'
 import { DEFAULT_USER_AGENT } from './client.js'
 
 export interface UploadOptions {
@@ -29,6 +29,7 @@ type UploadAttempt =
       code: string | undefined
       message: string
       requestId: string | undefined
+      retryAfterMs: number | undefined
     }
   | { ok: false; kind: 'network'; code: string; message: string }
   | { ok: false; kind: 'file'; error: Error }
@@ -60,7 +61,10 @@ export async function uploadFile(
     if (result.kind === 'file') throw result.error
     // A PUT of the same bytes is idempotent: retry server errors and lost connections.
     const transient = result.kind === 'network' || result.status >= 500 || result.status === 429
-    const delay = fullJitterDelay(opts.retry, attempt, opts.retry.baseDelayMs)
+    const delay =
+      result.kind === 'http' && result.retryAfterMs !== undefined
+        ? Math.min(result.retryAfterMs, opts.retry.maxDelayMs)
+        : fullJitterDelay(opts.retry, attempt, opts.retry.baseDelayMs)
     if (!transient || !budget.allows(attempt, delay)) throw toError(result, attempt)
     const what = result.kind === 'http' ? `answered ${result.status}` : `failed (${result.code})`
     opts.log?.(
@@ -115,7 +119,8 @@ function putOnce(
           status,
           code: xmlTag(body, 'Code'),
           message: safeMessage(xmlTag(body, 'Message'), url) ?? `HTTP ${status}`,
-          requestId: headerText(res.headers['x-amz-request-id'] ?? res.headers['request-id'])
+          requestId: headerText(res.headers['x-amz-request-id'] ?? res.headers['request-id']),
+          retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now())
         })
       })
     })

@@ -12,6 +12,11 @@ export interface WaitOptions<T> {
   timeoutMs: number
   /** First interval (default 500 ms). */
   minIntervalMs?: number
+  /**
+   * Wait before the first poll (default 0): for things that cannot be done yet, where an
+   * immediate poll would only spend a request of the shared rate limit.
+   */
+  initialDelayMs?: number
   /** Longest interval (default 5000 ms). */
   maxIntervalMs?: number
   /** Growth factor of the interval (default 1.5). */
@@ -48,6 +53,8 @@ export async function waitUntil<T>(
   const factor = Math.max(1, opts.factor ?? 1.5)
   let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500))
   const deadline = deadlineFrom(opts.timeoutMs, now)
+  const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), opts.timeoutMs)
+  if (initialDelay > 0) await sleep(initialDelay)
 
   for (;;) {
     const value = await poll()

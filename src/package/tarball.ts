@@ -31,6 +31,7 @@ export interface PackagedSource extends Tarball {
  * chunk size cuts the number of small writes through the hash and the file stream.
  */
 const GZIP_OPTIONS = { level: 6, chunkSize: 64 * 1024 }
+const MAX_READ_BYTES = 1024 * 1024
 
 /**
  * Writes `files` (relative to `sourceDir`) into a gzip tarball at `outPath` whose root is
@@ -54,6 +55,9 @@ export async function createTarball(
       follow: false,
       // Paths come from a file list, never a directory to recurse into; this is a safety net.
       noDirRecurse: true,
+      // node-tar reads a file in chunks of up to 16 MiB, several files at a time: large files
+      // would hold tens of MiB each in flight. 1 MiB reads keep memory flat at the same speed.
+      maxReadSize: MAX_READ_BYTES,
       strict: true,
       onWriteEntry: () => {
         fileCount++

@@ -7,7 +7,7 @@
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { DeploymentState, GitHubApi } from '../github/client.js'
-import { githubErrorStatus } from '../github/client.js'
+import { githubErrorStatus, githubNoAnswer } from '../github/client.js'
 import type { AppResult, Outcome, PhaseName, ReleaseInfo } from '../outcome.js'
 import type { Command, RunContext } from '../settings.js'
 import { commentPurpose, renderComment, resolveViewerLogin, upsertComment } from './comment.js'
@@ -15,6 +15,7 @@ import type { CommentPhase } from './comment.js'
 import { oneLine } from './escape.js'
 import { causeText, currentPhase, isSha, runUrl, versionText } from './format.js'
 import { appHealthy, appsOf, effectiveStatus, setOutputs } from './outputs.js'
+import { removeRunTempDir } from '../package/temp.js'
 import { loadProgress, newProgress, saveProgress } from './state.js'
 import type { Progress, SavedApp, SavedDeployment, SavedRelease } from './state.js'
 import { writeSummary } from './summary.js'
@@ -102,6 +103,7 @@ export class Reporter {
   private readonly comments = new Map<number, { id: number; body: string }>()
   private commentsOff = false
   private deploymentsOff = false
+  private githubDown = false
   private finished = false
   private readonly warned = new Set<string>()
   private readonly hasToken: boolean
@@ -177,6 +179,22 @@ export class Reporter {
     return id
   }
 
+  /**
+   * The app's release is live and passed its gate: its deployment becomes `success` now, so a
+   * later cancel (e.g. during the promotion that follows) does not report it as failed.
+   */
+  async deploymentVerified(app: AppResult): Promise<void> {
+    const saved = this.progressState.deployments.find((d) => d.id === app.deploymentId)
+    if (!saved || !appHealthy(app) || app.rolledBack) return
+    const health = app.health?.checked ? ' and healthy' : ''
+    await this.setDeploymentState(
+      saved,
+      'success',
+      app.webUrl,
+      `${versionText(app.release)} is live${health}`
+    )
+  }
+
   /** Something changed: save progress and refresh the comment (only when its body changed). */
   async progress(outcome: Outcome): Promise<void> {
     this.save(outcome)
@@ -210,6 +228,31 @@ export class Reporter {
     this.save(outcome)
   }
 
+  /** A phase began: save where the run is at once, for the post step after a cancel or crash. */
+  phaseStarted(outcome: Outcome): void {
+    if (!this.finished) this.save(outcome)
+  }
+
+  /** A temporary directory the post step removes if the main step cannot. */
+  tempDirCreated(dir: string): void {
+    this.progressState.tempDirs = [...(this.progressState.tempDirs ?? []), dir]
+    this.saveProgressOnly()
+  }
+
+  tempDirRemoved(dir: string): void {
+    this.progressState.tempDirs = (this.progressState.tempDirs ?? []).filter((d) => d !== dir)
+    this.saveProgressOnly()
+  }
+
+  /**
+   * For an `uncaughtExceptionMonitor`: remember that the main step crashed (synchronous). Only
+   * the error's name is kept: its message may quote anything and the summary is not masked.
+   */
+  recordCrash(err: unknown): void {
+    this.progressState.crashed = err instanceof Error ? err.name : typeof err
+    this.saveProgressOnly()
+  }
+
   /** For the interrupt handler: remember the signal for the post step (synchronous). */
   recordInterruption(signal: string): void {
     this.progressState.interrupted = signal
@@ -229,13 +272,18 @@ export class Reporter {
       this.hasToken &&
       !this.config.dryRun &&
       this.api !== undefined &&
-      !this.commentsOff
+      !this.commentsOff &&
+      !this.githubDown
     )
   }
 
   private deploymentsEnabled(): boolean {
     return (
-      this.config.githubDeployments && this.hasToken && !this.config.dryRun && !this.deploymentsOff
+      this.config.githubDeployments &&
+      this.hasToken &&
+      !this.config.dryRun &&
+      !this.deploymentsOff &&
+      !this.githubDown
     )
   }
 
@@ -260,6 +308,7 @@ export class Reporter {
     try {
       return await this.api.pullsForCommit(this.ctx.sha)
     } catch (err) {
+      this.stopIfNoAnswer(err)
       this.warnOnce(
         githubWarning(
           `find the PRs of commit ${this.ctx.sha.slice(0, 7)}`,
@@ -281,7 +330,7 @@ export class Reporter {
     }
     const body = renderComment(outcome, this.ctx, this.purpose, phase)
     for (const pr of this.prNumbers) {
-      if (this.commentsOff) return
+      if (this.commentsOff || this.githubDown) return
       const known = this.comments.get(pr)
       if (known?.body === body) continue
       try {
@@ -327,7 +376,7 @@ export class Reporter {
     description: string
   ): Promise<void> {
     const api = this.api
-    if (!api || this.deploymentsOff) return
+    if (!api || this.deploymentsOff || this.githubDown) return
     try {
       await api.createDeploymentStatus(deployment.id, {
         state,
@@ -348,6 +397,9 @@ export class Reporter {
   }
 
   private async finishDeployments(outcome: Outcome): Promise<void> {
+    // GitHub stopped answering earlier: the final statuses get one more try (else deployments
+    // stay in_progress); a further request without answer stops it again.
+    if (this.githubDown && this.progressState.deployments.length > 0) this.githubDown = false
     const apps = appsOf(outcome)
     const status = effectiveStatus(outcome)
     for (const d of this.progressState.deployments) {
@@ -360,6 +412,8 @@ export class Reporter {
       } else if (app && status !== 'cancelled' && appHealthy(app) && !app.rolledBack) {
         state = 'success'
         description = `${versionText(app.release)} is live${app.health?.checked ? ' and healthy' : ''}`
+        // Already set when the app was verified (deploymentVerified).
+        if (d.state === 'success') continue
       } else {
         state = 'failure'
         const own = app ? causeText({ ...outcome, app, targets: [], error: app.error }) : undefined
@@ -388,7 +442,7 @@ export class Reporter {
     }
     const handled = new Set(this.progressState.deployments.map((d) => d.id))
     for (const environment of [...new Set(environments)]) {
-      if (this.deploymentsOff) return
+      if (this.deploymentsOff || this.githubDown) return
       let ids: number[]
       try {
         ids = await api.listDeployments(environment)
@@ -419,7 +473,8 @@ export class Reporter {
   /** For a promotion: the commits it carries (GitHub compare between the two slugs' commits). */
   private async fillPromotedCommits(outcome: Outcome): Promise<void> {
     const api = this.api
-    if (!api || outcome.promotedCommits !== undefined || outcome.targets.length === 0) return
+    if (!api || this.githubDown) return
+    if (outcome.promotedCommits !== undefined || outcome.targets.length === 0) return
     const head = outcome.app?.release?.commit
     const base = outcome.targets.map((t) => t.before?.commit).find((c) => isSha(c))
     if (!isSha(head) || !isSha(base)) return
@@ -430,6 +485,7 @@ export class Reporter {
     try {
       outcome.promotedCommits = await api.compare(base, head)
     } catch (err) {
+      this.stopIfNoAnswer(err)
       this.warnOnce(
         githubWarning('list the commits this promotion carries', permission.contents, err)
       )
@@ -470,11 +526,24 @@ export class Reporter {
     kind: 'comments' | 'deployments'
   ): void {
     this.warnOnce(githubWarning(what, needed, err))
+    this.stopIfNoAnswer(err)
     const status = githubErrorStatus(err)
     if (status === 401 || status === 403) {
       if (kind === 'comments') this.commentsOff = true
       else this.deploymentsOff = true
     }
+  }
+
+  /**
+   * GitHub gave no answer (timeout, connection failure): every further call would likely wait
+   * as long again, so this run stops reporting to GitHub.
+   */
+  private stopIfNoAnswer(err: unknown): void {
+    if (!githubNoAnswer(err) || this.githubDown) return
+    this.githubDown = true
+    this.log.info(
+      'GitHub did not answer: no more PR comment or deployment updates in this run (the final deployment statuses get one more try).'
+    )
   }
 
   private warnOnce(message: string): void {
@@ -516,6 +585,9 @@ export function installInterruptHandler(
 
 export type PostLog = Pick<typeof core, 'info' | 'warning' | 'debug' | 'setFailed'>
 
+const postNote =
+  'Finished by the post step from what the main step saved; Heroku was not asked again.'
+
 /** An Outcome rebuilt from what the main step saved, marked cancelled. */
 export function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
   const toApp = (a: SavedApp): AppResult => ({
@@ -531,7 +603,9 @@ export function outcomeFromProgress(progress: Progress, now = Date.now()): Outco
   const during = phase ? ` during the ${phase} phase` : ''
   const error = progress.interrupted
     ? `The run was cancelled (${progress.interrupted})${during} before it finished.`
-    : `The main step stopped${during} without finishing: it was cancelled or crashed.`
+    : progress.crashed
+      ? `The main step crashed (${progress.crashed})${during} before it finished; its log has the details.`
+      : `The main step stopped${during} without finishing: it was cancelled or crashed.`
   const main = progress.apps.find((a) => a.role === 'app')
   return {
     command: progress.command,
@@ -546,38 +620,68 @@ export function outcomeFromProgress(progress: Progress, now = Date.now()): Outco
       ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
       : [],
     error,
-    notes: ['Finished by the post step from what the main step saved; Heroku was not asked again.']
+    notes: [postNote]
   }
 }
 
+/** What is live on an app now, as the post step reads it from Heroku. */
+export interface LiveState {
+  release: SavedRelease | undefined
+  /** Work still running on the app (a build, a pending release) that may still go live. */
+  pending?: string
+}
+
+export interface PostOptions {
+  /** Reads what is live on an app (by name); none: the post step reports what was saved. */
+  live?: (app: string) => Promise<LiveState>
+  /** The post step's own limit for reading what is live (default 20 s). */
+  liveTimeoutMs?: number
+}
+
 /**
- * The post step: when the main step did not finish (cancel, crash), set its deployments to
- * failure (review apps: inactive), say so in the comment and the summary with what is live as
- * far as known, and fail the step. Does nothing when the main step finished.
+ * The post step: removes temporary files the main step left, and when the main step did not
+ * finish (cancel, crash) sets its deployments to failure (review apps: inactive), says so in the
+ * comment and the summary with what is live (read from Heroku when it can), and fails the step.
+ * Does nothing else when the main step finished.
  */
 export async function runPost(
   ctx: RunContext,
   api: GitHubApi | undefined,
-  log: PostLog = core
+  log: PostLog = core,
+  opts: PostOptions = {}
 ): Promise<void> {
   const progress = loadProgress()
   if (!progress) {
     log.info('The main step saved no progress: nothing to finish.')
     return
   }
-  if (progress.finished) {
-    log.debug('The main step finished: nothing to do in the post step.')
-    return
-  }
-  const outcome = outcomeFromProgress(progress)
   const warned = new Set<string>()
   const warn = (message: string): void => {
     if (!warned.has(message)) log.warning(message)
     warned.add(message)
   }
+  for (const dir of progress.tempDirs ?? []) {
+    try {
+      if (await removeRunTempDir(dir, ctx.runnerTemp)) log.info(`Removed ${dir}.`)
+    } catch (err) {
+      warn(`Could not remove the temporary directory ${dir}: ${oneLine(errorMessage(err), 200)}`)
+    }
+  }
+  if (progress.finished) {
+    log.debug('The main step finished: nothing to do in the post step.')
+    return
+  }
+  const outcome = outcomeFromProgress(progress)
+  if (opts.live) await readLive(outcome, opts.live, opts.liveTimeoutMs ?? 20000, log)
 
+  // After one request GitHub did not answer, the post step asks it nothing more.
+  let githubDown = false
+  const failed = (err: unknown): void => {
+    if (githubNoAnswer(err)) githubDown = true
+  }
   if (api) {
     for (const d of progress.deployments) {
+      if (githubDown) break
       if (
         d.state === 'success' ||
         d.state === 'failure' ||
@@ -594,6 +698,7 @@ export async function runPost(
           description: truncateDescription(outcome.error ?? 'Cancelled')
         })
       } catch (err) {
+        failed(err)
         warn(
           githubWarning(
             `set the GitHub deployment of ${d.app} to ${state}`,
@@ -603,15 +708,17 @@ export async function runPost(
         )
       }
     }
-    if (progress.purpose && progress.prNumbers.length > 0) {
+    if (progress.purpose && progress.prNumbers.length > 0 && !githubDown) {
       const body = renderComment(outcome, ctx, progress.purpose, 'final')
       let viewer: string | undefined
       const login = async (): Promise<string> => (viewer ??= await resolveViewerLogin(api))
       for (const pr of progress.prNumbers) {
+        if (githubDown) break
         const known = progress.comments.find((c) => c.pr === pr)?.id
         try {
           await postComment(api, pr, progress.purpose, body, login, known)
         } catch (err) {
+          failed(err)
           warn(githubWarning(`update the comment on PR #${pr}`, permission.comment, err))
         }
       }
@@ -626,6 +733,47 @@ export async function runPost(
     }
   }
   log.setFailed(outcome.error ?? 'The main step did not finish.')
+}
+
+/**
+ * After a cancel or crash, what is live on each app is read from Heroku (the saved progress
+ * may be behind: a build or release can still have finished). Bounded by `timeoutMs`; an app
+ * that cannot be read keeps what was saved.
+ */
+async function readLive(
+  outcome: Outcome,
+  live: (app: string) => Promise<LiveState>,
+  timeoutMs: number,
+  log: PostLog
+): Promise<void> {
+  const apps = appsOf(outcome)
+  if (apps.length === 0) return
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+  })
+  const read = Promise.all(
+    apps.map(async (app) => {
+      try {
+        const state = await live(app.app)
+        if (state.release) app.liveAfter = releaseFromSaved(state.release)
+        if (state.pending) {
+          outcome.notes.push(`${app.app}: ${state.pending}; it may still go live.`)
+        }
+        return true
+      } catch (err) {
+        log.info(`Could not read what is live on ${app.app}: ${oneLine(errorMessage(err), 200)}`)
+        return false
+      }
+    })
+  )
+  const done = await Promise.race([read, deadline])
+  clearTimeout(timer)
+  if (done !== 'timeout' && done.some(Boolean)) {
+    outcome.notes = outcome.notes.map((n) =>
+      n === postNote ? 'Finished by the post step; what is live was read from Heroku.' : n
+    )
+  }
 }
 
 /**

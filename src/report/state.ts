@@ -60,6 +60,10 @@ export interface Progress {
   summaryWritten?: boolean
   /** A signal the main step received (recorded by the interrupt handler). */
   interrupted?: string
+  /** The kind of error (its name, never its message) that crashed the main step. */
+  crashed?: string
+  /** The run's temporary directories not removed yet (the post step removes what is left). */
+  tempDirs?: string[]
   pipeline?: string
   /** The comment purpose (marker), fixed once the first comment is written. */
   purpose?: string

@@ -64,11 +64,18 @@ export class OutputStream {
       'Cache-Control': 'no-cache'
     })
     const backlog = Buffer.concat(this.chunks).subarray(offset)
-    if (backlog.length > 0) res.write(backlog)
     if (breakAfterBacklog) {
-      res.socket?.destroy()
+      // Deliver what is stored first (a destroy right after write would discard it), then drop
+      // the connection: the chunked answer never ends.
+      const drop = () => res.socket?.destroy()
+      if (backlog.length > 0) res.write(backlog, drop)
+      else {
+        res.flushHeaders()
+        setImmediate(drop)
+      }
       return
     }
+    if (backlog.length > 0) res.write(backlog)
     if (this.ended) {
       res.end()
       return

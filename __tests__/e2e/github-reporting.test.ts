@@ -1,0 +1,184 @@
+/**
+ * Reporting to GitHub end to end, against the local GitHub API: deployment statuses in order,
+ * a cancelled run's deployments finished by the post step, a read-only token and a GitHub that
+ * answers 5xx or not at all: warnings naming what is missing, never a failed deploy.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
+
+let scenario: Scenario | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+})
+
+const PR = 12
+const healthInputs = { 'health-check': '/health', 'health-check-timeout': '30' }
+
+async function startWithPr(production = ['shop-eu']): Promise<Scenario> {
+  const s = await startScenario(shopSeed(production))
+  s.github.seedPull({ number: PR, state: 'open', head: { ref: 'feature/y', sha: s.workspace.sha } })
+  s.github.seedCommitPulls(s.workspace.sha, [PR])
+  return s
+}
+
+function warnings(result: RunResult): string[] {
+  return result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)
+}
+
+describe('GitHub reporting', () => {
+  it('deployment statuses go in_progress → success per app, with the app URL and the run', async () => {
+    scenario = await startWithPr(['shop-eu', 'shop-us'])
+    const result = await scenario.run({ app: 'shop-staging', promote: 'true', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    const { github, heroku } = scenario
+    expect(github.state.deployments.map((d) => d.environment).sort()).toEqual([
+      'production',
+      'production',
+      'staging'
+    ])
+    for (const d of github.state.deployments) {
+      expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'success'])
+      const app = (d.payload as { app: string }).app
+      const last = d.statuses[1]
+      expect(last.environment_url).toBe(heroku.state.apps[app].app.web_url)
+      expect(last.log_url).toMatch(/\/actions\/runs\/1234567890$/)
+      expect(last.description).toMatch(/^v\d+ is live and healthy$/)
+      expect(d.production_environment).toBe(d.environment === 'production')
+      expect(d.sha).toBe(scenario?.workspace.sha)
+    }
+    // The staging deployment was marked success once it was verified, before the promotion.
+    const staging = github.state.deployments.find((d) => d.environment === 'staging')!
+    const promotionAt = heroku.requests.find((r) => r.path === '/pipeline-promotions')!.at
+    expect(Date.parse(staging.statuses[1].created_at)).toBeLessThanOrEqual(promotionAt + 1000)
+    expect(github.commentsOn(PR)).toHaveLength(1)
+  })
+
+  it('a failed deploy: in_progress → failure, with the cause', async () => {
+    scenario = await startWithPr()
+    const result = await scenario.run({
+      app: 'shop-staging',
+      'health-check': '/health',
+      'health-check-status': '418',
+      'health-check-timeout': '3',
+      'health-check-interval': '1',
+      'rollback-on-failure': 'false'
+    })
+    expect(result.exitCode).not.toBe(0)
+    const [d] = scenario.github.state.deployments
+    expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure'])
+    expect(d.statuses[1].description).toMatch(/health/)
+  })
+
+  it('a cancelled review app: no deployment left in_progress after the post step', async () => {
+    const seed = shopSeed()
+    seed.pipelines![0].reviewApps = { enabled: true }
+    scenario = await startScenario(seed)
+    const { github, workspace } = scenario
+    github.seedPull({ number: PR, state: 'open', head: { ref: 'feature/z', sha: workspace.sha } })
+    const event = {
+      action: 'opened',
+      number: PR,
+      pull_request: {
+        number: PR,
+        state: 'open',
+        head: {
+          ref: 'feature/z',
+          sha: workspace.sha,
+          repo: { full_name: 'octo-org/octo-repo' }
+        },
+        base: { ref: 'main', sha: 'b'.repeat(40), repo: { full_name: 'octo-org/octo-repo' } }
+      },
+      repository: {
+        full_name: 'octo-org/octo-repo',
+        name: 'octo-repo',
+        owner: { login: 'octo-org' }
+      }
+    }
+    const result = await scenario.run(
+      { pipeline: 'shop', ...healthInputs },
+      {
+        eventName: 'pull_request',
+        event,
+        cancelWhen: (out) => /::group::Health gate on/.test(out)
+      }
+    )
+    expect(result.cancelled).toBe(true)
+    expect(result.post?.exitCode).toBe(1)
+    const deployments = github.state.deployments
+    expect(deployments).toHaveLength(1)
+    expect(deployments[0].transient_environment).toBe(true)
+    expect(deployments[0].statuses.map((st) => st.state)[0]).toBe('in_progress')
+    expect(['failure', 'inactive']).toContain(deployments[0].statuses.at(-1)?.state)
+    expect(github.commentsOn(PR)[0]?.body).toMatch(/cancelled/)
+  })
+
+  it('a read-only token: warnings naming the permissions, and a green deploy', async () => {
+    scenario = await startWithPr()
+    scenario.github.setReadOnly(true)
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    const warned = warnings(result).join('\n')
+    expect(warned).toMatch(/deployments: write/)
+    expect(warned).toMatch(/pull-requests: write/)
+    expect(warned).toMatch(/GitHub answered 403/)
+    // One warning per kind: after a refusal the run stops asking.
+    expect(warnings(result).length).toBeLessThanOrEqual(3)
+    expect(scenario.github.state.deployments).toEqual([])
+    expect(scenario.github.state.comments).toEqual([])
+    expect(result.post?.exitCode).toBe(0)
+  })
+
+  it('GitHub answering 5xx: warnings only, the deploy stays green', async () => {
+    scenario = await startWithPr()
+    scenario.github.inject({ path: /\/deployments/, status: 502, times: Infinity })
+    scenario.github.inject({ path: /\/comments/, status: 503, times: Infinity })
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    const warned = warnings(result).join('\n')
+    expect(warned).toMatch(/GitHub answered 502/)
+    expect(warned).toMatch(/GitHub answered 503/)
+    expect(warned).toMatch(/The deploy itself is not affected/)
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([])
+  })
+
+  it('GitHub not answering at all: one request times out, then no more are made, deploy green', async () => {
+    scenario = await startWithPr()
+    const mark = scenario.mark()
+    // Every answer comes too late (after the action's per-request limit, set low here).
+    scenario.github.inject({ path: /./, delayMs: 4000, times: Infinity })
+    const result = await scenario.run(
+      { app: 'shop-staging', ...healthInputs },
+      { env: { HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS: '1000' } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(warnings(result).join('\n')).toMatch(/the request failed/)
+    expect(result.stdout).toMatch(/GitHub did not answer: no more PR comment or deployment updates/)
+    // The first request (which PRs carry the commit) timed out; nothing else was tried.
+    expect(scenario.github.requests.length - mark.github).toBe(1)
+  })
+
+  it('GitHub silent for a while mid-run: the final deployment status still gets one more try', async () => {
+    scenario = await startWithPr()
+    // The first comment edit (after the deployment went in_progress) gets no timely answer.
+    const fault = scenario.github.inject({
+      method: 'PATCH',
+      path: /\/issues\/comments\/\d+$/,
+      delayMs: 3000,
+      times: 1
+    })
+    const result = await scenario.run(
+      { app: 'shop-staging', ...healthInputs },
+      { env: { HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS: '1000' } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(fault.remaining).toBe(0)
+    expect(result.stdout).toMatch(/GitHub did not answer/)
+    const [d] = scenario.github.state.deployments
+    expect(d.statuses.map((st) => st.state)).toEqual(['in_progress', 'success'])
+    expect(scenario.github.commentsOn(PR)[0].body).toMatch(/deployed/)
+  })
+})
