@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.node24/', 'bench/out/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.node24/', 'bench/out/', '.local-dist/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
