@@ -4870,6 +4870,50 @@ async function packageInTempDir(c) {
         throw err;
     }
 }
+/**
+ * The app a command acts on: `app` (with its pipeline from its coupling, checked against
+ * `pipeline` when both are given), else the single staging app of `pipeline`. `needsPipeline`
+ * makes an app outside any pipeline an input error (`why` says what for).
+ */
+async function resolveAppInput(c, needsPipeline) {
+    const { settings, heroku, outcome } = c;
+    if (settings.app) {
+        const [app, coupling] = await Promise.all([
+            heroku.getApp(settings.app),
+            heroku.getAppCoupling(settings.app)
+        ]);
+        if (coupling) {
+            outcome.pipeline = {
+                id: coupling.pipeline.id,
+                name: coupling.pipeline.name ?? coupling.pipeline.id
+            };
+            if (settings.pipeline) {
+                const wanted = await getPipeline(heroku, settings.pipeline);
+                if (wanted.id !== coupling.pipeline.id) {
+                    throw new InputError('app', `Input app ${app.name} is not in pipeline ${settings.pipeline}.`);
+                }
+                outcome.pipeline = { id: wanted.id, name: wanted.name };
+            }
+        }
+        else if (settings.pipeline || needsPipeline) {
+            throw new InputError('app', `Input app ${app.name} is in no pipeline${needsPipeline ? `: ${needsPipeline}` : ''}.`);
+        }
+        core.info(`App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`);
+        return resolvedApp(app, stageOf(coupling));
+    }
+    if (!settings.pipeline) {
+        throw new InputError('app', 'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.');
+    }
+    const pipeline = await getPipeline(heroku, settings.pipeline);
+    outcome.pipeline = { id: pipeline.id, name: pipeline.name };
+    const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id));
+    core.info(`App: ${app.name} (the staging app of ${pipeline.name})`);
+    return app;
+}
+/** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
+function gatePhase(c, app, result, releaseVersion, title = `Health gate on ${app.name} v${releaseVersion}`) {
+    return phase(c.outcome, 'health', app.name, () => core.group(title, () => gate(c, app, result, releaseVersion, c.settings.health)), (h) => h.passed);
+}
 /** The pipeline by name or UUID. */
 async function getPipeline(heroku, nameOrId) {
     return heroku.getPipeline(nameOrId);
@@ -5124,7 +5168,7 @@ async function deploy(c) {
     }
     result.release = await releaseInfo(c.heroku, app.id, release, built);
     await c.reporter.progress(outcome);
-    const health = await phase(outcome, 'health', app.name, () => core.group(`Health gate on ${app.name} v${release.version}`, () => gate(c, app, result, release.version, settings.health)), (h) => h.passed);
+    const health = await gatePhase(c, app, result, release.version);
     if (!health.passed) {
         const failure = gateFailure(app, release.version, health);
         if (settings.rollbackOnFailure && result.before && result.before.id !== release.id) {
@@ -5148,41 +5192,8 @@ async function deploy(c) {
         await c.reporter.deploymentVerified(result);
     return { app, release: result.release };
 }
-async function resolveDeployApp(c) {
-    const { settings, heroku, outcome } = c;
-    if (settings.app) {
-        const [app, coupling] = await Promise.all([
-            heroku.getApp(settings.app),
-            heroku.getAppCoupling(settings.app)
-        ]);
-        if (coupling) {
-            outcome.pipeline = {
-                id: coupling.pipeline.id,
-                name: coupling.pipeline.name ?? coupling.pipeline.id
-            };
-            if (settings.pipeline) {
-                const wanted = await getPipeline(heroku, settings.pipeline);
-                if (wanted.id !== coupling.pipeline.id) {
-                    throw new InputError('app', `Input app ${app.name} is not in pipeline ${settings.pipeline}.`);
-                }
-                outcome.pipeline = { id: wanted.id, name: wanted.name };
-            }
-        }
-        else if (settings.pipeline || settings.promote) {
-            throw new InputError('app', `Input app ${app.name} is in no pipeline${settings.promote ? ', so it cannot be promoted from' : ''}.`);
-        }
-        core.info(`App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`);
-        return resolvedApp(app, stageOf(coupling));
-    }
-    if (!settings.pipeline) {
-        throw new InputError('app', 'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.');
-    }
-    const pipeline = await getPipeline(heroku, settings.pipeline);
-    outcome.pipeline = { id: pipeline.id, name: pipeline.name };
-    const couplings = await heroku.listCouplings(pipeline.id);
-    const app = await singleStagingApp(heroku, pipeline, couplings);
-    core.info(`App: ${app.name} (the staging app of ${pipeline.name})`);
-    return app;
+function resolveDeployApp(c) {
+    return resolveAppInput(c, c.settings.promote ? 'it cannot be promoted from' : undefined);
 }
 /** PATCHes the config vars and waits for the release the change creates. */
 async function applyConfigVars(c, app) {
@@ -5396,43 +5407,11 @@ async function promote(c, verified) {
 }
 async function resolvePromotion(c, verified) {
     const { settings, heroku, outcome } = c;
-    let source;
-    let couplings;
-    if (verified) {
-        source = verified.app;
-    }
-    else if (settings.app) {
-        const [app, coupling] = await Promise.all([
-            heroku.getApp(settings.app),
-            heroku.getAppCoupling(settings.app)
-        ]);
-        if (!coupling)
-            throw new InputError('app', `Input app ${app.name} is in no pipeline: nothing to promote to.`);
-        source = resolvedApp(app, stageOf(coupling));
-        outcome.pipeline = {
-            id: coupling.pipeline.id,
-            name: coupling.pipeline.name ?? coupling.pipeline.id
-        };
-    }
-    else {
-        if (!settings.pipeline) {
-            throw new InputError('pipeline', 'Inputs app and pipeline are both empty: set pipeline (or app, the source).');
-        }
-        const pipeline = await getPipeline(heroku, settings.pipeline);
-        outcome.pipeline = { id: pipeline.id, name: pipeline.name };
-        couplings = await heroku.listCouplings(pipeline.id);
-        source = await singleStagingApp(heroku, pipeline, couplings);
-    }
-    if (settings.pipeline && outcome.pipeline) {
-        const wanted = await getPipeline(heroku, settings.pipeline);
-        if (wanted.id !== outcome.pipeline.id) {
-            throw new InputError('pipeline', `The source app ${source.name} is not in pipeline ${settings.pipeline}.`);
-        }
-        outcome.pipeline = { id: wanted.id, name: wanted.name };
-    }
+    // After a deploy the source (and its pipeline) is known and checked already.
+    const source = verified ? verified.app : await resolveAppInput(c, 'nothing to promote to');
     if (!outcome.pipeline)
         throw new InputError('app', `${source.name} is in no pipeline: nothing to promote to.`);
-    couplings = await heroku.listCouplings(outcome.pipeline.id);
+    const couplings = await heroku.listCouplings(outcome.pipeline.id);
     const pipelineName = outcome.pipeline.name;
     let targets;
     if (settings.targets.length === 0) {
@@ -5468,7 +5447,7 @@ async function resolvePromotion(c, verified) {
 }
 /** The `release` input, or the source's current release (gated first when a health check is set). */
 async function chooseRelease(c, source, result) {
-    const { settings, heroku, outcome } = c;
+    const { settings, heroku } = c;
     let release;
     if (settings.release) {
         const ref = 'id' in settings.release ? settings.release.id : settings.release.version;
@@ -5495,7 +5474,7 @@ async function chooseRelease(c, source, result) {
     core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`);
     // Without an explicit release, the source's current release is what we vouch for: gate it.
     if (!settings.release && settings.health.target && !settings.dryRun) {
-        const health = await phase(outcome, 'health', source.name, () => core.group(`Health gate on the source ${source.name} v${info.version}`, () => gate(c, source, result, info.version, settings.health)), (h) => h.passed);
+        const health = await gatePhase(c, source, result, info.version, `Health gate on the source ${source.name} v${info.version}`);
         if (!health.passed)
             throw gateFailure(source, info.version, health);
     }
@@ -5713,7 +5692,7 @@ async function reviewApp(c) {
         throw new DeployError(`Review app ${app.name} has no release.`);
     result.release = live;
     result.liveAfter = live;
-    const health = await phase(outcome, 'health', app.name, () => core.group(`Health gate on ${app.name} v${live.version}`, () => gate(c, app, result, live.version, settings.health)), (h) => h.passed);
+    const health = await gatePhase(c, app, result, live.version);
     if (!health.passed)
         throw gateFailure(app, live.version, health);
     result.endedAt = Date.now();
@@ -5910,32 +5889,15 @@ async function rollback(c) {
     });
     result.release = await releaseInfo(heroku, app.id, created);
     result.rolledBack = true;
-    const health = await phase(outcome, 'health', app.name, () => core.group(`Health gate on ${app.name} v${created.version}`, () => gate(c, app, result, created.version, settings.health)), (h) => h.passed);
+    const health = await gatePhase(c, app, result, created.version);
     result.liveAfter = result.release;
     result.healthyAfterRollback = health.passed;
     if (!health.passed)
         throw gateFailure(app, created.version, health);
     outcome.status = 'rolled-back';
 }
-async function resolveApp(c) {
-    const { settings, heroku, outcome } = c;
-    if (settings.app) {
-        const [app, coupling] = await Promise.all([
-            heroku.getApp(settings.app),
-            heroku.getAppCoupling(settings.app)
-        ]);
-        if (coupling)
-            outcome.pipeline = {
-                id: coupling.pipeline.id,
-                name: coupling.pipeline.name ?? coupling.pipeline.id
-            };
-        return resolvedApp(app, stageOf(coupling));
-    }
-    if (!settings.pipeline)
-        throw new InputError('app', 'Input app is empty and so is pipeline: set app.');
-    const pipeline = await getPipeline(heroku, settings.pipeline);
-    outcome.pipeline = { id: pipeline.id, name: pipeline.name };
-    return singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id));
+function resolveApp(c) {
+    return resolveAppInput(c, undefined);
 }
 async function chooseTarget(c, app, currentId) {
     const { settings, heroku } = c;

@@ -4,7 +4,7 @@
  * verified release goes on to `promote`.
  */
 import * as core from '@actions/core'
-import { DeployError, InputError } from '../errors.js'
+import { DeployError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
 import { waitUntil } from '../heroku/wait.js'
@@ -12,9 +12,8 @@ import type { AppResult, ReleaseInfo } from '../outcome.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import {
-  gate,
   gateFailure,
-  getPipeline,
+  gatePhase,
   groupedPhase,
   lineWriter,
   newAppResult,
@@ -22,10 +21,8 @@ import {
   phase,
   recordLive,
   releaseInfo,
-  resolvedApp,
+  resolveAppInput,
   rollbackTo,
-  singleStagingApp,
-  stageOf,
   waitForPendingWork,
   waitForReleaseEnd,
   type KnownSlug,
@@ -101,16 +98,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   result.release = await releaseInfo(c.heroku, app.id, release, built)
   await c.reporter.progress(outcome)
 
-  const health = await phase(
-    outcome,
-    'health',
-    app.name,
-    () =>
-      core.group(`Health gate on ${app.name} v${release.version}`, () =>
-        gate(c, app, result, release.version, settings.health)
-      ),
-    (h) => h.passed
-  )
+  const health = await gatePhase(c, app, result, release.version)
   if (!health.passed) {
     const failure = gateFailure(app, release.version, health)
     if (settings.rollbackOnFailure && result.before && result.before.id !== release.id) {
@@ -137,51 +125,8 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   return { app, release: result.release }
 }
 
-async function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
-  const { settings, heroku, outcome } = c
-  if (settings.app) {
-    const [app, coupling] = await Promise.all([
-      heroku.getApp(settings.app),
-      heroku.getAppCoupling(settings.app)
-    ])
-    if (coupling) {
-      outcome.pipeline = {
-        id: coupling.pipeline.id,
-        name: coupling.pipeline.name ?? coupling.pipeline.id
-      }
-      if (settings.pipeline) {
-        const wanted = await getPipeline(heroku, settings.pipeline)
-        if (wanted.id !== coupling.pipeline.id) {
-          throw new InputError(
-            'app',
-            `Input app ${app.name} is not in pipeline ${settings.pipeline}.`
-          )
-        }
-        outcome.pipeline = { id: wanted.id, name: wanted.name }
-      }
-    } else if (settings.pipeline || settings.promote) {
-      throw new InputError(
-        'app',
-        `Input app ${app.name} is in no pipeline${settings.promote ? ', so it cannot be promoted from' : ''}.`
-      )
-    }
-    core.info(
-      `App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`
-    )
-    return resolvedApp(app, stageOf(coupling))
-  }
-  if (!settings.pipeline) {
-    throw new InputError(
-      'app',
-      'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.'
-    )
-  }
-  const pipeline = await getPipeline(heroku, settings.pipeline)
-  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
-  const couplings = await heroku.listCouplings(pipeline.id)
-  const app = await singleStagingApp(heroku, pipeline, couplings)
-  core.info(`App: ${app.name} (the staging app of ${pipeline.name})`)
-  return app
+function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
+  return resolveAppInput(c, c.settings.promote ? 'it cannot be promoted from' : undefined)
 }
 
 /** PATCHes the config vars and waits for the release the change creates. */

@@ -5,12 +5,7 @@
  */
 import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
-import type {
-  PipelineCoupling,
-  PipelinePromotion,
-  PipelinePromotionTarget,
-  Release
-} from '../heroku/types.js'
+import type { PipelinePromotion, PipelinePromotionTarget, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
 import type { HealthCheck, Target } from '../settings.js'
@@ -20,15 +15,15 @@ import {
   appsOfStage,
   gate,
   gateFailure,
-  getPipeline,
+  gatePhase,
   groupedPhase,
   newAppResult,
   phase,
   recordLive,
   releaseInfo,
+  resolveAppInput,
   resolvedApp,
   rollbackTo,
-  singleStagingApp,
   stageOf,
   waitForReleaseEnd,
   type ResolvedApp
@@ -144,47 +139,11 @@ async function resolvePromotion(
   verified: VerifiedRelease | undefined
 ): Promise<{ source: ResolvedApp; targets: PromotionTarget[] }> {
   const { settings, heroku, outcome } = c
-  let source: ResolvedApp
-  let couplings: PipelineCoupling[]
-  if (verified) {
-    source = verified.app
-  } else if (settings.app) {
-    const [app, coupling] = await Promise.all([
-      heroku.getApp(settings.app),
-      heroku.getAppCoupling(settings.app)
-    ])
-    if (!coupling)
-      throw new InputError('app', `Input app ${app.name} is in no pipeline: nothing to promote to.`)
-    source = resolvedApp(app, stageOf(coupling))
-    outcome.pipeline = {
-      id: coupling.pipeline.id,
-      name: coupling.pipeline.name ?? coupling.pipeline.id
-    }
-  } else {
-    if (!settings.pipeline) {
-      throw new InputError(
-        'pipeline',
-        'Inputs app and pipeline are both empty: set pipeline (or app, the source).'
-      )
-    }
-    const pipeline = await getPipeline(heroku, settings.pipeline)
-    outcome.pipeline = { id: pipeline.id, name: pipeline.name }
-    couplings = await heroku.listCouplings(pipeline.id)
-    source = await singleStagingApp(heroku, pipeline, couplings)
-  }
-  if (settings.pipeline && outcome.pipeline) {
-    const wanted = await getPipeline(heroku, settings.pipeline)
-    if (wanted.id !== outcome.pipeline.id) {
-      throw new InputError(
-        'pipeline',
-        `The source app ${source.name} is not in pipeline ${settings.pipeline}.`
-      )
-    }
-    outcome.pipeline = { id: wanted.id, name: wanted.name }
-  }
+  // After a deploy the source (and its pipeline) is known and checked already.
+  const source = verified ? verified.app : await resolveAppInput(c, 'nothing to promote to')
   if (!outcome.pipeline)
     throw new InputError('app', `${source.name} is in no pipeline: nothing to promote to.`)
-  couplings = await heroku.listCouplings(outcome.pipeline.id)
+  const couplings = await heroku.listCouplings(outcome.pipeline.id)
 
   const pipelineName = outcome.pipeline.name
   let targets: PromotionTarget[]
@@ -237,7 +196,7 @@ async function chooseRelease(
   source: ResolvedApp,
   result: AppResult
 ): Promise<ReleaseInfo> {
-  const { settings, heroku, outcome } = c
+  const { settings, heroku } = c
   let release: Release
   if (settings.release) {
     const ref = 'id' in settings.release ? settings.release.id : settings.release.version
@@ -270,15 +229,12 @@ async function chooseRelease(
   core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`)
   // Without an explicit release, the source's current release is what we vouch for: gate it.
   if (!settings.release && settings.health.target && !settings.dryRun) {
-    const health = await phase(
-      outcome,
-      'health',
-      source.name,
-      () =>
-        core.group(`Health gate on the source ${source.name} v${info.version}`, () =>
-          gate(c, source, result, info.version, settings.health)
-        ),
-      (h) => h.passed
+    const health = await gatePhase(
+      c,
+      source,
+      result,
+      info.version,
+      `Health gate on the source ${source.name} v${info.version}`
     )
     if (!health.passed) throw gateFailure(source, info.version, health)
   }

@@ -12,8 +12,8 @@ import { reviewAppEnvironmentName } from '../report/reporter.js'
 import type { CommandContext } from './context.js'
 import { buildSource, followBuildRelease } from './deploy.js'
 import {
-  gate,
   gateFailure,
+  gatePhase,
   getPipeline,
   groupedPhase,
   newAppResult,
@@ -133,16 +133,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
   result.release = live
   result.liveAfter = live
-  const health = await phase(
-    outcome,
-    'health',
-    app.name,
-    () =>
-      core.group(`Health gate on ${app.name} v${live.version}`, () =>
-        gate(c, app, result, live.version, settings.health)
-      ),
-    (h) => h.passed
-  )
+  const health = await gatePhase(c, app, result, live.version)
   if (!health.passed) throw gateFailure(app, live.version, health)
   result.endedAt = Date.now()
   outcome.status = 'review-app-ready'

@@ -7,17 +7,14 @@ import { DeployError, InputError } from '../errors.js'
 import type { Release } from '../heroku/types.js'
 import type { CommandContext } from './context.js'
 import {
-  gate,
   gateFailure,
-  getPipeline,
+  gatePhase,
   groupedPhase,
   newAppResult,
   phase,
   recordLive,
   releaseInfo,
-  resolvedApp,
-  singleStagingApp,
-  stageOf,
+  resolveAppInput,
   waitForPendingWork,
   waitForReleaseEnd,
   type ResolvedApp
@@ -59,41 +56,15 @@ export async function rollback(c: CommandContext): Promise<void> {
   })
   result.release = await releaseInfo(heroku, app.id, created)
   result.rolledBack = true
-  const health = await phase(
-    outcome,
-    'health',
-    app.name,
-    () =>
-      core.group(`Health gate on ${app.name} v${created.version}`, () =>
-        gate(c, app, result, created.version, settings.health)
-      ),
-    (h) => h.passed
-  )
+  const health = await gatePhase(c, app, result, created.version)
   result.liveAfter = result.release
   result.healthyAfterRollback = health.passed
   if (!health.passed) throw gateFailure(app, created.version, health)
   outcome.status = 'rolled-back'
 }
 
-async function resolveApp(c: CommandContext): Promise<ResolvedApp> {
-  const { settings, heroku, outcome } = c
-  if (settings.app) {
-    const [app, coupling] = await Promise.all([
-      heroku.getApp(settings.app),
-      heroku.getAppCoupling(settings.app)
-    ])
-    if (coupling)
-      outcome.pipeline = {
-        id: coupling.pipeline.id,
-        name: coupling.pipeline.name ?? coupling.pipeline.id
-      }
-    return resolvedApp(app, stageOf(coupling))
-  }
-  if (!settings.pipeline)
-    throw new InputError('app', 'Input app is empty and so is pipeline: set app.')
-  const pipeline = await getPipeline(heroku, settings.pipeline)
-  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
-  return singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id))
+function resolveApp(c: CommandContext): Promise<ResolvedApp> {
+  return resolveAppInput(c, undefined)
 }
 
 async function chooseTarget(

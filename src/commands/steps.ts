@@ -129,6 +129,77 @@ export async function packageInTempDir(c: CommandContext): Promise<PackagedSourc
   }
 }
 
+/**
+ * The app a command acts on: `app` (with its pipeline from its coupling, checked against
+ * `pipeline` when both are given), else the single staging app of `pipeline`. `needsPipeline`
+ * makes an app outside any pipeline an input error (`why` says what for).
+ */
+export async function resolveAppInput(
+  c: CommandContext,
+  needsPipeline: string | undefined
+): Promise<ResolvedApp> {
+  const { settings, heroku, outcome } = c
+  if (settings.app) {
+    const [app, coupling] = await Promise.all([
+      heroku.getApp(settings.app),
+      heroku.getAppCoupling(settings.app)
+    ])
+    if (coupling) {
+      outcome.pipeline = {
+        id: coupling.pipeline.id,
+        name: coupling.pipeline.name ?? coupling.pipeline.id
+      }
+      if (settings.pipeline) {
+        const wanted = await getPipeline(heroku, settings.pipeline)
+        if (wanted.id !== coupling.pipeline.id) {
+          throw new InputError(
+            'app',
+            `Input app ${app.name} is not in pipeline ${settings.pipeline}.`
+          )
+        }
+        outcome.pipeline = { id: wanted.id, name: wanted.name }
+      }
+    } else if (settings.pipeline || needsPipeline) {
+      throw new InputError(
+        'app',
+        `Input app ${app.name} is in no pipeline${needsPipeline ? `: ${needsPipeline}` : ''}.`
+      )
+    }
+    core.info(
+      `App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`
+    )
+    return resolvedApp(app, stageOf(coupling))
+  }
+  if (!settings.pipeline) {
+    throw new InputError(
+      'app',
+      'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.'
+    )
+  }
+  const pipeline = await getPipeline(heroku, settings.pipeline)
+  outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+  const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id))
+  core.info(`App: ${app.name} (the staging app of ${pipeline.name})`)
+  return app
+}
+
+/** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
+export function gatePhase(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  releaseVersion: number,
+  title: string = `Health gate on ${app.name} v${releaseVersion}`
+): Promise<HealthResult> {
+  return phase(
+    c.outcome,
+    'health',
+    app.name,
+    () => core.group(title, () => gate(c, app, result, releaseVersion, c.settings.health)),
+    (h) => h.passed
+  )
+}
+
 /** The pipeline by name or UUID. */
 export async function getPipeline(heroku: HerokuApi, nameOrId: string): Promise<Pipeline> {
   return heroku.getPipeline(nameOrId)
