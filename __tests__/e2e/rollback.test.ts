@@ -1,0 +1,78 @@
+/**
+ * `rollback` end to end: back to the previous succeeded release or a chosen one, waited for and
+ * gated, against the emulator.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { shopSeed, startScenario, type Scenario } from './scenario.js'
+
+let scenario: Scenario | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+})
+
+const inputs = {
+  command: 'rollback',
+  app: 'shop-staging',
+  'health-check': '/health',
+  'health-check-timeout': '30'
+}
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
+
+describe('rollback', () => {
+  it('rolls back to the newest succeeded release before the current one and gates it', async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    const previous = heroku.state.apps['shop-staging'].currentRelease!
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'bad' } },
+      { wait: 'up' }
+    )
+    const result = await scenario.run(inputs)
+
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('rolled-back')
+    const current = heroku.state.apps['shop-staging'].currentRelease!
+    expect(current.version).toBe(previous.version + 2)
+    expect(current.slug!.id).toBe(previous.slug!.id)
+    expect(result.outputs['release-version']).toBe(String(current.version))
+    const posts = heroku.requests.filter((r) => r.method === 'POST' && /\/releases$/.test(r.path))
+    expect(posts).toHaveLength(1)
+    expect(posts[0].body).toEqual({ release: previous.id })
+  })
+
+  it('rolls back to the release named by the release input', async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    const chosen = heroku.state.apps['shop-staging'].currentRelease!
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'b' } },
+      { wait: 'up' }
+    )
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'c' } },
+      { wait: 'up' }
+    )
+    const result = await scenario.run({ ...inputs, release: `v${chosen.version}` })
+
+    expect(result.exitCode).toBe(0)
+    expect(heroku.state.apps['shop-staging'].currentRelease!.slug!.id).toBe(chosen.slug!.id)
+  })
+
+  it('plans without changing anything in a dry run', async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'b' } },
+      { wait: 'up' }
+    )
+    const result = await scenario.run({ ...inputs, 'dry-run': 'true' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('planned')
+    expect(heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+  })
+})
