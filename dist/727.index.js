@@ -1348,7 +1348,10 @@ class RetryBudget {
 
 ;// CONCATENATED MODULE: ./src/heroku/hints.ts
 /** What a Heroku error answer most likely means for the person reading the failed run. */
-function hintFor(status, herokuId) {
+function hintFor(status, herokuId, method, path) {
+    if (status === 422 && method === 'POST' && path === '/review-apps') {
+        return 'review apps must be enabled on the pipeline (pipeline settings on Heroku), and the key must be able to create apps for the pipeline owner';
+    }
     switch (status) {
         case 401:
             return 'check heroku-api-key (the key is missing, invalid or expired)';
@@ -1687,7 +1690,7 @@ class HerokuClient {
             return new HerokuNetworkError(method, path, failure.code, this.scrub(`${failure.code}: ${failure.message}${tries}`));
         }
         const { id, message } = errorBody(failure.body, failure.status);
-        return new HerokuApiError(failure.status, id, this.scrub(message), requestIdOf(failure.headers), method, path, hintFor(failure.status, id));
+        return new HerokuApiError(failure.status, id, this.scrub(message), requestIdOf(failure.headers), method, path, hintFor(failure.status, id, method, path));
     }
 }
 function isTransient(failure) {

@@ -149,6 +149,20 @@ describe('review-app', () => {
     expect(result.stdout + result.stderr).toMatch(/errored/)
   })
 
+  it('says review apps must be enabled when the pipeline has them off', async () => {
+    const off = shopSeed(['shop-eu'])
+    off.pipelines![0].reviewApps = { enabled: false }
+    scenario = await startScenario(off)
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', scenario.workspace.sha)
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.stdout + result.stderr).toMatch(/422/)
+    expect(result.stdout + result.stderr).toMatch(/review apps must be enabled on the pipeline/)
+  })
+
   it('creates the review app on a synchronize when none exists yet', async () => {
     scenario = await startScenario(seed())
     const result = await scenario.run(inputs, {

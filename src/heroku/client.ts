@@ -489,7 +489,7 @@ export class HerokuClient {
       requestIdOf(failure.headers),
       method,
       path,
-      hintFor(failure.status, id)
+      hintFor(failure.status, id, method, path)
     )
   }
 }

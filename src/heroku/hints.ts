@@ -1,5 +1,13 @@
 /** What a Heroku error answer most likely means for the person reading the failed run. */
-export function hintFor(status: number, herokuId: string | undefined): string | undefined {
+export function hintFor(
+  status: number,
+  herokuId: string | undefined,
+  method?: string,
+  path?: string
+): string | undefined {
+  if (status === 422 && method === 'POST' && path === '/review-apps') {
+    return 'review apps must be enabled on the pipeline (pipeline settings on Heroku), and the key must be able to create apps for the pipeline owner'
+  }
   switch (status) {
     case 401:
       return 'check heroku-api-key (the key is missing, invalid or expired)'
