@@ -4891,7 +4891,7 @@ async function resolveAppInput(c, needsPipeline) {
                 name: coupling.pipeline.name ?? coupling.pipeline.id
             };
             if (settings.pipeline) {
-                const wanted = await getPipeline(heroku, settings.pipeline);
+                const wanted = await heroku.getPipeline(settings.pipeline);
                 if (wanted.id !== coupling.pipeline.id) {
                     throw new InputError('app', `Input app ${app.name} is not in pipeline ${settings.pipeline}.`);
                 }
@@ -4907,7 +4907,7 @@ async function resolveAppInput(c, needsPipeline) {
     if (!settings.pipeline) {
         throw new InputError('app', 'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.');
     }
-    const pipeline = await getPipeline(heroku, settings.pipeline);
+    const pipeline = await heroku.getPipeline(settings.pipeline);
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
     const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id));
     core.info(`App: ${app.name} (the staging app of ${pipeline.name})`);
@@ -4916,10 +4916,6 @@ async function resolveAppInput(c, needsPipeline) {
 /** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
 function gatePhase(c, app, result, releaseVersion, title = `Health gate on ${app.name} v${releaseVersion}`) {
     return phase(c.outcome, 'health', app.name, () => core.group(title, () => gate(c, app, result, releaseVersion, c.settings.health)), (h) => h.passed);
-}
-/** The pipeline by name or UUID. */
-async function getPipeline(heroku, nameOrId) {
-    return heroku.getPipeline(nameOrId);
 }
 /** The pipeline's apps of one stage, resolved to names and URLs. */
 async function appsOfStage(heroku, couplings, stage) {
@@ -5629,7 +5625,7 @@ async function reviewApp(c) {
     }
     if (!settings.pipeline)
         throw new InputError('pipeline', 'command review-app needs the pipeline input.');
-    const pipeline = await groupedPhase(outcome, 'resolve', 'Resolve the pipeline', undefined, () => getPipeline(heroku, settings.pipeline ?? ''));
+    const pipeline = await groupedPhase(outcome, 'resolve', 'Resolve the pipeline', undefined, () => heroku.getPipeline(settings.pipeline ?? ''));
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
     const findForPr = async () => {
         const all = (await heroku.listReviewApps(pipeline.id)).filter((r) => r.pr_number === pr.number);
@@ -5809,7 +5805,7 @@ async function reviewAppSweep(c) {
     const { settings, heroku, outcome } = c;
     if (!settings.pipeline)
         throw new InputError('pipeline', 'command review-app-sweep needs the pipeline input.');
-    const pipeline = await getPipeline(heroku, settings.pipeline);
+    const pipeline = await heroku.getPipeline(settings.pipeline);
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
     const entries = [];
     outcome.sweep = entries;

@@ -14,7 +14,6 @@ import { buildSource, followBuildRelease } from './deploy.js'
 import {
   gateFailure,
   gatePhase,
-  getPipeline,
   groupedPhase,
   newAppResult,
   packageInTempDir,
@@ -58,7 +57,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   if (!settings.pipeline)
     throw new InputError('pipeline', 'command review-app needs the pipeline input.')
   const pipeline = await groupedPhase(outcome, 'resolve', 'Resolve the pipeline', undefined, () =>
-    getPipeline(heroku, settings.pipeline ?? '')
+    heroku.getPipeline(settings.pipeline ?? '')
   )
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   const findForPr = async (): Promise<ReviewApp | undefined> => {
@@ -291,7 +290,7 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
   const { settings, heroku, outcome } = c
   if (!settings.pipeline)
     throw new InputError('pipeline', 'command review-app-sweep needs the pipeline input.')
-  const pipeline = await getPipeline(heroku, settings.pipeline)
+  const pipeline = await heroku.getPipeline(settings.pipeline)
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   const entries: SweepEntry[] = []
   outcome.sweep = entries

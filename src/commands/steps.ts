@@ -150,7 +150,7 @@ export async function resolveAppInput(
         name: coupling.pipeline.name ?? coupling.pipeline.id
       }
       if (settings.pipeline) {
-        const wanted = await getPipeline(heroku, settings.pipeline)
+        const wanted = await heroku.getPipeline(settings.pipeline)
         if (wanted.id !== coupling.pipeline.id) {
           throw new InputError(
             'app',
@@ -176,7 +176,7 @@ export async function resolveAppInput(
       'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.'
     )
   }
-  const pipeline = await getPipeline(heroku, settings.pipeline)
+  const pipeline = await heroku.getPipeline(settings.pipeline)
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id))
   core.info(`App: ${app.name} (the staging app of ${pipeline.name})`)
@@ -198,11 +198,6 @@ export function gatePhase(
     () => core.group(title, () => gate(c, app, result, releaseVersion, c.settings.health)),
     (h) => h.passed
   )
-}
-
-/** The pipeline by name or UUID. */
-export async function getPipeline(heroku: HerokuApi, nameOrId: string): Promise<Pipeline> {
-  return heroku.getPipeline(nameOrId)
 }
 
 /** The pipeline's apps of one stage, resolved to names and URLs. */
