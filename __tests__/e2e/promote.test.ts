@@ -195,3 +195,51 @@ describe('promote', () => {
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
 })
+
+describe('config file, buildpacks and version', () => {
+  it('uses the config file (per-target health), passes buildpacks and version to the build', async () => {
+    scenario = await startScenario(shopSeed(['shop-eu', 'shop-us']), {
+      workspace: {
+        files: {
+          'heroku-deploy.yml': [
+            'pipeline: shop',
+            'app: shop-staging',
+            'health-check: /health',
+            'health-check-timeout: 30',
+            'targets:',
+            '  - shop-eu',
+            '  - app: shop-us',
+            "    health-check-body: 'never-matches-this'",
+            '    health-check-timeout: 5',
+            ''
+          ].join('\n')
+        }
+      }
+    })
+    const { heroku } = scenario
+    const usBefore = heroku.state.apps['shop-us'].currentRelease!
+    const result = await scenario.run({
+      'config-file': 'heroku-deploy.yml',
+      promote: 'true',
+      buildpacks: 'heroku/nodejs',
+      version: 'release-2026.11.22'
+    })
+    const build = heroku.state.apps['shop-staging'].builds.find(
+      (b) => b.id === result.outputs['build-id']
+    )!
+    expect(build.source_blob.version).toBe('release-2026.11.22')
+    expect(JSON.stringify(build.buildpacks)).toContain('nodejs')
+    // shop-us failed only its own body check from the file and went back; shop-eu stayed promoted.
+    expect(result.exitCode).not.toBe(0)
+    const apps = promotedApps(result.outputs)
+    expect(apps.find((a) => a.app === 'shop-us')).toMatchObject({
+      healthy: false,
+      rolled_back: true
+    })
+    expect(apps.find((a) => a.app === 'shop-eu')).toMatchObject({
+      healthy: true,
+      rolled_back: false
+    })
+    expect(heroku.state.apps['shop-us'].currentRelease!.slug!.id).toBe(usBefore.slug!.id)
+  })
+})

@@ -126,6 +126,20 @@ describe('review-app', () => {
     expect(github.latestStatus(deployment.id)?.state).toBe('inactive')
   })
 
+  it('gives a new review app the review-app-env variables', async () => {
+    scenario = await startScenario(seed(), { secrets: ['ra-env-value-5c1e9d'] })
+    const result = await scenario.run(
+      { ...inputs, 'review-app-env': 'FEATURE_FLAG=ra-env-value-5c1e9d' },
+      { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
+    )
+    expect(result.exitCode).toBe(0)
+    const ra = scenario.heroku.state.reviewApps.find(
+      (r) => r.id === result.outputs['review-app-id']
+    )!
+    const app = Object.values(scenario.heroku.state.apps).find((a) => a.app.id === ra.app!.id)!
+    expect(app.configVars.FEATURE_FLAG).toBe('ra-env-value-5c1e9d')
+  })
+
   it('skips a fork PR without changing anything on Heroku', async () => {
     scenario = await startScenario(seed())
     const result = await scenario.run(inputs, {
