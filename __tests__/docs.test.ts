@@ -5,15 +5,13 @@
  * accepted by the real parser, and every error message the troubleshooting section quotes
  * exists in src/.
  */
-import { describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse, parseDocument } from 'yaml'
 
-// @actions/core would print `::add-mask::` lines for the config-file check; record them instead.
-jest.unstable_mockModule('@actions/core', () => ({ setSecret: jest.fn() }))
-const { getSettings } = await import('../src/inputs.js')
+const { getSettings, getRunContext } = await import('../src/inputs.js')
 
 const ROOT = process.cwd()
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
@@ -313,7 +311,7 @@ describe('YAML in the README and examples/', () => {
         GITHUB_EVENT_NAME: 'push',
         GITHUB_SHA: 'a'.repeat(40)
       }
-      const settings = getSettings(env)
+      const settings = getSettings(env, getRunContext(env), () => {})
       expect(settings.pipeline).toBe('shop')
       expect(settings.targets.map((t) => t.app)).toEqual(['shop-eu', 'shop-us'])
       expect(settings.targets[0].health.target).toBe('https://eu.shop.example.com/health')

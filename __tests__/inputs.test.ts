@@ -5,10 +5,12 @@ import * as path from 'node:path'
 import { InputError } from '../src/errors.js'
 import type { RunContext, Settings } from '../src/settings.js'
 
-// @actions/core would print `::add-mask::<secret>` to stdout; record the calls instead.
+// The mask getSettings is given (core.setSecret at run time) records the secrets here.
 const setSecret = jest.fn<(secret: string) => void>()
-jest.unstable_mockModule('@actions/core', () => ({ setSecret }))
-const { getSettings, getRunContext, INPUT_DEFAULTS, showValue } = await import('../src/inputs.js')
+const inputs = await import('../src/inputs.js')
+const { getRunContext, INPUT_DEFAULTS, showValue } = inputs
+const getSettings = (env: NodeJS.ProcessEnv, ctx: RunContext = getRunContext(env)): Settings =>
+  inputs.getSettings(env, ctx, setSecret)
 
 const HEROKU_KEY = 'HRKU-SeCrEtKeY-0123456789abcdef'
 const GITHUB_TOKEN = 'ghs_SeCrEtToKeN0123456789'

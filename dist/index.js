@@ -13,7 +13,7 @@ if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .postStepHasNoth
     process.stdout.write(`::debug::${_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .NOTHING_TO_DO */ .UO}\n`);
 }
 else {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(128), __nccwpck_require__.e(727)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3727));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(487), __nccwpck_require__.e(730)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1730));
     await run();
 }
 
@@ -27,7 +27,8 @@ __webpack_async_result__();
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   QN: () => (/* binding */ postStepHasNothingToDo),
-/* harmony export */   UO: () => (/* binding */ NOTHING_TO_DO)
+/* harmony export */   UO: () => (/* binding */ NOTHING_TO_DO),
+/* harmony export */   kd: () => (/* binding */ isPostStepEnv)
 /* harmony export */ });
 /* unused harmony export POST_STATE_ENV */
 /**
@@ -39,7 +40,7 @@ __webpack_async_result__();
 /** The env names the runner gives `StateKey.IsPost` and `StateKey.Progress` (state.ts). */
 const POST_STATE_ENV = { isPost: 'STATE_isPost', progress: 'STATE_progress' };
 function postStepHasNothingToDo(env) {
-    if (env[POST_STATE_ENV.isPost] !== 'true')
+    if (!isPostStepEnv(env))
         return false;
     let progress;
     try {
@@ -56,6 +57,10 @@ function postStepHasNothingToDo(env) {
 }
 /** What `runPost` logs in that case. */
 const NOTHING_TO_DO = 'The main step finished: nothing to do in the post step.';
+/** Whether this is the post step (what `core.getState('isPost')` tells, without loading core). */
+function isPostStepEnv(env) {
+    return env[POST_STATE_ENV.isPost] === 'true';
+}
 
 
 /***/ }),

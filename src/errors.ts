@@ -1,5 +1,5 @@
 /**
- * The action's typed errors. `main.ts` is the one place that turns them into `setFailed`.
+ * The action's typed errors. `session.ts` is the one place that turns them into `setFailed`.
  * No error message may contain a secret: callers pass values through `redact()` where a
  * value might be one.
  */

@@ -14,7 +14,6 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import * as core from '@actions/core'
 import {
   isAlias,
   isMap,
@@ -495,21 +494,23 @@ function escapeText(text: string, max: number): string {
 // ---------------------------------------------------------------------------------------------
 // Masking
 
-function maskSecret(value: string): void {
+/** Registers a secret with the runner (`core.setSecret`, or a collector masked later). */
+export type Mask = (secret: string) => void
+
+function maskSecret(value: string, mask: Mask): void {
   if (value === '') return
-  core.setSecret(value)
+  mask(value)
   // The runner masks line by line, so a value spanning lines is also masked per line.
   if (/[\r\n]/.test(value)) {
-    for (const line of value.split(/\r\n|\r|\n/))
-      if (line.trim() !== '') core.setSecret(line.trim())
+    for (const line of value.split(/\r\n|\r|\n/)) if (line.trim() !== '') mask(line.trim())
   }
 }
 
 /** Masks the value of every `KEY=VALUE` line before parsing, so even a rejected list is masked. */
-function maskKeyValueText(raw: string): void {
+function maskKeyValueText(raw: string, mask: Mask): void {
   for (const line of raw.split(/\r\n|\r|\n/)) {
     const eq = line.indexOf('=')
-    if (eq >= 0 && !line.trim().startsWith('#')) maskSecret(line.slice(eq + 1).trim())
+    if (eq >= 0 && !line.trim().startsWith('#')) maskSecret(line.slice(eq + 1).trim(), mask)
   }
 }
 
@@ -681,7 +682,7 @@ function pairKey(config: ConfigFile, pair: Pair, parentKey: string, parentLine: 
   )
 }
 
-function loadConfigFile(configPath: string, workspace: string): ConfigFile {
+function loadConfigFile(configPath: string, workspace: string, mask: Mask): ConfigFile {
   const input = 'config-file'
   const fullPath = path.resolve(workspace, configPath)
   let text: string
@@ -709,7 +710,7 @@ function loadConfigFile(configPath: string, workspace: string): ConfigFile {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   const config: ConfigFile = { file: configPath, doc, lines, entries: new Map() }
-  maskFileSecrets(config)
+  maskFileSecrets(config, mask)
   const syntaxError = doc.errors[0]
   if (syntaxError) {
     const line = lines.linePos(syntaxError.pos[0]).line
@@ -763,7 +764,7 @@ function loadConfigFile(configPath: string, workspace: string): ConfigFile {
  * Masks what the file holds that is or may be secret (config-var and review-app-env values, a
  * misplaced key or token) before anything is validated, even in a file with syntax errors.
  */
-function maskFileSecrets(config: ConfigFile): void {
+function maskFileSecrets(config: ConfigFile, mask: Mask): void {
   const root = config.doc.contents
   if (!isMap(root)) return
   for (const pair of root.items) {
@@ -773,10 +774,10 @@ function maskFileSecrets(config: ConfigFile): void {
     }
     const node = resolveNode(config.doc, pair.value)
     if (node === undefined) continue
-    if (isMap(node)) for (const value of scalarValuesOf(config, node)) maskSecret(value)
+    if (isMap(node)) for (const value of scalarValuesOf(config, node)) maskSecret(value, mask)
     else if (isScalar(node) && typeof node.value === 'string') {
-      if (SECRET_INPUTS.has(String(key))) maskSecret(node.value.trim())
-      else maskKeyValueText(node.value)
+      if (SECRET_INPUTS.has(String(key))) maskSecret(node.value.trim(), mask)
+      else maskKeyValueText(node.value, mask)
     }
   }
 }
@@ -1078,24 +1079,23 @@ interface Picked {
 
 /**
  * Every input and the config file → `Settings`, validated without any network call.
- * Masks the Heroku key, the GitHub token and every config-var / review-app-env value first.
+ * Hands the Heroku key, the GitHub token and every config-var / review-app-env value to `mask`
+ * first (also when validation then fails).
  */
-export function getSettings(
-  env: NodeJS.ProcessEnv = process.env,
-  ctx: RunContext = getRunContext(env)
-): Settings {
+export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask): Settings {
   // Secrets first: masked before anything can fail or log.
   const herokuApiKey = readInput(env, 'heroku-api-key')
   const githubToken = readInput(env, 'github-token')
-  maskSecret(herokuApiKey)
-  maskSecret(githubToken)
-  maskKeyValueText(readInput(env, 'config-vars'))
-  maskKeyValueText(readInput(env, 'review-app-env'))
+  maskSecret(herokuApiKey, mask)
+  maskSecret(githubToken, mask)
+  maskKeyValueText(readInput(env, 'config-vars'), mask)
+  maskKeyValueText(readInput(env, 'review-app-env'), mask)
   checkSecretToken(herokuApiKey, 'heroku-api-key', true)
   checkSecretToken(githubToken, 'github-token', false)
 
   const configFile = nonEmpty(readInput(env, 'config-file'))
-  const file = configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace)
+  const file =
+    configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask)
 
   /** The workflow's value, unless it is empty or the action.yml default (then the file may set it). */
   const workflowValue = (name: InputName): string | undefined => {

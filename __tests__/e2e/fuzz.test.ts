@@ -11,21 +11,17 @@
  * - commands are only ever run from an args array: no shell in src/, none in any process the
  *   action starts, and a shell-looking `version` travels as data.
  */
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import YAML from 'yaml'
-import { InputError } from '../../src/errors.js'
+import { InputError, describeInputError } from '../../src/errors.js'
 import type { RunContext, Settings } from '../../src/settings.js'
 import { shopSeed, startScenario, type Scenario } from './scenario.js'
 
-// getSettings masks secrets with core.setSecret: keep those lines out of the test output.
-const setSecret = jest.fn<(secret: string) => void>()
-jest.unstable_mockModule('@actions/core', () => ({ setSecret }))
-const { getSettings, getRunContext, INPUT_DEFAULTS } = await import('../../src/inputs.js')
-const { describeInputError } = await import('../../src/errors.js')
+import { getSettings, getRunContext, INPUT_DEFAULTS } from '../../src/inputs.js'
 
 type InputName = keyof typeof INPUT_DEFAULTS
 
@@ -143,7 +139,7 @@ function envName(input: string): string {
 
 function settingsOrError(env: NodeJS.ProcessEnv): Settings | InputError {
   try {
-    return getSettings(env, ctx)
+    return getSettings(env, ctx, () => {})
   } catch (err) {
     if (err instanceof InputError) return err
     throw err

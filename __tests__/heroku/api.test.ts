@@ -287,3 +287,93 @@ describe('HerokuApi.uploadSource', () => {
     expect(server.requests).toHaveLength(3)
   })
 })
+
+describe('prefetchApp', () => {
+  const app = { id: 'app-1', name: 'shop-staging', web_url: 'https://shop-staging.example.com/' }
+  const coupling = {
+    id: 'c-1',
+    stage: 'staging',
+    app: { id: 'app-1' },
+    pipeline: { id: PIPELINE_ID }
+  }
+
+  it('sends the app and coupling reads at once; the next getApp / getAppCoupling take their answers', async () => {
+    const { api, server, client } = await setup((req, res) => {
+      if (req.path === '/apps/shop-staging') return json(res, 200, app)
+      if (req.path === '/apps/shop-staging/pipeline-couplings') return json(res, 200, coupling)
+      return json(res, 404, { id: 'not_found', message: 'no' })
+    })
+    api.prefetchApp('shop-staging')
+    await client.connected()
+    expect(client.stats.requests).toBe(2)
+    const [gotApp, gotCoupling] = await Promise.all([
+      api.getApp('shop-staging'),
+      api.getAppCoupling('shop-staging')
+    ])
+    expect(gotApp).toEqual(app)
+    expect(gotCoupling).toEqual(coupling)
+    expect(server.requests.map((r) => r.path).sort()).toEqual([
+      '/apps/shop-staging',
+      '/apps/shop-staging/pipeline-couplings'
+    ])
+    // Each prefetched answer is handed out once: a later read asks Heroku again.
+    await api.getApp('shop-staging')
+    expect(server.requests).toHaveLength(3)
+  })
+
+  it('hands on a prefetched failure as the same error, and an app in no pipeline as undefined', async () => {
+    const { api, server } = await setup((req, res) =>
+      req.path === '/apps/shop-gone'
+        ? json(res, 404, { id: 'not_found', message: 'Couldn’t find that app.' })
+        : json(res, 404, { id: 'not_found', message: 'no coupling' })
+    )
+    api.prefetchApp('shop-gone')
+    await expect(api.getApp('shop-gone')).rejects.toMatchObject({
+      status: 404,
+      herokuId: 'not_found'
+    })
+    await expect(api.getAppCoupling('shop-gone')).resolves.toBeUndefined()
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it('a prefetch nobody takes is no unhandled rejection, and other apps are read as usual', async () => {
+    const { api, server } = await setup((req, res) =>
+      req.path?.startsWith('/apps/shop-other')
+        ? json(res, 200, { ...app, name: 'shop-other' })
+        : reset(res)
+    )
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      api.prefetchApp('shop-staging')
+      expect((await api.getApp('shop-other')).name).toBe('shop-other')
+      // Let the unclaimed reads fail through their retries.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(unhandled).toEqual([])
+      expect(server.requests.filter((r) => r.path === '/apps/shop-other')).toHaveLength(1)
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+})
+
+describe('HerokuClient.connected', () => {
+  it('resolves at once with nothing in flight, and once every started request has connected', async () => {
+    let answer: (() => void) | undefined
+    const { client, server } = await setup((_req, res) => {
+      answer = () => json(res, 200, { ok: true })
+    })
+    await client.connected()
+    let answered = false
+    const pending = client.get('/apps/slow').then(() => (answered = true))
+    await client.connected()
+    // Connected, not yet answered: the server holds the request.
+    expect(answered).toBe(false)
+    while (!answer) await new Promise((resolve) => setTimeout(resolve, 5))
+    answer()
+    await pending
+    expect(server.requests).toHaveLength(1)
+    await client.connected()
+  })
+})

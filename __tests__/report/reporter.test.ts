@@ -187,6 +187,43 @@ describe('Reporter', () => {
     expect(warnings).toEqual([])
   })
 
+  it('start runs beside the command: what edits the comment waits for its PR lookup, one comment', async () => {
+    gh.pullsForCommit = [{ number: 12, state: 'open', merged_at: null, merge_commit_sha: null }]
+    let answer: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (answer = resolve))
+    const slowLookup: GitHubApi = {
+      ...api,
+      pullsForCommit: async (commit) => {
+        await held
+        return api.pullsForCommit(commit)
+      }
+    }
+    const { log } = captureLog()
+    const reporter = new Reporter(config(), runContext(), slowLookup, log)
+    const o = running()
+    const started = reporter.start(o)
+    // The command goes on while GitHub has not answered: a deployment is recorded.
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    await reporter.deploymentStarted(staging, 'staging', false, false)
+    expect(gh.deployments).toHaveLength(1)
+    expect(gh.comments).toHaveLength(0)
+    o.phases.push({ name: 'health', startedAt: t0 + 1000 })
+    let progressDone = false
+    const commentsWhenProgressed = reporter.progress(o).then(() => {
+      progressDone = true
+      return gh.comments.length
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(progressDone).toBe(false)
+    answer()
+    expect(await commentsWhenProgressed).toBe(1)
+    await started
+    expect(gh.comments).toHaveLength(1)
+    expect(gh.comments[0]?.issue).toBe(12)
+    expect(gh.comments[0]?.body).toContain('in progress: Health')
+  })
+
   it('warns, naming pull-requests: write and deployments: write, when GitHub answers 403; the run goes on', async () => {
     gh.failures.push(
       { method: 'POST', path: /\/issues\/\d+\/comments$/, status: 403 },

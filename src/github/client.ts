@@ -4,8 +4,10 @@
  * fake or point `createGitHubApi` at a loopback server. Errors are thrown as they come; the
  * reporter turns them into warnings that name the missing permission.
  */
-import { getOctokit } from '@actions/github'
+import type { getOctokit } from '@actions/github'
 import type { CommitInfo } from '../outcome.js'
+
+type Octokit = ReturnType<typeof getOctokit>
 
 export interface IssueComment {
   id: number
@@ -84,17 +86,25 @@ export function createGitHubApi(
   target: GitHubRepoTarget,
   opts: { timeoutMs?: number } = {}
 ): GitHubApi {
-  const octokit = getOctokit(token, { baseUrl: target.apiUrl.replace(/\/+$/, '') })
   const timeoutMs = opts.timeoutMs ?? defaultGitHubTimeoutMs
-  // Every request (pages and GraphQL included) gets a deadline; the default fetch (with the
-  // runner's proxy settings) is kept.
-  octokit.hook.before('request', (options) => {
-    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) }
-  })
+  // Octokit (and the fetch machinery under it) loads on the first GitHub call, not at start: the
+  // first Heroku request does not wait for it.
+  let loading: Promise<Octokit> | undefined
+  const client = (): Promise<Octokit> =>
+    (loading ??= import('@actions/github').then(({ getOctokit }) => {
+      const octokit = getOctokit(token, { baseUrl: target.apiUrl.replace(/\/+$/, '') })
+      // Every request (pages and GraphQL included) gets a deadline; the default fetch (with the
+      // runner's proxy settings) is kept.
+      octokit.hook.before('request', (options) => {
+        options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) }
+      })
+      return octokit
+    }))
   const repo = { owner: target.owner, repo: target.repo }
 
   return {
     async listIssueComments(prNumber) {
+      const octokit = await client()
       const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         ...repo,
         issue_number: prNumber,
@@ -104,20 +114,24 @@ export function createGitHubApi(
     },
 
     async createComment(prNumber, body) {
+      const octokit = await client()
       const res = await octokit.rest.issues.createComment({ ...repo, issue_number: prNumber, body })
       return res.data.id
     },
 
     async updateComment(commentId, body) {
+      const octokit = await client()
       await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body })
     },
 
     async viewerLogin() {
+      const octokit = await client()
       const res = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
       return res.viewer.login
     },
 
     async createDeployment(params) {
+      const octokit = await client()
       const res = await octokit.rest.repos.createDeployment({
         ...repo,
         ref: params.ref,
@@ -140,6 +154,7 @@ export function createGitHubApi(
     },
 
     async createDeploymentStatus(deploymentId, params) {
+      const octokit = await client()
       await octokit.rest.repos.createDeploymentStatus({
         ...repo,
         deployment_id: deploymentId,
@@ -151,11 +166,13 @@ export function createGitHubApi(
     },
 
     async listDeployments(environment) {
+      const octokit = await client()
       const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 })
       return res.data.map((d) => d.id)
     },
 
     async pullsForCommit(sha) {
+      const octokit = await client()
       const res = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
         ...repo,
         commit_sha: sha,
@@ -168,6 +185,7 @@ export function createGitHubApi(
     },
 
     async compare(base, head) {
+      const octokit = await client()
       const res = await octokit.rest.repos.compareCommitsWithBasehead({
         ...repo,
         basehead: `${base}...${head}`
@@ -181,6 +199,7 @@ export function createGitHubApi(
     },
 
     async getPull(prNumber) {
+      const octokit = await client()
       const res = await octokit.rest.pulls.get({ ...repo, pull_number: prNumber })
       return { state: res.data.state === 'open' ? 'open' : 'closed', merged: res.data.merged }
     }

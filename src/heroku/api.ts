@@ -32,12 +32,39 @@ export const CURRENT_RELEASE_WINDOW = 10
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class HerokuApi {
+  /** Answers asked for ahead of time (`prefetchApp`), each handed out once. */
+  private readonly prefetched = new Map<string, Promise<unknown>>()
+
   constructor(readonly client: HerokuClient) {}
+
+  /**
+   * Starts the two reads a command that resolves an app makes first (the app and its pipeline
+   * coupling), so they are on their way while the rest of the action loads. Reads only; the
+   * next `getApp` / `getAppCoupling` of that app gets these answers (or their errors).
+   */
+  prefetchApp(idOrName: string): void {
+    this.remember(`app:${idOrName}`, this.getApp(idOrName))
+    this.remember(`coupling:${idOrName}`, this.getAppCoupling(idOrName))
+  }
+
+  private remember(key: string, answer: Promise<unknown>): void {
+    // Handled here too: a prefetch nobody comes for must not be an unhandled rejection.
+    answer.catch(() => undefined)
+    this.prefetched.set(key, answer)
+  }
+
+  private takePrefetched<T>(key: string): Promise<T> | undefined {
+    const answer = this.prefetched.get(key)
+    this.prefetched.delete(key)
+    return answer as Promise<T> | undefined
+  }
 
   // Apps, dynos, config vars
 
   getApp(idOrName: string): Promise<App> {
-    return this.client.get<App>(`/apps/${seg(idOrName)}`)
+    return (
+      this.takePrefetched<App>(`app:${idOrName}`) ?? this.client.get<App>(`/apps/${seg(idOrName)}`)
+    )
   }
 
   listDynos(app: string): Promise<Dyno[]> {
@@ -167,8 +194,9 @@ export class HerokuApi {
 
   /** The app's coupling, or undefined if the app is in no pipeline. */
   getAppCoupling(app: string): Promise<PipelineCoupling | undefined> {
-    return orUndefinedOn404(
-      this.client.get<PipelineCoupling>(`/apps/${seg(app)}/pipeline-couplings`)
+    return (
+      this.takePrefetched<PipelineCoupling | undefined>(`coupling:${app}`) ??
+      orUndefinedOn404(this.client.get<PipelineCoupling>(`/apps/${seg(app)}/pipeline-couplings`))
     )
   }
 

@@ -137,6 +137,9 @@ export class HerokuClient {
   /** Limit for one request (the upload and output streams derive theirs from it). */
   readonly requestTimeoutMs: number
   private readonly logSink: ((msg: string) => void) | undefined
+  /** Requests started and not yet connected (or ended), and who waits for none to be left. */
+  private unconnected = 0
+  private readonly connectWaiters: (() => void)[] = []
 
   constructor(options: HerokuClientOptions) {
     this.apiKey = options.apiKey
@@ -151,6 +154,26 @@ export class HerokuClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30000
     this.retryPolicy = resolveRetryPolicy(options.retry, options.sleep, options.random, options.now)
     this.logSink = options.log
+  }
+
+  /**
+   * Resolves once every request started so far has its connection (or has ended): the start
+   * waits for this before it compiles the rest of the action, which holds the event loop.
+   */
+  connected(): Promise<void> {
+    if (this.unconnected === 0) return Promise.resolve()
+    return new Promise((resolve) => this.connectWaiters.push(resolve))
+  }
+
+  /** Counts a request as connecting; the function returned says it no longer is (once). */
+  private connecting(): () => void {
+    this.unconnected++
+    let pending = true
+    return () => {
+      if (!pending) return
+      pending = false
+      if (--this.unconnected === 0) for (const resolve of this.connectWaiters.splice(0)) resolve()
+    }
   }
 
   /** Writes a line to the injected log with the API key blotted out. */
@@ -259,11 +282,26 @@ export class HerokuClient {
     opts: RequestOptions,
     findExisting: (() => Promise<T | undefined>) | undefined
   ): Promise<Success | { found: T }> {
+    const connected = this.connecting()
+    try {
+      return await this.exchangeAttempts(method, path, opts, findExisting, connected)
+    } finally {
+      connected()
+    }
+  }
+
+  private async exchangeAttempts<T>(
+    method: HttpMethod,
+    path: string,
+    opts: RequestOptions,
+    findExisting: (() => Promise<T | undefined>) | undefined,
+    connected: () => void
+  ): Promise<Success | { found: T }> {
     const idempotent = opts.idempotent ?? (method === 'GET' || method === 'PUT')
     const budget = new RetryBudget(this.retryPolicy)
     let sentAmbiguously = false
     for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt(method, path, opts)
+      const result = await this.attempt(method, path, opts, connected)
       if (result.ok) return result
 
       if (!isTransient(result)) {
@@ -356,7 +394,12 @@ export class HerokuClient {
   }
 
   /** One HTTP exchange; never rejects. */
-  private attempt(method: HttpMethod, path: string, opts: RequestOptions): Promise<Attempt> {
+  private attempt(
+    method: HttpMethod,
+    path: string,
+    opts: RequestOptions,
+    onConnected: () => void
+  ): Promise<Attempt> {
     return new Promise<Attempt>((resolve) => {
       let settled = false
       let connected = false
@@ -412,8 +455,12 @@ export class HerokuClient {
         this.stats.requests++
         if (!opts.range) req.removeHeader('Range')
         req.once('socket', (socket: Socket) => {
-          if (!socket.connecting) connected = true
-          else socket.once('connect', () => (connected = true))
+          const onConnect = (): void => {
+            connected = true
+            onConnected()
+          }
+          if (!socket.connecting) onConnect()
+          else socket.once('connect', onConnect)
         })
       }
       request.handleError = (error: Error) => request.reject(error)

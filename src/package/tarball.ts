@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import * as tar from 'tar'
+import type * as Tar from 'tar'
 import { DeployError } from '../errors.js'
 import { type ListOptions, listSourceFiles } from './files.js'
 
@@ -47,6 +47,8 @@ export async function createTarball(
     throw new DeployError(`There is nothing to package in ${sourceDir}: no files were found`)
   }
   let fileCount = 0
+  // Loaded here, not at start: only packaging needs node-tar and zlib.
+  const tar: typeof Tar = await import('tar')
   const pack = tar.create(
     {
       gzip: GZIP_OPTIONS,

@@ -9,7 +9,7 @@
 export const POST_STATE_ENV = { isPost: 'STATE_isPost', progress: 'STATE_progress' } as const
 
 export function postStepHasNothingToDo(env: NodeJS.ProcessEnv): boolean {
-  if (env[POST_STATE_ENV.isPost] !== 'true') return false
+  if (!isPostStepEnv(env)) return false
   let progress: unknown
   try {
     progress = JSON.parse(env[POST_STATE_ENV.progress] ?? '')
@@ -24,3 +24,8 @@ export function postStepHasNothingToDo(env: NodeJS.ProcessEnv): boolean {
 
 /** What `runPost` logs in that case. */
 export const NOTHING_TO_DO = 'The main step finished: nothing to do in the post step.'
+
+/** Whether this is the post step (what `core.getState('isPost')` tells, without loading core). */
+export function isPostStepEnv(env: NodeJS.ProcessEnv): boolean {
+  return env[POST_STATE_ENV.isPost] === 'true'
+}

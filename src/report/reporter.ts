@@ -97,6 +97,8 @@ export class Reporter {
   private readonly progressState: Progress
   private lastSaved = ''
   private prNumbers: number[] = []
+  /** `start`'s GitHub work; what edits the comment waits for it. */
+  private started: Promise<void> = Promise.resolve()
   private purpose: string | undefined
   private login: string | undefined
   /** The comment id and body last sent, per PR: unchanged bodies are not sent again. */
@@ -122,10 +124,21 @@ export class Reporter {
     }
   }
 
-  /** The run began: find the PRs to comment on and say "in progress". */
-  async start(outcome: Outcome): Promise<void> {
+  /**
+   * The run began: find the PRs to comment on and say "in progress". The GitHub round trips this
+   * takes (PR lookup, comment search, comment) must not hold up the deploy, so callers need not
+   * wait: `progress` and `finish` wait for it before they touch the comment. Never rejects.
+   */
+  start(outcome: Outcome): Promise<void> {
     this.progressState.startedAt = outcome.startedAt
     this.save(outcome)
+    this.started = this.announce(outcome).catch((err: unknown) => {
+      this.log.warning(`Could not start the PR comment: ${oneLine(errorMessage(err), 300)}`)
+    })
+    return this.started
+  }
+
+  private async announce(outcome: Outcome): Promise<void> {
     if (!this.commentingEnabled()) return
     this.prNumbers = await this.findPullRequests()
     this.progressState.prNumbers = this.prNumbers
@@ -198,6 +211,7 @@ export class Reporter {
   /** Something changed: save progress and refresh the comment (only when its body changed). */
   async progress(outcome: Outcome): Promise<void> {
     this.save(outcome)
+    await this.started
     await this.updateComments(outcome, 'in-progress')
   }
 
@@ -210,6 +224,7 @@ export class Reporter {
     this.finished = true
     outcome.endedAt ??= Date.now()
     this.save(outcome)
+    await this.started
     await this.fillPromotedCommits(outcome)
     await this.finishDeployments(outcome)
     await this.updateComments(outcome, 'final')

@@ -96,10 +96,6 @@ export function markMainStep(): void {
 /** Same as `markMainStep` (the name main.ts uses). */
 export const markMainStarted = markMainStep
 
-export function isPostStep(): boolean {
-  return core.getState(StateKey.IsPost) === 'true'
-}
-
 export function saveProgress(progress: Progress): void {
   core.saveState(StateKey.Progress, JSON.stringify(progress))
 }
