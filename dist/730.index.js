@@ -122,8 +122,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:http"
@@ -142,7 +140,6 @@ var client = __webpack_require__(161);
  * The URL carries its own signature: no Heroku Authorization, and an empty Content-Type because
  * the URL was signed for one. The URL is a secret: errors say "the upload URL".
  */
-
 
 
 
@@ -242,18 +239,51 @@ function putOnce(url, filePath, sizeBytes, idleTimeoutMs) {
         req.setTimeout(idleTimeoutMs, () => {
             req.destroy(Object.assign(new Error(`no progress for ${idleTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
         });
-        // A fresh stream per attempt; backpressure keeps memory flat whatever the file's size.
-        const file = (0,external_node_fs_.createReadStream)(filePath);
-        file.on('error', (error) => {
+        sendFile(filePath, sizeBytes, req).catch((error) => {
+            if (settled || req.destroyed)
+                return;
             finish({
                 ok: false,
                 kind: 'file',
-                error: new Error(`Could not read the source archive: ${error.message}`)
+                error: new Error(`Could not read the source archive: ${(0,errors/* errorMessage */.gJ)(error)}`)
             });
             req.destroy();
         });
-        file.pipe(req);
     });
+}
+/** Size of each of the two buffers the archive is sent through. */
+const SEND_BYTES = 64 * 1024;
+/**
+ * Writes the file's `size` bytes into the request and ends it, through two reused buffers: one
+ * is read into while the socket takes the other. A stream from `createReadStream` allocates a
+ * buffer per read, and with hundreds of MB those wait for the garbage collector in bulk.
+ * Resolves early, without error, once the request is destroyed (its own handlers report that).
+ */
+async function sendFile(filePath, size, req) {
+    const handle = await (0,promises_.open)(filePath, 'r');
+    try {
+        const buffers = [Buffer.allocUnsafe(SEND_BYTES), Buffer.allocUnsafe(SEND_BYTES)];
+        let turn = 0;
+        let taking = Promise.resolve(true);
+        for (let position = 0; position < size;) {
+            const buffer = buffers[turn];
+            turn = 1 - turn;
+            const wanted = Math.min(buffer.length, size - position);
+            const { bytesRead } = await handle.read(buffer, 0, wanted, position);
+            if (bytesRead === 0)
+                throw new Error('the file got shorter while it was being sent');
+            // The other buffer must be taken by the socket before it is read into again.
+            if (!(await taking))
+                return;
+            taking = new Promise((resolve) => req.write(buffer.subarray(0, bytesRead), (err) => resolve(!err)));
+            position += bytesRead;
+        }
+        if (await taking)
+            req.end();
+    }
+    finally {
+        await handle.close();
+    }
 }
 function toError(result, attempts) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';

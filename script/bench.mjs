@@ -1065,10 +1065,27 @@ async function benchPackage(figures, details) {
             upload: +(
               peakRssMiB(run.main.rss, groupWindow(run.lines, 'Upload the source')) ?? 0
             ).toFixed(1),
-            run: +(peakRssMiB(run.main.rss) ?? 0).toFixed(1)
+            run: +(peakRssMiB(run.main.rss) ?? 0).toFixed(1),
+            // What the process held when packaging began: the part packaging did not add.
+            beforePackage: +(
+              peakRssMiB(run.main.rss, [
+                0,
+                groupWindow(run.lines, 'Package the source')?.[0] ?? 0
+              ]) ?? 0
+            ).toFixed(1)
           },
           uploadMs: groupMs(run.lines, 'Upload the source')
         })
+        if (args.trace) {
+          const t0 = run.main.timeOrigin
+          const marks = run.lines
+            .filter((l) => l.text.startsWith('::group::'))
+            .map((l) => `${Math.round(l.at - t0)} ms ${l.text.slice(9)}`)
+          const rssLine = run.main.rss
+            .filter((_, k) => k % 25 === 0)
+            .map(([at, b]) => `${Math.round(at - t0)}:${Math.round(b / MiB)}`)
+          console.log(`    groups: ${marks.join(' | ')}\n    RSS (ms:MiB): ${rssLine.join(' ')}`)
+        }
         log(
           `  package ${packageMs} ms vs tar -czf ${Math.round(baseline.ms)} ms; peak RSS ${(run.main.maxRssKb / 1024).toFixed(0)} MiB; uploaded ${(put.bodyBytes / MiB).toFixed(1)} MiB`
         )

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -209,14 +210,15 @@ describe('HerokuApi.uploadSource', () => {
   const SIGNED = '/bucket/source.tgz?X-Amz-Signature=SIGNED-SECRET&X-Amz-Expires=900'
 
   async function archive(bytes: number): Promise<{ file: string; content: Buffer }> {
-    const content = Buffer.alloc(bytes, 'source bytes ')
+    // Random bytes: a buffer sent before it is refilled (or twice) cannot go unnoticed.
+    const content = randomBytes(bytes)
     const file = path.join(dir, `src-${bytes}.tgz`)
     await writeFile(file, content)
     return { file, content }
   }
 
   it('PUTs the file streamed, with Content-Length, an empty Content-Type and no Authorization', async () => {
-    const { file, content } = await archive(3 * 1024 * 1024)
+    const { file, content } = await archive(3 * 1024 * 1024 + 7)
     const { api, server, client } = await setup((_req, res) => {
       res.writeHead(200)
       res.end()

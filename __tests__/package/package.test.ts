@@ -8,6 +8,7 @@ import {
   mkdtemp,
   readFile,
   readdir,
+  readlink,
   rm,
   stat,
   symlink,
@@ -259,5 +260,63 @@ describe('a larger tree', () => {
     expect(result.fileCount).toBe(2000)
     expect((await listTarball(result.path)).length).toBe(2000)
     expect((await stat(result.path)).size).toBe(result.bytes)
+  })
+})
+
+describe('archive contents', () => {
+  it('GNU tar extracts every byte: empty, multi-buffer and odd-sized files, long and unicode names, symlinks, modes', async () => {
+    const tree = path.join(scratch, 'edge')
+    const longDir = `${'d'.repeat(90)}/${'e'.repeat(90)}`
+    const longName = `${longDir}/${'f'.repeat(120)}.txt`
+    await mkdir(path.join(tree, longDir), { recursive: true })
+    await mkdir(path.join(tree, 'bin'))
+    const big = Buffer.alloc(700 * 1024 + 3)
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 9)) & 0xff
+    const contents: Record<string, Buffer> = {
+      'empty.txt': Buffer.alloc(0),
+      'exactly-512.bin': Buffer.alloc(512, 7),
+      'big.bin': big,
+      [longName]: Buffer.from('deep\n'),
+      'ünïcødé ✓.txt': Buffer.from('名前\n'),
+      '@at-sign.txt': Buffer.from('not an archive to copy from\n'),
+      'bin/run': Buffer.from('#!/bin/sh\necho hi\n')
+    }
+    for (const [name, data] of Object.entries(contents))
+      await writeFile(path.join(tree, name), data)
+    await chmod(path.join(tree, 'bin/run'), 0o775)
+    await chmod(path.join(tree, 'empty.txt'), 0o600)
+    await symlink('big.bin', path.join(tree, 'link'))
+    const files = [...Object.keys(contents), 'link'].sort()
+
+    const out = path.join(scratch, 'edge.tar.gz')
+    const result = await createTarball(tree, files, out)
+    expect(result.fileCount).toBe(files.length)
+
+    const extracted = path.join(scratch, 'edge-out')
+    await mkdir(extracted)
+    execFileSync('tar', ['-xzf', out, '-C', extracted])
+    for (const [name, data] of Object.entries(contents)) {
+      expect(Buffer.compare(await readFile(path.join(extracted, name)), data)).toBe(0)
+    }
+    expect(await readlink(path.join(extracted, 'link'))).toBe('big.bin')
+    // Modes as `tar --portable` keeps them: owner rw added, group/other write removed.
+    const modes = Object.fromEntries((await listTarball(out)).map((e) => [e.path, e.mode & 0o777]))
+    expect(modes['bin/run']).toBe(0o755)
+    expect(modes['empty.txt']).toBe(0o600)
+    expect(modes['big.bin']).toBe(0o644)
+    // GNU tar reads it as one valid archive, nothing after the end blocks.
+    const listed = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).trim().split('\n')
+    expect(listed.sort()).toEqual(files)
+  })
+
+  it('fails naming the file, and leaves no tarball, when a listed path is a directory', async () => {
+    const tree = path.join(scratch, 'with-dir')
+    await mkdir(path.join(tree, 'sub'), { recursive: true })
+    await writeFile(path.join(tree, 'a.txt'), 'a')
+    const out = path.join(scratch, 'with-dir.tar.gz')
+    await expect(createTarball(tree, ['a.txt', 'sub'], out)).rejects.toThrow(
+      /Cannot package sub: it is neither a file nor a symlink/
+    )
+    expect(existsSync(out)).toBe(false)
   })
 })

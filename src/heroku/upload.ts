@@ -3,11 +3,10 @@
  * The URL carries its own signature: no Heroku Authorization, and an empty Content-Type because
  * the URL was signed for one. The URL is a secret: errors say "the upload URL".
  */
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
-import { HerokuApiError, HerokuNetworkError } from '../errors.js'
+import { HerokuApiError, HerokuNetworkError, errorMessage } from '../errors.js'
 import { RetryBudget, fullJitterDelay, parseRetryAfter, type RetryPolicy } from './backoff.js'
 import { DEFAULT_USER_AGENT } from './client.js'
 
@@ -138,18 +137,50 @@ function putOnce(
       )
     })
 
-    // A fresh stream per attempt; backpressure keeps memory flat whatever the file's size.
-    const file = createReadStream(filePath)
-    file.on('error', (error) => {
+    sendFile(filePath, sizeBytes, req).catch((error: unknown) => {
+      if (settled || req.destroyed) return
       finish({
         ok: false,
         kind: 'file',
-        error: new Error(`Could not read the source archive: ${error.message}`)
+        error: new Error(`Could not read the source archive: ${errorMessage(error)}`)
       })
       req.destroy()
     })
-    file.pipe(req)
   })
+}
+
+/** Size of each of the two buffers the archive is sent through. */
+const SEND_BYTES = 64 * 1024
+
+/**
+ * Writes the file's `size` bytes into the request and ends it, through two reused buffers: one
+ * is read into while the socket takes the other. A stream from `createReadStream` allocates a
+ * buffer per read, and with hundreds of MB those wait for the garbage collector in bulk.
+ * Resolves early, without error, once the request is destroyed (its own handlers report that).
+ */
+async function sendFile(filePath: string, size: number, req: http.ClientRequest): Promise<void> {
+  const handle = await open(filePath, 'r')
+  try {
+    const buffers = [Buffer.allocUnsafe(SEND_BYTES), Buffer.allocUnsafe(SEND_BYTES)]
+    let turn = 0
+    let taking: Promise<boolean> = Promise.resolve(true)
+    for (let position = 0; position < size;) {
+      const buffer = buffers[turn]
+      turn = 1 - turn
+      const wanted = Math.min(buffer.length, size - position)
+      const { bytesRead } = await handle.read(buffer, 0, wanted, position)
+      if (bytesRead === 0) throw new Error('the file got shorter while it was being sent')
+      // The other buffer must be taken by the socket before it is read into again.
+      if (!(await taking)) return
+      taking = new Promise((resolve) =>
+        req.write(buffer.subarray(0, bytesRead), (err) => resolve(!err))
+      )
+      position += bytesRead
+    }
+    if (await taking) req.end()
+  } finally {
+    await handle.close()
+  }
 }
 
 function toError(
