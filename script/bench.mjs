@@ -1389,7 +1389,9 @@ ${rows.join('\n')}
 ## How each figure is measured
 
 - **cold start**: the action's process start (\`performance.timeOrigin\`, read by a \`--require\` preload
-  that only observes) to the first request the emulator receives; from every deploy run.${bootstrapNote(report)}
+  that only observes) to the first request the emulator receives; from every deploy run, on the
+  Node that ran the action (above). The "cold start, Node …" row, when present, is the same on
+  the bench's own Node, for comparison.${bootstrapNote(report)}
 - **deploy overhead**: the runner's wall time of the main and post steps minus what Heroku itself
   spent: the union of the emulator's build (created → ended), release (created → ended, release
   phase included) and new-dyno boot (started → up) intervals (\`emulator.timings\`). Healthy
@@ -1413,7 +1415,8 @@ ${rows.join('\n')}
   "Package the source" step (file listing included) over the same ${CONFIG.tree.name} tree (cached in the OS temp dir).
   The emulator refuses the build after the upload, so no 500 MB build runs.
 - **packaging memory**: peak RSS (\`process.resourceUsage().maxRSS\`) of the action's node process
-  over the whole packaging run (packaging, hashing and the upload).
+  over the whole packaging run (the start, listing, packaging, hashing and the upload; GitHub
+  reporting on). \`--trace\` prints the RSS over that run.
 - **upload size**: bytes of the source upload ÷ \`git archive --format=tar.gz HEAD\` of the tree.
 - **API requests**: Platform API requests (not the upload to the signed URL, not output streams)
   during a healthy deploy + promote to one target whose dynos take ${CONFIG.apiBootMs / 1000} s to boot, action defaults.
