@@ -2272,6 +2272,7 @@ async function run() {
         await runPostStep();
         return;
     }
+    (0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_3__/* .markMainStepEarly */ .y3)(process.env);
     const start = { secrets: [], log: new DeferredLog() };
     try {
         const ctx = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .getRunContext */ .DI)();

@@ -28,15 +28,22 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   QN: () => (/* binding */ postStepHasNothingToDo),
 /* harmony export */   UO: () => (/* binding */ NOTHING_TO_DO),
-/* harmony export */   kd: () => (/* binding */ isPostStepEnv)
+/* harmony export */   kd: () => (/* binding */ isPostStepEnv),
+/* harmony export */   y3: () => (/* binding */ markMainStepEarly)
 /* harmony export */ });
 /* unused harmony export POST_STATE_ENV */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /**
  * Whether this process is a post step with nothing left to do: the main step finished its
  * reports and left no temporary directory behind (what `runPost` would find). It reads the saved
  * state straight from the environment, without @actions/core, so the entry can decide before it
  * loads the rest of the bundle: most post steps then cost a bare node start, not a bundle load.
  */
+
+
 /** The env names the runner gives `StateKey.IsPost` and `StateKey.Progress` (state.ts). */
 const POST_STATE_ENV = { isPost: 'STATE_isPost', progress: 'STATE_progress' };
 function postStepHasNothingToDo(env) {
@@ -60,6 +67,23 @@ const NOTHING_TO_DO = 'The main step finished: nothing to do in the post step.';
 /** Whether this is the post step (what `core.getState('isPost')` tells, without loading core). */
 function isPostStepEnv(env) {
     return env[POST_STATE_ENV.isPost] === 'true';
+}
+/**
+ * Records `isPost` for the post step as the first thing the main step does, before the rest of
+ * the bundle loads: a step cancelled while loading must not have its post step run as a main
+ * step. Written in GITHUB_STATE's one-line `name=value` form (the session records it again
+ * through @actions/core, which also covers a runner without GITHUB_STATE).
+ */
+function markMainStepEarly(env) {
+    const file = env['GITHUB_STATE'];
+    if (!file)
+        return;
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${POST_STATE_ENV.isPost.slice('STATE_'.length)}=true${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+    }
+    catch {
+        // The session's core.saveState reports a state file that cannot be written.
+    }
 }
 
 

@@ -9,7 +9,7 @@ import type { RunContext, Settings } from './settings.js'
 import { HerokuClient, type HerokuClientOptions } from './heroku/client.js'
 import { resolveRetryPolicy } from './heroku/backoff.js'
 import { HerokuApi } from './heroku/api.js'
-import { isPostStepEnv } from './report/post-fast-path.js'
+import { isPostStepEnv, markMainStepEarly } from './report/post-fast-path.js'
 
 export const USER_AGENT = 'heroku-pipeline-action'
 
@@ -35,6 +35,7 @@ export async function run(): Promise<void> {
     await runPostStep()
     return
   }
+  markMainStepEarly(process.env)
   const start: StartedRun = { secrets: [], log: new DeferredLog() }
   try {
     const ctx = getRunContext()

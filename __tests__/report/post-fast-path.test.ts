@@ -3,11 +3,16 @@
  * step finished and left no temporary directory, and read the same state the runner hands over.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import {
   NOTHING_TO_DO,
   POST_STATE_ENV,
+  markMainStepEarly,
   postStepHasNothingToDo
 } from '../../src/report/post-fast-path.js'
+import { parseFileCommands } from '../support/harness.js'
 import { runPost, type PostLog } from '../../src/report/reporter.js'
 import { StateKey, newProgress } from '../../src/report/state.js'
 import { runContext, t0 } from './support/fixtures.js'
@@ -63,5 +68,27 @@ describe('postStepHasNothingToDo', () => {
     await runPost(runContext(), undefined, log)
     expect(postStepHasNothingToDo(env)).toBe(true)
     expect(calls).toEqual([`debug: ${NOTHING_TO_DO}`])
+  })
+})
+
+describe('markMainStepEarly', () => {
+  it("appends isPost=true to GITHUB_STATE in a form the runner reads, beside core's own lines", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'post-mark-'))
+    try {
+      const file = path.join(dir, 'state')
+      writeFileSync(file, 'progress<<ghadelimiter_1\n{}\nghadelimiter_1\n')
+      markMainStepEarly({ GITHUB_STATE: file })
+      const state = parseFileCommands(readFileSync(file, 'utf8'))
+      expect(state.errors).toEqual([])
+      expect(state.values[StateKey.IsPost]).toBe('true')
+      expect(state.values[StateKey.Progress]).toBe('{}')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('does nothing without GITHUB_STATE, and never throws on a state file it cannot write', () => {
+    expect(() => markMainStepEarly({})).not.toThrow()
+    expect(() => markMainStepEarly({ GITHUB_STATE: '/nonexistent-dir/state' })).not.toThrow()
   })
 })

@@ -5,6 +5,9 @@
  * loads the rest of the bundle: most post steps then cost a bare node start, not a bundle load.
  */
 
+import { appendFileSync } from 'node:fs'
+import { EOL } from 'node:os'
+
 /** The env names the runner gives `StateKey.IsPost` and `StateKey.Progress` (state.ts). */
 export const POST_STATE_ENV = { isPost: 'STATE_isPost', progress: 'STATE_progress' } as const
 
@@ -28,4 +31,20 @@ export const NOTHING_TO_DO = 'The main step finished: nothing to do in the post 
 /** Whether this is the post step (what `core.getState('isPost')` tells, without loading core). */
 export function isPostStepEnv(env: NodeJS.ProcessEnv): boolean {
   return env[POST_STATE_ENV.isPost] === 'true'
+}
+
+/**
+ * Records `isPost` for the post step as the first thing the main step does, before the rest of
+ * the bundle loads: a step cancelled while loading must not have its post step run as a main
+ * step. Written in GITHUB_STATE's one-line `name=value` form (the session records it again
+ * through @actions/core, which also covers a runner without GITHUB_STATE).
+ */
+export function markMainStepEarly(env: NodeJS.ProcessEnv): void {
+  const file = env['GITHUB_STATE']
+  if (!file) return
+  try {
+    appendFileSync(file, `${POST_STATE_ENV.isPost.slice('STATE_'.length)}=true${EOL}`)
+  } catch {
+    // The session's core.saveState reports a state file that cannot be written.
+  }
 }
