@@ -1076,6 +1076,79 @@ function errorBody(body, status) {
 
 /***/ }),
 
+/***/ 2799:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   X$: () => (/* binding */ settledWithin),
+/* harmony export */   a0: () => (/* binding */ waitUntil)
+/* harmony export */ });
+/* unused harmony exports deadlineFrom, remainingMs */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1252);
+/**
+ * The waits with a deadline: `waitUntil`, the one polling helper (poll until done or the
+ * deadline; the interval starts short, since most things finish quickly and a quick first answer
+ * shortens every run, and grows towards `maxIntervalMs`, which keeps long waits cheap on the
+ * account's shared rate limit), and `settledWithin` for an answer worth waiting only so long for.
+ */
+
+
+/** The deadline, as ms since the epoch, for a wait of `timeoutMs` starting now. */
+function deadlineFrom(timeoutMs, now = Date.now) {
+    return now() + timeoutMs;
+}
+/** Ms left until `deadline` (never negative). */
+function remainingMs(deadline, now = Date.now) {
+    return Math.max(0, deadline - now());
+}
+/**
+ * Calls `poll` until `isDone` accepts its value and returns that value. Throws `TimeoutError`
+ * naming `what` when the deadline passes; errors from `poll` propagate (the client retries
+ * transient ones itself). The last poll happens at the deadline, never after a sleep past it.
+ */
+async function waitUntil(poll, isDone, opts) {
+    const now = opts.now ?? Date.now;
+    const sleep = opts.sleep ?? _backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .realSleep */ .uk;
+    const maxInterval = Math.max(1, opts.maxIntervalMs ?? 5000);
+    const factor = Math.max(1, opts.factor ?? 1.5);
+    let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500));
+    const deadline = deadlineFrom(opts.timeoutMs, now);
+    const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), opts.timeoutMs);
+    if (initialDelay > 0)
+        await sleep(initialDelay);
+    for (;;) {
+        const value = await poll();
+        opts.onPoll?.(value);
+        if (isDone(value))
+            return value;
+        const left = deadline - now();
+        if (left <= 0)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .TimeoutError */ .MU(opts.what, Math.round(opts.timeoutMs / 1000));
+        await sleep(Math.min(interval, left));
+        interval = Math.min(maxInterval, Math.ceil(interval * factor));
+    }
+}
+/**
+ * What `promise` gives, or undefined when it has not settled within `ms`: for waits that may
+ * end early and go on without the answer. The timer is cleared either way.
+ */
+async function settledWithin(promise, ms) {
+    let timer;
+    const deadline = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+    });
+    try {
+        return await Promise.race([promise, deadline]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+
+/***/ }),
+
 /***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2247,9 +2320,10 @@ function sameApp(a, b) {
 /* unused harmony exports DeferredLog, TUNING_ENV, tuningFromEnv */
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8422);
 /* harmony import */ var _heroku_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(161);
-/* harmony import */ var _heroku_backoff_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1252);
+/* harmony import */ var _heroku_backoff_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1252);
 /* harmony import */ var _heroku_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(299);
-/* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2237);
+/* harmony import */ var _heroku_wait_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2799);
+/* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2237);
 /**
  * The start of a run, kept small: it validates every input and sends the first Heroku request
  * before the rest of the action (reporting, commands, @actions/core and what they load) is
@@ -2261,18 +2335,19 @@ function sameApp(a, b) {
 
 
 
+
 const USER_AGENT = 'heroku-pipeline-action';
 /** Commands whose first requests are the app and its pipeline coupling (`resolveAppInput`). */
 const RESOLVES_APP_FIRST = new Set(['deploy', 'promote', 'rollback']);
 /** How long the start waits for its first requests to connect before loading the session. */
 const CONNECT_WAIT_MS = 100;
 async function run() {
-    if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_3__/* .isPostStepEnv */ .kd)(process.env)) {
-        const { runPostStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(108)]).then(__webpack_require__.bind(__webpack_require__, 9108));
+    if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_4__/* .isPostStepEnv */ .kd)(process.env)) {
+        const { runPostStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(471)]).then(__webpack_require__.bind(__webpack_require__, 471));
         await runPostStep();
         return;
     }
-    (0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_3__/* .markMainStepEarly */ .y3)(process.env);
+    (0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_4__/* .markMainStepEarly */ .y3)(process.env);
     const start = { secrets: [], log: new DeferredLog() };
     try {
         const ctx = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .getRunContext */ .DI)();
@@ -2295,15 +2370,9 @@ async function run() {
     // Compiling the session holds the event loop: let the first requests connect (and so be
     // sent) before, but never wait long for a slow network.
     if (start.ready)
-        await waitAtMost(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(108)]).then(__webpack_require__.bind(__webpack_require__, 9108));
+        await (0,_heroku_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .settledWithin */ .X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(471)]).then(__webpack_require__.bind(__webpack_require__, 471));
     await runMainStep(start);
-}
-async function waitAtMost(promise, ms) {
-    let timer;
-    const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
-    await Promise.race([promise, deadline]);
-    clearTimeout(timer);
 }
 /** Log lines from before @actions/core is loaded, written once the session attaches it. */
 class DeferredLog {
@@ -2355,7 +2424,7 @@ function tuningFromEnv(env, warn) {
         out.requestTimeoutMs = Math.round(timeout);
     const scale = read(TUNING_ENV.retryDelayScale, 0.001, 100);
     if (scale !== undefined) {
-        const defaults = (0,_heroku_backoff_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveRetryPolicy */ .NO)(undefined);
+        const defaults = (0,_heroku_backoff_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveRetryPolicy */ .NO)(undefined);
         out.retry = {
             baseDelayMs: Math.round(defaults.baseDelayMs * scale),
             rateLimitBaseDelayMs: Math.round(defaults.rateLimitBaseDelayMs * scale),

@@ -9,6 +9,7 @@ import type { RunContext, Settings } from './settings.js'
 import { HerokuClient, type HerokuClientOptions } from './heroku/client.js'
 import { resolveRetryPolicy } from './heroku/backoff.js'
 import { HerokuApi } from './heroku/api.js'
+import { settledWithin } from './heroku/wait.js'
 import { isPostStepEnv, markMainStepEarly } from './report/post-fast-path.js'
 
 export const USER_AGENT = 'heroku-pipeline-action'
@@ -55,16 +56,9 @@ export async function run(): Promise<void> {
   }
   // Compiling the session holds the event loop: let the first requests connect (and so be
   // sent) before, but never wait long for a slow network.
-  if (start.ready) await waitAtMost(start.ready.client.connected(), CONNECT_WAIT_MS)
+  if (start.ready) await settledWithin(start.ready.client.connected(), CONNECT_WAIT_MS)
   const { runMainStep } = await import('./session.js')
   await runMainStep(start)
-}
-
-async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
-  await Promise.race([promise, deadline])
-  clearTimeout(timer)
 }
 
 /** Log lines from before @actions/core is loaded, written once the session attaches it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { TimeoutError } from '../../src/errors.js'
-import { deadlineFrom, remainingMs, waitUntil } from '../../src/heroku/wait.js'
+import { deadlineFrom, remainingMs, settledWithin, waitUntil } from '../../src/heroku/wait.js'
 
 /** A clock that only moves when the code under test sleeps. */
 function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
@@ -107,5 +107,17 @@ describe('deadlines', () => {
     expect(deadlineFrom(3000, now)).toBe(8000)
     expect(remainingMs(8000, now)).toBe(3000)
     expect(remainingMs(4000, now)).toBe(0)
+  })
+})
+
+describe('settledWithin', () => {
+  it('gives the answer that comes in time, and undefined for one that does not', async () => {
+    await expect(settledWithin(Promise.resolve('answer'), 1000)).resolves.toBe('answer')
+    const never = new Promise<string>(() => undefined)
+    await expect(settledWithin(never, 20)).resolves.toBeUndefined()
+  })
+
+  it('passes on a rejection that comes in time', async () => {
+    await expect(settledWithin(Promise.reject(new Error('no')), 1000)).rejects.toThrow('no')
   })
 })

@@ -7,7 +7,7 @@ import { DeployError, InputError } from '../errors.js'
 import type { HerokuApi } from '../heroku/api.js'
 import type { App, Pipeline, PipelineCoupling, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
-import { waitUntil } from '../heroku/wait.js'
+import { settledWithin, waitUntil } from '../heroku/wait.js'
 import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
 import { runHealthGate } from '../health/gate.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
@@ -351,7 +351,7 @@ export async function waitForReleaseEnd(
       }
     )
     // The stream closes when the release phase ends; give it a moment to deliver the last lines.
-    const result = await Promise.race([streaming, delay(2000).then(() => undefined)])
+    const result = await settledWithin(streaming, 2000)
     controller.abort()
     return { release, tail: result?.tail ?? '' }
   } catch (err) {
@@ -370,10 +370,6 @@ export function lineWriter(prefix?: string): (text: string) => void {
     pending = lines.pop() ?? ''
     for (const line of lines) process.stdout.write(`[${prefix}] ${line}\n`)
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
 /** The health gate for one app on one release, recording probes into the app's result. */

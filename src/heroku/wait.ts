@@ -1,7 +1,8 @@
 /**
- * The one polling helper: poll until done or the deadline. The interval starts short (most
- * things finish quickly, and a quick first answer shortens every run) and grows towards
- * `maxIntervalMs`, which keeps long waits cheap on the account's shared rate limit.
+ * The waits with a deadline: `waitUntil`, the one polling helper (poll until done or the
+ * deadline; the interval starts short, since most things finish quickly and a quick first answer
+ * shortens every run, and grows towards `maxIntervalMs`, which keeps long waits cheap on the
+ * account's shared rate limit), and `settledWithin` for an answer worth waiting only so long for.
  */
 import { TimeoutError } from '../errors.js'
 import { realSleep } from './backoff.js'
@@ -64,5 +65,21 @@ export async function waitUntil<T>(
     if (left <= 0) throw new TimeoutError(opts.what, Math.round(opts.timeoutMs / 1000))
     await sleep(Math.min(interval, left))
     interval = Math.min(maxInterval, Math.ceil(interval * factor))
+  }
+}
+
+/**
+ * What `promise` gives, or undefined when it has not settled within `ms`: for waits that may
+ * end early and go on without the answer. The timer is cleared either way.
+ */
+export async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms)
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
   }
 }

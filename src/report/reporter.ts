@@ -16,6 +16,7 @@ import { oneLine } from './escape.js'
 import { causeText, currentPhase, isSha, runUrl, versionText } from './format.js'
 import { appHealthy, appsOf, effectiveStatus, setOutputs } from './outputs.js'
 import { removeRunTempDir } from '../package/temp.js'
+import { settledWithin } from '../heroku/wait.js'
 import { loadProgress, newProgress, saveProgress } from './state.js'
 import type { Progress, SavedApp, SavedDeployment, SavedRelease } from './state.js'
 import { writeSummary } from './summary.js'
@@ -763,10 +764,6 @@ async function readLive(
 ): Promise<void> {
   const apps = appsOf(outcome)
   if (apps.length === 0) return
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs)
-  })
   const read = Promise.all(
     apps.map(async (app) => {
       try {
@@ -782,9 +779,8 @@ async function readLive(
       }
     })
   )
-  const done = await Promise.race([read, deadline])
-  clearTimeout(timer)
-  if (done !== 'timeout' && done.some(Boolean)) {
+  const done = await settledWithin(read, timeoutMs)
+  if (done?.some(Boolean)) {
     outcome.notes = outcome.notes.map((n) =>
       n === postNote ? 'Finished by the post step; what is live was read from Heroku.' : n
     )
