@@ -218,4 +218,44 @@ describe('review-app-sweep', () => {
     expect(result.summary).toMatch(/#7/)
     expect(result.summary).toMatch(/#8/)
   })
+
+  it("with review-app-max-age, also deletes an open PR's review app older than that; dry run lists only", async () => {
+    scenario = await startScenario(seed())
+    const { github, workspace, heroku } = scenario
+    for (const n of [7, 8]) {
+      const r = await scenario.run(inputs, {
+        eventName: 'pull_request',
+        event: prEvent('opened', workspace.sha, { number: n })
+      })
+      expect(r.exitCode).toBe(0)
+      github.seedPull({
+        number: n,
+        state: 'open',
+        head: { ref: `feature/pr-${n}`, sha: workspace.sha }
+      })
+    }
+    heroku.backdateReviewApp(7, Date.now() - 10 * 86400000)
+    const sweep = { pipeline: 'shop', command: 'review-app-sweep', 'review-app-max-age': '5' }
+    const schedule = { eventName: 'schedule', event: { schedule: '0 3 * * *' } }
+    const liveNow = (): (number | null)[] =>
+      heroku.state.reviewApps
+        .filter((r) => r.status !== 'deleted' && r.status !== 'deleting')
+        .map((r) => r.pr_number)
+        .sort()
+
+    const mark = scenario.mark()
+    const dry = await scenario.run({ ...sweep, 'dry-run': 'true' }, schedule)
+    expect(dry.exitCode).toBe(0)
+    expect(liveNow()).toEqual([7, 8])
+    const sent = heroku.requests.slice(mark.heroku)
+    expect(sent.filter((r) => r.method !== 'GET')).toEqual([])
+    expect(dry.stdout).toMatch(/Would delete review app \S+ \(older than 5 day\(s\)\)/)
+    expect(dry.stdout).toMatch(/Kept review app \S+ \(PR #8 is open\)/)
+
+    const result = await scenario.run(sweep, schedule)
+    expect(result.exitCode).toBe(0)
+    expect(liveNow()).toEqual([8])
+    expect(result.stdout).toMatch(/Deleted review app \S+ \(older than 5 day\(s\)\)/)
+    expect(result.summary).toMatch(/older than 5 day\(s\)/)
+  })
 })

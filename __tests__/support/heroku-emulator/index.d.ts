@@ -341,6 +341,8 @@ export interface HerokuEmulator {
     options?: { wait?: 'created' | 'released' | 'up' }
   ): Promise<ReleaseJson | null>
   waitForDynos(app: string, options?: { timeoutMs?: number }): Promise<DynoJson[]>
+  /** makes PR `prNumber`'s review app look created at `createdAt` (ms or ISO text) */
+  backdateReviewApp(prNumber: number, createdAt: number | string): ReviewAppJson
   outputOf(kind: 'build' | 'release', id: string): string | null
   logs(app: string): string
   livePids(): number[]

@@ -233,6 +233,17 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
       return release ? model.releaseJson(release) : null
     },
 
+    /**
+     * Makes the review app of PR `prNumber` look created at `createdAt` (state seeding in tests,
+     * as if it had been created that long ago). Returns it in its API shape.
+     */
+    backdateReviewApp(prNumber, createdAt) {
+      const reviewApp = [...model.reviewApps.values()].find((r) => r.prNumber === prNumber)
+      if (!reviewApp) throw new Error(`no review app for PR #${prNumber}`)
+      reviewApp.createdAt = new Date(createdAt).toISOString()
+      return model.reviewAppJson(reviewApp)
+    },
+
     /** Waits until the listed dynos of an app are all up (or crashed at least once). */
     async waitForDynos(appName, { timeoutMs = 30000 } = {}) {
       const app = appByName(appName)
