@@ -190,44 +190,50 @@ describe('review-app', () => {
 })
 
 describe('review-app-sweep', () => {
-  it('deletes the review app of a closed PR and keeps an open one', async () => {
-    scenario = await startScenario(seed())
-    const { github, workspace } = scenario
+  /** A scenario where PRs 7 and 8 each have their review app. */
+  async function withTwoReviewApps(): Promise<Scenario> {
+    const s = await startScenario(seed())
+    scenario = s
     for (const n of [7, 8]) {
-      const r = await scenario.run(inputs, {
+      const r = await s.run(inputs, {
         eventName: 'pull_request',
-        event: prEvent('opened', workspace.sha, { number: n })
+        event: prEvent('opened', s.workspace.sha, { number: n })
       })
       expect(r.exitCode).toBe(0)
     }
+    return s
+  }
+
+  /** PR numbers of the review apps not deleted (or being deleted). */
+  function livePrNumbers(s: Scenario): (number | null)[] {
+    return s.heroku.state.reviewApps
+      .filter((r) => r.status !== 'deleted' && r.status !== 'deleting')
+      .map((r) => r.pr_number)
+      .sort()
+  }
+
+  const schedule = { eventName: 'schedule', event: { schedule: '0 3 * * *' } }
+
+  it('deletes the review app of a closed PR and keeps an open one', async () => {
+    const sweepScenario = await withTwoReviewApps()
+    const { github, workspace } = sweepScenario
     github.seedPull({
       number: 7,
       state: 'closed',
       head: { ref: 'feature/login', sha: workspace.sha }
     })
     github.seedPull({ number: 8, state: 'open', head: { ref: 'feature/pr-8', sha: workspace.sha } })
-    const result = await scenario.run(
-      { pipeline: 'shop' },
-      { eventName: 'schedule', event: { schedule: '0 3 * * *' } }
-    )
+    const result = await sweepScenario.run({ pipeline: 'shop' }, schedule)
     expect(result.exitCode).toBe(0)
-    const live = scenario.heroku.state.reviewApps.filter(
-      (r) => r.status !== 'deleted' && r.status !== 'deleting'
-    )
-    expect(live.map((r) => r.pr_number)).toEqual([8])
+    expect(livePrNumbers(sweepScenario)).toEqual([8])
     expect(result.summary).toMatch(/#7/)
     expect(result.summary).toMatch(/#8/)
   })
 
   it("with review-app-max-age, also deletes an open PR's review app older than that; dry run lists only", async () => {
-    scenario = await startScenario(seed())
-    const { github, workspace, heroku } = scenario
+    const sweepScenario = await withTwoReviewApps()
+    const { github, workspace, heroku } = sweepScenario
     for (const n of [7, 8]) {
-      const r = await scenario.run(inputs, {
-        eventName: 'pull_request',
-        event: prEvent('opened', workspace.sha, { number: n })
-      })
-      expect(r.exitCode).toBe(0)
       github.seedPull({
         number: n,
         state: 'open',
@@ -236,25 +242,19 @@ describe('review-app-sweep', () => {
     }
     heroku.backdateReviewApp(7, Date.now() - 10 * 86400000)
     const sweep = { pipeline: 'shop', command: 'review-app-sweep', 'review-app-max-age': '5' }
-    const schedule = { eventName: 'schedule', event: { schedule: '0 3 * * *' } }
-    const liveNow = (): (number | null)[] =>
-      heroku.state.reviewApps
-        .filter((r) => r.status !== 'deleted' && r.status !== 'deleting')
-        .map((r) => r.pr_number)
-        .sort()
 
-    const mark = scenario.mark()
-    const dry = await scenario.run({ ...sweep, 'dry-run': 'true' }, schedule)
+    const mark = sweepScenario.mark()
+    const dry = await sweepScenario.run({ ...sweep, 'dry-run': 'true' }, schedule)
     expect(dry.exitCode).toBe(0)
-    expect(liveNow()).toEqual([7, 8])
+    expect(livePrNumbers(sweepScenario)).toEqual([7, 8])
     const sent = heroku.requests.slice(mark.heroku)
     expect(sent.filter((r) => r.method !== 'GET')).toEqual([])
     expect(dry.stdout).toMatch(/Would delete review app \S+ \(older than 5 day\(s\)\)/)
     expect(dry.stdout).toMatch(/Kept review app \S+ \(PR #8 is open\)/)
 
-    const result = await scenario.run(sweep, schedule)
+    const result = await sweepScenario.run(sweep, schedule)
     expect(result.exitCode).toBe(0)
-    expect(liveNow()).toEqual([8])
+    expect(livePrNumbers(sweepScenario)).toEqual([8])
     expect(result.stdout).toMatch(/Deleted review app \S+ \(older than 5 day\(s\)\)/)
     expect(result.summary).toMatch(/older than 5 day\(s\)/)
   })
