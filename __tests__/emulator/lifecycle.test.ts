@@ -2,7 +2,8 @@
  * Schema fidelity over a full scenario, close() leaving no process behind, and the CLI.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -17,6 +18,7 @@ import {
   type ReleaseJson,
   type ReviewAppJson
 } from '../support/heroku-emulator/index.js'
+import { freePort } from '../support/heroku-emulator/util.js'
 import { FAST_TIMING, client, readStream, tarball, upload, waitFor } from './helpers.js'
 
 const CLI = fileURLToPath(new URL('../support/heroku-emulator/cli.js', import.meta.url))
@@ -125,6 +127,27 @@ describe('schema fidelity', () => {
     } finally {
       await emulator.close()
     }
+  })
+})
+
+describe('dyno ports', () => {
+  it('come from outside the ephemeral range, so no outgoing connection takes one first', async () => {
+    const [low, high] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'))
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+    const ports: number[] = []
+    for (let i = 0; i < 50; i++) ports.push(await freePort())
+    for (const port of ports) expect(port < low || port > high).toBe(true)
+    // Handed-out ports are not handed out again while their dynos may still be starting.
+    expect(new Set(ports).size).toBe(ports.length)
+    // And each can be bound, as the dyno will.
+    const server = createServer()
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(ports[0], '127.0.0.1', resolve)
+    })
+    await new Promise((resolve) => server.close(resolve))
   })
 })
 

@@ -2,6 +2,7 @@
  * Small shared helpers of the Heroku emulator: timestamps, ids, API errors, body reading, ports.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -112,8 +113,61 @@ export function readBody(req, limit = 200 * 1024 * 1024) {
   })
 }
 
-/** A free TCP port on 127.0.0.1 (listen on 0, read, close). */
-export function freePort() {
+/**
+ * A free TCP port on 127.0.0.1 for a dyno to bind. It comes from outside the kernel's ephemeral
+ * range: a port found there by listening on 0 is free only until an outgoing connection takes it
+ * as its local port, and the dyno binds it some 100 ms later, so under load the bind failed with
+ * EADDRINUSE and the dyno "crashed", which never happens on Heroku.
+ * @returns {Promise<number>}
+ */
+export async function freePort() {
+  const range = dynoPortRange()
+  for (let attempt = 0; range && attempt < 100; attempt++) {
+    const port = range[0] + Math.floor(Math.random() * (range[1] - range[0] + 1))
+    // Handed out but maybe not bound yet by its dyno: test-binding it would not see it.
+    if (recentPorts.includes(port)) continue
+    if (await canListen(port)) {
+      recentPorts.push(port)
+      if (recentPorts.length > 512) recentPorts.shift()
+      return port
+    }
+  }
+  return listenOnAnyPort()
+}
+
+const recentPorts = []
+let portRange
+
+/** Ports below the ephemeral range (else above it); null when neither side has room. */
+function dynoPortRange() {
+  if (portRange !== undefined) return portRange
+  let low = 32768
+  let high = 60999
+  try {
+    const found = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+    if (found.length === 2 && found.every(Number.isInteger)) [low, high] = found
+  } catch {
+    // Not Linux: keep Linux's defaults.
+  }
+  if (low - 10000 >= 2000) portRange = [10000, low - 1]
+  else if (65535 - high >= 2000) portRange = [high + 1, 65535]
+  else portRange = null
+  return portRange
+}
+
+function canListen(port) {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+function listenOnAnyPort() {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
