@@ -2448,18 +2448,16 @@ async function runHealthGate(deps, app, releaseVersion, webUrl, check, opts = {}
     };
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/package/files.ts
 /**
  * Which files go into the source tarball: what `git add -A` would take under `source-dir`
@@ -2636,8 +2634,8 @@ function byteOrder(a, b) {
 
 ;// CONCATENATED MODULE: ./src/package/tarball.ts
 /**
- * Streams the listed files into a gzip tarball on disk, hashing the gzipped bytes on the way,
- * so neither the archive nor the file list's contents are ever held in memory.
+ * Streams the listed files into a gzip tarball on disk, then hashes it, so neither the archive
+ * nor the files' contents are ever held in memory.
  */
 
 
@@ -2649,8 +2647,8 @@ function byteOrder(a, b) {
 
 
 /**
- * zlib level 6 is gzip's own default, so throughput stays close to `tar -czf`; the larger
- * chunk size cuts the number of small writes through the hash and the file stream.
+ * For node:zlib, where there is no system gzip: level 6 is gzip's own default, so throughput
+ * stays close to `tar -czf`; the larger chunk size cuts the number of small writes to the file.
  */
 const GZIP_OPTIONS = { level: 6, chunkSize: 64 * 1024 };
 /** Size of each of the two blocks the archive is assembled in. */
@@ -2665,30 +2663,23 @@ const BLOCK = 512;
  * The archive is assembled in two reused blocks (`Staging`): headers are copied in and file
  * contents read straight into them, one file after another, while gzip takes the other block.
  * node-tar's own packer reads several files at once into a new buffer per read, which took
- * ~160 MiB above the process's baseline for a 500 MB tree; this takes ~50 MiB. Larger blocks
- * took more (~85 MiB at 256 KiB) for no speed. node-tar still encodes the headers
- * (ustar, with a PAX header for long names).
+ * ~160 MiB above the process's baseline for a 500 MB tree; with node:zlib this takes ~50 MiB,
+ * with the system gzip (the default where there is one) ~2 MiB. Larger blocks took more
+ * (~85 MiB at 256 KiB) for no speed. node-tar still encodes the headers (ustar, with a PAX
+ * header for long names). `opts.gzip`: the gzip to run, or null for node:zlib; by default the
+ * one on PATH.
  */
-async function createTarball(sourceDir, files, outPath) {
+async function createTarball(sourceDir, files, outPath, opts = {}) {
     if (files.length === 0) {
         throw new errors/* DeployError */.sH(`There is nothing to package in ${sourceDir}: no files were found`);
     }
     // Loaded here, not at start: only packaging needs them.
     const { Header, Pax } = await __webpack_require__.e(/* import() */ 697).then(__webpack_require__.bind(__webpack_require__, 8697));
-    const gzip = (0,external_node_zlib_.createGzip)(GZIP_OPTIONS);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let bytes = 0;
-    const hashing = new external_node_stream_.Transform({
-        transform(chunk, _encoding, done) {
-            hash.update(chunk);
-            bytes += chunk.length;
-            done(null, chunk);
-        }
-    });
-    // pipeline waits for the file stream's 'drain', so a slow disk holds the packer back.
-    const written = (0,external_node_stream_promises_.pipeline)(gzip, hashing, (0,external_node_fs_.createWriteStream)(outPath, { mode: 0o600 }));
-    written.catch(() => undefined);
-    const staging = new Staging(gzip);
+    const gzipPath = opts.gzip === undefined ? await findSystemGzip() : opts.gzip;
+    const compression = gzipPath
+        ? await compressWithSystemGzip(gzipPath, outPath)
+        : compressWithZlib(outPath);
+    const staging = new Staging(compression.input);
     let fileCount = 0;
     try {
         for (const file of files) {
@@ -2728,15 +2719,108 @@ async function createTarball(sourceDir, files, outPath) {
         // The end of a tar archive: two empty blocks.
         await staging.zeros(2 * BLOCK);
         await staging.end();
-        await written;
+        await compression.finished;
     }
     catch (err) {
-        gzip.destroy();
-        await written.catch(() => undefined);
+        // A write refused because gzip is gone: gzip's exit status says why.
+        const gzipGone = isClosedInput(err);
+        if (!gzipGone)
+            compression.abort();
+        const compressionError = await compression.finished.then(() => undefined, (e) => e);
         await (0,promises_.rm)(outPath, { force: true });
-        throw err;
+        throw gzipGone && compressionError ? compressionError : err;
     }
-    return { path: outPath, bytes, checksum: `SHA256:${hash.digest('hex')}`, fileCount };
+    const { bytes, checksum } = await hashFile(outPath, staging.spareBlock());
+    return { path: outPath, bytes, checksum, fileCount };
+}
+/**
+ * The system's gzip (`gzip -6 -n`, what `tar -czf` runs), in its own process writing straight
+ * to the file. node:zlib allocates a new buffer for every output chunk, and that memory only
+ * comes back when V8 collects: ~50 MiB more at the peak for a 500 MB tree.
+ */
+async function compressWithSystemGzip(gzipPath, outPath) {
+    const out = await (0,promises_.open)(outPath, 'w', 0o600);
+    let child;
+    try {
+        // Only what gzip needs in its environment: not the action's inputs, and no GZIP options.
+        child = (0,external_node_child_process_.spawn)(gzipPath, ['-6', '-n', '-c'], {
+            stdio: ['pipe', out.fd, 'pipe'],
+            env: { LC_ALL: 'C' }
+        });
+    }
+    finally {
+        // The child has its own copy of the descriptor once spawn returns.
+        await out.close();
+    }
+    const input = child.stdin;
+    // A gzip that died shows as EPIPE here; its exit status says why.
+    input.on('error', () => undefined);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+        if (stderr.length < 2000)
+            stderr += text;
+    });
+    const finished = new Promise((resolve, reject) => {
+        child.on('error', (err) => reject(new errors/* DeployError */.sH(`Cannot run ${gzipPath} to compress the source: ${err.message}`)));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolve();
+            else
+                reject(new errors/* DeployError */.sH(`${gzipPath} failed to compress the source (${signal ?? `exit code ${code}`})` +
+                    (stderr.trim() ? `: ${stderr.trim()}` : '')));
+        });
+    });
+    finished.catch(() => undefined);
+    return { input, finished, abort: () => child.kill('SIGTERM') };
+}
+/** node:zlib, where there is no system gzip (Windows runners). */
+function compressWithZlib(outPath) {
+    const gzip = (0,external_node_zlib_.createGzip)(GZIP_OPTIONS);
+    // pipeline waits for the file stream's 'drain', so a slow disk holds the packer back.
+    const finished = (0,external_node_stream_promises_.pipeline)(gzip, (0,external_node_fs_.createWriteStream)(outPath, { mode: 0o600 }));
+    finished.catch(() => undefined);
+    return { input: gzip, finished, abort: () => gzip.destroy() };
+}
+function isClosedInput(err) {
+    const code = err?.code;
+    return (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END');
+}
+/** `gzip` on PATH, as `tar -czf` would find it; none on Windows, where zlib does the work. */
+async function findSystemGzip() {
+    if (process.platform === 'win32')
+        return null;
+    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter)) {
+        if (!external_node_path_default().isAbsolute(dir))
+            continue;
+        const candidate = external_node_path_default().join(dir, 'gzip');
+        try {
+            await (0,promises_.access)(candidate, external_node_fs_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return null;
+}
+/** Size and `SHA256:<hex>` of the file, read through one reused block. */
+async function hashFile(file, block) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const handle = await (0,promises_.open)(file, 'r');
+    let bytes = 0;
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(block, 0, block.length, bytes);
+            if (bytesRead === 0)
+                break;
+            hash.update(block.subarray(0, bytesRead));
+            bytes += bytesRead;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return { bytes, checksum: `SHA256:${hash.digest('hex')}` };
 }
 /**
  * The archive's bytes on their way to gzip, assembled in two blocks of `STAGING_BYTES`: one
@@ -2801,6 +2885,10 @@ class Staging {
             await this.flush();
         await this.taking;
         this.gzip.end();
+    }
+    /** A block gzip no longer holds, for reuse once the archive is complete. */
+    spareBlock() {
+        return this.blocks[0];
     }
     get block() {
         return this.blocks[this.current];

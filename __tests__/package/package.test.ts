@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import {
   chmod,
@@ -16,6 +16,7 @@ import {
 } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import * as tar from 'tar'
 import { DeployError, InputError } from '../../src/errors.js'
 import { listSourceFiles } from '../../src/package/files.js'
@@ -316,6 +317,95 @@ describe('archive contents', () => {
     const out = path.join(scratch, 'with-dir.tar.gz')
     await expect(createTarball(tree, ['a.txt', 'sub'], out)).rejects.toThrow(
       /Cannot package sub: it is neither a file nor a symlink/
+    )
+    expect(existsSync(out)).toBe(false)
+  })
+})
+
+describe('compression', () => {
+  let tree: string
+  const files = ['random.bin', 'text.txt']
+  /** A directory holding only a `gzip` script with this body, for PATH. */
+  async function fakeGzip(name: string, body: string): Promise<string> {
+    const dir = path.join(scratch, name)
+    await mkdir(dir)
+    await writeFile(path.join(dir, 'gzip'), `#!/bin/sh\n${body}\n`, { mode: 0o755 })
+    return dir
+  }
+  async function withPath<T>(dirs: string, work: () => Promise<T>): Promise<T> {
+    const saved = process.env.PATH
+    process.env.PATH = dirs
+    try {
+      return await work()
+    } finally {
+      process.env.PATH = saved
+    }
+  }
+
+  beforeAll(async () => {
+    tree = path.join(scratch, 'compress')
+    await mkdir(tree)
+    // More than a pipe holds, so a gzip that stops reading is noticed in the middle.
+    await writeFile(path.join(tree, 'random.bin'), randomBytes(300 * 1024))
+    await writeFile(path.join(tree, 'text.txt'), 'hello\n'.repeat(10000))
+  })
+
+  it('the system gzip and node:zlib (no gzip on PATH) archive the same tar stream', async () => {
+    const viaGzip = await createTarball(tree, files, path.join(scratch, 'via-gzip.tar.gz'))
+    const viaZlib = await withPath(path.join(scratch, 'no-such-dir'), () =>
+      createTarball(tree, files, path.join(scratch, 'via-zlib.tar.gz'))
+    )
+    const explicitZlib = await createTarball(tree, files, path.join(scratch, 'zlib.tar.gz'), {
+      gzip: null
+    })
+    const tarOf = async (file: string) => gunzipSync(await readFile(file))
+    const expected = await tarOf(viaGzip.path)
+    expect(expected.length).toBeGreaterThan(300 * 1024)
+    expect(Buffer.compare(await tarOf(viaZlib.path), expected)).toBe(0)
+    expect(Buffer.compare(await tarOf(explicitZlib.path), expected)).toBe(0)
+    for (const result of [viaGzip, viaZlib, explicitZlib]) {
+      const bytes = await readFile(result.path)
+      expect(result.checksum).toBe(`SHA256:${createHash('sha256').update(bytes).digest('hex')}`)
+      expect(result.bytes).toBe(bytes.length)
+    }
+  })
+
+  it('runs gzip -6 -n from PATH without the action’s environment', async () => {
+    const record = path.join(scratch, 'gzip-record.txt')
+    const systemGzip = execFileSync('sh', ['-c', 'command -v gzip'], { encoding: 'utf8' }).trim()
+    const dir = await fakeGzip(
+      'recording-gzip',
+      `{ echo "args: $*"; env; } > '${record}'\nexec '${systemGzip}' "$@"`
+    )
+    process.env.PACKAGE_TEST_SECRET = 'do-not-pass-me'
+    process.env.GZIP = '-1'
+    try {
+      const result = await withPath(`${dir}:/usr/bin:/bin`, () =>
+        createTarball(tree, files, path.join(scratch, 'recorded.tar.gz'))
+      )
+      expect(execFileSync('tar', ['-tzf', result.path], { encoding: 'utf8' })).toMatch(/text.txt/)
+    } finally {
+      delete process.env.PACKAGE_TEST_SECRET
+      delete process.env.GZIP
+    }
+    const seen = await readFile(record, 'utf8')
+    expect(seen).toMatch(/^args: -6 -n -c$/m)
+    expect(seen).not.toMatch(/do-not-pass-me|^GZIP=|^INPUT_/m)
+  })
+
+  it.each([
+    ['before reading anything', ''],
+    ['after reading everything', 'cat > /dev/null\n']
+  ])('fails saying why when gzip fails %s, and leaves no tarball', async (_when, before) => {
+    const dir = await fakeGzip(
+      `failing-gzip-${before ? 'late' : 'early'}`,
+      `${before}echo 'gzip: stdout: No space left on device' >&2\nexit 1`
+    )
+    const out = path.join(scratch, `failed-${before ? 'late' : 'early'}.tar.gz`)
+    const failure = withPath(dir, () => createTarball(tree, files, out))
+    await expect(failure).rejects.toThrow(DeployError)
+    await expect(failure).rejects.toThrow(
+      /gzip failed to compress the source \(exit code 1\): gzip: stdout: No space left on device/
     )
     expect(existsSync(out)).toBe(false)
   })

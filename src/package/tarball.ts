@@ -1,12 +1,13 @@
 /**
- * Streams the listed files into a gzip tarball on disk, hashing the gzipped bytes on the way,
- * so neither the archive nor the file list's contents are ever held in memory.
+ * Streams the listed files into a gzip tarball on disk, then hashes it, so neither the archive
+ * nor the files' contents are ever held in memory.
  */
+import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { lstat, open, readlink, rm } from 'node:fs/promises'
+import { constants, createWriteStream } from 'node:fs'
+import { access, lstat, open, readlink, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { Transform, type Writable } from 'node:stream'
+import { type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import { DeployError } from '../errors.js'
@@ -28,8 +29,8 @@ export interface PackagedSource extends Tarball {
 }
 
 /**
- * zlib level 6 is gzip's own default, so throughput stays close to `tar -czf`; the larger
- * chunk size cuts the number of small writes through the hash and the file stream.
+ * For node:zlib, where there is no system gzip: level 6 is gzip's own default, so throughput
+ * stays close to `tar -czf`; the larger chunk size cuts the number of small writes to the file.
  */
 const GZIP_OPTIONS = { level: 6, chunkSize: 64 * 1024 }
 /** Size of each of the two blocks the archive is assembled in. */
@@ -45,34 +46,28 @@ const BLOCK = 512
  * The archive is assembled in two reused blocks (`Staging`): headers are copied in and file
  * contents read straight into them, one file after another, while gzip takes the other block.
  * node-tar's own packer reads several files at once into a new buffer per read, which took
- * ~160 MiB above the process's baseline for a 500 MB tree; this takes ~50 MiB. Larger blocks
- * took more (~85 MiB at 256 KiB) for no speed. node-tar still encodes the headers
- * (ustar, with a PAX header for long names).
+ * ~160 MiB above the process's baseline for a 500 MB tree; with node:zlib this takes ~50 MiB,
+ * with the system gzip (the default where there is one) ~2 MiB. Larger blocks took more
+ * (~85 MiB at 256 KiB) for no speed. node-tar still encodes the headers (ustar, with a PAX
+ * header for long names). `opts.gzip`: the gzip to run, or null for node:zlib; by default the
+ * one on PATH.
  */
 export async function createTarball(
   sourceDir: string,
   files: string[],
-  outPath: string
+  outPath: string,
+  opts: { gzip?: string | null } = {}
 ): Promise<Tarball> {
   if (files.length === 0) {
     throw new DeployError(`There is nothing to package in ${sourceDir}: no files were found`)
   }
   // Loaded here, not at start: only packaging needs them.
   const { Header, Pax } = await import('tar')
-  const gzip = createGzip(GZIP_OPTIONS)
-  const hash = createHash('sha256')
-  let bytes = 0
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk)
-      bytes += chunk.length
-      done(null, chunk)
-    }
-  })
-  // pipeline waits for the file stream's 'drain', so a slow disk holds the packer back.
-  const written = pipeline(gzip, hashing, createWriteStream(outPath, { mode: 0o600 }))
-  written.catch(() => undefined)
-  const staging = new Staging(gzip)
+  const gzipPath = opts.gzip === undefined ? await findSystemGzip() : opts.gzip
+  const compression = gzipPath
+    ? await compressWithSystemGzip(gzipPath, outPath)
+    : compressWithZlib(outPath)
+  const staging = new Staging(compression.input)
 
   let fileCount = 0
   try {
@@ -112,14 +107,122 @@ export async function createTarball(
     // The end of a tar archive: two empty blocks.
     await staging.zeros(2 * BLOCK)
     await staging.end()
-    await written
+    await compression.finished
   } catch (err) {
-    gzip.destroy()
-    await written.catch(() => undefined)
+    // A write refused because gzip is gone: gzip's exit status says why.
+    const gzipGone = isClosedInput(err)
+    if (!gzipGone) compression.abort()
+    const compressionError = await compression.finished.then(
+      () => undefined,
+      (e: unknown) => e
+    )
     await rm(outPath, { force: true })
-    throw err
+    throw gzipGone && compressionError ? compressionError : err
   }
-  return { path: outPath, bytes, checksum: `SHA256:${hash.digest('hex')}`, fileCount }
+  const { bytes, checksum } = await hashFile(outPath, staging.spareBlock())
+  return { path: outPath, bytes, checksum, fileCount }
+}
+
+/** The gzip step: takes the tar bytes on `input`, writes the archive to disk. */
+interface Compression {
+  input: Writable
+  /** Settles once the archive is complete on disk, or compression failed. */
+  finished: Promise<void>
+  abort(): void
+}
+
+/**
+ * The system's gzip (`gzip -6 -n`, what `tar -czf` runs), in its own process writing straight
+ * to the file. node:zlib allocates a new buffer for every output chunk, and that memory only
+ * comes back when V8 collects: ~50 MiB more at the peak for a 500 MB tree.
+ */
+async function compressWithSystemGzip(gzipPath: string, outPath: string): Promise<Compression> {
+  const out = await open(outPath, 'w', 0o600)
+  let child: ChildProcess
+  try {
+    // Only what gzip needs in its environment: not the action's inputs, and no GZIP options.
+    child = spawn(gzipPath, ['-6', '-n', '-c'], {
+      stdio: ['pipe', out.fd, 'pipe'],
+      env: { LC_ALL: 'C' }
+    })
+  } finally {
+    // The child has its own copy of the descriptor once spawn returns.
+    await out.close()
+  }
+  const input = child.stdin!
+  // A gzip that died shows as EPIPE here; its exit status says why.
+  input.on('error', () => undefined)
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+    if (stderr.length < 2000) stderr += text
+  })
+  const finished = new Promise<void>((resolve, reject) => {
+    child.on('error', (err) =>
+      reject(new DeployError(`Cannot run ${gzipPath} to compress the source: ${err.message}`))
+    )
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve()
+      else
+        reject(
+          new DeployError(
+            `${gzipPath} failed to compress the source (${signal ?? `exit code ${code}`})` +
+              (stderr.trim() ? `: ${stderr.trim()}` : '')
+          )
+        )
+    })
+  })
+  finished.catch(() => undefined)
+  return { input, finished, abort: () => child.kill('SIGTERM') }
+}
+
+/** node:zlib, where there is no system gzip (Windows runners). */
+function compressWithZlib(outPath: string): Compression {
+  const gzip = createGzip(GZIP_OPTIONS)
+  // pipeline waits for the file stream's 'drain', so a slow disk holds the packer back.
+  const finished = pipeline(gzip, createWriteStream(outPath, { mode: 0o600 }))
+  finished.catch(() => undefined)
+  return { input: gzip, finished, abort: () => gzip.destroy() }
+}
+
+function isClosedInput(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  return (
+    code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END'
+  )
+}
+
+/** `gzip` on PATH, as `tar -czf` would find it; none on Windows, where zlib does the work. */
+async function findSystemGzip(): Promise<string | null> {
+  if (process.platform === 'win32') return null
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!path.isAbsolute(dir)) continue
+    const candidate = path.join(dir, 'gzip')
+    try {
+      await access(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // Not here.
+    }
+  }
+  return null
+}
+
+/** Size and `SHA256:<hex>` of the file, read through one reused block. */
+async function hashFile(file: string, block: Buffer): Promise<{ bytes: number; checksum: string }> {
+  const hash = createHash('sha256')
+  const handle = await open(file, 'r')
+  let bytes = 0
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, block.length, bytes)
+      if (bytesRead === 0) break
+      hash.update(block.subarray(0, bytesRead))
+      bytes += bytesRead
+    }
+  } finally {
+    await handle.close()
+  }
+  return { bytes, checksum: `SHA256:${hash.digest('hex')}` }
 }
 
 /**
@@ -188,6 +291,11 @@ class Staging {
     if (this.filled > 0) await this.flush()
     await this.taking
     this.gzip.end()
+  }
+
+  /** A block gzip no longer holds, for reuse once the archive is complete. */
+  spareBlock(): Buffer {
+    return this.blocks[0]
   }
 
   private get block(): Buffer {
