@@ -452,13 +452,14 @@ describe('commands run from args arrays, never through a shell', () => {
       }
     }
     expect(found).toEqual([])
-    // The places commands run: git, from an args array.
+    // The places commands run: git, and gzip (found on PATH, fixed arguments), from args arrays.
     const runners = files.filter((f) =>
       /getExecOutput\s*\(|\bspawn\s*\(/.test(fs.readFileSync(f, 'utf8'))
     )
     expect(runners.map((f) => path.relative(process.cwd(), f)).sort()).toEqual([
       'src/package/files.ts',
-      'src/package/git.ts'
+      'src/package/git.ts',
+      'src/package/tarball.ts'
     ])
   })
 
