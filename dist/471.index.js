@@ -2734,24 +2734,30 @@ async function createTarball(sourceDir, files, outPath, opts = {}) {
     return { path: outPath, bytes, checksum, fileCount };
 }
 /**
- * The system's gzip (`gzip -6 -n`, what `tar -czf` runs), in its own process writing straight
+ * The system's gzip (`gzip -6 -c`, what `tar -czf` runs), in its own process writing straight
  * to the file. node:zlib allocates a new buffer for every output chunk, and that memory only
  * comes back when V8 collects: ~50 MiB more at the peak for a 500 MB tree.
  */
 async function compressWithSystemGzip(gzipPath, outPath) {
     const out = await (0,promises_.open)(outPath, 'w', 0o600);
-    let child;
+    let compression;
     try {
-        // Only what gzip needs in its environment: not the action's inputs, and no GZIP options.
-        child = (0,external_node_child_process_.spawn)(gzipPath, ['-6', '-n', '-c'], {
-            stdio: ['pipe', out.fd, 'pipe'],
-            env: { LC_ALL: 'C' }
-        });
+        compression = spawnGzip(gzipPath, out.fd);
     }
     finally {
         // The child has its own copy of the descriptor once spawn returns.
         await out.close();
     }
+    return compression;
+}
+/** Starts gzip and listens to it at once, before anything else can run: it may exit at once. */
+function spawnGzip(gzipPath, outFd) {
+    // Only what gzip needs in its environment: not the action's inputs, and no GZIP options.
+    // Options every gzip has (GNU, BSD, busybox): from a pipe, none stores a file name.
+    const child = (0,external_node_child_process_.spawn)(gzipPath, ['-6', '-c'], {
+        stdio: ['pipe', outFd, 'pipe'],
+        env: { LC_ALL: 'C' }
+    });
     const input = child.stdin;
     // A gzip that died shows as EPIPE here; its exit status says why.
     input.on('error', () => undefined);

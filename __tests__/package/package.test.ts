@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, pbkdf2, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import {
   chmod,
@@ -370,7 +370,7 @@ describe('compression', () => {
     }
   })
 
-  it('runs gzip -6 -n from PATH without the action’s environment', async () => {
+  it('runs gzip -6 -c from PATH without the action’s environment', async () => {
     const record = path.join(scratch, 'gzip-record.txt')
     const systemGzip = execFileSync('sh', ['-c', 'command -v gzip'], { encoding: 'utf8' }).trim()
     const dir = await fakeGzip(
@@ -389,7 +389,7 @@ describe('compression', () => {
       delete process.env.GZIP
     }
     const seen = await readFile(record, 'utf8')
-    expect(seen).toMatch(/^args: -6 -n -c$/m)
+    expect(seen).toMatch(/^args: -6 -c$/m)
     expect(seen).not.toMatch(/do-not-pass-me|^GZIP=|^INPUT_/m)
   })
 
@@ -408,5 +408,33 @@ describe('compression', () => {
       /gzip failed to compress the source \(exit code 1\): gzip: stdout: No space left on device/
     )
     expect(existsSync(out)).toBe(false)
+  })
+
+  it('notices a gzip that exits before its file is even closed (a busy thread pool)', async () => {
+    const dir = await fakeGzip('instant-gzip', `echo 'gzip: bad option' >&2\nexit 2`)
+    // Keep libuv's threads busy, so the file close after spawn waits while gzip exits.
+    let busy = true
+    const hog = async () => {
+      while (busy) await new Promise((resolve) => pbkdf2('x', 'y', 100_000, 32, 'sha256', resolve))
+    }
+    const hogs = Array.from({ length: 8 }, hog)
+    try {
+      const out = path.join(scratch, 'instant.tar.gz')
+      const failure = withPath(dir, () => createTarball(tree, files, out))
+      const outcome = await Promise.race([
+        failure.then(
+          () => 'packaged',
+          (err: Error) => err.message
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 20_000))
+      ])
+      expect(outcome).toMatch(
+        /gzip failed to compress the source \(exit code 2\): gzip: bad option/
+      )
+      expect(existsSync(out)).toBe(false)
+    } finally {
+      busy = false
+      await Promise.all(hogs)
+    }
   })
 })

@@ -2,7 +2,7 @@
  * Streams the listed files into a gzip tarball on disk, then hashes it, so neither the archive
  * nor the files' contents are ever held in memory.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { constants, createWriteStream } from 'node:fs'
 import { access, lstat, open, readlink, rm } from 'node:fs/promises'
@@ -132,23 +132,30 @@ interface Compression {
 }
 
 /**
- * The system's gzip (`gzip -6 -n`, what `tar -czf` runs), in its own process writing straight
+ * The system's gzip (`gzip -6 -c`, what `tar -czf` runs), in its own process writing straight
  * to the file. node:zlib allocates a new buffer for every output chunk, and that memory only
  * comes back when V8 collects: ~50 MiB more at the peak for a 500 MB tree.
  */
 async function compressWithSystemGzip(gzipPath: string, outPath: string): Promise<Compression> {
   const out = await open(outPath, 'w', 0o600)
-  let child: ChildProcess
+  let compression: Compression
   try {
-    // Only what gzip needs in its environment: not the action's inputs, and no GZIP options.
-    child = spawn(gzipPath, ['-6', '-n', '-c'], {
-      stdio: ['pipe', out.fd, 'pipe'],
-      env: { LC_ALL: 'C' }
-    })
+    compression = spawnGzip(gzipPath, out.fd)
   } finally {
     // The child has its own copy of the descriptor once spawn returns.
     await out.close()
   }
+  return compression
+}
+
+/** Starts gzip and listens to it at once, before anything else can run: it may exit at once. */
+function spawnGzip(gzipPath: string, outFd: number): Compression {
+  // Only what gzip needs in its environment: not the action's inputs, and no GZIP options.
+  // Options every gzip has (GNU, BSD, busybox): from a pipe, none stores a file name.
+  const child = spawn(gzipPath, ['-6', '-c'], {
+    stdio: ['pipe', outFd, 'pipe'],
+    env: { LC_ALL: 'C' }
+  })
   const input = child.stdin!
   // A gzip that died shows as EPIPE here; its exit status says why.
   input.on('error', () => undefined)
