@@ -2684,14 +2684,14 @@ async function createTarball(sourceDir, files, outPath, opts = {}) {
     try {
         for (const file of files) {
             const absolute = external_node_path_default().join(sourceDir, file);
-            const info = await (0,promises_.lstat)(absolute);
+            const info = (0,external_node_fs_.lstatSync)(absolute);
             const symlink = info.isSymbolicLink();
             if (!symlink && !info.isFile()) {
                 throw new errors/* DeployError */.sH(`Cannot package ${file}: it is neither a file nor a symlink`);
             }
             const header = new Header({
                 path: file,
-                linkpath: symlink ? await (0,promises_.readlink)(absolute) : undefined,
+                linkpath: symlink ? (0,external_node_fs_.readlinkSync)(absolute) : undefined,
                 mode: ((info.mode & 0o7777) | 0o600) & ~0o022,
                 size: symlink ? 0 : info.size,
                 // A Date of this module's own realm: tar's encoders check `instanceof Date`.
@@ -2730,7 +2730,7 @@ async function createTarball(sourceDir, files, outPath, opts = {}) {
         await (0,promises_.rm)(outPath, { force: true });
         throw gzipGone && compressionError ? compressionError : err;
     }
-    const { bytes, checksum } = await hashFile(outPath, staging.spareBlock());
+    const { bytes, checksum } = await hashFile(outPath);
     return { path: outPath, bytes, checksum, fileCount };
 }
 /**
@@ -2809,8 +2809,9 @@ async function findSystemGzip() {
     }
     return null;
 }
-/** Size and `SHA256:<hex>` of the file, read through one reused block. */
-async function hashFile(file, block) {
+/** Size and `SHA256:<hex>` of the file, read in 1 MiB steps (~0.5 s for 420 MB). */
+async function hashFile(file) {
+    const block = Buffer.allocUnsafe(1024 * 1024);
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const handle = await (0,promises_.open)(file, 'r');
     let bytes = 0;
@@ -2866,14 +2867,19 @@ class Staging {
             await this.advance(n);
         }
     }
-    /** Reads exactly `size` bytes of the file (what its header says) into the blocks. */
+    /**
+     * Reads exactly `size` bytes of the file (what its header says) into the blocks. Synchronous
+     * reads, as tar's: on Node 24 a thread-pool round trip per lstat, open, read and close left
+     * gzip waiting on trees of many small files (~10% slower than `tar -czf`). The event loop
+     * still turns at every full block, while gzip takes it.
+     */
     async addFile(absolute, file, size) {
-        const handle = await (0,promises_.open)(absolute, 'r');
+        const fd = (0,external_node_fs_.openSync)(absolute, 'r');
         try {
             let position = 0;
             while (position < size) {
                 const room = Math.min(this.block.length - this.filled, size - position);
-                const { bytesRead } = await handle.read(this.block, this.filled, room, position);
+                const bytesRead = (0,external_node_fs_.readSync)(fd, this.block, this.filled, room, position);
                 if (bytesRead === 0) {
                     throw new errors/* DeployError */.sH(`Cannot package ${file}: it got shorter while it was being packaged`);
                 }
@@ -2882,7 +2888,7 @@ class Staging {
             }
         }
         finally {
-            await handle.close();
+            (0,external_node_fs_.closeSync)(fd);
         }
     }
     /** Hands the last, partly filled block on and ends gzip's input. */
@@ -2891,10 +2897,6 @@ class Staging {
             await this.flush();
         await this.taking;
         this.gzip.end();
-    }
-    /** A block gzip no longer holds, for reuse once the archive is complete. */
-    spareBlock() {
-        return this.blocks[0];
     }
     get block() {
         return this.blocks[this.current];

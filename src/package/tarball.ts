@@ -4,8 +4,16 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
-import { constants, createWriteStream } from 'node:fs'
-import { access, lstat, open, readlink, rm } from 'node:fs/promises'
+import {
+  closeSync,
+  constants,
+  createWriteStream,
+  lstatSync,
+  openSync,
+  readSync,
+  readlinkSync
+} from 'node:fs'
+import { access, open, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -73,14 +81,14 @@ export async function createTarball(
   try {
     for (const file of files) {
       const absolute = path.join(sourceDir, file)
-      const info = await lstat(absolute)
+      const info = lstatSync(absolute)
       const symlink = info.isSymbolicLink()
       if (!symlink && !info.isFile()) {
         throw new DeployError(`Cannot package ${file}: it is neither a file nor a symlink`)
       }
       const header = new Header({
         path: file,
-        linkpath: symlink ? await readlink(absolute) : undefined,
+        linkpath: symlink ? readlinkSync(absolute) : undefined,
         mode: ((info.mode & 0o7777) | 0o600) & ~0o022,
         size: symlink ? 0 : info.size,
         // A Date of this module's own realm: tar's encoders check `instanceof Date`.
@@ -119,7 +127,7 @@ export async function createTarball(
     await rm(outPath, { force: true })
     throw gzipGone && compressionError ? compressionError : err
   }
-  const { bytes, checksum } = await hashFile(outPath, staging.spareBlock())
+  const { bytes, checksum } = await hashFile(outPath)
   return { path: outPath, bytes, checksum, fileCount }
 }
 
@@ -214,8 +222,9 @@ async function findSystemGzip(): Promise<string | null> {
   return null
 }
 
-/** Size and `SHA256:<hex>` of the file, read through one reused block. */
-async function hashFile(file: string, block: Buffer): Promise<{ bytes: number; checksum: string }> {
+/** Size and `SHA256:<hex>` of the file, read in 1 MiB steps (~0.5 s for 420 MB). */
+async function hashFile(file: string): Promise<{ bytes: number; checksum: string }> {
+  const block = Buffer.allocUnsafe(1024 * 1024)
   const hash = createHash('sha256')
   const handle = await open(file, 'r')
   let bytes = 0
@@ -272,14 +281,19 @@ class Staging {
     }
   }
 
-  /** Reads exactly `size` bytes of the file (what its header says) into the blocks. */
+  /**
+   * Reads exactly `size` bytes of the file (what its header says) into the blocks. Synchronous
+   * reads, as tar's: on Node 24 a thread-pool round trip per lstat, open, read and close left
+   * gzip waiting on trees of many small files (~10% slower than `tar -czf`). The event loop
+   * still turns at every full block, while gzip takes it.
+   */
   async addFile(absolute: string, file: string, size: number): Promise<void> {
-    const handle = await open(absolute, 'r')
+    const fd = openSync(absolute, 'r')
     try {
       let position = 0
       while (position < size) {
         const room = Math.min(this.block.length - this.filled, size - position)
-        const { bytesRead } = await handle.read(this.block, this.filled, room, position)
+        const bytesRead = readSync(fd, this.block, this.filled, room, position)
         if (bytesRead === 0) {
           throw new DeployError(
             `Cannot package ${file}: it got shorter while it was being packaged`
@@ -289,7 +303,7 @@ class Staging {
         await this.advance(bytesRead)
       }
     } finally {
-      await handle.close()
+      closeSync(fd)
     }
   }
 
@@ -298,11 +312,6 @@ class Staging {
     if (this.filled > 0) await this.flush()
     await this.taking
     this.gzip.end()
-  }
-
-  /** A block gzip no longer holds, for reuse once the archive is complete. */
-  spareBlock(): Buffer {
-    return this.blocks[0]
   }
 
   private get block(): Buffer {
