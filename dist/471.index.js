@@ -637,6 +637,8 @@ async function upsertComment(api, prNumber, purpose, body, login) {
     return { action: 'created', commentId: await api.createComment(prNumber, fullBody) };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -649,13 +651,23 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
  */
 
 
+
 const TEMP_DIR_PREFIX = 'heroku-pipeline-action-';
-async function makeRunTempDir(runnerTemp) {
+/**
+ * A new, unpredictable path for the run's temporary directory, not created yet: the caller
+ * records it for the post step first, so a cancel between the two cannot leave it behind
+ * (with mkdtemp the name was only known once the directory existed).
+ */
+function newRunTempDirPath(runnerTemp) {
+    return external_node_path_default().join(runnerTemp, `${TEMP_DIR_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
+}
+/** Creates the directory `newRunTempDirPath` named, owner-only; fails if it exists already. */
+async function createRunTempDir(runnerTemp, dir) {
     await (0,promises_.mkdir)(runnerTemp, { recursive: true });
-    return (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, TEMP_DIR_PREFIX));
+    await (0,promises_.mkdir)(dir, { mode: 0o700 });
 }
 /**
- * Removes a directory `makeRunTempDir` made. The path may come from saved state, so anything
+ * Removes a directory `newRunTempDirPath` named. The path may come from saved state, so anything
  * that is not one of ours directly under `runnerTemp` is left alone. Returns whether it removed.
  */
 async function removeRunTempDir(dir, runnerTemp) {
@@ -1210,8 +1222,8 @@ class Reporter {
         if (!this.finished)
             this.save(outcome);
     }
-    /** A temporary directory the post step removes if the main step cannot. */
-    tempDirCreated(dir) {
+    /** A temporary directory (saved before it is created) the post step removes if the main step cannot. */
+    tempDirReserved(dir) {
         this.progressState.tempDirs = [...(this.progressState.tempDirs ?? []), dir];
         this.saveProgressOnly();
     }
@@ -2450,8 +2462,6 @@ async function runHealthGate(deps, app, releaseVersion, webUrl, check, opts = {}
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:stream/promises"
@@ -3004,13 +3014,15 @@ function groupedPhase(outcome, name, title, detail, fn) {
  */
 async function packageInTempDir(c) {
     const runnerTemp = c.ctx.runnerTemp;
-    const dir = await makeRunTempDir(runnerTemp);
-    c.reporter.tempDirCreated(dir);
+    const dir = newRunTempDirPath(runnerTemp);
+    // Saved before it exists: a cancel in between must not leave it behind.
+    c.reporter.tempDirReserved(dir);
     const cleanup = async () => {
         await removeRunTempDir(dir, runnerTemp);
         c.reporter.tempDirRemoved(dir);
     };
     try {
+        await createRunTempDir(runnerTemp, dir);
         const packaged = await packageSource(c.settings.sourceDir, dir);
         return { ...packaged, cleanup };
     }

@@ -11,7 +11,7 @@ import { settledWithin, waitUntil } from '../heroku/wait.js'
 import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
 import { runHealthGate } from '../health/gate.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
-import { makeRunTempDir, removeRunTempDir } from '../package/temp.js'
+import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
 import type {
   AppResult,
   HealthResult,
@@ -114,13 +114,15 @@ export function groupedPhase<T>(
  */
 export async function packageInTempDir(c: CommandContext): Promise<PackagedSource> {
   const runnerTemp = c.ctx.runnerTemp
-  const dir = await makeRunTempDir(runnerTemp)
-  c.reporter.tempDirCreated(dir)
+  const dir = newRunTempDirPath(runnerTemp)
+  // Saved before it exists: a cancel in between must not leave it behind.
+  c.reporter.tempDirReserved(dir)
   const cleanup = async (): Promise<void> => {
     await removeRunTempDir(dir, runnerTemp)
     c.reporter.tempDirRemoved(dir)
   }
   try {
+    await createRunTempDir(runnerTemp, dir)
     const packaged = await packageSource(c.settings.sourceDir, dir)
     return { ...packaged, cleanup }
   } catch (err) {

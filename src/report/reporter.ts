@@ -249,8 +249,8 @@ export class Reporter {
     if (!this.finished) this.save(outcome)
   }
 
-  /** A temporary directory the post step removes if the main step cannot. */
-  tempDirCreated(dir: string): void {
+  /** A temporary directory (saved before it is created) the post step removes if the main step cannot. */
+  tempDirReserved(dir: string): void {
     this.progressState.tempDirs = [...(this.progressState.tempDirs ?? []), dir]
     this.saveProgressOnly()
   }
