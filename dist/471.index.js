@@ -708,12 +708,10 @@ function newProgress(command, dryRun, startedAt = Date.now()) {
         apps: []
     };
 }
-/** Called first thing by the main step; the post step then finds `isPost` set. */
-function markMainStep() {
+/** Called first thing by the session's main step; the post step then finds `isPost` set. */
+function markMainStarted() {
     core.saveState(StateKey.IsPost, 'true');
 }
-/** Same as `markMainStep` (the name main.ts uses). */
-const markMainStarted = markMainStep;
 function saveProgress(progress) {
     core.saveState(StateKey.Progress, JSON.stringify(progress));
 }

@@ -88,13 +88,10 @@ export function newProgress(command: Command, dryRun: boolean, startedAt = Date.
   }
 }
 
-/** Called first thing by the main step; the post step then finds `isPost` set. */
-export function markMainStep(): void {
+/** Called first thing by the session's main step; the post step then finds `isPost` set. */
+export function markMainStarted(): void {
   core.saveState(StateKey.IsPost, 'true')
 }
-
-/** Same as `markMainStep` (the name main.ts uses). */
-export const markMainStarted = markMainStep
 
 export function saveProgress(progress: Progress): void {
   core.saveState(StateKey.Progress, JSON.stringify(progress))
