@@ -101,7 +101,11 @@ describe('deploy', () => {
   })
 
   it('fails at once when the new dynos crash, even though the old release still answers', async () => {
-    scenario = await startScenario(shopSeed(), { fixture: 'crash-on-boot' })
+    // Preboot keeps the old dynos serving while the new ones crash (without it Heroku stops the
+    // old dynos before booting the new ones).
+    const seed = shopSeed()
+    seed.pipelines![0].apps[0].features = ['preboot']
+    scenario = await startScenario(seed, { fixture: 'crash-on-boot' })
     const { heroku } = scenario
     const before = heroku.state.apps['shop-staging'].currentRelease!
     const result = await scenario.run({

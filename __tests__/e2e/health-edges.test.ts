@@ -164,6 +164,8 @@ describe('health gate edge cases', () => {
   it('fails while a new dyno crash-loops, although the old release still answers 200', async () => {
     const seed = shopSeed()
     seed.pipelines![0].apps[0].dynos = 2
+    // Preboot keeps the old dynos serving until every new web dyno is up.
+    seed.pipelines![0].apps[0].features = ['preboot']
     scenario = await startScenario(seed, {
       timing: { crashRestartMs: 300, crashRestartMaxMs: 600 },
       workspace: {

@@ -24,7 +24,13 @@ beforeAll(async () => {
         {
           name: 'shop',
           apps: [
-            { name: 'shop-staging', stage: 'staging', release: { fixture: 'healthy' } },
+            // Preboot: the old dynos keep serving while the new ones crash (see below).
+            {
+              name: 'shop-staging',
+              stage: 'staging',
+              features: ['preboot'],
+              release: { fixture: 'healthy' }
+            },
             { name: 'shop-fresh', stage: 'development' }
           ]
         }

@@ -3,6 +3,7 @@
  * Paths, identity forms, statuses and bodies follow /work/shared/reference/heroku-platform-api.md.
  * Request bodies have already been checked against the schema's link `schema` (422 otherwise).
  */
+import { APP_FEATURES } from './model.js'
 import { paginate } from './ranges.js'
 import { ApiError, invalidParams, isUuid, notFound } from './util.js'
 
@@ -94,11 +95,48 @@ route('GET', '/apps/:app/dynos/:dyno', ({ model, params }) => {
   return ok(model.dynoJson(app, dyno))
 })
 
-// Restart all dynos: rel `empty`, documented 202 with an empty object.
+// Restart all dynos: rel `empty`, documented 202 with an empty object. The dynos are replaced
+// the way a deploy replaces them (standard, or preboot when the feature is on).
 route('DELETE', '/apps/:app/dynos', ({ model, params }) => {
   const app = model.findApp(params.app)
-  app.runtime.restart(app.formation.web)
+  model.restartDynos(app)
   return { status: 202, body: {} }
+})
+
+// ---------------------------------------------------------------- formation and features
+
+route('GET', '/apps/:app/formation', (ctx) => {
+  const app = ctx.model.findApp(ctx.params.app)
+  return list(ctx, ctx.model.formationOf(app))
+})
+
+route('GET', '/apps/:app/formation/:formation', ({ model, params }) => {
+  const app = model.findApp(params.app)
+  const entry = model
+    .formationOf(app)
+    .find((f) => f.id === params.formation || f.type === params.formation)
+  if (!entry) throw notFound('formation')
+  return ok(entry)
+})
+
+route('GET', '/apps/:app/features', (ctx) => {
+  const app = ctx.model.findApp(ctx.params.app)
+  return list(
+    ctx,
+    APP_FEATURES.map((f) => ctx.model.featureJson(app, f))
+  )
+})
+
+route('GET', '/apps/:app/features/:feature', ({ model, params }) => {
+  const app = model.findApp(params.app)
+  return ok(model.featureJson(app, model.findFeature(params.feature)))
+})
+
+// Toggling a feature restarts nothing (Dev Center "Preboot": "Enabling and disabling preboot on
+// your application will not trigger a restart"); it applies from the next deploy or restart.
+route('PATCH', '/apps/:app/features/:feature', ({ model, params, body }) => {
+  const app = model.findApp(params.app)
+  return ok(model.featureJson(app, model.setFeature(app, params.feature, body.enabled)))
 })
 
 // ---------------------------------------------------------------- sources and builds

@@ -5,10 +5,23 @@ export interface AppSeed {
   /** pipeline stage (pipeline apps only); default `staging` */
   stage?: 'test' | 'review' | 'development' | 'staging' | 'production'
   configVars?: Record<string, string>
-  /** web dyno count (default 1) */
+  /** web dyno count (default 1); ignored when `formation` is given */
   dynos?: number
+  /**
+   * dyno count per process type, e.g. `{ web: 0, worker: 1 }` (instead of `dynos`). A Procfile
+   * process type without a count runs 1 dyno if it is `web`, else none (as on Heroku).
+   */
+  formation?: Record<string, number>
+  /**
+   * enabled app features, e.g. `['preboot', 'runtime-dyno-metadata']` (default: none); one of
+   * `AppFeatureName`, else the emulator refuses the seed
+   */
+  features?: string[]
   release?: ReleaseSpec
 }
+
+export type AppFeatureName =
+  'preboot' | 'runtime-dyno-metadata' | 'http-session-affinity' | 'log-runtime-metrics'
 
 export interface ReleaseSpec {
   /** a directory, or the name of a fixture under `__tests__/fixtures/apps` */
@@ -32,6 +45,11 @@ export interface EmulatorTiming {
   crashRestartMs: number
   crashRestartMaxMs: number
   stopTimeoutMs: number
+  /**
+   * preboot: the router switches to the new web dynos this long after all are up (default 1000;
+   * on Heroku about 3 minutes after the deploy: the boot timeout plus 2 minutes)
+   */
+  prebootSwitchMs: number
   releasePhaseTimeoutMs: number
   sourceUrlTtlMs: number
 }
@@ -143,6 +161,8 @@ export interface DynoTiming {
   id: string
   app: string
   name: string
+  /** process type (`web`, `worker`, …) */
+  type: string
   release: number
   startedAt: number
   upAt: number | null
@@ -150,10 +170,27 @@ export interface DynoTiming {
   stoppedAt: number | null
   crashes: number
 }
+/** One request the app router handled. */
+export interface RoutedRequest {
+  app: string
+  /** epoch ms when the request arrived */
+  at: number
+  method: string
+  path: string
+  /** the dyno's status, or 503 when the router answered itself */
+  status: number
+  /** version of the release of the dyno that answered; null when the router answered (503) */
+  release: number | null
+  /** name of the dyno that answered (`web.1`); null when the router answered */
+  dyno: string | null
+}
+
 export interface Timings {
   builds: BuildTiming[]
   releases: ReleaseTiming[]
   dynos: DynoTiming[]
+  /** every request the app routers handled, in the order they were answered */
+  routed: RoutedRequest[]
   promotions: { id: string; createdAt: number; completedAt: number | null }[]
   reviewApps: {
     id: string
@@ -213,6 +250,31 @@ export interface DynoJson {
   release: { id: string; version: number }
   app: { id: string; name: string }
   attach_url: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface AppFeatureJson {
+  id: string
+  name: string
+  description: string
+  doc_url: string
+  enabled: boolean
+  state: string
+  display_name: string
+  feedback_email: string
+  created_at: string
+  updated_at: string
+}
+
+export interface FormationJson {
+  id: string
+  app: { id: string; name: string }
+  type: string
+  quantity: number
+  command: string
+  size: string
+  dyno_size: { id: string; name: string }
   created_at: string
   updated_at: string
 }
@@ -283,9 +345,13 @@ export interface AppState {
   releases: ReleaseJson[]
   currentRelease: ReleaseJson | null
   builds: BuildJson[]
+  /** the dynos the API lists (with preboot, not the old ones that still serve) */
   dynos: DynoJson[]
-  /** version of the release the router currently serves (null: none) */
+  /** version of the release whose web dynos get the requests (null: the router answers 503) */
   servingRelease: number | null
+  /** names of the enabled app features */
+  features: string[]
+  formation: FormationJson[]
   coupling: CouplingJson | null
 }
 
@@ -340,7 +406,16 @@ export interface HerokuEmulator {
     patch: Record<string, string | null>,
     options?: { wait?: 'created' | 'released' | 'up' }
   ): Promise<ReleaseJson | null>
+  /**
+   * until the app's newest dynos are listed and each is up or has crashed, and (preboot) the
+   * router has switched to them unless one crashed
+   */
   waitForDynos(app: string, options?: { timeoutMs?: number }): Promise<DynoJson[]>
+  /**
+   * enables or disables an app feature (by name or id), as `PATCH /apps/{app}/features/{name}`
+   * does; nothing restarts. Throws for an unknown app or feature.
+   */
+  setFeature(app: string, feature: string, enabled: boolean): AppFeatureJson
   /** makes PR `prNumber`'s review app look created at `createdAt` (ms or ISO text) */
   backdateReviewApp(prNumber: number, createdAt: number | string): ReviewAppJson
   outputOf(kind: 'build' | 'release', id: string): string | null

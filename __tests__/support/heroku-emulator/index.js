@@ -32,10 +32,12 @@ export function validateAgainstSchema(method, path, body) {
   return validateResponse(method.toUpperCase(), path, body)
 }
 
-/** Waits until every listed web dyno of `app` is `up`, or has crashed at least once. */
+/**
+ * Whether the app's newest dynos have settled: they are listed, each is `up` or has crashed at
+ * least once, and (preboot) the router has switched to them unless one of them crashed.
+ */
 function dynosSettled(app) {
-  const dynos = app.runtime.listedDynos()
-  return dynos.every((d) => d.state === 'up' || d.crashes > 0)
+  return app.runtime.settled()
 }
 
 /**
@@ -183,7 +185,9 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
           currentRelease: current ? model.releaseJson(current) : null,
           builds: app.builds.map((b) => model.buildJson(b)),
           dynos: app.runtime.listedDynos().map((d) => model.dynoJson(app, d)),
-          servingRelease: app.runtime.serving ? app.runtime.serving.release.version : null,
+          servingRelease: app.runtime.servingRelease(),
+          features: [...app.features].sort(),
+          formation: model.formationOf(app),
           coupling: coupling ? model.couplingJson(coupling) : null
         }
       }
@@ -234,6 +238,19 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
     },
 
     /**
+     * Enables or disables an app feature, as `PATCH /apps/{app}/features/{name}` does (nothing
+     * restarts: it applies from the next release or restart). Returns it in its API shape.
+     */
+    setFeature(appName, feature, enabled) {
+      const app = appByName(appName)
+      try {
+        return model.featureJson(app, model.setFeature(app, feature, enabled))
+      } catch (error) {
+        throw new Error(`setFeature(${appName}, ${feature}): ${error.message}`, { cause: error })
+      }
+    },
+
+    /**
      * Makes the review app of PR `prNumber` look created at `createdAt` (state seeding in tests,
      * as if it had been created that long ago). Returns it in its API shape.
      */
@@ -244,7 +261,10 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
       return model.reviewAppJson(reviewApp)
     },
 
-    /** Waits until the listed dynos of an app are all up (or crashed at least once). */
+    /**
+     * Waits until the app's newest dynos are listed and all up (or crashed at least once), and
+     * with preboot until the router has switched to them (unless one crashed).
+     */
     async waitForDynos(appName, { timeoutMs = 30000 } = {}) {
       const app = appByName(appName)
       await waitUntil(() => dynosSettled(app), { timeoutMs, what: `dynos of ${appName}` })

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppRuntime, baseEnv } from './dynos.js'
+import { AppRuntime, baseEnv, dynoMetadata } from './dynos.js'
 import { OutputStream } from './output-stream.js'
 import {
   directorySize,
@@ -37,6 +37,48 @@ const NODEJS_BUILDPACK_URL =
 const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
 const PIPELINE_NAME_PATTERN = /^[a-z][a-z0-9-]{2,29}$/
 const STAGES = ['test', 'review', 'development', 'staging', 'production']
+const PROCESS_TYPE_PATTERN = /^[-\w]{1,128}$/
+const BASIC_DYNO_SIZE = { id: 'e3b1a5c4-3a6f-4a0c-9a4e-7d1f2b8c6e01', name: 'Basic' }
+
+/**
+ * The app features the emulator knows (`GET /apps/{app}/features`), as `heroku features` and
+ * `heroku labs` list them. `preboot` and `runtime-dyno-metadata` change how dynos run (dynos.js);
+ * the others are only listed and toggled.
+ */
+export const APP_FEATURES = Object.freeze([
+  {
+    id: '2a0c8c6e-1d4b-4b6f-9f0e-5c3d7a1b9e21',
+    name: 'http-session-affinity',
+    display_name: 'HTTP Session Affinity',
+    description: 'Enable session affinity for all requests',
+    doc_url: 'https://devcenter.heroku.com/articles/session-affinity',
+    state: 'general'
+  },
+  {
+    id: '6f1e2d3c-4b5a-4d8e-8c7b-0a9f8e7d6c32',
+    name: 'log-runtime-metrics',
+    display_name: 'Log Runtime Metrics',
+    description: 'Emit dyno resource usage information into app logs',
+    doc_url: 'https://devcenter.heroku.com/articles/log-runtime-metrics',
+    state: 'beta'
+  },
+  {
+    id: '9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c43',
+    name: 'preboot',
+    display_name: 'Preboot',
+    description: 'Provide seamless web dyno deploys',
+    doc_url: 'https://devcenter.heroku.com/articles/preboot',
+    state: 'general'
+  },
+  {
+    id: 'c4d3e2f1-a0b9-4c8d-8e7f-6a5b4c3d2e54',
+    name: 'runtime-dyno-metadata',
+    display_name: 'Runtime Dyno Metadata',
+    description: 'Provide dyno metadata in environment variables',
+    doc_url: 'https://devcenter.heroku.com/articles/dyno-metadata',
+    state: 'beta'
+  }
+])
 
 export const DEFAULT_TIMING = Object.freeze({
   buildMs: 300, // how long a build stays `pending` before compiling
@@ -50,9 +92,30 @@ export const DEFAULT_TIMING = Object.freeze({
   crashRestartMs: 1000, // first restart after a crash; doubles per crash
   crashRestartMaxMs: 10000,
   stopTimeoutMs: 2000, // SIGTERM → SIGKILL
+  // Preboot: the router switches to the new web dynos this long after all of them are up. On
+  // Heroku it is about 3 minutes after the deploy (the boot timeout plus 2 minutes; Dev Center
+  // "Preboot" and changelog 1121); 1 s keeps tests short.
+  prebootSwitchMs: 1000,
   releasePhaseTimeoutMs: 600000,
   sourceUrlTtlMs: 3600000 // validity of /sources put_url and get_url
 })
+
+/** The slug's process types that run as dynos (all but `release`), web first. */
+function processTypesOf(slug) {
+  const types = Object.keys(slug.processTypes).filter((type) => type !== 'release')
+  return [...types.filter((type) => type === 'web'), ...types.filter((type) => type !== 'web')]
+}
+
+/** The stored quantity; a process type without one runs 1 dyno if it is `web`, else none. */
+function quantityOf(app, type) {
+  return app.formation[type] ?? (type === 'web' ? 1 : 0)
+}
+
+function findFeature(identity) {
+  const feature = APP_FEATURES.find((f) => f.id === identity || f.name === identity)
+  if (!feature) throw notFound('feature')
+  return feature
+}
 
 function deferred() {
   let resolve
@@ -81,7 +144,14 @@ export class Model {
     this.sources = new Map()
     this.streams = new Map()
     this.reviewAppsEnabledByDefault = true
-    this.timings = { builds: [], releases: [], dynos: [], promotions: [], reviewApps: [] }
+    this.timings = {
+      builds: [],
+      releases: [],
+      dynos: [],
+      routed: [],
+      promotions: [],
+      reviewApps: []
+    }
     this.productionUrls = new Map()
     this.closed = false
     this.abort = new AbortController()
@@ -255,6 +325,46 @@ export class Model {
     }
   }
 
+  featureJson(app, feature) {
+    return {
+      created_at: app.createdAt,
+      description: feature.description,
+      doc_url: feature.doc_url,
+      enabled: app.features.has(feature.name),
+      id: feature.id,
+      name: feature.name,
+      state: feature.state,
+      updated_at: app.featureUpdatedAt[feature.name] ?? app.createdAt,
+      display_name: feature.display_name,
+      feedback_email: 'feedback@heroku.com'
+    }
+  }
+
+  /** The formation of the current release: one entry per Procfile process type but `release`. */
+  formationOf(app) {
+    const current = this.currentRelease(app)
+    const slug = current?.slugId ? this.slugs.get(current.slugId) : null
+    if (!slug) return []
+    return processTypesOf(slug).map((type) => {
+      let meta = app.formationMeta.get(type)
+      if (!meta) {
+        meta = { id: newId(), createdAt: isoTime() }
+        app.formationMeta.set(type, meta)
+      }
+      return {
+        app: { id: app.id, name: app.name },
+        command: slug.processTypes[type],
+        created_at: meta.createdAt,
+        dyno_size: { ...BASIC_DYNO_SIZE },
+        id: meta.id,
+        quantity: quantityOf(app, type),
+        size: BASIC_DYNO_SIZE.name,
+        type,
+        updated_at: meta.updatedAt ?? meta.createdAt
+      }
+    })
+  }
+
   pipelineJson(pipeline) {
     return {
       created_at: pipeline.createdAt,
@@ -415,10 +525,22 @@ export class Model {
 
   // ---------------------------------------------------------------- apps and pipelines
 
-  async createApp({ name, configVars = {}, dynos = 1 }) {
+  async createApp({ name, configVars = {}, dynos = 1, formation, features = [] }) {
     if (!APP_NAME_PATTERN.test(name)) throw new Error(`invalid app name: ${name}`)
     if ([...this.apps.values()].some((a) => !a.deleted && a.name === name))
       throw new Error(`app exists: ${name}`)
+    for (const feature of features) {
+      if (!APP_FEATURES.some((f) => f.name === feature))
+        throw new Error(
+          `unknown app feature: ${feature} (known: ${APP_FEATURES.map((f) => f.name)})`
+        )
+    }
+    const quantities = formation ?? { web: dynos }
+    for (const [type, quantity] of Object.entries(quantities)) {
+      if (!PROCESS_TYPE_PATTERN.test(type)) throw new Error(`invalid process type: ${type}`)
+      if (!Number.isInteger(quantity) || quantity < 0)
+        throw new Error(`invalid quantity for ${type}: ${quantity}`)
+    }
     const now = isoTime()
     const app = {
       id: newId(),
@@ -429,7 +551,12 @@ export class Model {
       configVars: { ...configVars },
       releases: [],
       builds: [],
-      formation: { web: dynos },
+      // Process type → quantity (the formation); a Procfile type not in it: web 1, others 0.
+      formation: { ...quantities },
+      formationMeta: new Map(),
+      features: new Set(features),
+      featureUpdatedAt: {},
+      defaultDomainName: null,
       currentReleaseId: null,
       deleted: false,
       webUrl: null,
@@ -439,10 +566,12 @@ export class Model {
       app,
       tracker: this.tracker,
       timing: this.timing,
-      recordDyno: (record) => this.timings.dynos.push(record)
+      recordDyno: (record) => this.timings.dynos.push(record),
+      recordRouted: (record) => this.timings.routed.push(record)
     })
     app.webUrl = await app.runtime.startRouter()
-    this.productionUrls.set(app.webUrl, `https://${name}-${randomHex(6)}.herokuapp.com/`)
+    app.defaultDomainName = `${name}-${randomHex(6)}.herokuapp.com`
+    this.productionUrls.set(app.webUrl, `https://${app.defaultDomainName}/`)
     this.productionUrls.set(app.gitUrl, `https://git.heroku.com/${name}.git`)
     this.apps.set(app.id, app)
     // Every Heroku app starts with v1, "Initial release", which has no slug.
@@ -534,6 +663,9 @@ export class Model {
       config: { ...config },
       stream: null,
       releaseCommand: slug?.processTypes.release ?? null,
+      // Dev Center "Dyno Metadata": "The metadata is available the next time you deploy the
+      // app", so it belongs to the releases made while the feature is on.
+      dynoMetadata: app.features.has('runtime-dyno-metadata'),
       createdAt: now,
       updatedAt: now,
       done: deferred(),
@@ -581,6 +713,7 @@ export class Model {
       const env = {
         ...baseEnv(slug.dir),
         ...release.config,
+        ...(release.dynoMetadata ? dynoMetadata({ app, release, slug, dynoId: newId() }) : {}),
         DYNO: `release.${1000 + release.version}`
       }
       const { child, exited } = this.tracker.spawn('sh', ['-c', release.releaseCommand], {
@@ -624,10 +757,44 @@ export class Model {
         app.releasedAt = now
         app.updatedAt = now
         const slug = release.slugId ? this.slugs.get(release.slugId) : null
-        if (slug) app.runtime.deploy(release, slug, app.formation.web)
+        if (slug) this.runDynos(app, release, slug)
       }
     }
     release.done.resolve(release)
+  }
+
+  /** Replaces the app's dynos by those of `release` (formation: every process type but release). */
+  runDynos(app, release, slug) {
+    const quantities = {}
+    for (const type of processTypesOf(slug)) {
+      // A process type seen for the first time gets its default quantity stored, as on Heroku.
+      app.formation[type] = quantityOf(app, type)
+      quantities[type] = app.formation[type]
+    }
+    app.runtime.deploy(release, slug, quantities)
+  }
+
+  /** `DELETE /apps/{app}/dynos`: every dyno restarts on the current release. */
+  restartDynos(app) {
+    const release = this.currentRelease(app)
+    const slug = release?.slugId ? this.slugs.get(release.slugId) : null
+    if (slug) this.runDynos(app, release, slug)
+  }
+
+  /** Enables or disables an app feature (by name or id); returns the catalogue entry. */
+  setFeature(app, identity, enabled) {
+    const feature = findFeature(identity)
+    if (typeof enabled !== 'boolean') throw invalidParams('enabled must be a boolean.')
+    if (app.features.has(feature.name) !== enabled) {
+      if (enabled) app.features.add(feature.name)
+      else app.features.delete(feature.name)
+      app.featureUpdatedAt[feature.name] = isoTime()
+    }
+    return feature
+  }
+
+  findFeature(identity) {
+    return findFeature(identity)
   }
 
   /** Resolves once the release has left `pending`. */

@@ -4,6 +4,7 @@
  * (`sh -c` → `node`, http-backend → hooks). `killAll()` ends them all and waits for their exit.
  */
 import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const trackers = new Set()
 
@@ -29,6 +30,33 @@ function signalGroup(pid, signal) {
   } catch {
     return false
   }
+}
+
+/**
+ * Whether a process of the group led by `pgid` still runs (zombies do not count: an exited
+ * process whose parent is gone may wait long for the init process to reap it). Reads /proc;
+ * null where there is none (not Linux).
+ */
+function groupRunning(pgid) {
+  let names
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return null
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    let stat
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true
+  }
+  return false
 }
 
 export function isAlive(pid) {
@@ -69,13 +97,22 @@ export class ProcessTracker {
     return { child, exited }
   }
 
-  /** SIGTERM the group, SIGKILL after `graceMs`; resolves when the process has exited. */
+  /**
+   * SIGTERM the group, SIGKILL after `graceMs`, as Heroku stops a dyno ("SIGTERM to all processes
+   * in the dyno", SIGKILL for what remains after the grace period). Resolves when the process and
+   * what it started have exited: `sh -c` dies of the SIGTERM at once, the app it started gets the
+   * rest of the grace period to shut down cleanly.
+   */
   async stop(child, graceMs = 2000) {
     const entry = this.live.get(child.pid)
     if (!entry) return
+    const deadline = Date.now() + graceMs
     signalGroup(child.pid, 'SIGTERM')
     const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs)
     await entry.exited
+    while (Date.now() < deadline && groupRunning(child.pid)) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     clearTimeout(timer)
     // The group leader is gone; make sure nothing it started lingers.
     signalGroup(child.pid, 'SIGKILL')

@@ -11,6 +11,8 @@
  *   rateLimit?: { capacity, refillPerSecond }
  * }
  * AppSeed = { name, configVars?: {K: V}, dynos?: number (web dynos, default 1),
+ *             formation?: {processType: quantity} (instead of `dynos`),
+ *             features?: ['preboot', 'runtime-dyno-metadata', ...] (enabled app features),
  *             release?: { fixture?: dir | fixture name, files?: {path: content}, version? } }
  */
 import { readFile } from 'node:fs/promises'
