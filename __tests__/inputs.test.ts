@@ -106,7 +106,8 @@ const DEFAULT_HEALTH = {
   bodyPattern: undefined,
   timeoutSeconds: 300,
   intervalSeconds: 5,
-  successes: 2
+  successes: 2,
+  prebootWaitSeconds: 200
 }
 
 describe('getSettings: valid settings', () => {
@@ -174,6 +175,7 @@ describe('getSettings: valid settings', () => {
       'health-check-timeout': '120',
       'health-check-interval': '10',
       'health-check-successes': '3',
+      'preboot-wait': '0',
       'rollback-on-failure': 'False',
       'wait-timeout': '900',
       'pr-comment': 'false',
@@ -190,7 +192,8 @@ describe('getSettings: valid settings', () => {
       bodyPattern: '"status":\\s*"ok"',
       timeoutSeconds: 120,
       intervalSeconds: 10,
-      successes: 3
+      successes: 3,
+      prebootWaitSeconds: 0
     }
     expect(getSettings(env, context())).toEqual({
       herokuApiKey: HEROKU_KEY,

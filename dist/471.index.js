@@ -284,6 +284,7 @@ function outputsFor(outcome) {
         app: t.app,
         release_version: t.release?.version ?? null,
         healthy: appHealthy(t),
+        verified: appHealthy(t) && t.health?.verified !== false,
         rolled_back: t.rolledBack
     }));
     const reviewApp = outcome.command === 'review-app' ? outcome.reviewApp : undefined;
@@ -347,6 +348,7 @@ const phaseLabels = {
     build: 'Build',
     'release-phase': 'Release phase',
     'dynos-up': 'Dynos up',
+    'preboot-wait': 'Preboot wait',
     health: 'Health',
     promotion: 'Promotion',
     rollback: 'Rollback',
@@ -391,19 +393,54 @@ function latencyText(probes) {
         return '';
     return ` · p50 ${formatDuration(p50)} · p95 ${formatDuration(p95)}`;
 }
-/** HTML: `passed · 3 probes · p50 … · p95 …`, or why it failed / was not checked. */
+/**
+ * HTML: `passed · 3 probes · p50 … · p95 …`, or why it failed / was not checked; how the gate
+ * knew the release (preboot wait, release marker) and when it could not.
+ */
 function healthHtml(health) {
     if (!health)
         return '—';
+    const how = gateHowText(health);
     if (!health.checked) {
+        if (!health.passed && health.reason)
+            return `❌ failed · ${escapeHtml(oneLine(health.reason, 200))}`;
+        if (health.kind === 'dynos')
+            return `✅ dynos up and staying up (no health-check URL)${how}`;
+        if (health.kind === 'none')
+            return 'no dynos scaled up: nothing to check';
         return health.reason
             ? `not checked: ${escapeHtml(oneLine(health.reason, 200))}`
             : 'no health check';
     }
     const count = `${health.probes.length} probe${health.probes.length === 1 ? '' : 's'}`;
-    const verdict = health.passed ? '✅ passed' : '❌ failed';
+    const verdict = !health.passed
+        ? '❌ failed'
+        : health.verified === false
+            ? '⚠️ passed, not verified: may be the previous release'
+            : '✅ passed';
     const reason = !health.passed && health.reason ? ` · ${escapeHtml(oneLine(health.reason, 200))}` : '';
-    return `${verdict} · ${count}${latencyText(health.probes)}${reason}`;
+    const expected = health.expectedBody
+        ? ` · body /<code>${escapeHtml(oneLine(health.expectedBody, 160))}</code>/`
+        : '';
+    return `${verdict} · ${count}${latencyText(health.probes)}${expected}${how}${reason}`;
+}
+/** Plain text: ` · preboot, waited 200 s` / ` · release marker` / ` · worker dynos`. */
+function gateHowText(health) {
+    const parts = [];
+    if (health.kind === 'dynos')
+        parts.push('no web dynos: every dyno checked');
+    if (health.expectedBody !== undefined && health.expectedBody !== '' && health.checked) {
+        if (health.preboot)
+            parts.push('preboot');
+    }
+    else if (health.preboot && health.kind === 'web' && health.checked) {
+        parts.push(health.prebootWaitMs !== undefined
+            ? `preboot, waited ${formatDuration(health.prebootWaitMs)}`
+            : 'preboot, no wait');
+    }
+    if (health.replacedBy !== undefined)
+        parts.push(`replaced by v${health.replacedBy} afterwards`);
+    return parts.map((p) => ` · ${escapeHtml(p)}`).join('');
 }
 /** Plain text: `v42`. */
 function versionText(release) {
@@ -2017,6 +2054,8 @@ function withJitter(ms, random = Math.random) {
     return Math.round(ms * (1 - 0.1 * random()));
 }
 
+// EXTERNAL MODULE: ./src/health/marker.ts
+var health_marker = __webpack_require__(9662);
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __webpack_require__(643);
 ;// CONCATENATED MODULE: ./src/health/probe.ts
@@ -2316,12 +2355,47 @@ function failureVerb(probe, criteria) {
 
 ;// CONCATENATED MODULE: ./src/health/gate.ts
 /**
- * The health gate: an app is healthy when its web dynos run the new release and are up, and
- * then enough consecutive probes pass. Both steps share one deadline (`check.timeoutSeconds`).
+ * The health gate: proves that the release under test runs and answers. For an app with web
+ * dynos: every web dyno runs the new release and is up, then enough consecutive probes pass.
+ * For an app without web dynos (workers only): every dyno of the release is up and stays up.
+ * Both steps share one deadline (`check.timeoutSeconds`); a preboot wait comes on top of it.
+ *
+ * On a preboot app Heroku lists the new dynos at once while the router keeps serving the old
+ * ones for about 3 minutes, so "dynos up, probes pass" proves nothing by itself. The gate
+ * then either needs a release marker in the body pattern (a probe passes only when the release
+ * under test answered) or waits `preboot-wait` after the release went live before probing.
  */
 
 
 
+
+/** One-off and release-phase dynos are not part of the formation a release runs. */
+const NOT_FORMATION_TYPES = new Set(['release', 'run']);
+/**
+ * Which gate fits the formation. An empty formation (an app never deployed) is taken to get
+ * the default web process, as Heroku scales `web` to 1 on the first deploy.
+ */
+function gateKindOf(facts) {
+    const scaled = facts.formation.filter((f) => f.quantity > 0 && !NOT_FORMATION_TYPES.has(f.type));
+    if (facts.formation.length === 0 || scaled.some((f) => f.type === 'web'))
+        return 'web';
+    return scaled.length > 0 ? 'dynos' : 'none';
+}
+/** An absolute http(s) URL (not a path to join to `web_url`)? */
+function isAbsoluteHealthUrl(target) {
+    return /^[a-z][a-z0-9+.-]*:/i.test(target);
+}
+/**
+ * The input error for a path health check on an app without a web process: there is no
+ * `web_url` serving the app to join it to. Checked when the app is resolved, before any change.
+ */
+function checkHealthTargetFits(appName, facts, check, input = 'health-check') {
+    if (check.target === undefined || isAbsoluteHealthUrl(check.target))
+        return;
+    if (gateKindOf(facts) === 'web')
+        return;
+    throw new errors/* InputError */.dz(input, `Input '${input}': ${check.target} is a path, but ${appName} has no web dynos in its formation, so no web_url serves it: give an absolute http(s) URL of something the app's dynos serve, or leave ${input} empty to check only that its dynos run the release.`);
+}
 /**
  * Dyno polling starts fast (dynos often boot in seconds) and slows down to save API calls. While
  * a boot is likely still under way (the first 12 s) polls stay at most 1.5 s apart, which bounds
@@ -2333,101 +2407,197 @@ const QUICK_BOOT_WINDOW_MS = 12_000;
 const QUICK_BOOT_MAX_POLL_MS = 1500;
 const MAX_DYNO_POLL_MS = 3000;
 const DYNO_POLL_FACTOR = 1.5;
+/** During a preboot wait the dynos are still watched for crashes, but rarely. */
+const PREBOOT_DYNO_POLL_MS = 10_000;
 /**
  * States that count as ready on the new release. `idle` is a sleeping eco dyno: it runs the
  * release and wakes on the first probe, so waiting for `up` would only run into the timeout.
  */
 const READY_STATES = new Set(['up', 'idle']);
+const MARKER_ADVICE = 'put {commit} or {release} in health-check-body so the gate can tell which release answered';
+function sortedDynos(dynos, kind) {
+    return dynos
+        .filter((d) => (kind === 'web' ? d.type === 'web' : !NOT_FORMATION_TYPES.has(d.type)))
+        .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+/** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
+function summarizeDynos(dynos, kind = 'web') {
+    if (dynos.length === 0)
+        return kind === 'web' ? 'no web dynos' : 'no dynos';
+    return dynos
+        .map((d) => `${d.name} ${d.state}${d.release ? ` (v${d.release.version})` : ''}`)
+        .join(', ');
+}
+function judgeDynos(dynos, releaseVersion, kind, formation) {
+    const crashed = dynos.find((d) => d.release?.version === releaseVersion && d.state === 'crashed');
+    if (crashed)
+        return { state: 'crashed', dyno: crashed };
+    const newer = dynos.find((d) => d.release !== undefined && d.release.version > releaseVersion);
+    if (newer)
+        return { state: 'replaced', dyno: newer, version: newer.release?.version ?? 0 };
+    const allReady = dynos.length > 0 &&
+        dynos.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state));
+    // Every type the formation scales must be there in full (dynos appear one by one).
+    const complete = kind === 'web' ||
+        (formation ?? [])
+            .filter((f) => f.quantity > 0 && !NOT_FORMATION_TYPES.has(f.type))
+            .every((f) => dynos.filter((d) => d.type === f.type).length >= f.quantity);
+    return allReady && complete ? { state: 'ready' } : { state: 'waiting' };
+}
+function dynoNoun(kind) {
+    return kind === 'web' ? 'web dyno' : 'dyno';
+}
+function replacedMessage(dyno, version, releaseVersion) {
+    return `${dyno.type === 'web' ? 'web dyno' : 'dyno'} ${dyno.name} runs v${version}, a newer release than v${releaseVersion}: the release under test was replaced (another deploy?) before the gate could verify it; ${MARKER_ADVICE}`;
+}
 /**
- * Resolves when there is at least one web dyno and every web dyno runs `releaseVersion` and is
- * up. Throws DeployError at once when a web dyno crashed on that release or runs a newer one
- * (the release under test was replaced), TimeoutError at the deadline.
+ * Resolves when every web dyno (or, with `kind: 'dynos'`, every dyno of the formation) runs
+ * `releaseVersion` and is up. Throws DeployError at once when a dyno crashed on that release or
+ * (unless `acceptReplaced`) runs a newer one, TimeoutError at the deadline.
  */
 async function waitForWebDynos(lister, app, releaseVersion, opts) {
     const sleep = opts.sleep ?? realSleep;
     const now = opts.now ?? realNow;
+    const kind = opts.kind ?? 'web';
     const started = now();
     const deadline = started + opts.timeoutMs;
     let pollMs = FIRST_DYNO_POLL_MS;
     let lastSummary;
     for (;;) {
         opts.signal?.throwIfAborted();
-        const web = webDynos(await lister.listDynos(app));
-        const summary = summarizeDynos(web);
+        const dynos = sortedDynos(await lister.listDynos(app), kind);
+        const summary = summarizeDynos(dynos, kind);
         if (summary !== lastSummary) {
             lastSummary = summary;
             opts.onUpdate?.(summary);
         }
-        const crashed = web.find((d) => d.release?.version === releaseVersion && d.state === 'crashed');
-        if (crashed)
-            throw new errors/* DeployError */.sH(`web dyno ${crashed.name} crashed on v${releaseVersion}`);
-        const newer = web.find((d) => d.release !== undefined && d.release.version > releaseVersion);
-        if (newer) {
-            throw new errors/* DeployError */.sH(`web dyno ${newer.name} runs v${newer.release?.version}, a newer release than v${releaseVersion}: the release under test was replaced`);
+        const verdict = judgeDynos(dynos, releaseVersion, kind, opts.formation);
+        if (verdict.state === 'ready')
+            return {};
+        if (verdict.state === 'crashed') {
+            throw new errors/* DeployError */.sH(`${dynoNoun(kind)} ${verdict.dyno.name} crashed on v${releaseVersion}`);
         }
-        const ready = web.length > 0 &&
-            web.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state));
-        if (ready)
-            return;
+        if (verdict.state === 'replaced') {
+            if (opts.acceptReplaced)
+                return { replacedBy: verdict.version };
+            throw new errors/* DeployError */.sH(replacedMessage(verdict.dyno, verdict.version, releaseVersion));
+        }
         const left = deadline - now();
         if (left <= 0) {
-            throw new errors/* TimeoutError */.MU(`the web dynos of ${app} to run v${releaseVersion} and be up (last seen: ${summary})`, Math.round(opts.timeoutMs / 1000));
+            const what = kind === 'web' ? 'the web dynos' : 'the dynos';
+            throw new errors/* TimeoutError */.MU(`${what} of ${opts.appName ?? app} to run v${releaseVersion} and be up (last seen: ${summary})`, Math.round(opts.timeoutMs / 1000));
         }
         await sleep(Math.min(withJitter(pollMs, opts.random), left), opts.signal);
         const cap = now() - started < QUICK_BOOT_WINDOW_MS ? QUICK_BOOT_MAX_POLL_MS : MAX_DYNO_POLL_MS;
         pollMs = Math.min(pollMs * DYNO_POLL_FACTOR, cap);
     }
 }
-/** The web dynos, by name (web.2 before web.10). */
-function webDynos(dynos) {
-    return dynos
-        .filter((d) => d.type === 'web')
-        .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-}
-/** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
-function summarizeDynos(web) {
-    if (web.length === 0)
-        return 'no web dynos';
-    return web
-        .map((d) => `${d.name} ${d.state}${d.release ? ` (v${d.release.version})` : ''}`)
-        .join(', ');
-}
 /**
- * Waits for the web dynos, then probes. A crashed or replaced release and timeouts become a
- * failed result with a reason; Heroku API errors, a bad `health-check` (InputError) and
- * cancellation are thrown. Without `check.target` only the dynos are checked (`checked: false`).
+ * Waits for the dynos, sits out a preboot wait where one is needed, then probes. A crashed or
+ * replaced release and timeouts become a failed result with a reason; Heroku API errors, a bad
+ * `health-check` (InputError) and cancellation are thrown. Without `check.target` only the
+ * dynos are checked (`checked: false`).
  */
-async function runHealthGate(deps, app, releaseVersion, webUrl, check, opts = {}) {
+async function runHealthGate(deps, subject, check, opts = {}) {
     const now = opts.now ?? realNow;
-    const deadline = now() + check.timeoutSeconds * 1000;
+    const sleep = opts.sleep ?? realSleep;
+    let deadline = now() + check.timeoutSeconds * 1000;
+    const version = subject.release.version;
+    const kind = gateKindOf(subject.facts);
+    const marker = (0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern);
     // Resolved first: a path with no web_url is a configuration problem, known before any wait.
-    const url = check.target === undefined ? undefined : resolveHealthUrl(check.target, webUrl);
-    const shownUrl = url === undefined ? undefined : redactUrl(url);
-    try {
-        await waitForWebDynos(deps.dynos, app, releaseVersion, {
-            timeoutMs: check.timeoutSeconds * 1000,
-            sleep: opts.sleep,
-            now,
-            onUpdate: opts.onDynos,
-            signal: opts.signal,
-            random: opts.random
-        });
+    checkHealthTargetFits(subject.name, subject.facts, check);
+    const url = check.target === undefined ? undefined : resolveHealthUrl(check.target, subject.webUrl);
+    const base = {
+        checked: url !== undefined,
+        passed: false,
+        url: url === undefined ? undefined : redactUrl(url),
+        probes: [],
+        kind,
+        preboot: subject.facts.preboot,
+        verified: true
+    };
+    let expectedBody;
+    if (check.bodyPattern !== undefined && url !== undefined) {
+        const filled = (0,health_marker/* fillMarkers */.R9)(check.bodyPattern, subject.release);
+        if ('error' in filled)
+            return { ...base, reason: `${filled.error}.` };
+        expectedBody = filled.pattern;
+        base.expectedBody = expectedBody;
     }
-    catch (err) {
-        if (err instanceof errors/* DeployError */.sH || err instanceof errors/* TimeoutError */.MU) {
-            return {
-                checked: url !== undefined,
-                passed: false,
-                url: shownUrl,
-                probes: [],
-                reason: `${err.message}.`
-            };
+    const fail = (reason) => ({ ...base, reason });
+    // 1. The dynos run the release.
+    let replacedBy;
+    if (kind !== 'none') {
+        try {
+            const waited = await waitForWebDynos(deps.dynos, subject.app, version, {
+                timeoutMs: check.timeoutSeconds * 1000,
+                sleep: opts.sleep,
+                now,
+                onUpdate: opts.onDynos,
+                signal: opts.signal,
+                random: opts.random,
+                kind,
+                formation: subject.facts.formation,
+                acceptReplaced: marker && url !== undefined,
+                appName: subject.name
+            });
+            replacedBy = waited.replacedBy;
+            if (kind === 'dynos' && replacedBy === undefined) {
+                const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts);
+                if (reason)
+                    return fail(reason);
+            }
         }
-        throw err;
+        catch (err) {
+            if (err instanceof errors/* DeployError */.sH || err instanceof errors/* TimeoutError */.MU)
+                return fail(`${err.message}.`);
+            throw err;
+        }
+    }
+    else {
+        opts.onNote?.(`${subject.name} has no dynos scaled up in its formation: no dyno runs v${version}, so there is nothing to wait for.`);
     }
     if (url === undefined)
-        return { checked: false, passed: true, url: undefined, probes: [] };
-    const probed = await probeUntilHealthy(url, check, {
+        return { ...base, checked: false, passed: true };
+    // 2. On a preboot app without a marker, the old dynos answer for a while: wait them out.
+    if (kind === 'web' && subject.facts.preboot) {
+        if (marker) {
+            if (check.timeoutSeconds < check.prebootWaitSeconds) {
+                opts.onNote?.(`${subject.name} has preboot on: Heroku keeps routing to the previous release for about 3 minutes after a deploy and the marked probes fail until then, but health-check-timeout (${check.timeoutSeconds} s) is shorter than preboot-wait (${check.prebootWaitSeconds} s): raise health-check-timeout.`, true);
+            }
+        }
+        else if (check.prebootWaitSeconds > 0) {
+            const until = subject.liveSince + check.prebootWaitSeconds * 1000;
+            const waitMs = Math.max(0, until - now());
+            opts.onNote?.(`${subject.name} has preboot on: Heroku keeps routing to the previous release's dynos for about 3 minutes after a deploy, so probes count only from ${check.prebootWaitSeconds} s after v${version} went live (${Math.round(waitMs / 1000)} s from now). A release marker ({commit} or {release} in health-check-body) makes this wait unnecessary.`);
+            base.prebootWaitMs = waitMs;
+            if (waitMs > 0) {
+                let crash;
+                const wait = async () => {
+                    crash = await watchPrebootWait(deps.dynos, subject, until, opts, sleep, now);
+                    if (crash)
+                        throw new errors/* DeployError */.sH(crash);
+                };
+                try {
+                    await (opts.prebootPhase ? opts.prebootPhase(wait) : wait());
+                }
+                catch (err) {
+                    if (crash !== undefined)
+                        return fail(`${crash}.`);
+                    throw err;
+                }
+                // health-check-timeout is for the dynos and the probes, not for the preboot wait.
+                deadline += waitMs;
+            }
+        }
+        else {
+            base.verified = false;
+            opts.onNote?.(`${subject.name} has preboot on and preboot-wait is 0: the probes may reach the previous release's dynos, so its health is not verified. ${MARKER_ADVICE[0].toUpperCase()}${MARKER_ADVICE.slice(1)}.`);
+        }
+    }
+    // 3. The probes.
+    const probed = await probeUntilHealthy(url, { ...check, bodyPattern: expectedBody }, {
         sleep: opts.sleep,
         now,
         probeTimeoutMs: opts.probeTimeoutMs,
@@ -2437,25 +2607,103 @@ async function runHealthGate(deps, app, releaseVersion, webUrl, check, opts = {}
         random: opts.random,
         probe: opts.probe
     });
+    const result = { ...base, ...probed, ...pick(base) };
     if (!probed.passed)
-        return probed;
-    // The probes can pass on the dynos that stay up while another one crashes meanwhile (a crash
-    // loop): the web dynos must still all run the release and be up once the probes have passed.
-    const web = webDynos(await deps.dynos.listDynos(app));
-    const allUp = web.length > 0 &&
-        web.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state));
-    if (allUp)
-        return probed;
-    const summary = summarizeDynos(web);
+        return result;
+    // 4. The probes can pass on the dynos that stay up while another one crashes meanwhile (a
+    // crash loop): the dynos must still all run the release and be up once the probes passed.
+    if (kind === 'none')
+        return result;
+    const dynos = sortedDynos(await deps.dynos.listDynos(subject.app), kind);
+    const verdict = judgeDynos(dynos, version, kind, subject.facts.formation);
+    if (verdict.state === 'ready')
+        return result;
+    const summary = summarizeDynos(dynos, kind);
     opts.onDynos?.(summary);
-    const newer = web.find((d) => d.release !== undefined && d.release.version > releaseVersion);
+    if (verdict.state === 'replaced') {
+        if (marker) {
+            // The marker proved the probes came from this release: it was verified, then replaced.
+            opts.onNote?.(`v${verdict.version} has replaced v${version} on ${subject.name} since (another deploy?); the probes proved v${version} answered before that.`);
+            return { ...result, replacedBy: verdict.version };
+        }
+        return {
+            ...result,
+            passed: false,
+            reason: `The probes passed, but then ${replacedMessage(verdict.dyno, verdict.version, version)}.`
+        };
+    }
+    if (replacedBy !== undefined && marker)
+        return { ...result, replacedBy };
     return {
-        ...probed,
+        ...result,
         passed: false,
-        reason: newer
-            ? `The probes passed, but then web dyno ${newer.name} ran v${newer.release?.version}, a newer release than v${releaseVersion}: the release under test was replaced.`
-            : `The probes passed, but then not every web dyno was up on v${releaseVersion} (${summary}).`
+        reason: `The probes passed, but then not every ${dynoNoun(kind)} was up on v${version} (${summary}).`
     };
+}
+/** The fields the probes do not set, kept from the gate's own result. */
+function pick(base) {
+    const kept = {
+        kind: base.kind,
+        preboot: base.preboot,
+        verified: base.verified
+    };
+    if (base.expectedBody !== undefined)
+        kept.expectedBody = base.expectedBody;
+    if (base.prebootWaitMs !== undefined)
+        kept.prebootWaitMs = base.prebootWaitMs;
+    return kept;
+}
+/**
+ * An app without web dynos: its dynos must stay up over `successes` consecutive polls (spaced
+ * as probes are). A crash fails at once; a dyno not up resets the count. Returns why it failed.
+ */
+async function watchDynosStayUp(lister, subject, check, deadline, opts) {
+    const now = opts.now ?? realNow;
+    const sleep = opts.sleep ?? realSleep;
+    const version = subject.release.version;
+    const gap = Math.min(FIRST_PROBE_INTERVAL_MS, Math.max(1, check.intervalSeconds * 1000));
+    // The listing that found them all up counts as the first poll.
+    let streak = 1;
+    while (streak < Math.max(1, check.successes)) {
+        if (now() + gap >= deadline) {
+            return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`;
+        }
+        await sleep(gap, opts.signal);
+        const dynos = sortedDynos(await lister.listDynos(subject.app), 'dynos');
+        opts.onDynos?.(summarizeDynos(dynos, 'dynos'));
+        const verdict = judgeDynos(dynos, version, 'dynos', subject.facts.formation);
+        if (verdict.state === 'crashed')
+            return `dyno ${verdict.dyno.name} crashed on v${version}.`;
+        if (verdict.state === 'replaced')
+            return `${replacedMessage(verdict.dyno, verdict.version, version)}.`;
+        streak = verdict.state === 'ready' ? streak + 1 : 0;
+    }
+    return undefined;
+}
+/**
+ * Sits out the preboot window, watching the new dynos now and then: a crash on the release
+ * under test, or a newer release, ends the wait with the reason (no marker to rescue it).
+ */
+async function watchPrebootWait(lister, subject, until, opts, sleep, now) {
+    const version = subject.release.version;
+    for (;;) {
+        const left = until - now();
+        if (left <= 0)
+            return undefined;
+        await sleep(Math.min(PREBOOT_DYNO_POLL_MS, left), opts.signal);
+        if (until - now() <= 0)
+            return undefined;
+        const dynos = sortedDynos(await lister.listDynos(subject.app), 'web');
+        const verdict = judgeDynos(dynos, version, 'web', undefined);
+        if (verdict.state === 'crashed') {
+            opts.onDynos?.(summarizeDynos(dynos));
+            return `web dyno ${verdict.dyno.name} crashed on v${version}`;
+        }
+        if (verdict.state === 'replaced') {
+            opts.onDynos?.(summarizeDynos(dynos));
+            return replacedMessage(verdict.dyno, verdict.version, version);
+        }
+    }
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -2947,14 +3195,34 @@ async function packageSource(sourceDir, tempDir, opts = {}) {
 
 
 
-function resolvedApp(app, stage) {
+
+function resolvedApp(app, stage, facts) {
     return {
         id: app.id,
         name: app.name,
         webUrl: app.web_url ?? undefined,
         gitUrl: app.git_url ?? undefined,
-        stage
+        stage,
+        facts
     };
+}
+/** What the gate must know of the app: its `preboot` feature and its formation. */
+async function readGateFacts(heroku, app) {
+    const [preboot, formation] = await Promise.all([
+        heroku.prebootEnabled(app),
+        heroku.listFormation(app)
+    ]);
+    return { preboot, formation: formation.map((f) => ({ type: f.type, quantity: f.quantity })) };
+}
+/**
+ * Reads the gate's facts for an app about to be gated and checks `check` fits it (a path
+ * health check needs a web process): an input error here comes before any change.
+ */
+async function resolveGateFacts(heroku, app, check, ref = app.id) {
+    const facts = await readGateFacts(heroku, ref);
+    checkHealthTargetFits(app.name, facts, check, 'health-check');
+    app.facts = facts;
+    return app;
 }
 function newAppResult(app) {
     return {
@@ -2977,6 +3245,14 @@ function onPhaseStart(listener) {
  * reports. Read once; workflows never set it.
  */
 const crashInPhase = process.env['HEROKU_PIPELINE_ACTION_TEST_CRASH_IN_PHASE'];
+/**
+ * When a release that was already live before this run went live (its last update), for the
+ * preboot wait; a release this run just saw go live passes `Date.now()` instead.
+ */
+function wentLiveAt(release) {
+    const at = Date.parse(release.updated_at ?? release.created_at);
+    return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now();
+}
 /** Runs `fn` as a named phase of the outcome's timeline. */
 async function phase(outcome, name, detail, fn, 
 /** For phases that end with a verdict instead of throwing (the health gate). */
@@ -3037,10 +3313,12 @@ async function packageInTempDir(c) {
 async function resolveAppInput(c, needsPipeline) {
     const { settings, heroku, outcome } = c;
     if (settings.app) {
-        const [app, coupling] = await Promise.all([
+        const [app, coupling, facts] = await Promise.all([
             heroku.getApp(settings.app),
-            heroku.getAppCoupling(settings.app)
+            heroku.getAppCoupling(settings.app),
+            readGateFacts(heroku, settings.app)
         ]);
+        checkHealthTargetFits(app.name, facts, settings.health, 'health-check');
         if (coupling) {
             outcome.pipeline = {
                 id: coupling.pipeline.id,
@@ -3058,7 +3336,7 @@ async function resolveAppInput(c, needsPipeline) {
             throw new errors/* InputError */.dz('app', `Input app ${app.name} is in no pipeline${needsPipeline ? `: ${needsPipeline}` : ''}.`);
         }
         core.info(`App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`);
-        return resolvedApp(app, stageOf(coupling));
+        return resolvedApp(app, stageOf(coupling), facts);
     }
     if (!settings.pipeline) {
         throw new errors/* InputError */.dz('app', 'Input app is empty and so is pipeline: set app, or pipeline to use its staging app.');
@@ -3067,11 +3345,11 @@ async function resolveAppInput(c, needsPipeline) {
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
     const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id));
     core.info(`App: ${app.name} (the staging app of ${pipeline.name})`);
-    return app;
+    return resolveGateFacts(heroku, app, settings.health);
 }
 /** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
-function gatePhase(c, app, result, releaseVersion, title = `Health gate on ${app.name} v${releaseVersion}`) {
-    return phase(c.outcome, 'health', app.name, () => core.group(title, () => gate(c, app, result, releaseVersion, c.settings.health)), (h) => h.passed);
+function gatePhase(c, app, result, release, title = `Health gate on ${app.name} v${release.version}`, liveSince) {
+    return phase(c.outcome, 'health', app.name, () => core.group(title, () => gate(c, app, result, release, c.settings.health, undefined, liveSince)), (h) => h.passed);
 }
 /** The pipeline's apps of one stage, resolved to names and URLs. */
 async function appsOfStage(heroku, couplings, stage) {
@@ -3199,17 +3477,66 @@ function lineWriter(prefix) {
             process.stdout.write(`[${prefix}] ${line}\n`);
     };
 }
-/** The health gate for one app on one release, recording probes into the app's result. */
-async function gate(c, app, result, releaseVersion, check, prefix) {
+/**
+ * The health gate for one app on one release, recording probes into the app's result.
+ * `liveSince`: when the release went live (default: now, right after it did).
+ */
+async function gate(c, app, result, release, check, prefix, liveSince = Date.now()) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
-    const health = await runHealthGate({ dynos: c.heroku }, app.id, releaseVersion, app.webUrl, check, {
+    const health = await gateRelease(c, app, release, check, liveSince, say, {
         onDynos: (summary) => say(`dynos: ${summary}`),
-        onProbe: (p) => say(`probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`)
+        onProbe: (p) => say(`probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`),
+        prebootPhase: (wait) => phase(c.outcome, 'preboot-wait', app.name, wait)
     });
     result.health = health;
-    if (!health.checked)
-        say('No health-check configured: only the web dynos were checked.');
+    if (!health.checked) {
+        say(health.kind === 'dynos'
+            ? 'No health-check URL: the dynos of the release were checked (up, and staying up).'
+            : health.kind === 'none'
+                ? 'No health-check URL and no dynos scaled up: nothing was checked.'
+                : 'No health-check configured: only the web dynos were checked.');
+    }
     return health;
+}
+/**
+ * Runs the gate on `release` of `app` with the facts the app was resolved with (read now for an
+ * app that had none, or whose formation was still empty before its first deploy), and notes in
+ * the outcome what a preboot app without a release marker costs.
+ */
+async function gateRelease(c, app, release, check, liveSince, say, opts) {
+    const facts = app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id);
+    app.facts = facts;
+    const health = await runHealthGate({ dynos: c.heroku }, {
+        app: app.id,
+        name: app.name,
+        release: { version: release.version, commit: release.commit },
+        webUrl: app.webUrl,
+        facts,
+        liveSince
+    }, check, {
+        ...opts,
+        onNote: (text, warning) => {
+            if (!warning)
+                return say(text);
+            // A misconfiguration: warned once per app (a re-gate after a rollback says it again).
+            if (c.outcome.notes.includes(text))
+                return;
+            c.outcome.notes.push(text);
+            core.warning(text);
+        }
+    });
+    if (health.checked &&
+        health.preboot &&
+        health.kind === 'web' &&
+        !(0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern)) {
+        addNote(c.outcome, `${app.name} has preboot on: ${health.verified === false ? 'with preboot-wait 0 its health is not verified (the probes may have reached the previous release)' : `the gate waited preboot-wait (${check.prebootWaitSeconds} s) before counting probes`}. Run \`heroku labs:enable runtime-dyno-metadata\`, answer the health check with HEROKU_SLUG_COMMIT or HEROKU_RELEASE_VERSION, and put {commit} or {release} in health-check-body: then the gate needs no wait and proves which release answered.`);
+    }
+    return health;
+}
+/** Adds a note to the outcome once (several apps may say the same). */
+function addNote(outcome, note) {
+    if (!outcome.notes.includes(note))
+        outcome.notes.push(note);
 }
 /**
  * Rolls the app back to exactly `to` (the release live before this run), waits for it and gates
@@ -3237,13 +3564,32 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     }
     const info = await releaseInfo(c.heroku, app.id, release);
     result.liveAfter = info;
-    const health = await runHealthGate({ dynos: c.heroku }, app.id, release.version, app.webUrl, check, {
+    const health = await gateRelease(c, app, info, check, Date.now(), say, {
         onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
     });
     result.healthyAfterRollback = health.passed;
     say(health.passed
         ? `${app.name} is healthy again on v${release.version} (code of v${to.version}).`
         : `${app.name} is still unhealthy after the rollback: ${health.reason ?? 'gate failed'}`);
+}
+/** The gate a dry run plans for the app: what it will check and how it knows the release. */
+function gatePlan(app, check) {
+    const facts = app.facts;
+    const kind = facts ? gateKindOf(facts) : 'web';
+    const parts = [];
+    if (kind === 'dynos')
+        parts.push('no web dynos: every dyno of the release must be up and stay up');
+    if (kind === 'none')
+        parts.push('no dynos scaled up');
+    if (check.target && kind === 'web' && facts?.preboot) {
+        parts.push((0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern)
+            ? 'preboot on: the release marker tells the new release from the old'
+            : check.prebootWaitSeconds > 0
+                ? `preboot on and no release marker: probes count ${check.prebootWaitSeconds} s after the release goes live`
+                : 'preboot on, no release marker, preboot-wait 0: health will not be verified');
+    }
+    const what = check.target ? `probe ${check.target}` : 'the dynos only (no health-check)';
+    return `${what}${parts.length ? ` (${parts.join('; ')})` : ''}`;
 }
 /** One sentence for a failed gate. */
 function gateFailure(app, releaseVersion, health) {
@@ -3290,9 +3636,7 @@ async function deploy(c) {
             `Deploy ${settings.version || 'the workspace'} to ${app.name} (${app.stage}) with method ${settings.method}` +
                 (alreadyLive ? ': already live, the build would be skipped' : ''),
             `Live now: ${result.before ? `v${result.before.version}` : 'nothing'}`,
-            settings.health.target
-                ? `Health gate: ${settings.health.target}`
-                : 'No health gate configured',
+            `Health gate: ${gatePlan(app, settings.health)}`,
             ...(settings.promote ? ['Then promote the verified release (see below).'] : [])
         ];
         outcome.status = 'planned';
@@ -3306,10 +3650,12 @@ async function deploy(c) {
     let release;
     /** The slug this run built and its commit (the build's source version): no slug read. */
     let built;
+    let liveSince;
     if (alreadyLive && result.before) {
         core.info(`${app.name} already runs ${settings.version} (v${result.before.version}): skipping packaging and the build; checking its health.`);
         outcome.notes.push(`The build was skipped: v${result.before.version} already runs ${settings.version}.`);
         release = await c.heroku.getRelease(app.id, result.before.id);
+        liveSince = wentLiveAt(release);
     }
     else {
         if (Object.keys(settings.configVars).length > 0)
@@ -3320,7 +3666,7 @@ async function deploy(c) {
     }
     result.release = await releaseInfo(c.heroku, app.id, release, built);
     await c.reporter.progress(outcome);
-    const health = await gatePhase(c, app, result, release.version);
+    const health = await gatePhase(c, app, result, result.release, undefined, liveSince);
     if (!health.passed) {
         const failure = gateFailure(app, release.version, health);
         if (settings.rollbackOnFailure && result.before && result.before.id !== release.id) {
@@ -3337,6 +3683,10 @@ async function deploy(c) {
         throw failure;
     }
     result.liveAfter = result.release;
+    if (health.replacedBy !== undefined) {
+        // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
+        outcome.notes.push(`${app.name} has moved on to v${health.replacedBy} (another deploy) after v${release.version} passed its gate; v${health.replacedBy} was not verified by this run${settings.promote ? ' and is not promoted' : ''}.`);
+    }
     result.endedAt = Date.now();
     outcome.status = 'deployed';
     core.info(`${app.name} v${release.version} is live and healthy.`);
@@ -3514,7 +3864,7 @@ async function promote(c, verified) {
             ...(outcome.plan ?? []),
             `Promote ${source.name} v${chosen.version} (slug ${chosen.slugId ?? 'unknown'}, commit ${chosen.commit ?? 'unknown'})`,
             ...targets.map((t) => `  to ${t.app.name}: now ${t.result.before ? `v${t.result.before.version} (commit ${t.result.before.commit ?? 'unknown'})` : 'no release'}` +
-                (t.health.target ? `, gate ${t.health.target}` : ', no health gate'))
+                `, health gate: ${gatePlan(t.app, t.health)}`)
         ];
         outcome.status = 'planned';
         return;
@@ -3571,6 +3921,7 @@ async function resolvePromotion(c, verified) {
         if (production.length === 0) {
             throw new errors/* InputError */.dz('targets', `Input targets is empty and pipeline ${pipelineName} has no production app.`);
         }
+        await Promise.all(production.map((app) => resolveGateFacts(heroku, app, settings.health)));
         targets = production.map((app) => ({ app, health: settings.health, result: newAppResult(app) }));
     }
     else {
@@ -3581,7 +3932,7 @@ async function resolvePromotion(c, verified) {
             const coupling = couplings.find((cp) => cp.app.id === app.id);
             if (!coupling)
                 throw new errors/* InputError */.dz('targets', `Target ${app.name} is not in pipeline ${pipelineName}.`);
-            const resolved = resolvedApp(app, stageOf(coupling));
+            const resolved = await resolveGateFacts(heroku, resolvedApp(app, stageOf(coupling)), t.health);
             return { app: resolved, health: t.health, result: newAppResult(resolved) };
         }));
     }
@@ -3626,7 +3977,7 @@ async function chooseRelease(c, source, result) {
     core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`);
     // Without an explicit release, the source's current release is what we vouch for: gate it.
     if (!settings.release && settings.health.target && !settings.dryRun) {
-        const health = await gatePhase(c, source, result, info.version, `Health gate on the source ${source.name} v${info.version}`);
+        const health = await gatePhase(c, source, result, info, `Health gate on the source ${source.name} v${info.version}`, wentLiveAt(release));
         if (!health.passed)
             throw gateFailure(source, info.version, health);
     }
@@ -3727,7 +4078,7 @@ async function verifyTarget(c, t, chosen, state) {
         await rollbackIfWanted(c, t, err);
         throw err;
     }
-    const health = await phase(outcome, 'health', name, () => gate(c, t.app, t.result, release.version, t.health, name), (h) => h.passed);
+    const health = await phase(outcome, 'health', name, () => gate(c, t.app, t.result, t.result.release, t.health, name), (h) => h.passed);
     if (!health.passed) {
         const err = gateFailure(t.app, release.version, health);
         await rollbackIfWanted(c, t, err);
@@ -3844,7 +4195,7 @@ async function reviewApp(c) {
         throw new errors/* DeployError */.sH(`Review app ${app.name} has no release.`);
     result.release = live;
     result.liveAfter = live;
-    const health = await gatePhase(c, app, result, live.version);
+    const health = await gatePhase(c, app, result, live);
     if (!health.passed)
         throw gateFailure(app, live.version, health);
     result.endedAt = Date.now();
@@ -4041,7 +4392,7 @@ async function rollback(c) {
     });
     result.release = await releaseInfo(heroku, app.id, created);
     result.rolledBack = true;
-    const health = await gatePhase(c, app, result, created.version);
+    const health = await gatePhase(c, app, result, result.release);
     result.liveAfter = result.release;
     result.healthyAfterRollback = health.passed;
     if (!health.passed)

@@ -107,6 +107,82 @@ function describeInputError(err) {
 
 /***/ }),
 
+/***/ 9662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GZ: () => (/* binding */ RELEASE_MARKERS),
+/* harmony export */   Gv: () => (/* binding */ hasReleaseMarker),
+/* harmony export */   R9: () => (/* binding */ fillMarkers),
+/* harmony export */   RY: () => (/* binding */ SAMPLE_MARKER_VALUES),
+/* harmony export */   hX: () => (/* binding */ unknownPlaceholders)
+/* harmony export */ });
+/* unused harmony export markersIn */
+/**
+ * Release markers in `health-check-body`: `{commit}` and `{release}` are replaced, per app and
+ * per release, by the release's source commit and its version (`v42`, as
+ * `HEROKU_RELEASE_VERSION` reads on the dyno). A probe then passes only when the release under
+ * test answered it: not the previous release's dynos that preboot keeps serving, nor a newer
+ * release someone else deployed meanwhile.
+ */
+/** The markers and what each stands for (in input error messages). */
+const RELEASE_MARKERS = {
+    commit: "the release's source commit (40 hex, HEROKU_SLUG_COMMIT on the dyno)",
+    release: 'the release version, e.g. v42 (HEROKU_RELEASE_VERSION on the dyno)'
+};
+/**
+ * `{name}` not preceded by a backslash. A name starts with a letter, so regex quantifiers
+ * (`{2}`, `{2,5}`) are never taken for a marker; write `\{name}` for literal braces.
+ */
+const PLACEHOLDER = /(?<!\\)\{([A-Za-z_][\w-]*)\}/g;
+/** The placeholders in `pattern` that are not markers (for the input error). */
+function unknownPlaceholders(pattern) {
+    const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+    return [...new Set(names.filter((n) => !Object.hasOwn(RELEASE_MARKERS, n)))];
+}
+/** Which markers `pattern` names. */
+function markersIn(pattern) {
+    if (!pattern)
+        return [];
+    const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+    return Object.keys(RELEASE_MARKERS).filter((n) => names.includes(n));
+}
+/** Does the pattern identify the release (so a passing probe proves which release answered)? */
+function hasReleaseMarker(pattern) {
+    return markersIn(pattern).length > 0;
+}
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/**
+ * The pattern with its markers replaced for one release, or an error sentence when a marker
+ * has no value (a release whose commit is unknown). `v4` must not match `v42`: a version is
+ * followed by a non-digit.
+ */
+function fillMarkers(pattern, values) {
+    if (markersIn(pattern).includes('commit') && !values.commit) {
+        return {
+            error: `health-check-body names {commit}, but the source commit of v${values.version} is unknown (no source version on its build or slug), so no probe could prove it answered`
+        };
+    }
+    const filled = pattern.replace(PLACEHOLDER, (whole, name) => {
+        if (name === 'commit')
+            return escapeRegex(values.commit ?? '');
+        if (name === 'release')
+            return `${escapeRegex(`v${values.version}`)}(?!\\d)`;
+        return whole;
+    });
+    return { pattern: filled };
+}
+/** A stand-in release for checking at input time that the filled pattern compiles. */
+const SAMPLE_MARKER_VALUES = {
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    version: 42
+};
+
+
+/***/ }),
+
 /***/ 299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -336,6 +412,9 @@ class HerokuApi {
     prefetchApp(idOrName) {
         this.remember(`app:${idOrName}`, this.getApp(idOrName));
         this.remember(`coupling:${idOrName}`, this.getAppCoupling(idOrName));
+        // What the health gate needs to know of the app (preboot, formation): read with the app.
+        this.remember(`preboot:${idOrName}`, this.prebootEnabled(idOrName));
+        this.remember(`formation:${idOrName}`, this.listFormation(idOrName));
     }
     remember(key, answer) {
         // Handled here too: a prefetch nobody comes for must not be an unhandled rejection.
@@ -350,6 +429,29 @@ class HerokuApi {
     // Apps, dynos, config vars
     getApp(idOrName) {
         return (this.takePrefetched(`app:${idOrName}`) ?? this.client.get(`/apps/${seg(idOrName)}`));
+    }
+    /**
+     * Whether the app's `preboot` feature is on. Any answer other than 200 (an app that cannot
+     * have the feature, a plan without it) counts as off, with a debug line.
+     */
+    prebootEnabled(app) {
+        const prefetched = this.takePrefetched(`preboot:${app}`);
+        if (prefetched)
+            return prefetched;
+        return this.client
+            .get(`/apps/${seg(app)}/features/preboot`)
+            .then((feature) => feature.enabled)
+            .catch((err) => {
+            if (!(err instanceof errors/* HerokuApiError */.vk))
+                throw err;
+            this.client.log(`preboot feature of ${app}: ${err.message} Counted as off.`);
+            return false;
+        });
+    }
+    /** The app's process types and their quantities. */
+    listFormation(app) {
+        return (this.takePrefetched(`formation:${app}`) ??
+            this.client.getList(`/apps/${seg(app)}/formation`, { all: true }));
     }
     listDynos(app) {
         return this.client.getList(`/apps/${seg(app)}/dynos`, { all: true });
@@ -1156,7 +1258,7 @@ async function settledWithin(promise, ms) {
 /* harmony export */   DI: () => (/* binding */ getRunContext),
 /* harmony export */   mt: () => (/* binding */ getSettings)
 /* harmony export */ });
-/* unused harmony exports INPUT_DEFAULTS, INTEGER_LIMITS, showValue, parseBoolean, parseStatusRanges, parsePositiveInt, parseKeyValueLines, parseList, parseAppName, parsePipelineName, parseReleaseRef, parseHealthCheckTarget, parseRegex, parseApiUrl, parseCommand, commandForEvent, readInput, resolveSourceDir */
+/* unused harmony exports INPUT_DEFAULTS, INTEGER_LIMITS, showValue, parseBoolean, parseStatusRanges, parsePositiveInt, parseKeyValueLines, parseList, parseAppName, parsePipelineName, parseReleaseRef, parseHealthCheckTarget, parseRegex, parseBodyPattern, parseApiUrl, parseCommand, commandForEvent, readInput, resolveSourceDir */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
@@ -1165,6 +1267,7 @@ async function settledWithin(promise, ms) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8815);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3916);
+/* harmony import */ var _health_marker_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9662);
 /**
  * All inputs and the config file → one typed, validated `Settings`; the runner's environment and
  * event payload → `RunContext`. Nothing here talks to the network.
@@ -1178,6 +1281,7 @@ async function settledWithin(promise, ms) {
  * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
  * workflow value wins over the file.
  */
+
 
 
 
@@ -1205,6 +1309,7 @@ const INPUT_DEFAULTS = {
     'health-check-timeout': '300',
     'health-check-interval': '5',
     'health-check-successes': '2',
+    'preboot-wait': '200',
     'rollback-on-failure': 'true',
     'wait-timeout': '1800',
     'github-token': '',
@@ -1220,6 +1325,7 @@ const INTEGER_LIMITS = {
     'health-check-timeout': { allowZero: false, max: 86400 },
     'health-check-interval': { allowZero: false, max: 3600 },
     'health-check-successes': { allowZero: false, max: 100 },
+    'preboot-wait': { allowZero: true, max: 3600 },
     'wait-timeout': { allowZero: false, max: 86400 }
 };
 const COMMANDS = [
@@ -1443,6 +1549,25 @@ function parseRegex(raw, input = 'health-check-body') {
         const reason = err instanceof Error ? (err.message.split(': ').pop() ?? '') : '';
         throw invalid(input, raw, `expected a valid JavaScript regular expression (${escapeText(reason, 100)})`);
     }
+    return value;
+}
+/**
+ * `health-check-body`: a regular expression whose release markers (`{commit}`, `{release}`)
+ * are filled in per release. Any other `{name}` is an input error (a typo would otherwise never
+ * match, or match literally); the pattern must compile once the markers are filled.
+ */
+function parseBodyPattern(raw, input = 'health-check-body') {
+    const unknown = (0,_health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .unknownPlaceholders */ .hX)(raw.trim());
+    if (unknown.length > 0) {
+        const known = Object.keys(_health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .RELEASE_MARKERS */ .GZ)
+            .map((n) => `{${n}}`)
+            .join(' and ');
+        throw invalid(input, raw, `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}: only ${known} are replaced (write \\{ for a literal brace)`);
+    }
+    const value = parseRegex(raw, input);
+    const filled = (0,_health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .fillMarkers */ .R9)(value, _health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .SAMPLE_MARKER_VALUES */ .RY);
+    if ('pattern' in filled)
+        parseRegex(filled.pattern, input);
     return value;
 }
 /**
@@ -1677,6 +1802,7 @@ const FILE_KEYS = {
     'health-check-timeout': 'integer',
     'health-check-interval': 'integer',
     'health-check-successes': 'integer',
+    'preboot-wait': 'integer',
     'rollback-on-failure': 'boolean',
     'wait-timeout': 'integer',
     'pr-comment': 'boolean',
@@ -1693,7 +1819,8 @@ const TARGET_KEYS = {
     'health-check-body': 'string',
     'health-check-timeout': 'integer',
     'health-check-interval': 'integer',
-    'health-check-successes': 'integer'
+    'health-check-successes': 'integer',
+    'preboot-wait': 'integer'
 };
 const SECRET_INPUTS = new Set(['heroku-api-key', 'github-token']);
 function lineOf(config, node, fallback = 1) {
@@ -1942,7 +2069,8 @@ const HEALTH_FIELDS = [
     'health-check-body',
     'health-check-timeout',
     'health-check-interval',
-    'health-check-successes'
+    'health-check-successes',
+    'preboot-wait'
 ];
 /** A map in the file's `targets` list: `{app, health-check…}`. */
 function fileTargetMap(entry) {
@@ -2001,7 +2129,7 @@ function applyHealthField(health, name, text) {
             health.target = text.trim() === '' ? undefined : parseHealthCheckTarget(text, name);
             return;
         case 'health-check-body':
-            health.bodyPattern = text.trim() === '' ? undefined : parseRegex(text, name);
+            health.bodyPattern = text.trim() === '' ? undefined : parseBodyPattern(text, name);
             return;
         case 'health-check-status':
             health.statuses = parseStatusRanges(text, name);
@@ -2014,6 +2142,9 @@ function applyHealthField(health, name, text) {
             return;
         case 'health-check-successes':
             health.successes = parsePositiveInt(text, name, INTEGER_LIMITS[name]);
+            return;
+        case 'preboot-wait':
+            health.prebootWaitSeconds = parsePositiveInt(text, name, INTEGER_LIMITS[name]);
             return;
     }
 }
@@ -2165,7 +2296,8 @@ function getSettings(env, ctx, mask) {
         bodyPattern: undefined,
         timeoutSeconds: 0,
         intervalSeconds: 0,
-        successes: 0
+        successes: 0,
+        prebootWaitSeconds: 0
     };
     const healthOrigins = new Map();
     for (const name of HEALTH_FIELDS) {

@@ -27,6 +27,12 @@ import {
   type Scalar
 } from 'yaml'
 import { InputError } from './errors.js'
+import {
+  fillMarkers,
+  RELEASE_MARKERS,
+  SAMPLE_MARKER_VALUES,
+  unknownPlaceholders
+} from './health/marker.js'
 import type {
   Command,
   HealthCheck,
@@ -59,6 +65,7 @@ export const INPUT_DEFAULTS = {
   'health-check-timeout': '300',
   'health-check-interval': '5',
   'health-check-successes': '2',
+  'preboot-wait': '200',
   'rollback-on-failure': 'true',
   'wait-timeout': '1800',
   'github-token': '',
@@ -77,6 +84,7 @@ export const INTEGER_LIMITS = {
   'health-check-timeout': { allowZero: false, max: 86400 },
   'health-check-interval': { allowZero: false, max: 3600 },
   'health-check-successes': { allowZero: false, max: 100 },
+  'preboot-wait': { allowZero: true, max: 3600 },
   'wait-timeout': { allowZero: false, max: 86400 }
 } as const
 
@@ -337,6 +345,29 @@ export function parseRegex(raw: string, input = 'health-check-body'): string {
       `expected a valid JavaScript regular expression (${escapeText(reason, 100)})`
     )
   }
+  return value
+}
+
+/**
+ * `health-check-body`: a regular expression whose release markers (`{commit}`, `{release}`)
+ * are filled in per release. Any other `{name}` is an input error (a typo would otherwise never
+ * match, or match literally); the pattern must compile once the markers are filled.
+ */
+export function parseBodyPattern(raw: string, input = 'health-check-body'): string {
+  const unknown = unknownPlaceholders(raw.trim())
+  if (unknown.length > 0) {
+    const known = Object.keys(RELEASE_MARKERS)
+      .map((n) => `{${n}}`)
+      .join(' and ')
+    throw invalid(
+      input,
+      raw,
+      `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}: only ${known} are replaced (write \\{ for a literal brace)`
+    )
+  }
+  const value = parseRegex(raw, input)
+  const filled = fillMarkers(value, SAMPLE_MARKER_VALUES)
+  if ('pattern' in filled) parseRegex(filled.pattern, input)
   return value
 }
 
@@ -605,6 +636,7 @@ const FILE_KEYS: Record<string, ValueKind> = {
   'health-check-timeout': 'integer',
   'health-check-interval': 'integer',
   'health-check-successes': 'integer',
+  'preboot-wait': 'integer',
   'rollback-on-failure': 'boolean',
   'wait-timeout': 'integer',
   'pr-comment': 'boolean',
@@ -622,7 +654,8 @@ const TARGET_KEYS: Record<string, ValueKind> = {
   'health-check-body': 'string',
   'health-check-timeout': 'integer',
   'health-check-interval': 'integer',
-  'health-check-successes': 'integer'
+  'health-check-successes': 'integer',
+  'preboot-wait': 'integer'
 }
 
 const SECRET_INPUTS = new Set(['heroku-api-key', 'github-token'])
@@ -910,7 +943,8 @@ const HEALTH_FIELDS = [
   'health-check-body',
   'health-check-timeout',
   'health-check-interval',
-  'health-check-successes'
+  'health-check-successes',
+  'preboot-wait'
 ] as const
 type HealthField = (typeof HEALTH_FIELDS)[number]
 
@@ -984,7 +1018,7 @@ function applyHealthField(health: HealthCheck, name: HealthField, text: string):
       health.target = text.trim() === '' ? undefined : parseHealthCheckTarget(text, name)
       return
     case 'health-check-body':
-      health.bodyPattern = text.trim() === '' ? undefined : parseRegex(text, name)
+      health.bodyPattern = text.trim() === '' ? undefined : parseBodyPattern(text, name)
       return
     case 'health-check-status':
       health.statuses = parseStatusRanges(text, name)
@@ -997,6 +1031,9 @@ function applyHealthField(health: HealthCheck, name: HealthField, text: string):
       return
     case 'health-check-successes':
       health.successes = parsePositiveInt(text, name, INTEGER_LIMITS[name])
+      return
+    case 'preboot-wait':
+      health.prebootWaitSeconds = parsePositiveInt(text, name, INTEGER_LIMITS[name])
       return
   }
 }
@@ -1167,7 +1204,8 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     bodyPattern: undefined,
     timeoutSeconds: 0,
     intervalSeconds: 0,
-    successes: 0
+    successes: 0,
+    prebootWaitSeconds: 0
   }
   const healthOrigins = new Map<HealthField, Origin>()
   for (const name of HEALTH_FIELDS) {

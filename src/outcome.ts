@@ -38,6 +38,13 @@ export interface Probe {
   bodyExcerpt?: string
 }
 
+/**
+ * What the gate watched: `web` (the web dynos, then probes), `dynos` (an app without web dynos:
+ * every dyno of the release up and staying up, then probes only for an absolute URL), `none`
+ * (nothing is scaled up: no dyno runs the release).
+ */
+export type GateKind = 'web' | 'dynos' | 'none'
+
 export interface HealthResult {
   checked: boolean
   passed: boolean
@@ -45,6 +52,20 @@ export interface HealthResult {
   probes: Probe[]
   /** Why it failed, in one sentence. */
   reason?: string
+  kind?: GateKind
+  /**
+   * False when the gate could not tell the new release from the old: preboot on, no release
+   * marker and `preboot-wait: 0`, so the probes may have reached the previous release's dynos.
+   */
+  verified?: boolean
+  /** Whether the app has preboot on (read from its `preboot` feature). */
+  preboot?: boolean
+  /** The body pattern probes had to match, markers filled in for this release. */
+  expectedBody?: string
+  /** The preboot wait the gate sat out before counting probes, ms. */
+  prebootWaitMs?: number
+  /** A newer release seen on the app after this release's probes passed (another deploy). */
+  replacedBy?: number
 }
 
 export interface AppResult {
@@ -79,6 +100,7 @@ export type PhaseName =
   | 'build'
   | 'release-phase'
   | 'dynos-up'
+  | 'preboot-wait'
   | 'health'
   | 'promotion'
   | 'rollback'

@@ -15,11 +15,16 @@ export interface HealthCheck {
   /** `/path` (joined to the app's `web_url`) or an absolute http(s) URL; undefined: no gate. */
   target: string | undefined
   statuses: StatusRange[]
-  /** Source of the body regular expression (compiled where used). */
+  /**
+   * Source of the body regular expression, release markers (`{commit}`, `{release}`) not yet
+   * replaced: they are filled in per app and release where the gate runs (`health/marker.ts`).
+   */
   bodyPattern: string | undefined
   timeoutSeconds: number
   intervalSeconds: number
   successes: number
+  /** On a preboot app without a release marker: seconds after the release went live before probes count. */
+  prebootWaitSeconds: number
 }
 
 export interface Target {

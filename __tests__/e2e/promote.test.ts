@@ -43,7 +43,13 @@ describe('promote', () => {
     })
     expect(result.outputs['promotion-id']).toMatch(/^[0-9a-f-]{36}$/)
     expect(promotedApps(result.outputs)).toEqual([
-      { app: 'shop-eu', release_version: eu.version, healthy: true, rolled_back: false }
+      {
+        app: 'shop-eu',
+        release_version: eu.version,
+        healthy: true,
+        verified: true,
+        rolled_back: false
+      }
     ])
     expect(result.summary).toContain('shop-eu')
   })

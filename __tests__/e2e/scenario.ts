@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import {
   startHerokuEmulator,
+  type AppSeed,
   type HerokuEmulator,
   type Seed
 } from '../support/heroku-emulator/index.js'
@@ -303,8 +304,15 @@ export async function writeWorkspaceFiles(
   }
 }
 
-/** The standard demo pipeline: `shop` with a staging app and production apps, all healthy. */
-export function shopSeed(production = ['shop-eu'], extra: Partial<Seed> = {}): Seed {
+/**
+ * The standard demo pipeline: `shop` with a staging app and production apps, all healthy.
+ * `apps` adds to the staging app's and every production app's seed (features, formation, …).
+ */
+export function shopSeed(
+  production = ['shop-eu'],
+  extra: Partial<Seed> = {},
+  apps: { staging?: Partial<AppSeed>; production?: Partial<AppSeed> } = {}
+): Seed {
   return {
     pipelines: [
       {
@@ -313,12 +321,14 @@ export function shopSeed(production = ['shop-eu'], extra: Partial<Seed> = {}): S
           {
             name: 'shop-staging',
             stage: 'staging',
-            release: { fixture: 'healthy', version: 'a'.repeat(40) }
+            release: { fixture: 'healthy', version: 'a'.repeat(40) },
+            ...apps.staging
           },
           ...production.map((name) => ({
             name,
             stage: 'production' as const,
-            release: { fixture: 'healthy', version: 'a'.repeat(40) }
+            release: { fixture: 'healthy', version: 'a'.repeat(40) },
+            ...apps.production
           }))
         ]
       }

@@ -3,9 +3,12 @@ import { DeployError, HerokuApiError, TimeoutError } from '../../src/errors.js'
 import {
   type DynoInfo,
   type DynoLister,
+  type GateFacts,
+  type GateSubject,
   runHealthGate,
   waitForWebDynos
 } from '../../src/health/gate.js'
+import type { ProbeFn } from '../../src/health/probe.js'
 import type { HealthCheck } from '../../src/settings.js'
 import { type TestServer, fakeClock, startServer } from './support/server.js'
 
@@ -38,8 +41,20 @@ function check(overrides: Partial<HealthCheck> = {}): HealthCheck {
     timeoutSeconds: 60,
     intervalSeconds: 5,
     successes: 2,
+    prebootWaitSeconds: 200,
     ...overrides
   }
+}
+
+/** The release under test on an app without preboot whose formation has web dynos. */
+function subject(
+  app: string,
+  version: number,
+  webUrl: string | undefined,
+  facts: GateFacts = { preboot: false, formation: [{ type: 'web', quantity: 1 }] },
+  commit?: string
+): GateSubject {
+  return { app, name: app, release: { version, commit }, webUrl, facts, liveSince: 0 }
 }
 
 describe('waitForWebDynos', () => {
@@ -154,9 +169,7 @@ describe('runHealthGate', () => {
     const start = clock.now()
     const result = await runHealthGate(
       { dynos: lister },
-      'shop-staging',
-      12,
-      `${server.url}/`,
+      subject('shop-staging', 12, `${server.url}/`),
       check(),
       clock
     )
@@ -176,9 +189,7 @@ describe('runHealthGate', () => {
     )
     const result = await runHealthGate(
       { dynos: lister },
-      'shop-staging',
-      12,
-      `${server.url}/`,
+      subject('shop-staging', 12, `${server.url}/`),
       check(),
       fakeClock()
     )
@@ -193,13 +204,19 @@ describe('runHealthGate', () => {
     const lister = scripted([dyno('web.1', 'up', 12)])
     const result = await runHealthGate(
       { dynos: lister },
-      'shop-staging',
-      12,
-      undefined,
+      subject('shop-staging', 12, undefined),
       check({ target: undefined }),
       fakeClock()
     )
-    expect(result).toEqual({ checked: false, passed: true, url: undefined, probes: [] })
+    expect(result).toEqual({
+      checked: false,
+      passed: true,
+      url: undefined,
+      probes: [],
+      kind: 'web',
+      preboot: false,
+      verified: true
+    })
   })
 
   it('fails the gate without probing when a web dyno crashed', async () => {
@@ -207,9 +224,7 @@ describe('runHealthGate', () => {
     const lister = scripted([dyno('web.1', 'crashed', 12)])
     const result = await runHealthGate(
       { dynos: lister },
-      'shop-staging',
-      12,
-      `${server.url}/`,
+      subject('shop-staging', 12, `${server.url}/`),
       check(),
       fakeClock()
     )
@@ -218,6 +233,9 @@ describe('runHealthGate', () => {
       passed: false,
       url: `${server.url}/health`,
       probes: [],
+      kind: 'web',
+      preboot: false,
+      verified: true,
       reason: 'web dyno web.1 crashed on v12.'
     })
     expect(server.requested.length).toBe(before)
@@ -232,9 +250,7 @@ describe('runHealthGate', () => {
     const start = clock.now()
     const result = await runHealthGate(
       { dynos: lister },
-      'shop-staging',
-      12,
-      `${server.url}/`,
+      subject('shop-staging', 12, `${server.url}/`),
       check({ target: '/down' }),
       clock
     )
@@ -262,12 +278,290 @@ describe('runHealthGate', () => {
     await expect(
       runHealthGate(
         { dynos: failing },
-        'x',
-        12,
-        undefined,
+        subject('x', 12, undefined),
         check({ target: undefined }),
         fakeClock()
       )
     ).rejects.toThrow(HerokuApiError)
+  })
+})
+
+describe('runHealthGate: which release answered', () => {
+  const COMMIT = 'c'.repeat(40)
+  const PREBOOT: GateFacts = { preboot: true, formation: [{ type: 'web', quantity: 1 }] }
+  /** A probe answered by whichever release `servedAt(t)` says serves at that moment. */
+  function routedProbe(clock: { now: () => number }, servedAt: (t: number) => number): ProbeFn {
+    return (_url, criteria, opts) => {
+      const body = `{"status":"ok","release":"v${servedAt(clock.now())}"}`
+      const ok = criteria.body === undefined || criteria.body.test(body)
+      return Promise.resolve({
+        at: (opts.now ?? clock.now)(),
+        status: 200,
+        latencyMs: 5,
+        ok,
+        ...(ok ? {} : { error: 'body did not match' })
+      })
+    }
+  }
+
+  it('with a marker, probes fail while the old release answers and pass once the new one does', async () => {
+    const clock = fakeClock()
+    const start = clock.now()
+    // Preboot: the router switches to v12 30 s after the deploy.
+    const probe = routedProbe(clock, (t) => (t < start + 30_000 ? 11 : 12))
+    const lister = scripted([dyno('web.1', 'up', 12)])
+    const result = await runHealthGate(
+      { dynos: lister },
+      { ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT), liveSince: start },
+      check({ bodyPattern: '"release":"{release}"' }),
+      { ...clock, probe }
+    )
+    expect(result.passed).toBe(true)
+    expect(result.verified).toBe(true)
+    expect(result.expectedBody).toBe('"release":"v12(?!\\d)"')
+    expect(result.prebootWaitMs).toBeUndefined()
+    expect(result.probes.some((p) => !p.ok)).toBe(true)
+    expect(result.probes.filter((p) => p.at >= start + 30_000).every((p) => p.ok)).toBe(true)
+  })
+
+  it('with a marker, a new release that never answers fails even though the old one is healthy', async () => {
+    const clock = fakeClock()
+    const probe = routedProbe(clock, () => 11)
+    const result = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      {
+        ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        liveSince: clock.now()
+      },
+      check({ bodyPattern: '{release}', timeoutSeconds: 20 }),
+      { ...clock, probe }
+    )
+    expect(result.passed).toBe(false)
+    expect(result.probes.length).toBeGreaterThan(2)
+    expect(result.probes.every((p) => !p.ok)).toBe(true)
+  })
+
+  it('without a marker on a preboot app, waits preboot-wait after the release went live before probing', async () => {
+    const clock = fakeClock()
+    const live = clock.now() - 5_000
+    const probe = routedProbe(clock, () => 12)
+    const phases: string[] = []
+    const notes: string[] = []
+    const result = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      { ...subject('shop-staging', 12, 'http://app.test/', PREBOOT), liveSince: live },
+      check({ prebootWaitSeconds: 60, timeoutSeconds: 30 }),
+      {
+        ...clock,
+        probe,
+        onNote: (t) => notes.push(t),
+        prebootPhase: async (wait) => {
+          phases.push('start')
+          await wait()
+          phases.push('end')
+        }
+      }
+    )
+    expect(result.passed).toBe(true)
+    expect(phases).toEqual(['start', 'end'])
+    expect(result.prebootWaitMs).toBe(55_000)
+    // The timeout (30 s) is for dynos and probes: the 55 s wait does not eat it.
+    expect(result.probes[0].at).toBeGreaterThanOrEqual(live + 60_000)
+    expect(notes.join('\n')).toMatch(/preboot on.*probes count only from 60 s after v12 went live/)
+    expect(notes.join('\n')).toMatch(/release marker/)
+  })
+
+  it('ends the preboot wait early when a new dyno crashes', async () => {
+    const clock = fakeClock()
+    const lister = scripted(
+      [dyno('web.1', 'up', 12)],
+      [dyno('web.1', 'up', 12)],
+      [dyno('web.1', 'crashed', 12)]
+    )
+    const result = await runHealthGate(
+      { dynos: lister },
+      { ...subject('shop-staging', 12, 'http://app.test/', PREBOOT), liveSince: clock.now() },
+      check({ prebootWaitSeconds: 200 }),
+      { ...clock, probe: routedProbe(clock, () => 11) }
+    )
+    expect(result.passed).toBe(false)
+    expect(result.reason).toBe('web dyno web.1 crashed on v12.')
+    expect(result.probes).toEqual([])
+  })
+
+  it('with preboot-wait 0 and no marker, probes at once and marks the result not verified', async () => {
+    const clock = fakeClock()
+    const notes: string[] = []
+    const result = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      { ...subject('shop-staging', 12, 'http://app.test/', PREBOOT), liveSince: clock.now() },
+      check({ prebootWaitSeconds: 0 }),
+      { ...clock, probe: routedProbe(clock, () => 11), onNote: (t) => notes.push(t) }
+    )
+    expect(result.passed).toBe(true)
+    expect(result.verified).toBe(false)
+    expect(notes.join('\n')).toMatch(/not verified/)
+  })
+
+  it('warns when a marked gate on a preboot app has a timeout shorter than preboot-wait', async () => {
+    const clock = fakeClock()
+    const warnings: string[] = []
+    await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      {
+        ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        liveSince: clock.now()
+      },
+      check({ bodyPattern: '{commit}', timeoutSeconds: 60, prebootWaitSeconds: 200 }),
+      {
+        ...clock,
+        probe: () => Promise.resolve({ at: clock.now(), status: 200, latencyMs: 1, ok: true }),
+        onNote: (t, warning) => {
+          if (warning) warnings.push(t)
+        }
+      }
+    )
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      /health-check-timeout \(60 s\) is shorter than preboot-wait \(200 s\)/
+    )
+  })
+
+  it('with a marker, a newer release appearing after the probes passed does not undo the verdict', async () => {
+    const clock = fakeClock()
+    const lister = scripted([dyno('web.1', 'up', 12)], [dyno('web.1', 'starting', 13)])
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+      check({ bodyPattern: '{release}' }),
+      { ...clock, probe: routedProbe(clock, () => 12) }
+    )
+    expect(result.passed).toBe(true)
+    expect(result.replacedBy).toBe(13)
+  })
+
+  it('without a marker, the same race fails the gate and recommends a marker', async () => {
+    const clock = fakeClock()
+    const lister = scripted([dyno('web.1', 'up', 12)], [dyno('web.1', 'starting', 13)])
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, 'http://app.test/'),
+      check(),
+      { ...clock, probe: routedProbe(clock, () => 12) }
+    )
+    expect(result.passed).toBe(false)
+    expect(result.reason).toMatch(
+      /runs v13, a newer release than v12: the release under test was replaced/
+    )
+    expect(result.reason).toMatch(/put \{commit\} or \{release\} in health-check-body/)
+  })
+
+  it('fails at once when {commit} is asked for but the release has no known commit', async () => {
+    const clock = fakeClock()
+    const lister = scripted([dyno('web.1', 'up', 12)])
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, 'http://app.test/'),
+      check({ bodyPattern: '{commit}' }),
+      clock
+    )
+    expect(result.passed).toBe(false)
+    expect(result.reason).toMatch(/source commit of v12 is unknown/)
+    expect(lister.calls).toBe(0)
+  })
+})
+
+describe('runHealthGate: apps without web dynos', () => {
+  const WORKERS: GateFacts = {
+    preboot: false,
+    formation: [
+      { type: 'web', quantity: 0 },
+      { type: 'worker', quantity: 2 }
+    ]
+  }
+  const worker = (name: string, state: string, version: number): DynoInfo => ({
+    name,
+    type: name.split('.')[0],
+    state,
+    release: { id: `rel-${version}`, version }
+  })
+
+  it('passes when every dyno of the formation is up on the release and stays up', async () => {
+    const lister = scripted(
+      [worker('worker.1', 'up', 12)],
+      [
+        worker('worker.1', 'up', 12),
+        worker('worker.2', 'starting', 12),
+        worker('release.1', 'up', 12)
+      ],
+      [worker('worker.1', 'up', 12), worker('worker.2', 'up', 12), worker('run.1', 'crashed', 11)]
+    )
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, WORKERS),
+      check({ target: undefined }),
+      fakeClock()
+    )
+    expect(result).toMatchObject({ checked: false, passed: true, kind: 'dynos' })
+    // Twice until both workers are up, then once more (successes 2).
+    expect(lister.calls).toBe(4)
+  })
+
+  it('fails at once when a worker crashes on the release, even after it was up', async () => {
+    const lister = scripted(
+      [worker('worker.1', 'up', 12), worker('worker.2', 'up', 12)],
+      [worker('worker.1', 'crashed', 12), worker('worker.2', 'up', 12)]
+    )
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, WORKERS),
+      check({ target: undefined }),
+      fakeClock()
+    )
+    expect(result).toMatchObject({
+      passed: false,
+      kind: 'dynos',
+      reason: 'dyno worker.1 crashed on v12.'
+    })
+  })
+
+  it('refuses a path health check (no web_url serves it) as an input error', async () => {
+    await expect(
+      runHealthGate(
+        { dynos: scripted([]) },
+        subject('shop-staging', 12, 'http://app.test/', WORKERS),
+        check({ target: '/health' }),
+        fakeClock()
+      )
+    ).rejects.toThrow(/health-check.*\/health is a path, but shop-staging has no web dynos/)
+  })
+
+  it('probes an absolute URL after the dynos', async () => {
+    const clock = fakeClock()
+    const result = await runHealthGate(
+      { dynos: scripted([worker('worker.1', 'up', 12), worker('worker.2', 'up', 12)]) },
+      subject('shop-staging', 12, undefined, WORKERS),
+      check({ target: 'http://status.example.test/worker' }),
+      {
+        ...clock,
+        probe: () => Promise.resolve({ at: clock.now(), status: 200, latencyMs: 1, ok: true })
+      }
+    )
+    expect(result).toMatchObject({ checked: true, passed: true, kind: 'dynos' })
+  })
+
+  it('an app with nothing scaled up has nothing to wait for', async () => {
+    const lister = scripted([])
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, {
+        preboot: false,
+        formation: [{ type: 'worker', quantity: 0 }]
+      }),
+      check({ target: undefined }),
+      fakeClock()
+    )
+    expect(result).toMatchObject({ passed: true, kind: 'none' })
+    expect(lister.calls).toBe(0)
   })
 })

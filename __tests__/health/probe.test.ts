@@ -18,6 +18,7 @@ function check(overrides: Partial<HealthCheck> = {}): HealthCheck {
     timeoutSeconds: 60,
     intervalSeconds: 5,
     successes: 2,
+    prebootWaitSeconds: 200,
     ...overrides
   }
 }

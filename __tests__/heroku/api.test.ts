@@ -299,28 +299,45 @@ describe('prefetchApp', () => {
     pipeline: { id: PIPELINE_ID }
   }
 
-  it('sends the app and coupling reads at once; the next getApp / getAppCoupling take their answers', async () => {
+  it('sends the app, coupling, preboot and formation reads at once; the next reads take their answers', async () => {
+    const formation = [{ id: 'f-1', type: 'web', quantity: 2 }]
     const { api, server, client } = await setup((req, res) => {
       if (req.path === '/apps/shop-staging') return json(res, 200, app)
       if (req.path === '/apps/shop-staging/pipeline-couplings') return json(res, 200, coupling)
+      if (req.path === '/apps/shop-staging/features/preboot')
+        return json(res, 200, { id: 'feat-1', name: 'preboot', enabled: true })
+      if (req.path === '/apps/shop-staging/formation') return json(res, 200, formation)
       return json(res, 404, { id: 'not_found', message: 'no' })
     })
     api.prefetchApp('shop-staging')
     await client.connected()
-    expect(client.stats.requests).toBe(2)
-    const [gotApp, gotCoupling] = await Promise.all([
+    expect(client.stats.requests).toBe(4)
+    const [gotApp, gotCoupling, preboot, gotFormation] = await Promise.all([
       api.getApp('shop-staging'),
-      api.getAppCoupling('shop-staging')
+      api.getAppCoupling('shop-staging'),
+      api.prebootEnabled('shop-staging'),
+      api.listFormation('shop-staging')
     ])
     expect(gotApp).toEqual(app)
     expect(gotCoupling).toEqual(coupling)
+    expect(preboot).toBe(true)
+    expect(gotFormation).toEqual(formation)
     expect(server.requests.map((r) => r.path).sort()).toEqual([
       '/apps/shop-staging',
+      '/apps/shop-staging/features/preboot',
+      '/apps/shop-staging/formation',
       '/apps/shop-staging/pipeline-couplings'
     ])
     // Each prefetched answer is handed out once: a later read asks Heroku again.
     await api.getApp('shop-staging')
-    expect(server.requests).toHaveLength(3)
+    expect(server.requests).toHaveLength(5)
+  })
+
+  it('counts a preboot feature that does not answer 200 as off', async () => {
+    const { api } = await setup((_req, res) =>
+      json(res, 404, { id: 'not_found', message: 'Couldn’t find that feature.' })
+    )
+    await expect(api.prebootEnabled('shop-staging')).resolves.toBe(false)
   })
 
   it('hands on a prefetched failure as the same error, and an app in no pipeline as undefined', async () => {
@@ -335,7 +352,9 @@ describe('prefetchApp', () => {
       herokuId: 'not_found'
     })
     await expect(api.getAppCoupling('shop-gone')).resolves.toBeUndefined()
-    expect(server.requests).toHaveLength(2)
+    // Only the prefetched reads went out (the preboot and formation reads may still be on their way).
+    const appReads = server.requests.filter((r) => !/\/(features|formation)/.test(r.path))
+    expect(appReads).toHaveLength(2)
   })
 
   it('a prefetch nobody takes is no unhandled rejection, and other apps are read as usual', async () => {

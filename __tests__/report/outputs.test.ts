@@ -52,9 +52,9 @@ describe('outputsFor', () => {
     expect(out.status).toBe('failed')
     expect(out['rolled-back']).toBe('true')
     expect(JSON.parse(out['promoted-apps'])).toEqual([
-      { app: 'shop-eu', release_version: 42, healthy: true, rolled_back: false },
-      { app: 'shop-us', release_version: 42, healthy: false, rolled_back: true },
-      { app: 'shop-ap', release_version: 42, healthy: true, rolled_back: false }
+      { app: 'shop-eu', release_version: 42, healthy: true, verified: true, rolled_back: false },
+      { app: 'shop-us', release_version: 42, healthy: false, verified: false, rolled_back: true },
+      { app: 'shop-ap', release_version: 42, healthy: true, verified: true, rolled_back: false }
     ])
     expect(out['promotion-id']).toBe('promo-1')
   })

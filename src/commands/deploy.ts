@@ -14,6 +14,7 @@ import type { CommandContext } from './context.js'
 import {
   gateFailure,
   gatePhase,
+  gatePlan,
   groupedPhase,
   lineWriter,
   newAppResult,
@@ -25,6 +26,7 @@ import {
   rollbackTo,
   waitForPendingWork,
   waitForReleaseEnd,
+  wentLiveAt,
   type KnownSlug,
   type ResolvedApp
 } from './steps.js'
@@ -62,9 +64,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
       `Deploy ${settings.version || 'the workspace'} to ${app.name} (${app.stage}) with method ${settings.method}` +
         (alreadyLive ? ': already live, the build would be skipped' : ''),
       `Live now: ${result.before ? `v${result.before.version}` : 'nothing'}`,
-      settings.health.target
-        ? `Health gate: ${settings.health.target}`
-        : 'No health gate configured',
+      `Health gate: ${gatePlan(app, settings.health)}`,
       ...(settings.promote ? ['Then promote the verified release (see below).'] : [])
     ]
     outcome.status = 'planned'
@@ -80,6 +80,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   let release: Release
   /** The slug this run built and its commit (the build's source version): no slug read. */
   let built: KnownSlug | undefined
+  let liveSince: number | undefined
   if (alreadyLive && result.before) {
     core.info(
       `${app.name} already runs ${settings.version} (v${result.before.version}): skipping packaging and the build; checking its health.`
@@ -88,6 +89,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
       `The build was skipped: v${result.before.version} already runs ${settings.version}.`
     )
     release = await c.heroku.getRelease(app.id, result.before.id)
+    liveSince = wentLiveAt(release)
   } else {
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
@@ -98,7 +100,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   result.release = await releaseInfo(c.heroku, app.id, release, built)
   await c.reporter.progress(outcome)
 
-  const health = await gatePhase(c, app, result, release.version)
+  const health = await gatePhase(c, app, result, result.release, undefined, liveSince)
   if (!health.passed) {
     const failure = gateFailure(app, release.version, health)
     if (settings.rollbackOnFailure && result.before && result.before.id !== release.id) {
@@ -118,6 +120,12 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     throw failure
   }
   result.liveAfter = result.release
+  if (health.replacedBy !== undefined) {
+    // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
+    outcome.notes.push(
+      `${app.name} has moved on to v${health.replacedBy} (another deploy) after v${release.version} passed its gate; v${health.replacedBy} was not verified by this run${settings.promote ? ' and is not promoted' : ''}.`
+    )
+  }
   result.endedAt = Date.now()
   outcome.status = 'deployed'
   core.info(`${app.name} v${release.version} is live and healthy.`)

@@ -16,16 +16,19 @@ import {
   gate,
   gateFailure,
   gatePhase,
+  gatePlan,
   groupedPhase,
   newAppResult,
   phase,
   recordLive,
   releaseInfo,
   resolveAppInput,
+  resolveGateFacts,
   resolvedApp,
   rollbackTo,
   stageOf,
   waitForReleaseEnd,
+  wentLiveAt,
   type ResolvedApp
 } from './steps.js'
 
@@ -77,7 +80,7 @@ export async function promote(
       ...targets.map(
         (t) =>
           `  to ${t.app.name}: now ${t.result.before ? `v${t.result.before.version} (commit ${t.result.before.commit ?? 'unknown'})` : 'no release'}` +
-          (t.health.target ? `, gate ${t.health.target}` : ', no health gate')
+          `, health gate: ${gatePlan(t.app, t.health)}`
       )
     ]
     outcome.status = 'planned'
@@ -155,6 +158,7 @@ async function resolvePromotion(
         `Input targets is empty and pipeline ${pipelineName} has no production app.`
       )
     }
+    await Promise.all(production.map((app) => resolveGateFacts(heroku, app, settings.health)))
     targets = production.map((app) => ({ app, health: settings.health, result: newAppResult(app) }))
   } else {
     targets = await Promise.all(
@@ -168,7 +172,11 @@ async function resolvePromotion(
         const coupling = couplings.find((cp) => cp.app.id === app.id)
         if (!coupling)
           throw new InputError('targets', `Target ${app.name} is not in pipeline ${pipelineName}.`)
-        const resolved = resolvedApp(app, stageOf(coupling))
+        const resolved = await resolveGateFacts(
+          heroku,
+          resolvedApp(app, stageOf(coupling)),
+          t.health
+        )
         return { app: resolved, health: t.health, result: newAppResult(resolved) }
       })
     )
@@ -233,8 +241,9 @@ async function chooseRelease(
       c,
       source,
       result,
-      info.version,
-      `Health gate on the source ${source.name} v${info.version}`
+      info,
+      `Health gate on the source ${source.name} v${info.version}`,
+      wentLiveAt(release)
     )
     if (!health.passed) throw gateFailure(source, info.version, health)
   }
@@ -378,7 +387,7 @@ async function verifyTarget(
     outcome,
     'health',
     name,
-    () => gate(c, t.app, t.result, release.version, t.health, name),
+    () => gate(c, t.app, t.result, t.result.release!, t.health, name),
     (h) => h.passed
   )
   if (!health.passed) {

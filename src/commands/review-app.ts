@@ -132,7 +132,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
   result.release = live
   result.liveAfter = live
-  const health = await gatePhase(c, app, result, live.version)
+  const health = await gatePhase(c, app, result, live)
   if (!health.passed) throw gateFailure(app, live.version, health)
   result.endedAt = Date.now()
   outcome.status = 'review-app-ready'

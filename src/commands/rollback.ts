@@ -56,7 +56,7 @@ export async function rollback(c: CommandContext): Promise<void> {
   })
   result.release = await releaseInfo(heroku, app.id, created)
   result.rolledBack = true
-  const health = await gatePhase(c, app, result, created.version)
+  const health = await gatePhase(c, app, result, result.release)
   result.liveAfter = result.release
   result.healthyAfterRollback = health.passed
   if (!health.passed) throw gateFailure(app, created.version, health)

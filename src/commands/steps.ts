@@ -9,7 +9,14 @@ import type { App, Pipeline, PipelineCoupling, Release } from '../heroku/types.j
 import { streamOutput } from '../heroku/stream.js'
 import { settledWithin, waitUntil } from '../heroku/wait.js'
 import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
-import { runHealthGate } from '../health/gate.js'
+import {
+  checkHealthTargetFits,
+  gateKindOf,
+  runHealthGate,
+  type GateFacts,
+  type HealthGateOptions
+} from '../health/gate.js'
+import { hasReleaseMarker } from '../health/marker.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
 import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
 import type {
@@ -31,16 +38,44 @@ export interface ResolvedApp {
   webUrl: string | undefined
   gitUrl: string | undefined
   stage: Stage
+  /** Preboot and formation, read when the app was resolved (the gate reads them otherwise). */
+  facts?: GateFacts
 }
 
-export function resolvedApp(app: App, stage: Stage): ResolvedApp {
+export function resolvedApp(app: App, stage: Stage, facts?: GateFacts): ResolvedApp {
   return {
     id: app.id,
     name: app.name,
     webUrl: app.web_url ?? undefined,
     gitUrl: app.git_url ?? undefined,
-    stage
+    stage,
+    facts
   }
+}
+
+/** What the gate must know of the app: its `preboot` feature and its formation. */
+export async function readGateFacts(heroku: HerokuApi, app: string): Promise<GateFacts> {
+  const [preboot, formation] = await Promise.all([
+    heroku.prebootEnabled(app),
+    heroku.listFormation(app)
+  ])
+  return { preboot, formation: formation.map((f) => ({ type: f.type, quantity: f.quantity })) }
+}
+
+/**
+ * Reads the gate's facts for an app about to be gated and checks `check` fits it (a path
+ * health check needs a web process): an input error here comes before any change.
+ */
+export async function resolveGateFacts(
+  heroku: HerokuApi,
+  app: ResolvedApp,
+  check: HealthCheck,
+  ref: string = app.id
+): Promise<ResolvedApp> {
+  const facts = await readGateFacts(heroku, ref)
+  checkHealthTargetFits(app.name, facts, check, 'health-check')
+  app.facts = facts
+  return app
 }
 
 export function newAppResult(app: ResolvedApp): AppResult {
@@ -67,6 +102,15 @@ export function onPhaseStart(listener: ((outcome: Outcome) => void) | undefined)
  * reports. Read once; workflows never set it.
  */
 const crashInPhase = process.env['HEROKU_PIPELINE_ACTION_TEST_CRASH_IN_PHASE']
+
+/**
+ * When a release that was already live before this run went live (its last update), for the
+ * preboot wait; a release this run just saw go live passes `Date.now()` instead.
+ */
+export function wentLiveAt(release: Release): number {
+  const at = Date.parse(release.updated_at ?? release.created_at)
+  return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now()
+}
 
 /** Runs `fn` as a named phase of the outcome's timeline. */
 export async function phase<T>(
@@ -142,10 +186,12 @@ export async function resolveAppInput(
 ): Promise<ResolvedApp> {
   const { settings, heroku, outcome } = c
   if (settings.app) {
-    const [app, coupling] = await Promise.all([
+    const [app, coupling, facts] = await Promise.all([
       heroku.getApp(settings.app),
-      heroku.getAppCoupling(settings.app)
+      heroku.getAppCoupling(settings.app),
+      readGateFacts(heroku, settings.app)
     ])
+    checkHealthTargetFits(app.name, facts, settings.health, 'health-check')
     if (coupling) {
       outcome.pipeline = {
         id: coupling.pipeline.id,
@@ -170,7 +216,7 @@ export async function resolveAppInput(
     core.info(
       `App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`
     )
-    return resolvedApp(app, stageOf(coupling))
+    return resolvedApp(app, stageOf(coupling), facts)
   }
   if (!settings.pipeline) {
     throw new InputError(
@@ -182,7 +228,7 @@ export async function resolveAppInput(
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id))
   core.info(`App: ${app.name} (the staging app of ${pipeline.name})`)
-  return app
+  return resolveGateFacts(heroku, app, settings.health)
 }
 
 /** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
@@ -190,14 +236,18 @@ export function gatePhase(
   c: CommandContext,
   app: ResolvedApp,
   result: AppResult,
-  releaseVersion: number,
-  title: string = `Health gate on ${app.name} v${releaseVersion}`
+  release: ReleaseInfo,
+  title: string = `Health gate on ${app.name} v${release.version}`,
+  liveSince?: number
 ): Promise<HealthResult> {
   return phase(
     c.outcome,
     'health',
     app.name,
-    () => core.group(title, () => gate(c, app, result, releaseVersion, c.settings.health)),
+    () =>
+      core.group(title, () =>
+        gate(c, app, result, release, c.settings.health, undefined, liveSince)
+      ),
     (h) => h.passed
   )
 }
@@ -374,33 +424,97 @@ export function lineWriter(prefix?: string): (text: string) => void {
   }
 }
 
-/** The health gate for one app on one release, recording probes into the app's result. */
+/**
+ * The health gate for one app on one release, recording probes into the app's result.
+ * `liveSince`: when the release went live (default: now, right after it did).
+ */
 export async function gate(
   c: CommandContext,
   app: ResolvedApp,
   result: AppResult,
-  releaseVersion: number,
+  release: ReleaseInfo,
   check: HealthCheck,
-  prefix?: string
+  prefix?: string,
+  liveSince: number = Date.now()
 ): Promise<HealthResult> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  const health = await gateRelease(c, app, release, check, liveSince, say, {
+    onDynos: (summary) => say(`dynos: ${summary}`),
+    onProbe: (p) =>
+      say(
+        `probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`
+      ),
+    prebootPhase: (wait) => phase(c.outcome, 'preboot-wait', app.name, wait)
+  })
+  result.health = health
+  if (!health.checked) {
+    say(
+      health.kind === 'dynos'
+        ? 'No health-check URL: the dynos of the release were checked (up, and staying up).'
+        : health.kind === 'none'
+          ? 'No health-check URL and no dynos scaled up: nothing was checked.'
+          : 'No health-check configured: only the web dynos were checked.'
+    )
+  }
+  return health
+}
+
+/**
+ * Runs the gate on `release` of `app` with the facts the app was resolved with (read now for an
+ * app that had none, or whose formation was still empty before its first deploy), and notes in
+ * the outcome what a preboot app without a release marker costs.
+ */
+async function gateRelease(
+  c: CommandContext,
+  app: ResolvedApp,
+  release: ReleaseInfo,
+  check: HealthCheck,
+  liveSince: number,
+  say: (msg: string) => void,
+  opts: HealthGateOptions
+): Promise<HealthResult> {
+  const facts =
+    app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id)
+  app.facts = facts
   const health = await runHealthGate(
     { dynos: c.heroku },
-    app.id,
-    releaseVersion,
-    app.webUrl,
+    {
+      app: app.id,
+      name: app.name,
+      release: { version: release.version, commit: release.commit },
+      webUrl: app.webUrl,
+      facts,
+      liveSince
+    },
     check,
     {
-      onDynos: (summary) => say(`dynos: ${summary}`),
-      onProbe: (p) =>
-        say(
-          `probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`
-        )
+      ...opts,
+      onNote: (text, warning) => {
+        if (!warning) return say(text)
+        // A misconfiguration: warned once per app (a re-gate after a rollback says it again).
+        if (c.outcome.notes.includes(text)) return
+        c.outcome.notes.push(text)
+        core.warning(text)
+      }
     }
   )
-  result.health = health
-  if (!health.checked) say('No health-check configured: only the web dynos were checked.')
+  if (
+    health.checked &&
+    health.preboot &&
+    health.kind === 'web' &&
+    !hasReleaseMarker(check.bodyPattern)
+  ) {
+    addNote(
+      c.outcome,
+      `${app.name} has preboot on: ${health.verified === false ? 'with preboot-wait 0 its health is not verified (the probes may have reached the previous release)' : `the gate waited preboot-wait (${check.prebootWaitSeconds} s) before counting probes`}. Run \`heroku labs:enable runtime-dyno-metadata\`, answer the health check with HEROKU_SLUG_COMMIT or HEROKU_RELEASE_VERSION, and put {commit} or {release} in health-check-body: then the gate needs no wait and proves which release answered.`
+    )
+  }
   return health
+}
+
+/** Adds a note to the outcome once (several apps may say the same). */
+function addNote(outcome: Outcome, note: string): void {
+  if (!outcome.notes.includes(note)) outcome.notes.push(note)
 }
 
 /**
@@ -440,22 +554,35 @@ export async function rollbackTo(
   }
   const info = await releaseInfo(c.heroku, app.id, release)
   result.liveAfter = info
-  const health = await runHealthGate(
-    { dynos: c.heroku },
-    app.id,
-    release.version,
-    app.webUrl,
-    check,
-    {
-      onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
-    }
-  )
+  const health = await gateRelease(c, app, info, check, Date.now(), say, {
+    onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
+  })
   result.healthyAfterRollback = health.passed
   say(
     health.passed
       ? `${app.name} is healthy again on v${release.version} (code of v${to.version}).`
       : `${app.name} is still unhealthy after the rollback: ${health.reason ?? 'gate failed'}`
   )
+}
+
+/** The gate a dry run plans for the app: what it will check and how it knows the release. */
+export function gatePlan(app: ResolvedApp, check: HealthCheck): string {
+  const facts = app.facts
+  const kind = facts ? gateKindOf(facts) : 'web'
+  const parts: string[] = []
+  if (kind === 'dynos') parts.push('no web dynos: every dyno of the release must be up and stay up')
+  if (kind === 'none') parts.push('no dynos scaled up')
+  if (check.target && kind === 'web' && facts?.preboot) {
+    parts.push(
+      hasReleaseMarker(check.bodyPattern)
+        ? 'preboot on: the release marker tells the new release from the old'
+        : check.prebootWaitSeconds > 0
+          ? `preboot on and no release marker: probes count ${check.prebootWaitSeconds} s after the release goes live`
+          : 'preboot on, no release marker, preboot-wait 0: health will not be verified'
+    )
+  }
+  const what = check.target ? `probe ${check.target}` : 'the dynos only (no health-check)'
+  return `${what}${parts.length ? ` (${parts.join('; ')})` : ''}`
 }
 
 /** One sentence for a failed gate. */

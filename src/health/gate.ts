@@ -1,12 +1,26 @@
 /**
- * The health gate: an app is healthy when its web dynos run the new release and are up, and
- * then enough consecutive probes pass. Both steps share one deadline (`check.timeoutSeconds`).
+ * The health gate: proves that the release under test runs and answers. For an app with web
+ * dynos: every web dyno runs the new release and is up, then enough consecutive probes pass.
+ * For an app without web dynos (workers only): every dyno of the release is up and stays up.
+ * Both steps share one deadline (`check.timeoutSeconds`); a preboot wait comes on top of it.
+ *
+ * On a preboot app Heroku lists the new dynos at once while the router keeps serving the old
+ * ones for about 3 minutes, so "dynos up, probes pass" proves nothing by itself. The gate
+ * then either needs a release marker in the body pattern (a probe passes only when the release
+ * under test answered) or waits `preboot-wait` after the release went live before probing.
  */
-import { DeployError, TimeoutError } from '../errors.js'
-import type { HealthResult, Probe } from '../outcome.js'
+import { DeployError, InputError, TimeoutError } from '../errors.js'
+import type { GateKind, HealthResult, Probe } from '../outcome.js'
 import type { HealthCheck } from '../settings.js'
 import { type Now, type Sleep, realNow, realSleep, withJitter } from './clock.js'
-import { type ProbeFn, probeUntilHealthy, redactUrl, resolveHealthUrl } from './probe.js'
+import { fillMarkers, hasReleaseMarker, type MarkerValues } from './marker.js'
+import {
+  FIRST_PROBE_INTERVAL_MS,
+  type ProbeFn,
+  probeUntilHealthy,
+  redactUrl,
+  resolveHealthUrl
+} from './probe.js'
 
 export interface DynoInfo {
   name: string
@@ -15,12 +29,56 @@ export interface DynoInfo {
   release?: { id?: string; version: number }
 }
 
-/** The one Heroku call the gate needs: `GET /apps/{app}/dynos`. */
+/** The one Heroku call the gate makes: `GET /apps/{app}/dynos`. */
 export interface DynoLister {
   listDynos(app: string): Promise<DynoInfo[]>
 }
 
-export interface WaitForWebDynosOptions {
+/** What the gate must know of an app before it runs (read when the app is resolved). */
+export interface GateFacts {
+  /** The app's `preboot` feature. */
+  preboot: boolean
+  /** Process types and quantities; empty for an app never deployed (web assumed). */
+  formation: { type: string; quantity: number }[]
+}
+
+/** One-off and release-phase dynos are not part of the formation a release runs. */
+const NOT_FORMATION_TYPES = new Set(['release', 'run'])
+
+/**
+ * Which gate fits the formation. An empty formation (an app never deployed) is taken to get
+ * the default web process, as Heroku scales `web` to 1 on the first deploy.
+ */
+export function gateKindOf(facts: GateFacts): GateKind {
+  const scaled = facts.formation.filter((f) => f.quantity > 0 && !NOT_FORMATION_TYPES.has(f.type))
+  if (facts.formation.length === 0 || scaled.some((f) => f.type === 'web')) return 'web'
+  return scaled.length > 0 ? 'dynos' : 'none'
+}
+
+/** An absolute http(s) URL (not a path to join to `web_url`)? */
+export function isAbsoluteHealthUrl(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(target)
+}
+
+/**
+ * The input error for a path health check on an app without a web process: there is no
+ * `web_url` serving the app to join it to. Checked when the app is resolved, before any change.
+ */
+export function checkHealthTargetFits(
+  appName: string,
+  facts: GateFacts,
+  check: HealthCheck,
+  input = 'health-check'
+): void {
+  if (check.target === undefined || isAbsoluteHealthUrl(check.target)) return
+  if (gateKindOf(facts) === 'web') return
+  throw new InputError(
+    input,
+    `Input '${input}': ${check.target} is a path, but ${appName} has no web dynos in its formation, so no web_url serves it: give an absolute http(s) URL of something the app's dynos serve, or leave ${input} empty to check only that its dynos run the release.`
+  )
+}
+
+export interface WaitForDynosOptions {
   timeoutMs: number
   sleep?: Sleep
   now?: Now
@@ -28,6 +86,17 @@ export interface WaitForWebDynosOptions {
   onUpdate?: (summary: string) => void
   signal?: AbortSignal
   random?: () => number
+  /** `web` (default): the web dynos. `dynos`: every dyno but release and run dynos. */
+  kind?: 'web' | 'dynos'
+  /** `dynos` kind: how many of each type the formation runs (all must be listed). */
+  formation?: { type: string; quantity: number }[]
+  /**
+   * A newer release's dynos do not fail the wait but end it (`replacedBy`): with a release
+   * marker, only the probes can tell whether this release still answers (preboot).
+   */
+  acceptReplaced?: boolean
+  /** For messages: the app's name (API calls use `app`). */
+  appName?: string
 }
 
 /**
@@ -41,6 +110,8 @@ const QUICK_BOOT_WINDOW_MS = 12_000
 const QUICK_BOOT_MAX_POLL_MS = 1500
 const MAX_DYNO_POLL_MS = 3000
 const DYNO_POLL_FACTOR = 1.5
+/** During a preboot wait the dynos are still watched for crashes, but rarely. */
+const PREBOOT_DYNO_POLL_MS = 10_000
 
 /**
  * States that count as ready on the new release. `idle` is a sleeping eco dyno: it runs the
@@ -48,47 +119,100 @@ const DYNO_POLL_FACTOR = 1.5
  */
 const READY_STATES = new Set(['up', 'idle'])
 
+const MARKER_ADVICE =
+  'put {commit} or {release} in health-check-body so the gate can tell which release answered'
+
+function sortedDynos(dynos: DynoInfo[], kind: 'web' | 'dynos'): DynoInfo[] {
+  return dynos
+    .filter((d) => (kind === 'web' ? d.type === 'web' : !NOT_FORMATION_TYPES.has(d.type)))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
+}
+
+/** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
+export function summarizeDynos(dynos: DynoInfo[], kind: 'web' | 'dynos' = 'web'): string {
+  if (dynos.length === 0) return kind === 'web' ? 'no web dynos' : 'no dynos'
+  return dynos
+    .map((d) => `${d.name} ${d.state}${d.release ? ` (v${d.release.version})` : ''}`)
+    .join(', ')
+}
+
+/** What one dyno listing says about the release under test. */
+type DynoVerdict =
+  | { state: 'ready' }
+  | { state: 'waiting' }
+  | { state: 'crashed'; dyno: DynoInfo }
+  | { state: 'replaced'; dyno: DynoInfo; version: number }
+
+function judgeDynos(
+  dynos: DynoInfo[],
+  releaseVersion: number,
+  kind: 'web' | 'dynos',
+  formation: { type: string; quantity: number }[] | undefined
+): DynoVerdict {
+  const crashed = dynos.find((d) => d.release?.version === releaseVersion && d.state === 'crashed')
+  if (crashed) return { state: 'crashed', dyno: crashed }
+  const newer = dynos.find((d) => d.release !== undefined && d.release.version > releaseVersion)
+  if (newer) return { state: 'replaced', dyno: newer, version: newer.release?.version ?? 0 }
+  const allReady =
+    dynos.length > 0 &&
+    dynos.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state))
+  // Every type the formation scales must be there in full (dynos appear one by one).
+  const complete =
+    kind === 'web' ||
+    (formation ?? [])
+      .filter((f) => f.quantity > 0 && !NOT_FORMATION_TYPES.has(f.type))
+      .every((f) => dynos.filter((d) => d.type === f.type).length >= f.quantity)
+  return allReady && complete ? { state: 'ready' } : { state: 'waiting' }
+}
+
+function dynoNoun(kind: 'web' | 'dynos'): string {
+  return kind === 'web' ? 'web dyno' : 'dyno'
+}
+
+function replacedMessage(dyno: DynoInfo, version: number, releaseVersion: number): string {
+  return `${dyno.type === 'web' ? 'web dyno' : 'dyno'} ${dyno.name} runs v${version}, a newer release than v${releaseVersion}: the release under test was replaced (another deploy?) before the gate could verify it; ${MARKER_ADVICE}`
+}
+
 /**
- * Resolves when there is at least one web dyno and every web dyno runs `releaseVersion` and is
- * up. Throws DeployError at once when a web dyno crashed on that release or runs a newer one
- * (the release under test was replaced), TimeoutError at the deadline.
+ * Resolves when every web dyno (or, with `kind: 'dynos'`, every dyno of the formation) runs
+ * `releaseVersion` and is up. Throws DeployError at once when a dyno crashed on that release or
+ * (unless `acceptReplaced`) runs a newer one, TimeoutError at the deadline.
  */
 export async function waitForWebDynos(
   lister: DynoLister,
   app: string,
   releaseVersion: number,
-  opts: WaitForWebDynosOptions
-): Promise<void> {
+  opts: WaitForDynosOptions
+): Promise<{ replacedBy?: number }> {
   const sleep = opts.sleep ?? realSleep
   const now = opts.now ?? realNow
+  const kind = opts.kind ?? 'web'
   const started = now()
   const deadline = started + opts.timeoutMs
   let pollMs = FIRST_DYNO_POLL_MS
   let lastSummary: string | undefined
   for (;;) {
     opts.signal?.throwIfAborted()
-    const web = webDynos(await lister.listDynos(app))
-    const summary = summarizeDynos(web)
+    const dynos = sortedDynos(await lister.listDynos(app), kind)
+    const summary = summarizeDynos(dynos, kind)
     if (summary !== lastSummary) {
       lastSummary = summary
       opts.onUpdate?.(summary)
     }
-    const crashed = web.find((d) => d.release?.version === releaseVersion && d.state === 'crashed')
-    if (crashed) throw new DeployError(`web dyno ${crashed.name} crashed on v${releaseVersion}`)
-    const newer = web.find((d) => d.release !== undefined && d.release.version > releaseVersion)
-    if (newer) {
-      throw new DeployError(
-        `web dyno ${newer.name} runs v${newer.release?.version}, a newer release than v${releaseVersion}: the release under test was replaced`
-      )
+    const verdict = judgeDynos(dynos, releaseVersion, kind, opts.formation)
+    if (verdict.state === 'ready') return {}
+    if (verdict.state === 'crashed') {
+      throw new DeployError(`${dynoNoun(kind)} ${verdict.dyno.name} crashed on v${releaseVersion}`)
     }
-    const ready =
-      web.length > 0 &&
-      web.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state))
-    if (ready) return
+    if (verdict.state === 'replaced') {
+      if (opts.acceptReplaced) return { replacedBy: verdict.version }
+      throw new DeployError(replacedMessage(verdict.dyno, verdict.version, releaseVersion))
+    }
     const left = deadline - now()
     if (left <= 0) {
+      const what = kind === 'web' ? 'the web dynos' : 'the dynos'
       throw new TimeoutError(
-        `the web dynos of ${app} to run v${releaseVersion} and be up (last seen: ${summary})`,
+        `${what} of ${opts.appName ?? app} to run v${releaseVersion} and be up (last seen: ${summary})`,
         Math.round(opts.timeoutMs / 1000)
       )
     }
@@ -98,19 +222,17 @@ export async function waitForWebDynos(
   }
 }
 
-/** The web dynos, by name (web.2 before web.10). */
-function webDynos(dynos: DynoInfo[]): DynoInfo[] {
-  return dynos
-    .filter((d) => d.type === 'web')
-    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
-}
-
-/** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
-export function summarizeDynos(web: DynoInfo[]): string {
-  if (web.length === 0) return 'no web dynos'
-  return web
-    .map((d) => `${d.name} ${d.state}${d.release ? ` (v${d.release.version})` : ''}`)
-    .join(', ')
+/** The release under test, as the gate needs it. */
+export interface GateSubject {
+  /** App id or name for API calls. */
+  app: string
+  /** The app's name, for messages. */
+  name: string
+  release: MarkerValues
+  webUrl: string | undefined
+  facts: GateFacts
+  /** When the release went live (epoch ms): the preboot wait counts from here. */
+  liveSince: number
 }
 
 export interface HealthGateOptions {
@@ -123,76 +245,245 @@ export interface HealthGateOptions {
   onProbe?: (probe: Probe) => void
   /** Dyno progress, one line each time it changes. */
   onDynos?: (summary: string) => void
+  /** A sentence for the log (why the gate waits, what it could not verify); `warning` for a misconfiguration. */
+  onNote?: (text: string, warning?: boolean) => void
+  /** Runs the preboot wait as its own timeline phase. */
+  prebootPhase?: (wait: () => Promise<void>) => Promise<void>
   /** Replaces the HTTP request (tests). */
   probe?: ProbeFn
 }
 
 /**
- * Waits for the web dynos, then probes. A crashed or replaced release and timeouts become a
- * failed result with a reason; Heroku API errors, a bad `health-check` (InputError) and
- * cancellation are thrown. Without `check.target` only the dynos are checked (`checked: false`).
+ * Waits for the dynos, sits out a preboot wait where one is needed, then probes. A crashed or
+ * replaced release and timeouts become a failed result with a reason; Heroku API errors, a bad
+ * `health-check` (InputError) and cancellation are thrown. Without `check.target` only the
+ * dynos are checked (`checked: false`).
  */
 export async function runHealthGate(
   deps: { dynos: DynoLister },
-  app: string,
-  releaseVersion: number,
-  webUrl: string | undefined,
+  subject: GateSubject,
   check: HealthCheck,
   opts: HealthGateOptions = {}
 ): Promise<HealthResult> {
   const now = opts.now ?? realNow
-  const deadline = now() + check.timeoutSeconds * 1000
+  const sleep = opts.sleep ?? realSleep
+  let deadline = now() + check.timeoutSeconds * 1000
+  const version = subject.release.version
+  const kind = gateKindOf(subject.facts)
+  const marker = hasReleaseMarker(check.bodyPattern)
   // Resolved first: a path with no web_url is a configuration problem, known before any wait.
-  const url = check.target === undefined ? undefined : resolveHealthUrl(check.target, webUrl)
-  const shownUrl = url === undefined ? undefined : redactUrl(url)
-  try {
-    await waitForWebDynos(deps.dynos, app, releaseVersion, {
-      timeoutMs: check.timeoutSeconds * 1000,
+  checkHealthTargetFits(subject.name, subject.facts, check)
+  const url =
+    check.target === undefined ? undefined : resolveHealthUrl(check.target, subject.webUrl)
+  const base: HealthResult = {
+    checked: url !== undefined,
+    passed: false,
+    url: url === undefined ? undefined : redactUrl(url),
+    probes: [],
+    kind,
+    preboot: subject.facts.preboot,
+    verified: true
+  }
+  let expectedBody: string | undefined
+  if (check.bodyPattern !== undefined && url !== undefined) {
+    const filled = fillMarkers(check.bodyPattern, subject.release)
+    if ('error' in filled) return { ...base, reason: `${filled.error}.` }
+    expectedBody = filled.pattern
+    base.expectedBody = expectedBody
+  }
+  const fail = (reason: string): HealthResult => ({ ...base, reason })
+
+  // 1. The dynos run the release.
+  let replacedBy: number | undefined
+  if (kind !== 'none') {
+    try {
+      const waited = await waitForWebDynos(deps.dynos, subject.app, version, {
+        timeoutMs: check.timeoutSeconds * 1000,
+        sleep: opts.sleep,
+        now,
+        onUpdate: opts.onDynos,
+        signal: opts.signal,
+        random: opts.random,
+        kind,
+        formation: subject.facts.formation,
+        acceptReplaced: marker && url !== undefined,
+        appName: subject.name
+      })
+      replacedBy = waited.replacedBy
+      if (kind === 'dynos' && replacedBy === undefined) {
+        const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts)
+        if (reason) return fail(reason)
+      }
+    } catch (err) {
+      if (err instanceof DeployError || err instanceof TimeoutError) return fail(`${err.message}.`)
+      throw err
+    }
+  } else {
+    opts.onNote?.(
+      `${subject.name} has no dynos scaled up in its formation: no dyno runs v${version}, so there is nothing to wait for.`
+    )
+  }
+  if (url === undefined) return { ...base, checked: false, passed: true }
+
+  // 2. On a preboot app without a marker, the old dynos answer for a while: wait them out.
+  if (kind === 'web' && subject.facts.preboot) {
+    if (marker) {
+      if (check.timeoutSeconds < check.prebootWaitSeconds) {
+        opts.onNote?.(
+          `${subject.name} has preboot on: Heroku keeps routing to the previous release for about 3 minutes after a deploy and the marked probes fail until then, but health-check-timeout (${check.timeoutSeconds} s) is shorter than preboot-wait (${check.prebootWaitSeconds} s): raise health-check-timeout.`,
+          true
+        )
+      }
+    } else if (check.prebootWaitSeconds > 0) {
+      const until = subject.liveSince + check.prebootWaitSeconds * 1000
+      const waitMs = Math.max(0, until - now())
+      opts.onNote?.(
+        `${subject.name} has preboot on: Heroku keeps routing to the previous release's dynos for about 3 minutes after a deploy, so probes count only from ${check.prebootWaitSeconds} s after v${version} went live (${Math.round(waitMs / 1000)} s from now). A release marker ({commit} or {release} in health-check-body) makes this wait unnecessary.`
+      )
+      base.prebootWaitMs = waitMs
+      if (waitMs > 0) {
+        let crash: string | undefined
+        const wait = async (): Promise<void> => {
+          crash = await watchPrebootWait(deps.dynos, subject, until, opts, sleep, now)
+          if (crash) throw new DeployError(crash)
+        }
+        try {
+          await (opts.prebootPhase ? opts.prebootPhase(wait) : wait())
+        } catch (err) {
+          if (crash !== undefined) return fail(`${crash}.`)
+          throw err
+        }
+        // health-check-timeout is for the dynos and the probes, not for the preboot wait.
+        deadline += waitMs
+      }
+    } else {
+      base.verified = false
+      opts.onNote?.(
+        `${subject.name} has preboot on and preboot-wait is 0: the probes may reach the previous release's dynos, so its health is not verified. ${MARKER_ADVICE[0].toUpperCase()}${MARKER_ADVICE.slice(1)}.`
+      )
+    }
+  }
+
+  // 3. The probes.
+  const probed = await probeUntilHealthy(
+    url,
+    { ...check, bodyPattern: expectedBody },
+    {
       sleep: opts.sleep,
       now,
-      onUpdate: opts.onDynos,
+      probeTimeoutMs: opts.probeTimeoutMs,
+      onProbe: opts.onProbe,
       signal: opts.signal,
-      random: opts.random
-    })
-  } catch (err) {
-    if (err instanceof DeployError || err instanceof TimeoutError) {
-      return {
-        checked: url !== undefined,
-        passed: false,
-        url: shownUrl,
-        probes: [],
-        reason: `${err.message}.`
-      }
+      deadline,
+      random: opts.random,
+      probe: opts.probe
     }
-    throw err
-  }
-  if (url === undefined) return { checked: false, passed: true, url: undefined, probes: [] }
-  const probed = await probeUntilHealthy(url, check, {
-    sleep: opts.sleep,
-    now,
-    probeTimeoutMs: opts.probeTimeoutMs,
-    onProbe: opts.onProbe,
-    signal: opts.signal,
-    deadline,
-    random: opts.random,
-    probe: opts.probe
-  })
-  if (!probed.passed) return probed
-  // The probes can pass on the dynos that stay up while another one crashes meanwhile (a crash
-  // loop): the web dynos must still all run the release and be up once the probes have passed.
-  const web = webDynos(await deps.dynos.listDynos(app))
-  const allUp =
-    web.length > 0 &&
-    web.every((d) => d.release?.version === releaseVersion && READY_STATES.has(d.state))
-  if (allUp) return probed
-  const summary = summarizeDynos(web)
+  )
+  const result: HealthResult = { ...base, ...probed, ...pick(base) }
+  if (!probed.passed) return result
+
+  // 4. The probes can pass on the dynos that stay up while another one crashes meanwhile (a
+  // crash loop): the dynos must still all run the release and be up once the probes passed.
+  if (kind === 'none') return result
+  const dynos = sortedDynos(await deps.dynos.listDynos(subject.app), kind)
+  const verdict = judgeDynos(dynos, version, kind, subject.facts.formation)
+  if (verdict.state === 'ready') return result
+  const summary = summarizeDynos(dynos, kind)
   opts.onDynos?.(summary)
-  const newer = web.find((d) => d.release !== undefined && d.release.version > releaseVersion)
+  if (verdict.state === 'replaced') {
+    if (marker) {
+      // The marker proved the probes came from this release: it was verified, then replaced.
+      opts.onNote?.(
+        `v${verdict.version} has replaced v${version} on ${subject.name} since (another deploy?); the probes proved v${version} answered before that.`
+      )
+      return { ...result, replacedBy: verdict.version }
+    }
+    return {
+      ...result,
+      passed: false,
+      reason: `The probes passed, but then ${replacedMessage(verdict.dyno, verdict.version, version)}.`
+    }
+  }
+  if (replacedBy !== undefined && marker) return { ...result, replacedBy }
   return {
-    ...probed,
+    ...result,
     passed: false,
-    reason: newer
-      ? `The probes passed, but then web dyno ${newer.name} ran v${newer.release?.version}, a newer release than v${releaseVersion}: the release under test was replaced.`
-      : `The probes passed, but then not every web dyno was up on v${releaseVersion} (${summary}).`
+    reason: `The probes passed, but then not every ${dynoNoun(kind)} was up on v${version} (${summary}).`
+  }
+}
+
+/** The fields the probes do not set, kept from the gate's own result. */
+function pick(base: HealthResult): Partial<HealthResult> {
+  const kept: Partial<HealthResult> = {
+    kind: base.kind,
+    preboot: base.preboot,
+    verified: base.verified
+  }
+  if (base.expectedBody !== undefined) kept.expectedBody = base.expectedBody
+  if (base.prebootWaitMs !== undefined) kept.prebootWaitMs = base.prebootWaitMs
+  return kept
+}
+
+/**
+ * An app without web dynos: its dynos must stay up over `successes` consecutive polls (spaced
+ * as probes are). A crash fails at once; a dyno not up resets the count. Returns why it failed.
+ */
+async function watchDynosStayUp(
+  lister: DynoLister,
+  subject: GateSubject,
+  check: HealthCheck,
+  deadline: number,
+  opts: HealthGateOptions
+): Promise<string | undefined> {
+  const now = opts.now ?? realNow
+  const sleep = opts.sleep ?? realSleep
+  const version = subject.release.version
+  const gap = Math.min(FIRST_PROBE_INTERVAL_MS, Math.max(1, check.intervalSeconds * 1000))
+  // The listing that found them all up counts as the first poll.
+  let streak = 1
+  while (streak < Math.max(1, check.successes)) {
+    if (now() + gap >= deadline) {
+      return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`
+    }
+    await sleep(gap, opts.signal)
+    const dynos = sortedDynos(await lister.listDynos(subject.app), 'dynos')
+    opts.onDynos?.(summarizeDynos(dynos, 'dynos'))
+    const verdict = judgeDynos(dynos, version, 'dynos', subject.facts.formation)
+    if (verdict.state === 'crashed') return `dyno ${verdict.dyno.name} crashed on v${version}.`
+    if (verdict.state === 'replaced')
+      return `${replacedMessage(verdict.dyno, verdict.version, version)}.`
+    streak = verdict.state === 'ready' ? streak + 1 : 0
+  }
+  return undefined
+}
+
+/**
+ * Sits out the preboot window, watching the new dynos now and then: a crash on the release
+ * under test, or a newer release, ends the wait with the reason (no marker to rescue it).
+ */
+async function watchPrebootWait(
+  lister: DynoLister,
+  subject: GateSubject,
+  until: number,
+  opts: HealthGateOptions,
+  sleep: Sleep,
+  now: Now
+): Promise<string | undefined> {
+  const version = subject.release.version
+  for (;;) {
+    const left = until - now()
+    if (left <= 0) return undefined
+    await sleep(Math.min(PREBOOT_DYNO_POLL_MS, left), opts.signal)
+    if (until - now() <= 0) return undefined
+    const dynos = sortedDynos(await lister.listDynos(subject.app), 'web')
+    const verdict = judgeDynos(dynos, version, 'web', undefined)
+    if (verdict.state === 'crashed') {
+      opts.onDynos?.(summarizeDynos(dynos))
+      return `web dyno ${verdict.dyno.name} crashed on v${version}`
+    }
+    if (verdict.state === 'replaced') {
+      opts.onDynos?.(summarizeDynos(dynos))
+      return replacedMessage(verdict.dyno, verdict.version, version)
+    }
   }
 }

@@ -8,11 +8,13 @@ import type { HerokuClient } from './client.js'
 import { uploadFile } from './upload.js'
 import type {
   App,
+  AppFeature,
   Build,
   BuildCreate,
   ConfigVars,
   ConfigVarsUpdate,
   Dyno,
+  Formation,
   Pipeline,
   PipelineCoupling,
   PipelinePromotion,
@@ -45,6 +47,9 @@ export class HerokuApi {
   prefetchApp(idOrName: string): void {
     this.remember(`app:${idOrName}`, this.getApp(idOrName))
     this.remember(`coupling:${idOrName}`, this.getAppCoupling(idOrName))
+    // What the health gate needs to know of the app (preboot, formation): read with the app.
+    this.remember(`preboot:${idOrName}`, this.prebootEnabled(idOrName))
+    this.remember(`formation:${idOrName}`, this.listFormation(idOrName))
   }
 
   private remember(key: string, answer: Promise<unknown>): void {
@@ -64,6 +69,31 @@ export class HerokuApi {
   getApp(idOrName: string): Promise<App> {
     return (
       this.takePrefetched<App>(`app:${idOrName}`) ?? this.client.get<App>(`/apps/${seg(idOrName)}`)
+    )
+  }
+
+  /**
+   * Whether the app's `preboot` feature is on. Any answer other than 200 (an app that cannot
+   * have the feature, a plan without it) counts as off, with a debug line.
+   */
+  prebootEnabled(app: string): Promise<boolean> {
+    const prefetched = this.takePrefetched<boolean>(`preboot:${app}`)
+    if (prefetched) return prefetched
+    return this.client
+      .get<AppFeature>(`/apps/${seg(app)}/features/preboot`)
+      .then((feature) => feature.enabled)
+      .catch((err: unknown) => {
+        if (!(err instanceof HerokuApiError)) throw err
+        this.client.log(`preboot feature of ${app}: ${err.message} Counted as off.`)
+        return false
+      })
+  }
+
+  /** The app's process types and their quantities. */
+  listFormation(app: string): Promise<Formation[]> {
+    return (
+      this.takePrefetched<Formation[]>(`formation:${app}`) ??
+      this.client.getList<Formation>(`/apps/${seg(app)}/formation`, { all: true })
     )
   }
 

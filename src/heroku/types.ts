@@ -47,6 +47,24 @@ export interface Dyno {
   updated_at?: string
 }
 
+/** `GET /apps/{app}/features/{name}` (app-feature). */
+export interface AppFeature {
+  id: string
+  name: string
+  enabled: boolean
+  state?: string
+}
+
+/** One process type of the app's formation (`GET /apps/{app}/formation`). */
+export interface Formation {
+  id?: string
+  /** e.g. `web`, `worker` */
+  type: string
+  quantity: number
+  command?: string
+  size?: string
+}
+
 export type ConfigVars = Record<string, string>
 
 /** PATCH body: a key set to null is deleted. */

@@ -55,6 +55,7 @@ export const phaseLabels: Record<PhaseName, string> = {
   build: 'Build',
   'release-phase': 'Release phase',
   'dynos-up': 'Dynos up',
+  'preboot-wait': 'Preboot wait',
   health: 'Health',
   promotion: 'Promotion',
   rollback: 'Rollback',
@@ -99,19 +100,51 @@ function latencyText(probes: Probe[]): string {
   return ` · p50 ${formatDuration(p50)} · p95 ${formatDuration(p95)}`
 }
 
-/** HTML: `passed · 3 probes · p50 … · p95 …`, or why it failed / was not checked. */
+/**
+ * HTML: `passed · 3 probes · p50 … · p95 …`, or why it failed / was not checked; how the gate
+ * knew the release (preboot wait, release marker) and when it could not.
+ */
 export function healthHtml(health: HealthResult | undefined): string {
   if (!health) return '—'
+  const how = gateHowText(health)
   if (!health.checked) {
+    if (!health.passed && health.reason)
+      return `❌ failed · ${escapeHtml(oneLine(health.reason, 200))}`
+    if (health.kind === 'dynos') return `✅ dynos up and staying up (no health-check URL)${how}`
+    if (health.kind === 'none') return 'no dynos scaled up: nothing to check'
     return health.reason
       ? `not checked: ${escapeHtml(oneLine(health.reason, 200))}`
       : 'no health check'
   }
   const count = `${health.probes.length} probe${health.probes.length === 1 ? '' : 's'}`
-  const verdict = health.passed ? '✅ passed' : '❌ failed'
+  const verdict = !health.passed
+    ? '❌ failed'
+    : health.verified === false
+      ? '⚠️ passed, not verified: may be the previous release'
+      : '✅ passed'
   const reason =
     !health.passed && health.reason ? ` · ${escapeHtml(oneLine(health.reason, 200))}` : ''
-  return `${verdict} · ${count}${latencyText(health.probes)}${reason}`
+  const expected = health.expectedBody
+    ? ` · body /<code>${escapeHtml(oneLine(health.expectedBody, 160))}</code>/`
+    : ''
+  return `${verdict} · ${count}${latencyText(health.probes)}${expected}${how}${reason}`
+}
+
+/** Plain text: ` · preboot, waited 200 s` / ` · release marker` / ` · worker dynos`. */
+function gateHowText(health: HealthResult): string {
+  const parts: string[] = []
+  if (health.kind === 'dynos') parts.push('no web dynos: every dyno checked')
+  if (health.expectedBody !== undefined && health.expectedBody !== '' && health.checked) {
+    if (health.preboot) parts.push('preboot')
+  } else if (health.preboot && health.kind === 'web' && health.checked) {
+    parts.push(
+      health.prebootWaitMs !== undefined
+        ? `preboot, waited ${formatDuration(health.prebootWaitMs)}`
+        : 'preboot, no wait'
+    )
+  }
+  if (health.replacedBy !== undefined) parts.push(`replaced by v${health.replacedBy} afterwards`)
+  return parts.map((p) => ` · ${escapeHtml(p)}`).join('')
 }
 
 /** Plain text: `v42`. */

@@ -68,6 +68,7 @@ export function outputsFor(outcome: Outcome): Record<OutputName, string> {
     app: t.app,
     release_version: t.release?.version ?? null,
     healthy: appHealthy(t),
+    verified: appHealthy(t) && t.health?.verified !== false,
     rolled_back: t.rolledBack
   }))
   const reviewApp = outcome.command === 'review-app' ? outcome.reviewApp : undefined
