@@ -3,8 +3,8 @@
  * "live now" sentence every failure ends with.
  */
 import { describe, expect, it } from '@jest/globals'
-import { tuningFromEnv } from '../src/main.js'
-import { withLiveNow } from '../src/session.js'
+import { tuningFromEnv } from '../src/run/start.js'
+import { withLiveNow } from '../src/run/main-step.js'
 import { newOutcome, type AppResult } from '../src/outcome.js'
 
 describe('tuningFromEnv', () => {

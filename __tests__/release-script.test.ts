@@ -43,7 +43,7 @@ function release(args: string[]): { code: number | null; out: string } {
 function setVersion(version: string, changelog = true): void {
   fs.writeFileSync(path.join(repo, 'package.json'), `{ "name": "x", "version": "${version}" }\n`)
   fs.writeFileSync(
-    path.join(repo, 'src', 'heroku', 'client.ts'),
+    path.join(repo, 'src', 'version.ts'),
     `export const ACTION_VERSION = '${version}'\n`
   )
   const entry = changelog ? `## [${version}] - 2024-01-02\n\n- Things.\n` : ''
@@ -57,7 +57,7 @@ beforeAll(() => {
   repo = path.join(root, 'repo')
   origin = path.join(root, 'origin.git')
   fs.mkdirSync(path.join(repo, 'script'), { recursive: true })
-  fs.mkdirSync(path.join(repo, 'src', 'heroku'), { recursive: true })
+  fs.mkdirSync(path.join(repo, 'src'), { recursive: true })
   fs.copyFileSync(
     path.join(process.cwd(), 'script', 'release'),
     path.join(repo, 'script', 'release')
@@ -88,11 +88,11 @@ describe('script/release', () => {
     expect(r.code).toBe(1)
     expect(r.out).toContain('package.json has version 1.2.3, not 1.2.4')
     fs.writeFileSync(
-      path.join(repo, 'src', 'heroku', 'client.ts'),
+      path.join(repo, 'src', 'version.ts'),
       "export const ACTION_VERSION = '1.2.2'\n"
     )
     git(['commit', '-q', '-am', 'Stale ACTION_VERSION'])
-    expect(release(['v1.2.3']).out).toContain('ACTION_VERSION in src/heroku/client.ts')
+    expect(release(['v1.2.3']).out).toContain('ACTION_VERSION in src/version.ts')
     setVersion('1.2.3')
   })
 

@@ -13,7 +13,7 @@ if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .postStepHasNoth
     process.stdout.write(`::debug::${_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .NOTHING_TO_DO */ .UO}\n`);
 }
 else {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(487), __nccwpck_require__.e(730)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1730));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(487), __nccwpck_require__.e(977)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4977));
     await run();
 }
 

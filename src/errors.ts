@@ -53,9 +53,11 @@ export class HerokuNetworkError extends Error {
 export class TimeoutError extends Error {
   constructor(
     readonly what: string,
-    readonly seconds: number
+    readonly seconds: number,
+    /** The input that sets this limit, named so the user knows what to raise. */
+    readonly input?: string
   ) {
-    super(`Timed out after ${seconds} s waiting for ${what}`)
+    super(`Timed out after ${seconds} s waiting for ${what}${input ? ` (limit: ${input})` : ''}`)
     this.name = 'TimeoutError'
   }
 }

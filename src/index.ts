@@ -5,6 +5,6 @@ import { NOTHING_TO_DO, postStepHasNothingToDo } from './report/post-fast-path.j
 if (postStepHasNothingToDo(process.env)) {
   process.stdout.write(`::debug::${NOTHING_TO_DO}\n`)
 } else {
-  const { run } = await import('./main.js')
+  const { run } = await import('./run/start.js')
   await run()
 }

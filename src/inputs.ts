@@ -872,6 +872,46 @@ function scalarText(entry: FileEntry, kind: ScalarKind): string {
   throw fileError(entry, `expected ${expected}, got ${describeNode(node)}`)
 }
 
+/**
+ * Every key of the file in its shape (and, for booleans, whole numbers and status ranges, its
+ * value), whether or not the workflow sets the same input: errors name the file, line and key.
+ */
+function checkWholeFile(config: ConfigFile): void {
+  for (const [key, entry] of config.entries) {
+    const kind = FILE_KEYS[key]
+    const at = fileOrigin(entry)
+    switch (kind) {
+      case 'targets':
+        fileTargets(entry)
+        break
+      case 'list':
+        fileListItems(entry)
+        break
+      case 'key-values':
+        fileKeyValues(entry)
+        break
+      case 'boolean': {
+        const text = scalarText(entry, kind)
+        if (text.trim() !== '') located(at, () => parseBoolean(text, key, false))
+        break
+      }
+      case 'integer': {
+        const text = scalarText(entry, kind)
+        const limits = (INTEGER_LIMITS as Record<string, { allowZero: boolean; max: number }>)[key]
+        if (text.trim() !== '' && limits) located(at, () => parsePositiveInt(text, key, limits))
+        break
+      }
+      case 'status': {
+        const text = scalarText(entry, kind)
+        if (text.trim() !== '') located(at, () => parseStatusRanges(text, key))
+        break
+      }
+      default:
+        scalarText(entry, 'string')
+    }
+  }
+}
+
 /** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */
 function fileListItems(entry: FileEntry): Array<{ text: string; origin: Origin }> {
   const node = entry.node
@@ -1133,6 +1173,9 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
   const configFile = nonEmpty(readInput(env, 'config-file'))
   const file =
     configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask)
+  // The file is shared by several workflows: all of it is checked, also the keys this
+  // workflow overrides (a wrong type there would break the next workflow that reads it).
+  if (file) checkWholeFile(file)
 
   /** The workflow's value, unless it is empty or the action.yml default (then the file may set it). */
   const workflowValue = (name: InputName): string | undefined => {

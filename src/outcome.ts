@@ -81,12 +81,14 @@ export interface AppResult {
   buildStatus?: string
   health?: HealthResult
   rolledBack: boolean
+  /** The release whose code a rollback restored (the rollback command's target, or `before`). */
+  rolledBackTo?: ReleaseInfo
   /** After a rollback: did the restored release pass its gate again? */
   healthyAfterRollback?: boolean
   /** The release that is live on the app at the end of the run, as far as we know. */
   liveAfter?: ReleaseInfo
-  /** GitHub deployment id, when one was recorded. */
-  deploymentId?: number
+  /** The GitHub Deployment this app's work is recorded under, when the command records one. */
+  deployment?: { environment: string; transient: boolean; production: boolean }
   error?: string
   startedAt?: number
   endedAt?: number

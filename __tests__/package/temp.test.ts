@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { CommandContext } from '../../src/commands/context.js'
-import { packageInTempDir } from '../../src/commands/steps.js'
+import { packageInTempDir } from '../../src/commands/source.js'
 import {
   TEMP_DIR_PREFIX,
   createRunTempDir,
@@ -48,14 +48,14 @@ describe('the run temporary directory', () => {
 
   it('is saved for the post step before it is created, and forgotten once removed', async () => {
     const events: string[] = []
-    const reporter = {
+    const runEvents = {
       tempDirReserved: (dir: string) => events.push(`reserved, exists: ${existsSync(dir)}`),
       tempDirRemoved: (dir: string) => events.push(`removed, exists: ${existsSync(dir)}`)
     }
     const c = {
       ctx: { runnerTemp },
       settings: { sourceDir },
-      reporter
+      events: runEvents
     } as unknown as CommandContext
     const packaged = await packageInTempDir(c)
     expect(events).toEqual(['reserved, exists: false'])

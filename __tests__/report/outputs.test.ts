@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { effectiveStatus, outputNames, outputsFor, setOutputs } from '../../src/report/outputs.js'
+import { outputNames, outputsFor, setOutputs } from '../../src/report/outputs.js'
+import { verdict } from '../../src/verdict.js'
 import {
   app,
   deployed,
@@ -61,7 +62,7 @@ describe('outputsFor', () => {
 
   it('maps cancelled to failed, and keeps rolled-back for the rollback command', () => {
     expect(outputsFor(outcome({ status: 'cancelled' })).status).toBe('failed')
-    expect(effectiveStatus(outcome({ status: 'cancelled' }))).toBe('cancelled')
+    expect(verdict(outcome({ status: 'cancelled' })).status).toBe('cancelled')
     const rollback = outcome({
       command: 'rollback',
       status: 'rolled-back',

@@ -3,14 +3,10 @@ import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import { createGitHubApi } from '../../src/github/client.js'
 import type { GitHubApi } from '../../src/github/client.js'
-import type { Outcome } from '../../src/outcome.js'
+import type { AppResult, Outcome } from '../../src/outcome.js'
+import { reviewAppEnvironmentName } from '../../src/github/environments.js'
 import { commentMarker } from '../../src/report/comment.js'
-import {
-  installInterruptHandler,
-  Reporter,
-  reviewAppEnvironmentName,
-  runPost
-} from '../../src/report/reporter.js'
+import { installInterruptHandler, Reporter, runPost } from '../../src/report/reporter.js'
 import type {
   PostLog,
   ReporterConfig,
@@ -85,6 +81,17 @@ function running(): Outcome {
   return o
 }
 
+/** The app with the GitHub Deployment a command would record for it. */
+function withDeployment(
+  app: AppResult,
+  environment: string,
+  transient: boolean,
+  production: boolean
+): AppResult {
+  app.deployment = { environment, transient, production }
+  return app
+}
+
 describe('Reporter', () => {
   let gh: FakeGitHub
   let api: GitHubApi
@@ -127,9 +134,9 @@ describe('Reporter', () => {
 
     const staging = o.app
     if (!staging) throw new Error('fixture has an app')
-    const id = await reporter.deploymentStarted(staging, 'staging', false, false)
+    const id = await reporter.deploymentStarted(withDeployment(staging, 'staging', false, false))
     expect(id).toBe(gh.deployments[0]?.id)
-    expect(staging.deploymentId).toBe(id)
+    expect(id).toBeGreaterThan(0)
     expect(gh.deployments[0]?.body).toMatchObject({
       ref: sha,
       environment: 'staging',
@@ -205,7 +212,7 @@ describe('Reporter', () => {
     // The command goes on while GitHub has not answered: a deployment is recorded.
     const staging = o.app
     if (!staging) throw new Error('fixture has an app')
-    await reporter.deploymentStarted(staging, 'staging', false, false)
+    await reporter.deploymentStarted(withDeployment(staging, 'staging', false, false))
     expect(gh.deployments).toHaveLength(1)
     expect(gh.comments).toHaveLength(0)
     o.phases.push({ name: 'health', startedAt: t0 + 1000 })
@@ -236,7 +243,7 @@ describe('Reporter', () => {
     const staging = o.app
     if (!staging) throw new Error('fixture has an app')
     await expect(
-      reporter.deploymentStarted(staging, 'staging', false, false)
+      reporter.deploymentStarted(withDeployment(staging, 'staging', false, false))
     ).resolves.toBeUndefined()
     await reporter.progress({ ...o, phases: [{ name: 'health', startedAt: t0 }] })
     o.status = 'deployed'
@@ -269,7 +276,7 @@ describe('Reporter', () => {
     const o = running()
     const staging = o.app
     if (!staging) throw new Error('fixture has an app')
-    await reporter.deploymentStarted(staging, 'staging', false, false)
+    await reporter.deploymentStarted(withDeployment(staging, 'staging', false, false))
     gh.failures.length = 0
     o.status = 'deployed'
     await reporter.finish(o)
@@ -285,7 +292,7 @@ describe('Reporter', () => {
     const o = failedWithRollback()
     const staging = o.app
     if (!staging) throw new Error('fixture has an app')
-    await reporter.deploymentStarted(staging, 'staging', false, false)
+    await reporter.deploymentStarted(withDeployment(staging, 'staging', false, false))
     await reporter.finish(o)
     expect(gh.statuses.at(-1)?.body).toMatchObject({ state: 'failure' })
     expect(String(gh.statuses.at(-1)?.body.description)).toMatch(
@@ -310,7 +317,10 @@ describe('Reporter', () => {
     )
     const o = promotedToThree()
     o.promotedCommits = undefined
-    for (const t of o.targets) await reporter.deploymentStarted(t, 'production', false, true)
+    for (const t of o.targets)
+      await reporter.deploymentStarted(withDeployment(t, 'production', false, true))
+    // The enrichment the main step does before finish: the report itself only reads the Outcome.
+    o.promotedCommits = await reporter.promotedCommits(o)
     await reporter.finish(o)
     expect(gh.deployments.map((d) => d.body.production_environment)).toEqual([true, true, true])
     expect(gh.statuses.filter((s) => s.body.state === 'success')).toHaveLength(3)
@@ -358,7 +368,7 @@ describe('Reporter', () => {
     await reporter.start(o)
     const review = o.app
     if (!review) throw new Error('fixture has an app')
-    await reporter.deploymentStarted(review, 'pr-9', true, false)
+    await reporter.deploymentStarted(withDeployment(review, 'pr-9', true, false))
     await reporter.finish(o)
     expect(gh.comments).toEqual([])
     expect(gh.deployments[0]?.body).toMatchObject({
@@ -382,7 +392,7 @@ describe('Reporter', () => {
     if (!staging) throw new Error('fixture has an app')
     await noToken.start(d)
     await expect(
-      noToken.deploymentStarted(staging, 'staging', false, false)
+      noToken.deploymentStarted(withDeployment(staging, 'staging', false, false))
     ).resolves.toBeUndefined()
     await noToken.finish(d)
     expect(warnings).toEqual([])

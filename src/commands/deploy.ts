@@ -11,25 +11,21 @@ import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
+import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
+import { gateFailure, gatePhase, gatePlan, rollbackTo } from './health-gate.js'
 import {
-  gateFailure,
-  gatePhase,
-  gatePlan,
-  groupedPhase,
   lineWriter,
-  newAppResult,
-  packageInTempDir,
-  phase,
   recordLive,
   releaseInfo,
-  resolveAppInput,
-  rollbackTo,
   waitForPendingWork,
+  budgetLeftMs,
+  waitBudget,
   waitForReleaseEnd,
   wentLiveAt,
-  type KnownSlug,
-  type ResolvedApp
-} from './steps.js'
+  type KnownSlug
+} from './releases.js'
+import { packageInTempDir } from './source.js'
+import { groupedPhase, phase, startDeployment } from './timeline.js'
 
 /** The release a deploy verified, handed to `promote`. */
 export interface VerifiedRelease {
@@ -39,7 +35,7 @@ export interface VerifiedRelease {
 
 export async function deploy(c: CommandContext): Promise<VerifiedRelease | undefined> {
   const { settings, outcome } = c
-  const app = await groupedPhase(outcome, 'resolve', 'Resolve the app', undefined, () =>
+  const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () =>
     resolveDeployApp(c)
   )
   const result = newAppResult(app)
@@ -74,8 +70,8 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     }
   }
 
-  await c.reporter.deploymentStarted(result, app.stage, false, app.stage === 'production')
-  await c.reporter.progress(outcome)
+  await startDeployment(c, result, app.stage, false, app.stage === 'production')
+  await c.events.progress(outcome)
 
   let release: Release
   /** The slug this run built and its commit (the build's source version): no slug read. */
@@ -98,14 +94,14 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   }
 
   result.release = await releaseInfo(c.heroku, app.id, release, built)
-  await c.reporter.progress(outcome)
+  await c.events.progress(outcome)
 
   const health = await gatePhase(c, app, result, result.release, undefined, liveSince)
   if (!health.passed) {
     const failure = gateFailure(app, release.version, health)
     if (settings.rollbackOnFailure && result.before && result.before.id !== release.id) {
       const before = result.before
-      await phase(outcome, 'rollback', app.name, () =>
+      await phase(c, 'rollback', app.name, () =>
         core.group(`Roll back ${app.name}`, () =>
           rollbackTo(c, app, result, before, settings.health)
         )
@@ -129,7 +125,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   result.endedAt = Date.now()
   outcome.status = 'deployed'
   core.info(`${app.name} v${release.version} is live and healthy.`)
-  if (settings.promote) await c.reporter.deploymentVerified(result)
+  if (settings.promote) await c.events.deploymentVerified(result)
   return { app, release: result.release }
 }
 
@@ -140,38 +136,32 @@ function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
 /** PATCHes the config vars and waits for the release the change creates. */
 async function applyConfigVars(c: CommandContext, app: ResolvedApp): Promise<void> {
   const keys = Object.keys(c.settings.configVars)
-  await groupedPhase(
-    c.outcome,
-    'config-vars',
-    `Set config vars on ${app.name}`,
-    app.name,
-    async () => {
-      const current = await c.heroku.getConfigVars(app.id)
-      const changed = keys.filter((k) => current[k] !== c.settings.configVars[k])
-      if (changed.length === 0) {
-        core.info(`Config vars ${keys.join(', ')} already have these values: nothing to change.`)
-        return
-      }
-      const before = (await c.heroku.listReleases(app.id, 1))[0]
-      const update: Record<string, string> = {}
-      for (const k of changed) update[k] = c.settings.configVars[k]
-      await c.heroku.setConfigVars(app.id, update)
-      core.info(`Set ${changed.join(', ')} (values masked).`)
-      // The change makes a release of its own (release phase included): wait for it.
-      const newest = await waitUntil(
-        () => c.heroku.listReleases(app.id, 1),
-        (list) => list.length > 0 && list[0].version > (before?.version ?? 0),
-        { what: `the config-var release on ${app.name}`, timeoutMs: 30000, maxIntervalMs: 2000 }
-      )
-      const { release, tail } = await waitForReleaseEnd(c, app, newest[0].id, true)
-      if (release.status !== 'succeeded') {
-        throw new DeployError(
-          `The config-var change on ${app.name} made release v${release.version}, which ended ${release.status}; nothing was built.`,
-          tail
-        )
-      }
+  await groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
+    const current = await c.heroku.getConfigVars(app.id)
+    const changed = keys.filter((k) => current[k] !== c.settings.configVars[k])
+    if (changed.length === 0) {
+      core.info(`Config vars ${keys.join(', ')} already have these values: nothing to change.`)
+      return
     }
-  )
+    const before = (await c.heroku.listReleases(app.id, 1))[0]
+    const update: Record<string, string> = {}
+    for (const k of changed) update[k] = c.settings.configVars[k]
+    await c.heroku.setConfigVars(app.id, update)
+    core.info(`Set ${changed.join(', ')} (values masked).`)
+    // The change makes a release of its own (release phase included): wait for it.
+    const newest = await waitUntil(
+      () => c.heroku.listReleases(app.id, 1),
+      (list) => list.length > 0 && list[0].version > (before?.version ?? 0),
+      { what: `the config-var release on ${app.name}`, timeoutMs: 30000, maxIntervalMs: 2000 }
+    )
+    const { release, tail } = await waitForReleaseEnd(c, app, newest[0].id, true)
+    if (release.status !== 'succeeded') {
+      throw new DeployError(
+        `The config-var change on ${app.name} made release v${release.version}, which ended ${release.status}; nothing was built.`,
+        tail
+      )
+    }
+  })
 }
 
 /** Packages and uploads the source (or pushes it with git), creates the build, streams its log. */
@@ -180,24 +170,18 @@ export async function buildSource(
   app: ResolvedApp,
   result: AppResult
 ): Promise<Build> {
-  const { settings, ctx, outcome } = c
+  const { settings, ctx } = c
   if (settings.method === 'git') {
-    const pushed = await groupedPhase(
-      outcome,
-      'upload',
-      `Push to ${app.name} with git`,
-      app.name,
-      () => {
-        if (!app.gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
-        return pushToGitUrl({
-          sourceDir: settings.sourceDir,
-          gitUrl: app.gitUrl,
-          apiKey: settings.herokuApiKey,
-          sha: ctx.sha
-        })
-      }
-    )
-    return groupedPhase(outcome, 'build', `Build on ${app.name}`, app.name, async () => {
+    const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, () => {
+      if (!app.gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
+      return pushToGitUrl({
+        sourceDir: settings.sourceDir,
+        gitUrl: app.gitUrl,
+        apiKey: settings.herokuApiKey,
+        sha: ctx.sha
+      })
+    })
+    return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const build = await waitUntil(
         async () =>
           (await c.heroku.listBuilds(app.id, 5)).find(
@@ -212,7 +196,7 @@ export async function buildSource(
   }
 
   const tarball = await groupedPhase(
-    outcome,
+    c,
     'package',
     'Package the source',
     settings.sourceDir,
@@ -223,21 +207,15 @@ export async function buildSource(
     }
   )
   try {
-    const source = await groupedPhase(
-      outcome,
-      'upload',
-      'Upload the source',
-      app.name,
-      async () => {
-        const created = await c.heroku.createSource()
-        core.setSecret(created.source_blob.get_url)
-        core.setSecret(created.source_blob.put_url)
-        await c.heroku.uploadSource(created.source_blob.put_url, tarball.path, tarball.bytes)
-        core.info(`Uploaded ${tarball.bytes} bytes.`)
-        return created
-      }
-    )
-    return await groupedPhase(outcome, 'build', `Build on ${app.name}`, app.name, async () => {
+    const source = await groupedPhase(c, 'upload', 'Upload the source', app.name, async () => {
+      const created = await c.heroku.createSource()
+      core.setSecret(created.source_blob.get_url)
+      core.setSecret(created.source_blob.put_url)
+      await c.heroku.uploadSource(created.source_blob.put_url, tarball.path, tarball.bytes)
+      core.info(`Uploaded ${tarball.bytes} bytes.`)
+      return created
+    })
+    return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const description = await commitSubject(settings.sourceDir, ctx.sha)
       const buildpacks: Buildpack[] | undefined =
         settings.buildpacks.length > 0
@@ -273,12 +251,14 @@ async function finishBuild(
   result.buildId = build.id
   result.buildStatus = build.status
   core.info(`Build ${build.id} started.`)
+  // One wait-timeout for the build: its log stream and its status share the deadline.
+  const budget = waitBudget(c)
   let tail = ''
   let streamEnded = false
   if (build.output_stream_url) {
     const streamed = await streamOutput(build.output_stream_url, {
       onText: lineWriter(),
-      timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+      timeoutMs: budgetLeftMs(budget),
       answerTimeoutMs: c.heroku.client.requestTimeoutMs
     })
     tail = streamed.tail
@@ -289,7 +269,7 @@ async function finishBuild(
     (b) => b.status !== 'pending',
     {
       what: `build ${build.id} on ${app.name}`,
-      timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+      ...budget,
       // The log ends a moment before the status changes: look after that moment, then often.
       initialDelayMs: streamEnded ? 100 : 0,
       minIntervalMs: streamEnded ? 150 : undefined,
@@ -314,7 +294,7 @@ export async function followBuildRelease(
   result: AppResult,
   build: Build
 ): Promise<Release> {
-  return groupedPhase(c.outcome, 'release-phase', `Release on ${app.name}`, app.name, async () => {
+  return groupedPhase(c, 'release-phase', `Release on ${app.name}`, app.name, async () => {
     const withRelease = build.release?.id
       ? build
       : await waitUntil(

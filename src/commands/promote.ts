@@ -13,24 +13,16 @@ import type { CommandContext } from './context.js'
 import type { VerifiedRelease } from './deploy.js'
 import {
   appsOfStage,
-  gate,
-  gateFailure,
-  gatePhase,
-  gatePlan,
-  groupedPhase,
   newAppResult,
-  phase,
-  recordLive,
-  releaseInfo,
   resolveAppInput,
   resolveGateFacts,
   resolvedApp,
-  rollbackTo,
   stageOf,
-  waitForReleaseEnd,
-  wentLiveAt,
   type ResolvedApp
-} from './steps.js'
+} from './apps.js'
+import { gate, gateFailure, gatePhase, gatePlan, rollbackTo } from './health-gate.js'
+import { recordLive, releaseInfo, waitBudget, waitForReleaseEnd, wentLiveAt } from './releases.js'
+import { groupedPhase, phase, startDeployment } from './timeline.js'
 
 interface PromotionTarget {
   app: ResolvedApp
@@ -44,7 +36,7 @@ export async function promote(
 ): Promise<void> {
   const { settings, outcome } = c
   const { source, targets } = await groupedPhase(
-    outcome,
+    c,
     'resolve',
     'Resolve the promotion',
     undefined,
@@ -91,10 +83,10 @@ export async function promote(
 
   await Promise.all(
     targets.map((t) =>
-      c.reporter.deploymentStarted(t.result, t.app.stage, false, t.app.stage === 'production')
+      startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production')
     )
   )
-  await c.reporter.progress(outcome)
+  await c.events.progress(outcome)
 
   const pipelineId = outcome.pipeline?.id
   if (!pipelineId) throw new DeployError(`${source.name} is in no pipeline.`)
@@ -126,7 +118,7 @@ export async function promote(
       await followPromotion(c, promotion.id, targets, verify)
     }
   )
-  await c.reporter.progress(outcome)
+  await c.events.progress(outcome)
   if (failures.length > 0) {
     const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name)
     throw new DeployError(
@@ -300,7 +292,7 @@ async function followPromotion(
     if (!started.has(t.app.id)) started.set(t.app.id, verify(t, state))
   }
   if (promotionId) {
-    await phase(c.outcome, 'promotion', `${targets.length} target(s)`, () =>
+    await phase(c, 'promotion', `${targets.length} target(s)`, () =>
       waitUntil(
         async () => {
           const list = await c.heroku.listPromotionTargets(promotionId)
@@ -313,7 +305,7 @@ async function followPromotion(
         (list) => list.length > 0 && list.every((t) => t.status !== 'pending'),
         {
           what: `promotion ${promotionId}`,
-          timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+          ...waitBudget(c),
           // The targets' releases take a moment to appear: a poll right away finds none.
           initialDelayMs: 500,
           maxIntervalMs: 3000
@@ -342,7 +334,6 @@ async function verifyTarget(
   chosen: ReleaseInfo,
   state: PipelinePromotionTarget | undefined
 ): Promise<void> {
-  const { outcome } = c
   const name = t.app.name
   let releaseId = state?.release?.id
   if (!releaseId) {
@@ -359,7 +350,7 @@ async function verifyTarget(
     t.result.liveAfter = t.result.before
     throw new DeployError(`${name}: the promotion made no release.`)
   }
-  const { release, tail } = await phase(outcome, 'release-phase', name, () =>
+  const { release, tail } = await phase(c, 'release-phase', name, () =>
     waitForReleaseEnd(c, t.app, releaseId, true, name)
   )
   // The promoted slug's commit is known: the slug is read only if the release carries another.
@@ -384,7 +375,7 @@ async function verifyTarget(
     throw err
   }
   const health = await phase(
-    outcome,
+    c,
     'health',
     name,
     () => gate(c, t.app, t.result, t.result.release!, t.health, name),
@@ -406,7 +397,7 @@ async function rollbackIfWanted(c: CommandContext, t: PromotionTarget, err: Erro
     return
   }
   const before = t.result.before
-  await phase(c.outcome, 'rollback', t.app.name, () =>
+  await phase(c, 'rollback', t.app.name, () =>
     rollbackTo(c, t.app, t.result, before, t.health, t.app.name)
   )
 }

@@ -8,23 +8,20 @@ import { DeployError, HerokuApiError, InputError } from '../errors.js'
 import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, SweepEntry } from '../outcome.js'
-import { reviewAppEnvironmentName } from '../report/reporter.js'
+import { reviewAppEnvironmentName } from '../github/environments.js'
 import type { CommandContext } from './context.js'
 import { buildSource, followBuildRelease } from './deploy.js'
+import { newAppResult, resolvedApp, type ResolvedApp } from './apps.js'
+import { gateFailure, gatePhase } from './health-gate.js'
 import {
-  gateFailure,
-  gatePhase,
-  groupedPhase,
-  newAppResult,
-  packageInTempDir,
-  phase,
   recordLive,
   releaseInfo,
-  resolvedApp,
+  waitBudget,
   waitForPendingWork,
-  waitForReleaseEnd,
-  type ResolvedApp
-} from './steps.js'
+  waitForReleaseEnd
+} from './releases.js'
+import { packageInTempDir } from './source.js'
+import { groupedPhase, phase, startDeployment } from './timeline.js'
 
 const GONE = new Set(['deleted', 'errored'])
 const IN_PROGRESS = new Set(['pending', 'creating'])
@@ -56,7 +53,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   }
   if (!settings.pipeline)
     throw new InputError('pipeline', 'command review-app needs the pipeline input.')
-  const pipeline = await groupedPhase(outcome, 'resolve', 'Resolve the pipeline', undefined, () =>
+  const pipeline = await groupedPhase(c, 'resolve', 'Resolve the pipeline', undefined, () =>
     heroku.getPipeline(settings.pipeline ?? '')
   )
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
@@ -67,7 +64,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   }
 
   if (pr.action === 'closed') {
-    await phase(outcome, 'review-app', 'delete', () => deleteReviewApp(c, pr.number, findForPr))
+    await phase(c, 'review-app', 'delete', () => deleteReviewApp(c, pr.number, findForPr))
     return
   }
 
@@ -90,7 +87,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
 
   let created = false
   if (!existing || GONE.has(existing.status)) {
-    existing = await phase(outcome, 'review-app', 'create', () =>
+    existing = await phase(c, 'review-app', 'create', () =>
       createReviewApp(c, pipeline.id, findForPr)
     )
     created = true
@@ -108,13 +105,14 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   const app: ResolvedApp = resolvedApp(await heroku.getApp(appId), 'review')
   const result: AppResult = newAppResult(app)
   outcome.app = result
-  await c.reporter.deploymentStarted(
+  await startDeployment(
+    c,
     result,
     reviewAppEnvironmentName(settings.reviewAppEnvironment, pr.number),
     true,
     false
   )
-  await c.reporter.progress(outcome)
+  await c.events.progress(outcome)
 
   await waitForPendingWork(c, app)
   let live = await recordLive(heroku, app)
@@ -147,7 +145,7 @@ async function createReviewApp(
   const pr = ctx.pullRequest!
   const since = Date.now()
   const tarball = await groupedPhase(
-    c.outcome,
+    c,
     'package',
     'Package the source',
     settings.sourceDir,
@@ -158,19 +156,13 @@ async function createReviewApp(
     }
   )
   try {
-    const source = await groupedPhase(
-      c.outcome,
-      'upload',
-      'Upload the source',
-      undefined,
-      async () => {
-        const made = await heroku.createSource()
-        core.setSecret(made.source_blob.get_url)
-        core.setSecret(made.source_blob.put_url)
-        await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes)
-        return made
-      }
-    )
+    const source = await groupedPhase(c, 'upload', 'Upload the source', undefined, async () => {
+      const made = await heroku.createSource()
+      core.setSecret(made.source_blob.get_url)
+      core.setSecret(made.source_blob.put_url)
+      await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes)
+      return made
+    })
     // A lost answer is looked for among the pipeline's review apps before any retry.
     const findNew = async (): Promise<ReviewApp | undefined> => {
       const found = await findForPr()
@@ -209,7 +201,7 @@ async function createReviewApp(
 /** Polls until the review app is `created` with an app (or fails on `errored`). */
 async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<ReviewApp> {
   return groupedPhase(
-    c.outcome,
+    c,
     'review-app',
     `Wait for review app ${reviewApp.id}`,
     'created',
@@ -221,7 +213,7 @@ async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<
           (!IN_PROGRESS.has(r.status) && r.status !== 'created'),
         {
           what: `review app ${reviewApp.id} to be created`,
-          timeoutMs: c.settings.waitTimeoutSeconds * 1000,
+          ...waitBudget(c),
           maxIntervalMs: 5000,
           onPoll: (r) => core.debug(`review app ${r.id}: ${r.status}`)
         }
@@ -265,7 +257,7 @@ async function deleteReviewApp(
     await waitUntil(
       () => heroku.getReviewApp(found.id),
       (r) => !IN_PROGRESS.has(r.status),
-      { what: `review app ${found.id}`, timeoutMs: c.settings.waitTimeoutSeconds * 1000 }
+      { what: `review app ${found.id}`, ...waitBudget(c) }
     )
   }
   await heroku.deleteReviewApp(found.id)
@@ -278,7 +270,7 @@ async function deleteReviewApp(
     (r) => r === undefined || r.status === 'deleted',
     {
       what: `review app ${found.id} to be deleted`,
-      timeoutMs: c.settings.waitTimeoutSeconds * 1000
+      ...waitBudget(c)
     }
   )
   outcome.reviewApp.status = gone?.status ?? 'deleted'
@@ -294,7 +286,7 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   const entries: SweepEntry[] = []
   outcome.sweep = entries
-  await phase(outcome, 'sweep', pipeline.name, async () => {
+  await phase(c, 'sweep', pipeline.name, async () => {
     const apps = (await heroku.listReviewApps(pipeline.id)).filter(
       (r) => r.status !== 'deleted' && r.status !== 'deleting'
     )

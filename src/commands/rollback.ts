@@ -6,25 +6,14 @@ import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
 import type { Release } from '../heroku/types.js'
 import type { CommandContext } from './context.js'
-import {
-  gateFailure,
-  gatePhase,
-  groupedPhase,
-  newAppResult,
-  phase,
-  recordLive,
-  releaseInfo,
-  resolveAppInput,
-  waitForPendingWork,
-  waitForReleaseEnd,
-  type ResolvedApp
-} from './steps.js'
+import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
+import { gateFailure, gatePhase } from './health-gate.js'
+import { recordLive, releaseInfo, waitForPendingWork, waitForReleaseEnd } from './releases.js'
+import { groupedPhase, phase, startDeployment } from './timeline.js'
 
 export async function rollback(c: CommandContext): Promise<void> {
   const { settings, heroku, outcome } = c
-  const app = await groupedPhase(outcome, 'resolve', 'Resolve the app', undefined, () =>
-    resolveApp(c)
-  )
+  const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveApp(c))
   const result = newAppResult(app)
   outcome.app = result
   const newest = await waitForPendingWork(c, app)
@@ -40,8 +29,8 @@ export async function rollback(c: CommandContext): Promise<void> {
     outcome.status = 'planned'
     return
   }
-  await c.reporter.deploymentStarted(result, app.stage, false, app.stage === 'production')
-  const created = await phase(outcome, 'rollback', app.name, async () => {
+  await startDeployment(c, result, app.stage, false, app.stage === 'production')
+  const created = await phase(c, 'rollback', app.name, async () => {
     core.info(`Rolling ${app.name} back to v${target.version}.`)
     const made = await heroku.rollback(app.id, target.id)
     const { release, tail } = await waitForReleaseEnd(c, app, made.id, true)
@@ -56,9 +45,11 @@ export async function rollback(c: CommandContext): Promise<void> {
   })
   result.release = await releaseInfo(heroku, app.id, created)
   result.rolledBack = true
+  result.rolledBackTo = targetInfo
   const health = await gatePhase(c, app, result, result.release)
   result.liveAfter = result.release
   result.healthyAfterRollback = health.passed
+  result.endedAt = Date.now()
   if (!health.passed) throw gateFailure(app, created.version, health)
   outcome.status = 'rolled-back'
 }

@@ -2,6 +2,7 @@
  * HTTP probes of the health URL: one request per probe, no redirects followed, status and body
  * checked, every probe recorded. Network failures are failed probes, never exceptions.
  */
+import { USER_AGENT } from '../version.js'
 import http from 'node:http'
 import https from 'node:https'
 import { performance } from 'node:perf_hooks'
@@ -17,7 +18,8 @@ const BACKOFF_FACTOR = 1.5
 /** The body regex sees at most this much of the body. */
 export const MAX_BODY_BYTES = 64 * 1024
 const EXCERPT_CHARS = 200
-const USER_AGENT = 'heroku-pipeline-action health-check'
+/** The action's User-Agent, marked as a health probe (easy to find in an app's router log). */
+const PROBE_USER_AGENT = `${USER_AGENT} health-check`
 
 /**
  * Default per-probe timeout: twice the longest interval, between 5 s and 30 s (Heroku's router
@@ -175,7 +177,7 @@ export const probeOnce: ProbeFn = (url, criteria, opts) => {
     // new visitor's, and no idle keep-alive socket outlives the gate.
     const req = client.request(
       url,
-      { method: 'GET', agent: false, headers: { 'user-agent': USER_AGENT, accept: '*/*' } },
+      { method: 'GET', agent: false, headers: { 'user-agent': PROBE_USER_AGENT, accept: '*/*' } },
       (res) => {
         status = res.statusCode
         const loc = res.headers.location

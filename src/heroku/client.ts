@@ -12,6 +12,7 @@
  * It is always called with `partial: true`; `getList` follows `Next-Range` itself so each page is
  * retried and counted on its own.
  */
+import { USER_AGENT } from '../version.js'
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import HerokuRequest from 'heroku-client/lib/request.js'
@@ -28,8 +29,9 @@ import {
 import { hintFor } from './hints.js'
 
 /** Kept in step with package.json by hand: the bundle cannot read package.json at run time. */
-export const ACTION_VERSION = '0.1.0'
-export const DEFAULT_USER_AGENT = `heroku-pipeline-action/${ACTION_VERSION}`
+
+/** The action's one User-Agent (see `version.ts`). */
+export const DEFAULT_USER_AGENT = USER_AGENT
 export const ACCEPT_V3 = 'application/vnd.heroku+json; version=3'
 
 export interface HerokuClientOptions {

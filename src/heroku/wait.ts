@@ -11,6 +11,13 @@ export interface WaitOptions<T> {
   /** What is awaited, for the timeout message: "build abc on shop-staging". */
   what: string
   timeoutMs: number
+  /**
+   * A deadline shared with other waits (ms since the epoch): when set, the wait ends there and
+   * `timeoutMs` is only what the message reports as the whole limit.
+   */
+  deadline?: number
+  /** The input that sets the limit, named in the timeout message (`wait-timeout`). */
+  limitInput?: string
   /** First interval (default 500 ms). */
   minIntervalMs?: number
   /**
@@ -53,8 +60,8 @@ export async function waitUntil<T>(
   const maxInterval = Math.max(1, opts.maxIntervalMs ?? 5000)
   const factor = Math.max(1, opts.factor ?? 1.5)
   let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500))
-  const deadline = deadlineFrom(opts.timeoutMs, now)
-  const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), opts.timeoutMs)
+  const deadline = opts.deadline ?? deadlineFrom(opts.timeoutMs, now)
+  const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), deadline - now())
   if (initialDelay > 0) await sleep(initialDelay)
 
   for (;;) {
@@ -62,7 +69,8 @@ export async function waitUntil<T>(
     opts.onPoll?.(value)
     if (isDone(value)) return value
     const left = deadline - now()
-    if (left <= 0) throw new TimeoutError(opts.what, Math.round(opts.timeoutMs / 1000))
+    if (left <= 0)
+      throw new TimeoutError(opts.what, Math.round(opts.timeoutMs / 1000), opts.limitInput)
     await sleep(Math.min(interval, left))
     interval = Math.min(maxInterval, Math.ceil(interval * factor))
   }

@@ -22,7 +22,7 @@ import {
   statusLabels,
   versionText
 } from './format.js'
-import { appsOf, effectiveStatus } from './outputs.js'
+import { appsOf, verdict } from '../verdict.js'
 
 /** GitHub rejects comment bodies of 65,536 characters or more. */
 export const commentLimit = 65_536
@@ -55,7 +55,7 @@ export function renderComment(
   phase: CommentPhase = outcome.endedAt === undefined ? 'in-progress' : 'final'
 ): string {
   const marker = commentMarker(purpose)
-  const status = effectiveStatus(outcome)
+  const { status } = verdict(outcome)
   const label = commandLabels[outcome.command]
   const apps = appsOf(outcome)
   const single = apps.length === 1 ? apps[0] : undefined

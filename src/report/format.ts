@@ -13,7 +13,7 @@ import type {
 } from '../outcome.js'
 import type { Command, RunContext } from '../settings.js'
 import { escapeHtml, link, oneLine } from './escape.js'
-import { appsOf, gateFailed } from './outputs.js'
+import { appFailure, appsOf } from '../verdict.js'
 
 export const commandLabels: Record<Command, string> = {
   deploy: 'Deploy',
@@ -185,10 +185,11 @@ export function appHtml(app: AppResult): string {
   return link(app.app, app.webUrl)
 }
 
-/** HTML: whether and how the app was rolled back. */
+/** HTML: whether and how the app was rolled back, naming the release it went back *to*. */
 export function rolledBackHtml(app: AppResult): string {
   if (!app.rolledBack) return 'no'
-  const to = app.before ? ` to ${versionText(app.before)}` : ''
+  const target = app.rolledBackTo ?? app.before
+  const to = target ? ` to ${versionText(target)}` : ''
   if (app.healthyAfterRollback === true) return `↩️ yes${to}, healthy again`
   if (app.healthyAfterRollback === false) return `↩️ yes${to}, still unhealthy`
   return `↩️ yes${to}`
@@ -241,13 +242,16 @@ export function gateDetails(app: AppResult, maxProbes: number): string {
   return `<details><summary>${label}</summary><table>${header}${rows.join('')}</table></details>`
 }
 
-/** The cause in one sentence: the recorded error, else the first failed gate. */
+/** The cause in one sentence: the recorded error, else the first app that failed and why. */
 export function causeText(outcome: Outcome): string | undefined {
   if (outcome.error) return oneLine(outcome.error, 1000)
-  const failed = appsOf(outcome).find((a) => gateFailed(a) || a.error !== undefined)
+  const failed = appsOf(outcome).find((a) => appFailure(a, outcome.command) !== undefined)
   if (!failed) return undefined
   if (failed.error) return oneLine(`${failed.app}: ${failed.error}`, 1000)
-  const version = failed.release ? ` ${versionText(failed.release)}` : ''
-  const reason = failed.health?.reason ? `: ${failed.health.reason}` : '.'
-  return oneLine(`${failed.app}${version} failed its health check${reason}`, 1000)
+  if (failed.health?.passed === false) {
+    const version = failed.release ? ` ${versionText(failed.release)}` : ''
+    const reason = failed.health.reason ? `: ${failed.health.reason}` : '.'
+    return oneLine(`${failed.app}${version} failed its health check${reason}`, 1000)
+  }
+  return oneLine(`${failed.app}: ${appFailure(failed, outcome.command) ?? 'failed'}.`, 1000)
 }

@@ -8,13 +8,16 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { DeploymentState, GitHubApi } from '../github/client.js'
 import { githubErrorStatus, githubNoAnswer } from '../github/client.js'
-import type { AppResult, Outcome, PhaseName, ReleaseInfo } from '../outcome.js'
+import type { AppResult, CommitInfo, Outcome, PhaseName, ReleaseInfo } from '../outcome.js'
+import type { RunEvents } from '../commands/events.js'
+import { reviewAppEnvironmentName } from '../github/environments.js'
 import type { Command, RunContext } from '../settings.js'
 import { commentPurpose, renderComment, resolveViewerLogin, upsertComment } from './comment.js'
 import type { CommentPhase } from './comment.js'
 import { oneLine } from './escape.js'
 import { causeText, currentPhase, isSha, runUrl, versionText } from './format.js'
-import { appHealthy, appsOf, effectiveStatus, setOutputs } from './outputs.js'
+import { setOutputs } from './outputs.js'
+import { appFailure, appsOf, appVerdict, verdict } from '../verdict.js'
 import { removeRunTempDir } from '../package/temp.js'
 import { settledWithin } from '../heroku/wait.js'
 import { loadProgress, newProgress, saveProgress } from './state.js'
@@ -47,9 +50,6 @@ const permission = {
 const maxDescription = 140
 
 /** The review apps' GitHub environment: the configured name, else `pr-<n>`. */
-export function reviewAppEnvironmentName(configured: string | undefined, prNumber: number): string {
-  return configured && configured.trim() !== '' ? configured : `pr-${prNumber}`
-}
 
 /** A warning that says what failed, what GitHub answered and which permission it needs. */
 export function githubWarning(what: string, needed: string, err: unknown): string {
@@ -90,11 +90,19 @@ function savedApps(outcome: Outcome): SavedApp[] {
   ]
 }
 
+/** A successful deployment's description: what is live, and for a rollback, the code of which release. */
+function successDescription(app: AppResult): string {
+  const health = app.health?.checked ? ' and healthy' : ''
+  const restored =
+    app.rolledBack && app.rolledBackTo ? `Rolled back to ${versionText(app.rolledBackTo)}: ` : ''
+  return `${restored}${versionText(app.release)} is live${health}`
+}
+
 function truncateDescription(text: string): string {
   return oneLine(text, maxDescription)
 }
 
-export class Reporter {
+export class Reporter implements RunEvents {
   private readonly progressState: Progress
   private lastSaved = ''
   private prNumbers: number[] = []
@@ -148,17 +156,13 @@ export class Reporter {
   }
 
   /**
-   * A deployment to `app` begins: record a GitHub Deployment with an `in_progress` status.
-   * Returns its id (also set on `app.deploymentId`), or undefined when none was recorded.
+   * A deployment to `app` begins: record a GitHub Deployment (as `app.deployment` describes it)
+   * with an `in_progress` status. Returns its id, or undefined when none was recorded.
    */
-  async deploymentStarted(
-    app: AppResult,
-    environment: string,
-    transient: boolean,
-    production: boolean
-  ): Promise<number | undefined> {
+  async deploymentStarted(app: AppResult): Promise<number | undefined> {
     const api = this.api
-    if (!api || !this.deploymentsEnabled()) return undefined
+    if (!api || !this.deploymentsEnabled() || !app.deployment) return undefined
+    const { environment, transient, production } = app.deployment
     let id: number | undefined
     try {
       id = await api.createDeployment({
@@ -178,7 +182,6 @@ export class Reporter {
       )
       return undefined
     }
-    app.deploymentId = id
     const saved: SavedDeployment = {
       id,
       app: app.app,
@@ -198,15 +201,9 @@ export class Reporter {
    * later cancel (e.g. during the promotion that follows) does not report it as failed.
    */
   async deploymentVerified(app: AppResult): Promise<void> {
-    const saved = this.progressState.deployments.find((d) => d.id === app.deploymentId)
-    if (!saved || !appHealthy(app) || app.rolledBack) return
-    const health = app.health?.checked ? ' and healthy' : ''
-    await this.setDeploymentState(
-      saved,
-      'success',
-      app.webUrl,
-      `${versionText(app.release)} is live${health}`
-    )
+    const saved = this.progressState.deployments.find((d) => d.app === app.app)
+    if (!saved || appFailure(app, this.config.command) !== undefined || !app.release) return
+    await this.setDeploymentState(saved, 'success', app.webUrl, successDescription(app))
   }
 
   /** Something changed: save progress and refresh the comment (only when its body changed). */
@@ -223,10 +220,8 @@ export class Reporter {
   async finish(outcome: Outcome): Promise<void> {
     if (this.finished) return
     this.finished = true
-    outcome.endedAt ??= Date.now()
     this.save(outcome)
     await this.started
-    await this.fillPromotedCommits(outcome)
     await this.finishDeployments(outcome)
     await this.updateComments(outcome, 'final')
     try {
@@ -417,17 +412,17 @@ export class Reporter {
     // stay in_progress); a further request without answer stops it again.
     if (this.githubDown && this.progressState.deployments.length > 0) this.githubDown = false
     const apps = appsOf(outcome)
-    const status = effectiveStatus(outcome)
+    const { status } = verdict(outcome)
     for (const d of this.progressState.deployments) {
-      const app = apps.find((a) => a.deploymentId === d.id) ?? apps.find((a) => a.app === d.app)
+      const app = apps.find((a) => a.app === d.app)
       let state: DeploymentState
       let description: string
       if (d.transient && status === 'review-app-deleted') {
         state = 'inactive'
         description = 'Review app deleted'
-      } else if (app && status !== 'cancelled' && appHealthy(app) && !app.rolledBack) {
+      } else if (app && appVerdict(outcome, app) === 'succeeded') {
         state = 'success'
-        description = `${versionText(app.release)} is live${app.health?.checked ? ' and healthy' : ''}`
+        description = successDescription(app)
         // Already set when the app was verified (deploymentVerified).
         if (d.state === 'success') continue
       } else {
@@ -486,25 +481,26 @@ export class Reporter {
 
   // --- promoted commits ---
 
-  /** For a promotion: the commits it carries (GitHub compare between the two slugs' commits). */
-  private async fillPromotedCommits(outcome: Outcome): Promise<void> {
+  /**
+   * For a promotion: the commits it carries (GitHub compare between the two slugs' commits), to
+   * enrich the Outcome before `finish`; undefined when they cannot be known. Reads only.
+   */
+  async promotedCommits(outcome: Outcome): Promise<CommitInfo[] | undefined> {
     const api = this.api
-    if (!api || this.githubDown) return
-    if (outcome.promotedCommits !== undefined || outcome.targets.length === 0) return
+    if (!api || this.githubDown || outcome.targets.length === 0) return undefined
     const head = outcome.app?.release?.commit
     const base = outcome.targets.map((t) => t.before?.commit).find((c) => isSha(c))
-    if (!isSha(head) || !isSha(base)) return
-    if (head === base) {
-      outcome.promotedCommits = []
-      return
-    }
+    if (!isSha(head) || !isSha(base)) return undefined
+    if (head === base) return []
+    await this.started
     try {
-      outcome.promotedCommits = await api.compare(base, head)
+      return await api.compare(base, head)
     } catch (err) {
       this.stopIfNoAnswer(err)
       this.warnOnce(
         githubWarning('list the commits this promotion carries', permission.contents, err)
       )
+      return undefined
     }
   }
 

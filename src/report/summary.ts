@@ -25,7 +25,7 @@ import {
   statusLabels,
   versionText
 } from './format.js'
-import { appsOf, effectiveStatus, gateFailed } from './outputs.js'
+import { appsOf, verdict } from '../verdict.js'
 
 export interface SummaryLimits {
   /** The whole summary, in UTF-8 bytes. */
@@ -67,7 +67,7 @@ export function renderSummary(
   limits: Partial<SummaryLimits> = {}
 ): string {
   const lim = { ...defaultSummaryLimits, ...limits }
-  const status = effectiveStatus(outcome)
+  const { status } = verdict(outcome)
   const apps = appsOf(outcome)
   const sections: Section[] = []
   const add = (html: string | undefined, essential = false): void => {
@@ -122,7 +122,7 @@ function fitToBudget(sections: Section[], budgetBytes: number): string {
 }
 
 function headingHtml(outcome: Outcome, ctx: RunContext): string {
-  const status = effectiveStatus(outcome)
+  const { status } = verdict(outcome)
   const title = `${statusIcons[status]} Heroku ${commandLabels[outcome.command]}: ${statusLabels[status]}`
   const facts: string[] = []
   if (outcome.pipeline) facts.push(`pipeline <strong>${escapeHtml(outcome.pipeline.name)}</strong>`)
@@ -248,7 +248,7 @@ function timelineHtml(outcome: Outcome): string {
 /** The last failed probes of each app whose gate failed: status, error and a body excerpt. */
 function probesHtml(apps: AppResult[]): string | undefined {
   const parts = apps
-    .filter((a) => gateFailed(a) && (a.health?.probes.length ?? 0) > 0)
+    .filter((a) => a.health?.passed === false && a.health.probes.length > 0)
     .map((a) => gateDetails(a, maxProbesShown))
   return parts.length > 0 ? parts.join('\n') : undefined
 }

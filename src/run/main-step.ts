@@ -1,6 +1,6 @@
 /**
- * The run after its start (main.ts): reporting, the command, the one `setFailed`; and the post
- * step. Loaded while the first Heroku request is on its way.
+ * The main step after its start (start.ts): reporting, the command, the one verdict and the one
+ * `setFailed`. Loaded while the first Heroku requests are on their way.
  */
 import * as core from '@actions/core'
 import {
@@ -9,18 +9,18 @@ import {
   InputError,
   describeInputError,
   errorMessage
-} from './errors.js'
-import { getRunContext, getSettings } from './inputs.js'
-import { newOutcome, type AppResult, type Outcome } from './outcome.js'
-import type { RunContext, Settings } from './settings.js'
-import { HerokuClient } from './heroku/client.js'
-import { HerokuApi } from './heroku/api.js'
-import { createGitHubApi, type GitHubApi } from './github/client.js'
-import { installInterruptHandler, Reporter, runPost, type PostOptions } from './report/reporter.js'
-import { markMainStarted } from './report/state.js'
-import { runCommand } from './commands/index.js'
-import { onPhaseStart } from './commands/steps.js'
-import { USER_AGENT, type StartedRun } from './main.js'
+} from '../errors.js'
+import { newOutcome, type AppResult, type Outcome } from '../outcome.js'
+import type { Settings } from '../settings.js'
+import { installInterruptHandler, Reporter } from '../report/reporter.js'
+import { markMainStarted } from '../report/state.js'
+import { causeText } from '../report/format.js'
+import { verdict } from '../verdict.js'
+import { runCommand } from '../commands/index.js'
+import type { RunEvents } from '../commands/events.js'
+import { githubApiFor } from './github.js'
+import { liveReader } from './live.js'
+import type { StartedRun } from './started.js'
 
 /** The main step, from what main.ts started: the one error boundary, `setFailed` at most once. */
 export async function runMainStep(start: StartedRun): Promise<void> {
@@ -57,13 +57,13 @@ export async function runMainStep(start: StartedRun): Promise<void> {
   // A crash ends the process without `finally`: record it (and every phase as it starts) so
   // the post step can say what happened where.
   process.on('uncaughtExceptionMonitor', (err) => reporter.recordCrash(err))
-  onPhaseStart((o) => reporter.phaseStarted(o))
+  const events = withTestCrashHook(reporter, process.env[TEST_CRASH_ENV])
 
   let failure: unknown
   try {
     // Finding the PRs and posting "in progress" runs beside the first Heroku requests.
     void reporter.start(outcome)
-    await runCommand({ settings, ctx, heroku, reporter, outcome, github })
+    await runCommand({ settings, ctx, heroku, events, outcome, github })
   } catch (err) {
     failure = err
     outcome.status = 'failed'
@@ -76,13 +76,42 @@ export async function runMainStep(start: StartedRun): Promise<void> {
       rateLimitRemaining: client.stats.rateLimitRemaining
     }
   }
+  // The one verdict: the exit code here, and (in finish) outputs, deployments, comment, summary.
+  const { ok } = verdict(outcome)
   // A failure says what is live now: asked of Heroku where the run does not know it.
-  const pending = outcome.status === 'failed' ? await readLiveNow(outcome, settings) : []
+  const pending = ok ? [] : await readLiveNow(outcome, settings)
+  // Enrichment before the report, which only reads the Outcome.
+  outcome.promotedCommits ??= await reporter.promotedCommits(outcome)
   await reporter.finish(outcome)
 
-  const failed = outcome.status === 'failed' || outcome.status === 'cancelled'
-  if (failed) {
+  if (!ok) {
     core.setFailed(withLiveNow(failureMessage(failure, outcome), outcome, pending))
+  }
+}
+
+/**
+ * TEST ONLY: the end-to-end crash tests set this to a phase name to make an uncaught exception
+ * in that phase (as a bug in a callback would), so they can check the post step finishes the
+ * reports. Workflows never set it; read once, here, at the start of the main step.
+ */
+const TEST_CRASH_ENV = 'HEROKU_PIPELINE_ACTION_TEST_CRASH_IN_PHASE'
+
+function withTestCrashHook(events: RunEvents, crashInPhase: string | undefined): RunEvents {
+  if (!crashInPhase) return events
+  return {
+    deploymentStarted: (app) => events.deploymentStarted(app),
+    deploymentVerified: (app) => events.deploymentVerified(app),
+    progress: (outcome) => events.progress(outcome),
+    tempDirReserved: (dir) => events.tempDirReserved(dir),
+    tempDirRemoved: (dir) => events.tempDirRemoved(dir),
+    phaseStarted(outcome) {
+      events.phaseStarted(outcome)
+      const name = outcome.phases.at(-1)?.name
+      if (name !== crashInPhase) return
+      setImmediate(() => {
+        throw new Error(`Injected crash in the ${name} phase (test hook)`)
+      })
+    }
   }
 }
 
@@ -139,85 +168,11 @@ export function withLiveNow(message: string, outcome: Outcome, pending: string[]
   return `${said}${/[.!?)]$/.test(said) ? '' : '.'} Live now: ${parts.join('; ')}.${still}`
 }
 
-/**
- * The limit for one GitHub request: HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS (tests, slow GitHub
- * Enterprise servers; 1000 to 300000 ms), else the client's default.
- */
-function githubTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env['HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS']?.trim()
-  if (!text) return undefined
-  const value = Number(text)
-  return Number.isInteger(value) && value >= 1000 && value <= 300000 ? value : undefined
-}
-
 function failureMessage(failure: unknown, outcome: Outcome): string {
   if (failure instanceof HerokuApiError) return failure.message
-  return outcome.error ?? errorMessage(failure ?? 'the run did not reach its wanted end state')
-}
-
-function githubApiFor(settings: Settings, ctx: RunContext): GitHubApi | undefined {
-  if (!settings.githubToken || !ctx.repository) return undefined
-  // The sweep asks GitHub which pull requests are closed, whatever the reporting settings.
-  const sweep = settings.command === 'review-app-sweep'
-  if (!sweep && !settings.prComment && !settings.githubDeployments) return undefined
-  return createGitHubApi(
-    settings.githubToken,
-    { apiUrl: ctx.apiUrl, owner: ctx.repository.owner, repo: ctx.repository.repo },
-    { timeoutMs: githubTimeoutMs(process.env) }
+  return (
+    outcome.error ??
+    causeText(outcome) ??
+    errorMessage(failure ?? 'the run did not reach its wanted end state')
   )
-}
-
-export async function runPostStep(): Promise<void> {
-  try {
-    const ctx = getRunContext()
-    let github: GitHubApi | undefined
-    let live: PostOptions['live']
-    try {
-      const settings = getSettings(process.env, ctx, core.setSecret)
-      github = githubApiFor(settings, ctx)
-      live = liveReader(settings)
-    } catch {
-      github = undefined
-    }
-    await runPost(ctx, github, core, { live })
-  } catch (err) {
-    // The post step only finishes reporting; it never turns a good run red.
-    core.warning(`Post step: ${errorMessage(err)}`)
-  }
-}
-
-/**
- * For the post step after a cancel or crash: what is live on an app, and work still running on
- * it. Reads only, with a short budget (the post step must not hang on Heroku).
- */
-function liveReader(settings: Settings): NonNullable<PostOptions['live']> {
-  const heroku = new HerokuApi(
-    new HerokuClient({
-      apiKey: settings.herokuApiKey,
-      baseUrl: settings.herokuApiUrl,
-      userAgent: USER_AGENT,
-      requestTimeoutMs: 5000,
-      retry: { maxAttempts: 2, maxTotalMs: 8000 },
-      log: (msg) => core.debug(msg)
-    })
-  )
-  return async (app) => {
-    const [releases, builds] = await Promise.all([
-      heroku.listReleases(app, 10),
-      heroku.listBuilds(app, 3)
-    ])
-    const current =
-      releases.find((r) => r.current) ?? releases.find((r) => r.status === 'succeeded')
-    const pendingRelease = releases.find((r) => r.status === 'pending')
-    const pendingBuild = builds.find((b) => b.status === 'pending')
-    const pending = pendingBuild
-      ? `build ${pendingBuild.id} is still running on Heroku`
-      : pendingRelease
-        ? `release v${pendingRelease.version} is still pending on Heroku`
-        : undefined
-    return {
-      release: current ? { id: current.id, version: current.version } : undefined,
-      pending
-    }
-  }
 }

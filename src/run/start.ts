@@ -1,28 +1,18 @@
 /**
- * The start of a run, kept small: it validates every input and sends the first Heroku request
+ * The start of a run, kept small: it validates every input and sends the first Heroku requests
  * before the rest of the action (reporting, commands, @actions/core and what they load) is
- * compiled, so that request is on its way while session.ts loads. Nothing here prints: secrets
- * are collected and masked by the session before its first line.
+ * compiled, so they are on their way while main-step.ts loads. Nothing here prints: secrets
+ * are collected and masked by the main step before its first line.
  */
-import { getRunContext, getSettings } from './inputs.js'
-import type { RunContext, Settings } from './settings.js'
-import { HerokuClient, type HerokuClientOptions } from './heroku/client.js'
-import { resolveRetryPolicy } from './heroku/backoff.js'
-import { HerokuApi } from './heroku/api.js'
-import { settledWithin } from './heroku/wait.js'
-import { isPostStepEnv, markMainStepEarly } from './report/post-fast-path.js'
-
-export const USER_AGENT = 'heroku-pipeline-action'
-
-/** What the start hands to the session. */
-export interface StartedRun {
-  /** Every secret input value seen, masked first thing by the session. */
-  secrets: string[]
-  log: DeferredLog
-  /** Set when every input is valid; else `inputError` says why. */
-  ready?: { settings: Settings; ctx: RunContext; client: HerokuClient; heroku: HerokuApi }
-  inputError?: unknown
-}
+import { getRunContext, getSettings } from '../inputs.js'
+import type { Settings } from '../settings.js'
+import type { HerokuClientOptions } from '../heroku/client.js'
+import { resolveRetryPolicy } from '../heroku/backoff.js'
+import { HerokuApi } from '../heroku/api.js'
+import { settledWithin } from '../heroku/wait.js'
+import { isPostStepEnv, markMainStepEarly } from '../report/post-fast-path.js'
+import { herokuClientFor } from './heroku.js'
+import { DeferredLog, type StartedRun } from './started.js'
 
 /** Commands whose first requests are the app and its pipeline coupling (`resolveAppInput`). */
 const RESOLVES_APP_FIRST = new Set<Settings['command']>(['deploy', 'promote', 'rollback'])
@@ -32,7 +22,7 @@ const CONNECT_WAIT_MS = 100
 
 export async function run(): Promise<void> {
   if (isPostStepEnv(process.env)) {
-    const { runPostStep } = await import('./session.js')
+    const { runPostStep } = await import('./post-step.js')
     await runPostStep()
     return
   }
@@ -41,10 +31,7 @@ export async function run(): Promise<void> {
   try {
     const ctx = getRunContext()
     const settings = getSettings(process.env, ctx, (secret) => start.secrets.push(secret))
-    const client = new HerokuClient({
-      apiKey: settings.herokuApiKey,
-      baseUrl: settings.herokuApiUrl,
-      userAgent: USER_AGENT,
+    const client = herokuClientFor(settings, {
       log: (msg) => start.log.debug(msg),
       ...tuningFromEnv(process.env, (msg) => start.log.warning(msg))
     })
@@ -54,32 +41,11 @@ export async function run(): Promise<void> {
   } catch (err) {
     start.inputError = err
   }
-  // Compiling the session holds the event loop: let the first requests connect (and so be
+  // Compiling the main step holds the event loop: let the first requests connect (and so be
   // sent) before, but never wait long for a slow network.
   if (start.ready) await settledWithin(start.ready.client.connected(), CONNECT_WAIT_MS)
-  const { runMainStep } = await import('./session.js')
+  const { runMainStep } = await import('./main-step.js')
   await runMainStep(start)
-}
-
-/** Log lines from before @actions/core is loaded, written once the session attaches it. */
-export class DeferredLog {
-  private sink: Pick<typeof import('@actions/core'), 'debug' | 'warning'> | undefined
-  private readonly held: { level: 'debug' | 'warning'; message: string }[] = []
-
-  debug(message: string): void {
-    if (this.sink) this.sink.debug(message)
-    else this.held.push({ level: 'debug', message })
-  }
-
-  warning(message: string): void {
-    if (this.sink) this.sink.warning(message)
-    else this.held.push({ level: 'warning', message })
-  }
-
-  attach(sink: Pick<typeof import('@actions/core'), 'debug' | 'warning'>): void {
-    this.sink = sink
-    for (const { level, message } of this.held.splice(0)) sink[level](message)
-  }
 }
 
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

@@ -1,0 +1,219 @@
+/**
+ * The health gate as commands run it: on one release of one app, as a phase of the timeline,
+ * with the app's facts; and the precise rollback after a failed gate, gated again.
+ */
+import * as core from '@actions/core'
+import { DeployError } from '../errors.js'
+import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
+import { hasReleaseMarker } from '../health/marker.js'
+import type { AppResult, HealthResult, Outcome, ReleaseInfo } from '../outcome.js'
+import type { HealthCheck } from '../settings.js'
+import { readGateFacts, type ResolvedApp } from './apps.js'
+import type { CommandContext } from './context.js'
+import { releaseInfo, waitForReleaseEnd } from './releases.js'
+import { phase } from './timeline.js'
+
+/** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
+export function gatePhase(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  release: ReleaseInfo,
+  title: string = `Health gate on ${app.name} v${release.version}`,
+  liveSince?: number
+): Promise<HealthResult> {
+  return phase(
+    c,
+    'health',
+    app.name,
+    () =>
+      core.group(title, () =>
+        gate(c, app, result, release, c.settings.health, undefined, liveSince)
+      ),
+    (h) => h.passed
+  )
+}
+
+/**
+ * The health gate for one app on one release, recording probes into the app's result.
+ * `liveSince`: when the release went live (default: now, right after it did).
+ */
+export async function gate(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  release: ReleaseInfo,
+  check: HealthCheck,
+  prefix?: string,
+  liveSince: number = Date.now()
+): Promise<HealthResult> {
+  const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  const health = await gateRelease(c, app, release, check, liveSince, say, {
+    onDynos: (summary) => say(`dynos: ${summary}`),
+    onProbe: (p) =>
+      say(
+        `probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`
+      ),
+    prebootPhase: (wait) => phase(c, 'preboot-wait', app.name, wait)
+  })
+  result.health = health
+  if (!health.checked) {
+    say(
+      health.kind === 'dynos'
+        ? 'No health-check URL: the dynos of the release were checked (up, and staying up).'
+        : health.kind === 'none'
+          ? 'No health-check URL and no dynos scaled up: nothing was checked.'
+          : 'No health-check configured: only the web dynos were checked.'
+    )
+  }
+  return health
+}
+
+/**
+ * Runs the gate on `release` of `app` with the facts the app was resolved with (read now for an
+ * app that had none, or whose formation was still empty before its first deploy), and notes in
+ * the outcome what a preboot app without a release marker costs.
+ */
+async function gateRelease(
+  c: CommandContext,
+  app: ResolvedApp,
+  release: ReleaseInfo,
+  check: HealthCheck,
+  liveSince: number,
+  say: (msg: string) => void,
+  opts: HealthGateOptions
+): Promise<HealthResult> {
+  const facts =
+    app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id)
+  app.facts = facts
+  const health = await runHealthGate(
+    { dynos: c.heroku },
+    {
+      app: app.id,
+      name: app.name,
+      release: { version: release.version, commit: release.commit },
+      webUrl: app.webUrl,
+      facts,
+      liveSince
+    },
+    check,
+    {
+      ...opts,
+      onNote: (text, warning) => {
+        if (!warning) return say(text)
+        // A misconfiguration: warned once per app (a re-gate after a rollback says it again).
+        if (c.outcome.notes.includes(text)) return
+        c.outcome.notes.push(text)
+        core.warning(text)
+      }
+    }
+  )
+  if (
+    health.checked &&
+    health.preboot &&
+    health.kind === 'web' &&
+    !hasReleaseMarker(check.bodyPattern)
+  ) {
+    addNote(
+      c.outcome,
+      `${app.name} has preboot on: ${health.verified === false ? 'with preboot-wait 0 its health is not verified (the probes may have reached the previous release)' : `the gate waited preboot-wait (${check.prebootWaitSeconds} s) before counting probes`}. Run \`heroku labs:enable runtime-dyno-metadata\`, answer the health check with HEROKU_SLUG_COMMIT or HEROKU_RELEASE_VERSION, and put {commit} or {release} in health-check-body: then the gate needs no wait and proves which release answered.`
+    )
+  }
+  return health
+}
+
+/** Adds a note to the outcome once (several apps may say the same). */
+function addNote(outcome: Outcome, note: string): void {
+  if (!outcome.notes.includes(note)) outcome.notes.push(note)
+}
+
+/**
+ * Rolls the app back to exactly `to` (the release live before this run), waits for it and gates
+ * it again. Records the result; never throws for a failed re-gate (the caller already fails).
+ */
+export async function rollbackTo(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  to: ReleaseInfo,
+  check: HealthCheck,
+  prefix?: string
+): Promise<void> {
+  const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  // Only this run's own release is rolled back: when another deploy or promotion has released
+  // on top of it meanwhile, a rollback would undo that one instead.
+  const current = await c.heroku.currentRelease(app.id)
+  if (current && result.release && current.id !== result.release.id) {
+    result.liveAfter = await releaseInfo(c.heroku, app.id, current)
+    say(
+      `Not rolling ${app.name} back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`
+    )
+    return
+  }
+  say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`)
+  const created = await c.heroku.rollback(app.id, to.id)
+  result.rolledBack = true
+  result.rolledBackTo = to
+  const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix)
+  if (release.status !== 'succeeded') {
+    result.healthyAfterRollback = false
+    result.liveAfter = result.before
+    say(
+      `The rollback release v${release.version} ended ${release.status}.${tail ? `\n${tail}` : ''}`
+    )
+    return
+  }
+  const info = await releaseInfo(c.heroku, app.id, release)
+  result.liveAfter = info
+  const health = await gateRelease(c, app, info, check, Date.now(), say, {
+    onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
+  })
+  result.healthyAfterRollback = health.passed
+  say(
+    health.passed
+      ? `${app.name} is healthy again on v${release.version} (code of v${to.version}).`
+      : `${app.name} is still unhealthy after the rollback: ${health.reason ?? 'gate failed'}`
+  )
+}
+
+/** The gate a dry run plans for the app: what it will check and how it knows the release. */
+export function gatePlan(app: ResolvedApp, check: HealthCheck): string {
+  const facts = app.facts
+  const kind = facts ? gateKindOf(facts) : 'web'
+  const parts: string[] = []
+  if (kind === 'dynos') parts.push('no web dynos: every dyno of the release must be up and stay up')
+  if (kind === 'none') parts.push('no dynos scaled up')
+  if (check.target && kind === 'web' && facts?.preboot) {
+    parts.push(
+      hasReleaseMarker(check.bodyPattern)
+        ? 'preboot on: the release marker tells the new release from the old'
+        : check.prebootWaitSeconds > 0
+          ? `preboot on and no release marker: probes count ${check.prebootWaitSeconds} s after the release goes live`
+          : 'preboot on, no release marker, preboot-wait 0: health will not be verified'
+    )
+  }
+  const what = check.target ? `probe ${check.target}` : 'the dynos only (no health-check)'
+  return `${what}${parts.length ? ` (${parts.join('; ')})` : ''}`
+}
+
+/** One sentence for a failed gate. */
+export function gateFailure(
+  app: ResolvedApp,
+  releaseVersion: number,
+  health: HealthResult
+): DeployError {
+  return new DeployError(
+    `${app.name} v${releaseVersion} failed its health gate: ${health.reason ?? 'not healthy'}`,
+    probeTail(health)
+  )
+}
+
+function probeTail(health: HealthResult): string | undefined {
+  const failing = health.probes.filter((p) => !p.ok).slice(-5)
+  if (failing.length === 0) return undefined
+  return failing
+    .map((p) =>
+      `${new Date(p.at).toISOString()} ${p.status ?? '-'} ${p.error ?? ''} ${p.bodyExcerpt ?? ''}`.trim()
+    )
+    .join('\n')
+}

@@ -1,0 +1,181 @@
+/**
+ * Releases as commands follow them: what is live, work still pending, a release through its
+ * release phase (its output streamed), each wait bounded once by `wait-timeout`.
+ */
+import * as core from '@actions/core'
+import type { HerokuApi } from '../heroku/api.js'
+import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
+import type { Release } from '../heroku/types.js'
+import { streamOutput } from '../heroku/stream.js'
+import { settledWithin, waitUntil } from '../heroku/wait.js'
+import type { ReleaseInfo } from '../outcome.js'
+import type { ResolvedApp } from './apps.js'
+import type { CommandContext } from './context.js'
+
+/**
+ * When a release that was already live before this run went live (its last update), for the
+ * preboot wait; a release this run just saw go live passes `Date.now()` instead.
+ */
+export function wentLiveAt(release: Release): number {
+  const at = Date.parse(release.updated_at ?? release.created_at)
+  return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now()
+}
+
+/** A slug whose commit is already known (the build that made it, the release promoted). */
+export interface KnownSlug {
+  slugId: string | undefined
+  commit: string | undefined | null
+}
+
+/**
+ * A release as the outcome records it, with its slug's commit when there is a slug. `known`
+ * saves the slug read (one API request) when the release carries that very slug.
+ */
+export async function releaseInfo(
+  heroku: HerokuApi,
+  app: string,
+  release: Release,
+  known?: KnownSlug
+): Promise<ReleaseInfo> {
+  const slugId = release.slug?.id ?? undefined
+  let commit: string | undefined
+  if (slugId && known?.commit && known.slugId === slugId) {
+    commit = known.commit
+  } else if (slugId) {
+    commit = (await heroku.getSlug(app, slugId)).commit ?? undefined
+  }
+  return { id: release.id, version: release.version, slugId, commit, status: release.status }
+}
+
+/** One `wait-timeout` budget, started now: every part of one wait shares its deadline. */
+export interface WaitBudget {
+  timeoutMs: number
+  deadline: number
+  limitInput: 'wait-timeout'
+}
+
+export function waitBudget(c: CommandContext): WaitBudget {
+  const timeoutMs = c.settings.waitTimeoutSeconds * 1000
+  return { timeoutMs, deadline: Date.now() + timeoutMs, limitInput: 'wait-timeout' }
+}
+
+/** What is left of a budget, for a wait that takes a duration (a log stream). */
+export function budgetLeftMs(budget: WaitBudget): number {
+  return Math.max(0, budget.deadline - Date.now())
+}
+
+/**
+ * Waits (bounded) for builds and releases still pending on the app, saying so: one deploy at a
+ * time per app, and "what was live before" is taken only after them. Returns the newest releases
+ * when nothing was pending (still current, so `recordLive` need not list them again), else
+ * undefined.
+ */
+export async function waitForPendingWork(
+  c: CommandContext,
+  app: ResolvedApp
+): Promise<Release[] | undefined> {
+  // One budget for all of it: two pending releases do not get wait-timeout each.
+  const budget = waitBudget(c)
+  const [builds, releases] = await Promise.all([
+    c.heroku.listBuilds(app.id, 5),
+    c.heroku.listReleases(app.id, CURRENT_RELEASE_WINDOW)
+  ])
+  const pendingBuilds = builds.filter((b) => b.status === 'pending')
+  const pendingReleases = releases.filter((r) => r.status === 'pending')
+  for (const build of pendingBuilds) {
+    core.info(`Build ${build.id} is still running on ${app.name}: waiting for it before deploying.`)
+    const done = await waitUntil(
+      () => c.heroku.getBuild(app.id, build.id),
+      (b) => b.status !== 'pending',
+      { what: `the running build ${build.id} on ${app.name}`, ...budget, maxIntervalMs: 5000 }
+    )
+    core.info(`That build ended ${done.status}.`)
+    if (done.release?.id) await waitForReleaseEnd(c, app, done.release.id, false, undefined, budget)
+  }
+  for (const release of pendingReleases) {
+    core.info(`Release v${release.version} is still pending on ${app.name}: waiting for it.`)
+    await waitForReleaseEnd(c, app, release.id, false, undefined, budget)
+  }
+  return pendingBuilds.length === 0 && pendingReleases.length === 0 ? releases : undefined
+}
+
+/**
+ * What is live on the app now (its current release), or undefined for an app never released.
+ * `newest`: the app's newest releases as just listed (from `waitForPendingWork`), if at hand.
+ */
+export async function recordLive(
+  heroku: HerokuApi,
+  app: ResolvedApp,
+  newest?: Release[]
+): Promise<ReleaseInfo | undefined> {
+  const current = newest ? pickCurrentRelease(newest) : await heroku.currentRelease(app.id)
+  return current ? releaseInfo(heroku, app.id, current) : undefined
+}
+
+/**
+ * Follows a release until it leaves `pending`, streaming its release-phase output (prefixed by
+ * the app when several apps run at once). Returns the final release and the output's tail.
+ */
+export async function waitForReleaseEnd(
+  c: CommandContext,
+  app: ResolvedApp,
+  releaseId: string,
+  stream: boolean,
+  prefix?: string,
+  budget: WaitBudget = waitBudget(c)
+): Promise<{ release: Release; tail: string }> {
+  const first = await c.heroku.getRelease(app.id, releaseId)
+  if (first.status !== 'pending') {
+    // Already over (a quick release phase, or a slow first poll): the stream still serves the
+    // whole output to a late reader, so it is shown all the same.
+    if (stream && first.output_stream_url) {
+      const done = await streamOutput(first.output_stream_url, {
+        onText: lineWriter(prefix),
+        timeoutMs: 30000,
+        answerTimeoutMs: c.heroku.client.requestTimeoutMs
+      })
+      return { release: first, tail: done.tail }
+    }
+    return { release: first, tail: '' }
+  }
+  const controller = new AbortController()
+  const streaming =
+    stream && first.output_stream_url
+      ? streamOutput(first.output_stream_url, {
+          onText: lineWriter(prefix),
+          signal: controller.signal,
+          timeoutMs: budgetLeftMs(budget),
+          answerTimeoutMs: c.heroku.client.requestTimeoutMs
+        })
+      : Promise.resolve({ tail: '', completed: false })
+  try {
+    const release = await waitUntil(
+      () => c.heroku.getRelease(app.id, releaseId),
+      (r) => r.status !== 'pending',
+      {
+        what: `release v${first.version} on ${app.name} (release phase)`,
+        ...budget,
+        maxIntervalMs: 3000
+      }
+    )
+    // The stream closes when the release phase ends; give it a moment to deliver the last lines.
+    const result = await settledWithin(streaming, 2000)
+    controller.abort()
+    return { release, tail: result?.tail ?? '' }
+  } catch (err) {
+    controller.abort()
+    throw err
+  }
+}
+
+/** Writes streamed text to the log, optionally prefixing every line (parallel targets). */
+export function lineWriter(prefix?: string): (text: string) => void {
+  if (!prefix) return (text) => process.stdout.write(text)
+  let pending = ''
+  return (text) => {
+    pending += text
+    const lines = pending.split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) process.stdout.write(`[${prefix}] ${line}\n`)
+  }
+}
