@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { applyMasks, condenseLog, displayWidth, htmlToText } from '../script/demo-text.mjs'
+import { applyMasks, condenseLog, displayWidth, htmlToText } from '../tools/demo-text.mjs'
 
 describe('htmlToText', () => {
   it('underlines headings, aligns table columns and keeps link and code text', () => {
@@ -118,7 +118,7 @@ function runDemo(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join('script', 'demo.mjs'), ...script, '--width', '100', ...args],
+      [path.join('tools', 'demo.mjs'), ...script, '--width', '100', ...args],
       { env: demoEnv(tmp), stdio: ['ignore', 'pipe', 'pipe'] }
     )
     let stdout = ''

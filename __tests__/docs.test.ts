@@ -11,7 +11,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse, parseDocument } from 'yaml'
 
-const { getSettings, getRunContext } = await import('../src/inputs.js')
+const { getSettings, getRunContext } = await import('../src/inputs/index.js')
 
 const ROOT = process.cwd()
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')

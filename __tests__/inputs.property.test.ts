@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import { InputError } from '../src/errors.js'
 import type { RunContext } from '../src/settings.js'
 
-const inputs = await import('../src/inputs.js')
+const inputs = await import('../src/inputs/index.js')
 const {
   parseApiUrl,
   parseAppName,

@@ -7,7 +7,7 @@ import type { RunContext, Settings } from '../src/settings.js'
 
 // The mask getSettings is given (core.setSecret at run time) records the secrets here.
 const setSecret = jest.fn<(secret: string) => void>()
-const inputs = await import('../src/inputs.js')
+const inputs = await import('../src/inputs/index.js')
 const { getRunContext, INPUT_DEFAULTS, showValue } = inputs
 const getSettings = (env: NodeJS.ProcessEnv, ctx: RunContext = getRunContext(env)): Settings =>
   inputs.getSettings(env, ctx, setSecret)

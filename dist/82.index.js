@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8422);
+/* harmony import */ var _inputs_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(732);
 /* harmony import */ var _report_reporter_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2308);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3474);
 /* harmony import */ var _live_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7527);
@@ -26,11 +26,11 @@ export const modules = {
 
 async function runPostStep() {
     try {
-        const ctx = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getRunContext */ .DI)();
+        const ctx = (0,_inputs_index_js__WEBPACK_IMPORTED_MODULE_2__/* .getRunContext */ .DI)();
         let github;
         let live;
         try {
-            const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .getSettings */ .mt)(process.env, ctx, _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret);
+            const settings = (0,_inputs_index_js__WEBPACK_IMPORTED_MODULE_2__/* .getSettings */ .mt)(process.env, ctx, _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret);
             github = (0,_github_js__WEBPACK_IMPORTED_MODULE_5__/* .githubApiFor */ .t)(settings, ctx);
             live = (0,_live_js__WEBPACK_IMPORTED_MODULE_4__/* .liveReader */ .w)(settings);
         }

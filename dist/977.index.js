@@ -1272,83 +1272,213 @@ async function settledWithin(promise, ms) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DI: () => (/* binding */ getRunContext),
-/* harmony export */   mt: () => (/* binding */ getSettings)
-/* harmony export */ });
-/* unused harmony exports INPUT_DEFAULTS, INTEGER_LIMITS, showValue, parseBoolean, parseStatusRanges, parsePositiveInt, parseKeyValueLines, parseList, parseAppName, parsePipelineName, parseReleaseRef, parseHealthCheckTarget, parseRegex, parseBodyPattern, parseApiUrl, parseCommand, commandForEvent, readInput, resolveSourceDir */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8815);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3916);
-/* harmony import */ var _health_marker_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9662);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DI: () => (/* reexport */ getRunContext),
+  mt: () => (/* reexport */ getSettings)
+});
+
+// UNUSED EXPORTS: INPUTS, INPUT_DEFAULTS, INTEGER_LIMITS, commandForEvent, parseApiUrl, parseAppName, parseBodyPattern, parseBoolean, parseCommand, parseHealthCheckTarget, parseKeyValueLines, parseList, parsePipelineName, parsePositiveInt, parseRegex, parseReleaseRef, parseStatusRanges, readInput, resolveSourceDir, showValue
+
+;// CONCATENATED MODULE: ./src/inputs/table.ts
 /**
- * All inputs and the config file → one typed, validated `Settings`; the runner's environment and
- * event payload → `RunContext`. Nothing here talks to the network.
- *
- * Every failure is an `InputError` that names the input (or the config file, line and key), shows
- * the bad value (never a secret: those read "(hidden)") and says what is allowed.
- *
- * Workflow vs config file: the runner fills every input with its action.yml default, so a
- * workflow value can only be told apart from "not set" by comparing it with that default. The
- * rule is: a workflow value that is empty or equal to the action.yml default (`INPUT_DEFAULTS`;
- * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
- * workflow value wins over the file.
+ * Every input the action takes, in one table: its action.yml default, its shape in the config
+ * file, whether it is a secret, its limits, whether a target may override it. The rest of the
+ * input handling reads this table; a test holds it equal to action.yml.
+ */
+const INPUTS = {
+    'heroku-api-key': { default: '', kind: 'string', secret: true },
+    command: { default: 'auto', kind: 'string' },
+    pipeline: { default: '', kind: 'string' },
+    app: { default: '', kind: 'string' },
+    targets: { default: '', kind: 'targets' },
+    promote: { default: 'false', kind: 'boolean' },
+    release: { default: '', kind: 'string' },
+    'source-dir': { default: '.', kind: 'string' },
+    method: { default: 'build', kind: 'string' },
+    version: { default: '', kind: 'string' },
+    buildpacks: { default: '', kind: 'list' },
+    'config-vars': { default: '', kind: 'key-values' },
+    'review-app-env': { default: '', kind: 'key-values' },
+    'review-app-max-age': {
+        default: '0',
+        kind: 'integer',
+        limits: { allowZero: true, max: 3650 }
+    },
+    'health-check': { default: '', kind: 'string', perTarget: true },
+    'health-check-status': { default: '200-399', kind: 'status', perTarget: true },
+    'health-check-body': { default: '', kind: 'string', perTarget: true },
+    'health-check-timeout': {
+        default: '300',
+        kind: 'integer',
+        limits: { allowZero: false, max: 86400 },
+        perTarget: true
+    },
+    'health-check-interval': {
+        default: '5',
+        kind: 'integer',
+        limits: { allowZero: false, max: 3600 },
+        perTarget: true
+    },
+    'health-check-successes': {
+        default: '2',
+        kind: 'integer',
+        limits: { allowZero: false, max: 100 },
+        perTarget: true
+    },
+    'preboot-wait': {
+        default: '200',
+        kind: 'integer',
+        limits: { allowZero: true, max: 3600 },
+        perTarget: true
+    },
+    'rollback-on-failure': { default: 'true', kind: 'boolean' },
+    'wait-timeout': { default: '1800', kind: 'integer', limits: { allowZero: false, max: 86400 } },
+    'github-token': { default: '', kind: 'string', secret: true },
+    'pr-comment': { default: 'true', kind: 'boolean' },
+    'github-deployments': { default: 'true', kind: 'boolean' },
+    'config-file': { default: '', kind: 'string', notInFile: true },
+    'dry-run': { default: 'false', kind: 'boolean' },
+    'heroku-api-url': { default: 'https://api.heroku.com', kind: 'string' }
+};
+const names = Object.keys(INPUTS);
+/** The action.yml default of every input. */
+const INPUT_DEFAULTS = Object.fromEntries(names.map((n) => [n, INPUTS[n].default]));
+/** Whole-number inputs and their bounds. */
+const INTEGER_LIMITS = Object.fromEntries(names.flatMap((n) => {
+    const spec = INPUTS[n];
+    return spec.limits ? [[n, spec.limits]] : [];
+}));
+const SECRET_INPUTS = new Set(names.filter((n) => INPUTS[n].secret));
+/** Keys the config file accepts and the YAML shape of each (one is the file's own). */
+const FILE_KEYS = {
+    ...Object.fromEntries(names
+        .filter((n) => {
+        const spec = INPUTS[n];
+        return !spec.secret && !spec.notInFile;
+    })
+        .map((n) => [n, INPUTS[n].kind])),
+    /** The review apps' GitHub environment: a file-only setting. */
+    'review-app-environment': 'string'
+};
+/** The health settings a target may override, in the table's order. */
+const HEALTH_FIELDS = names.filter((n) => INPUTS[n].perTarget);
+/** Keys of a map in the config file's `targets` list. */
+const TARGET_KEYS = {
+    app: 'string',
+    ...Object.fromEntries(HEALTH_FIELDS.map((n) => [n, INPUTS[n].kind]))
+};
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./src/inputs/context.ts
+/** The runner's environment and event payload → `RunContext`; the masking of secret values. */
+
+
+function maskSecret(value, mask) {
+    if (value === '')
+        return;
+    mask(value);
+    // The runner masks line by line, so a value spanning lines is also masked per line.
+    if (/[\r\n]/.test(value)) {
+        for (const line of value.split(/\r\n|\r|\n/))
+            if (line.trim() !== '')
+                mask(line.trim());
+    }
+}
+/** Masks the value of every `KEY=VALUE` line before parsing, so even a rejected list is masked. */
+function maskKeyValueText(raw, mask) {
+    for (const line of raw.split(/\r\n|\r|\n/)) {
+        const eq = line.indexOf('=');
+        if (eq >= 0 && !line.trim().startsWith('#'))
+            maskSecret(line.slice(eq + 1).trim(), mask);
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Run context
+/** Reads an input as @actions/core does: `INPUT_` + name uppercased, spaces → `_`, trimmed. */
+function readInput(env, name) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function stringOrUndefined(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+function nonEmpty(value) {
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+function readPullRequest(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(external_node_fs_.readFileSync(eventPath, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (!isRecord(payload) || !isRecord(payload.pull_request))
+        return undefined;
+    const pr = payload.pull_request;
+    const head = isRecord(pr.head) ? pr.head : undefined;
+    const base = isRecord(pr.base) ? pr.base : undefined;
+    const number = pr.number;
+    const headRef = stringOrUndefined(head?.ref);
+    const headSha = stringOrUndefined(head?.sha);
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1)
+        return undefined;
+    if (headRef === undefined || headSha === undefined)
+        return undefined;
+    return {
+        number,
+        action: stringOrUndefined(payload.action) ?? '',
+        headRef,
+        headSha,
+        headRepoFullName: isRecord(head?.repo) ? stringOrUndefined(head.repo.full_name) : undefined,
+        baseRepoFullName: isRecord(base?.repo) ? stringOrUndefined(base.repo.full_name) : undefined,
+        merged: pr.merged === true
+    };
+}
+/** What the runner tells us about the run: environment variables and the event payload. */
+function getRunContext(env = process.env) {
+    const repoMatch = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
+    return {
+        eventName: env.GITHUB_EVENT_NAME?.trim() ?? '',
+        sha: env.GITHUB_SHA?.trim() ?? '',
+        ref: env.GITHUB_REF?.trim() ?? '',
+        repository: repoMatch ? { owner: repoMatch[1], repo: repoMatch[2] } : undefined,
+        serverUrl: (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, ''),
+        apiUrl: (nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/+$/, ''),
+        runId: env.GITHUB_RUN_ID?.trim() ?? '',
+        workspace: nonEmpty(env.GITHUB_WORKSPACE) ?? process.cwd(),
+        runnerTemp: nonEmpty(env.RUNNER_TEMP) ?? external_node_os_.tmpdir(),
+        pullRequest: readPullRequest(nonEmpty(env.GITHUB_EVENT_PATH))
+    };
+}
+
+// EXTERNAL MODULE: ./src/health/marker.ts
+var marker = __webpack_require__(9662);
+;// CONCATENATED MODULE: ./src/inputs/values.ts
+/**
+ * Input values: the pure parsers (each throws only an InputError that names the input, shows
+ * the bad value, never a secret, and says what is allowed) and how values are shown.
  */
 
 
-
-
-
-
-/** The action.yml default of every input (`github-token`'s is `${{ github.token }}` there). */
-const INPUT_DEFAULTS = {
-    'heroku-api-key': '',
-    command: 'auto',
-    pipeline: '',
-    app: '',
-    targets: '',
-    promote: 'false',
-    release: '',
-    'source-dir': '.',
-    method: 'build',
-    version: '',
-    buildpacks: '',
-    'config-vars': '',
-    'review-app-env': '',
-    'review-app-max-age': '0',
-    'health-check': '',
-    'health-check-status': '200-399',
-    'health-check-body': '',
-    'health-check-timeout': '300',
-    'health-check-interval': '5',
-    'health-check-successes': '2',
-    'preboot-wait': '200',
-    'rollback-on-failure': 'true',
-    'wait-timeout': '1800',
-    'github-token': '',
-    'pr-comment': 'true',
-    'github-deployments': 'true',
-    'config-file': '',
-    'dry-run': 'false',
-    'heroku-api-url': 'https://api.heroku.com'
-};
-/** Integer inputs: their bounds (only `review-app-max-age` may be 0). */
-const INTEGER_LIMITS = {
-    'review-app-max-age': { allowZero: true, max: 3650 },
-    'health-check-timeout': { allowZero: false, max: 86400 },
-    'health-check-interval': { allowZero: false, max: 3600 },
-    'health-check-successes': { allowZero: false, max: 100 },
-    'preboot-wait': { allowZero: true, max: 3600 },
-    'wait-timeout': { allowZero: false, max: 86400 }
-};
 const COMMANDS = [
     'deploy',
     'promote',
@@ -1368,7 +1498,7 @@ const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Errors and showing values
 /** An `InputError` that knows its problem apart from its subject, so a config-file location can replace the subject. */
-class InvalidValue extends _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz {
+class InvalidValue extends errors/* InputError */.dz {
     problem;
     constructor(input, problem) {
         super(input, `Input '${input}': ${problem}`);
@@ -1413,7 +1543,7 @@ function invalid(input, value, allowed) {
     return new InvalidValue(input, `invalid value ${shown}; ${allowed}`);
 }
 function fileError(loc, problem) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(loc.key, `Config file ${showValue(loc.file)}, line ${loc.line}, key ${showValue(loc.key)}: ${problem}`);
+    return new errors/* InputError */.dz(loc.key, `Config file ${showValue(loc.file)}, line ${loc.line}, key ${showValue(loc.key)}: ${problem}`);
 }
 /** Runs a parser; an error about a config-file value is re-labelled with the file, line and key. */
 function located(origin, parse) {
@@ -1578,15 +1708,15 @@ function parseRegex(raw, input = 'health-check-body') {
  * match, or match literally); the pattern must compile once the markers are filled.
  */
 function parseBodyPattern(raw, input = 'health-check-body') {
-    const unknown = (0,_health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .unknownPlaceholders */ .hX)(raw.trim());
+    const unknown = (0,marker/* unknownPlaceholders */.hX)(raw.trim());
     if (unknown.length > 0) {
-        const known = Object.keys(_health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .RELEASE_MARKERS */ .GZ)
+        const known = Object.keys(marker/* RELEASE_MARKERS */.GZ)
             .map((n) => `{${n}}`)
             .join(' and ');
         throw invalid(input, raw, `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}: only ${known} are replaced (write \\{ for a literal brace)`);
     }
     const value = parseRegex(raw, input);
-    const filled = (0,_health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .fillMarkers */ .R9)(value, _health_marker_js__WEBPACK_IMPORTED_MODULE_5__/* .SAMPLE_MARKER_VALUES */ .RY);
+    const filled = (0,marker/* fillMarkers */.R9)(value, marker/* SAMPLE_MARKER_VALUES */.RY);
     if ('pattern' in filled)
         parseRegex(filled.pattern, input);
     return value;
@@ -1720,132 +1850,21 @@ function escapeText(text, max) {
     const head = chars.slice(0, max).map(escapeChar).join('');
     return chars.length > max ? `${head}…` : head;
 }
-function maskSecret(value, mask) {
-    if (value === '')
-        return;
-    mask(value);
-    // The runner masks line by line, so a value spanning lines is also masked per line.
-    if (/[\r\n]/.test(value)) {
-        for (const line of value.split(/\r\n|\r|\n/))
-            if (line.trim() !== '')
-                mask(line.trim());
-    }
-}
-/** Masks the value of every `KEY=VALUE` line before parsing, so even a rejected list is masked. */
-function maskKeyValueText(raw, mask) {
-    for (const line of raw.split(/\r\n|\r|\n/)) {
-        const eq = line.indexOf('=');
-        if (eq >= 0 && !line.trim().startsWith('#'))
-            maskSecret(line.slice(eq + 1).trim(), mask);
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Run context
-/** Reads an input as @actions/core does: `INPUT_` + name uppercased, spaces → `_`, trimmed. */
-function readInput(env, name) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function stringOrUndefined(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-function nonEmpty(value) {
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-function readPullRequest(eventPath) {
-    if (!eventPath)
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(eventPath, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    if (!isRecord(payload) || !isRecord(payload.pull_request))
-        return undefined;
-    const pr = payload.pull_request;
-    const head = isRecord(pr.head) ? pr.head : undefined;
-    const base = isRecord(pr.base) ? pr.base : undefined;
-    const number = pr.number;
-    const headRef = stringOrUndefined(head?.ref);
-    const headSha = stringOrUndefined(head?.sha);
-    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1)
-        return undefined;
-    if (headRef === undefined || headSha === undefined)
-        return undefined;
-    return {
-        number,
-        action: stringOrUndefined(payload.action) ?? '',
-        headRef,
-        headSha,
-        headRepoFullName: isRecord(head?.repo) ? stringOrUndefined(head.repo.full_name) : undefined,
-        baseRepoFullName: isRecord(base?.repo) ? stringOrUndefined(base.repo.full_name) : undefined,
-        merged: pr.merged === true
-    };
-}
-/** What the runner tells us about the run: environment variables and the event payload. */
-function getRunContext(env = process.env) {
-    const repoMatch = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
-    return {
-        eventName: env.GITHUB_EVENT_NAME?.trim() ?? '',
-        sha: env.GITHUB_SHA?.trim() ?? '',
-        ref: env.GITHUB_REF?.trim() ?? '',
-        repository: repoMatch ? { owner: repoMatch[1], repo: repoMatch[2] } : undefined,
-        serverUrl: (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, ''),
-        apiUrl: (nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/+$/, ''),
-        runId: env.GITHUB_RUN_ID?.trim() ?? '',
-        workspace: nonEmpty(env.GITHUB_WORKSPACE) ?? process.cwd(),
-        runnerTemp: nonEmpty(env.RUNNER_TEMP) ?? node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(),
-        pullRequest: readPullRequest(nonEmpty(env.GITHUB_EVENT_PATH))
-    };
-}
-/** Keys the config file accepts and the YAML shape of each. */
-const FILE_KEYS = {
-    command: 'string',
-    pipeline: 'string',
-    app: 'string',
-    targets: 'targets',
-    promote: 'boolean',
-    release: 'string',
-    'source-dir': 'string',
-    method: 'string',
-    version: 'string',
-    buildpacks: 'list',
-    'config-vars': 'key-values',
-    'review-app-env': 'key-values',
-    'review-app-max-age': 'integer',
-    'health-check': 'string',
-    'health-check-status': 'status',
-    'health-check-body': 'string',
-    'health-check-timeout': 'integer',
-    'health-check-interval': 'integer',
-    'health-check-successes': 'integer',
-    'preboot-wait': 'integer',
-    'rollback-on-failure': 'boolean',
-    'wait-timeout': 'integer',
-    'pr-comment': 'boolean',
-    'github-deployments': 'boolean',
-    'dry-run': 'boolean',
-    'heroku-api-url': 'string',
-    'review-app-environment': 'string'
-};
-/** Keys of a map in the config file's `targets` list. */
-const TARGET_KEYS = {
-    app: 'string',
-    'health-check': 'string',
-    'health-check-status': 'status',
-    'health-check-body': 'string',
-    'health-check-timeout': 'integer',
-    'health-check-interval': 'integer',
-    'health-check-successes': 'integer',
-    'preboot-wait': 'integer'
-};
-const SECRET_INPUTS = new Set(['heroku-api-key', 'github-token']);
+
+;// CONCATENATED MODULE: ./src/inputs/config-file.ts
+/**
+ * The config file: YAML whose keys are input names, read, masked and checked whole (errors name
+ * the file, the line and the key), and its per-target health settings.
+ */
+
+
+
+
+
+
+
 function lineOf(config, node, fallback = 1) {
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isAlias */ .Vj)(node) || (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(node) || (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(node) || (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isSeq */ .oP)(node)) {
+    if ((0,dist/* isAlias */.Vj)(node) || (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
         const range = node.range;
         if (range)
             return config.lines.linePos(range[0]).line;
@@ -1853,20 +1872,20 @@ function lineOf(config, node, fallback = 1) {
     return fallback;
 }
 function resolveNode(doc, node) {
-    const resolved = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isAlias */ .Vj)(node) ? node.resolve(doc) : node;
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(resolved) || (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(resolved) || (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isSeq */ .oP)(resolved))
+    const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node;
+    if ((0,dist/* isScalar */.jn)(resolved) || (0,dist/* isMap */.jh)(resolved) || (0,dist/* isSeq */.oP)(resolved))
         return resolved;
     return undefined;
 }
 function isNullNode(node) {
-    return node === undefined || ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(node) && node.value === null);
+    return node === undefined || ((0,dist/* isScalar */.jn)(node) && node.value === null);
 }
 function describeNode(node) {
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(node))
+    if ((0,dist/* isMap */.jh)(node))
         return 'a map';
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isSeq */ .oP)(node))
+    if ((0,dist/* isSeq */.oP)(node))
         return 'a list';
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(node)) {
+    if ((0,dist/* isScalar */.jn)(node)) {
         if (node.value === null)
             return 'an empty value';
         return `a ${typeof node.value}`;
@@ -1876,32 +1895,32 @@ function describeNode(node) {
 /** The string key of a pair, or an error naming its line. */
 function pairKey(config, pair, parentKey, parentLine) {
     const key = pair.key;
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(key) && typeof key.value === 'string')
+    if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'string')
         return key.value;
     const line = lineOf(config, key, parentLine);
     throw fileError({ file: config.file, line, key: parentKey || '(top level)' }, 'every key must be a plain string');
 }
 function loadConfigFile(configPath, workspace, mask) {
     const input = 'config-file';
-    const fullPath = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(workspace, configPath);
+    const fullPath = external_node_path_.resolve(workspace, configPath);
     let text;
     try {
-        const stat = node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(fullPath);
+        const stat = external_node_fs_.statSync(fullPath);
         if (!stat.isFile())
             throw invalid(input, configPath, 'expected a YAML file (this is not a file)');
         if (stat.size > MAX_CONFIG_FILE_BYTES) {
             throw invalid(input, configPath, `expected a YAML file of at most ${MAX_CONFIG_FILE_BYTES} bytes`);
         }
-        text = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(fullPath, 'utf8');
+        text = external_node_fs_.readFileSync(fullPath, 'utf8');
     }
     catch (err) {
-        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+        if (err instanceof errors/* InputError */.dz)
             throw err;
         const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'read error';
         throw invalid(input, configPath, `expected a readable YAML file, path relative to the workspace (${escapeText(code, 40)})`);
     }
-    const lines = new yaml__WEBPACK_IMPORTED_MODULE_3__/* .LineCounter */ .HN();
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .parseDocument */ .Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const config = { file: configPath, doc, lines, entries: new Map() };
     maskFileSecrets(config, mask);
     const syntaxError = doc.errors[0];
@@ -1909,12 +1928,12 @@ function loadConfigFile(configPath, workspace, mask) {
         const line = lines.linePos(syntaxError.pos[0]).line;
         const key = topLevelKeyAt(config, syntaxError.pos[0]);
         const keyPart = key === undefined ? '' : `, key ${showValue(key)}`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(key ?? input, `Config file ${showValue(configPath)}, line ${line}${keyPart}: YAML syntax error (${syntaxError.code}): ${escapeText(syntaxError.message, 160)}`);
+        throw new errors/* InputError */.dz(key ?? input, `Config file ${showValue(configPath)}, line ${line}${keyPart}: YAML syntax error (${syntaxError.code}): ${escapeText(syntaxError.message, 160)}`);
     }
     const root = doc.contents;
-    if (root === null || ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(root) && root.value === null))
+    if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
         return config;
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(root)) {
+    if (!(0,dist/* isMap */.jh)(root)) {
         throw fileError({ file: configPath, line: lineOf(config, root), key: '(top level)' }, `expected a map of input names to values, got ${describeNode(root)}`);
     }
     for (const pair of root.items) {
@@ -1930,7 +1949,7 @@ function loadConfigFile(configPath, workspace, mask) {
             throw fileError(loc, unknownKeyProblem(key, Object.keys(FILE_KEYS), ''));
         }
         const node = resolveNode(doc, pair.value);
-        if (node === undefined && pair.value !== null && (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isAlias */ .Vj)(pair.value)) {
+        if (node === undefined && pair.value !== null && (0,dist/* isAlias */.Vj)(pair.value)) {
             throw fileError(loc, 'the alias does not point to a value');
         }
         if (node === undefined || isNullNode(node))
@@ -1951,20 +1970,20 @@ function loadConfigFile(configPath, workspace, mask) {
  */
 function maskFileSecrets(config, mask) {
     const root = config.doc.contents;
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(root))
+    if (!(0,dist/* isMap */.jh)(root))
         return;
     for (const pair of root.items) {
-        const key = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(pair.key) ? pair.key.value : undefined;
+        const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : undefined;
         if (key !== 'config-vars' && key !== 'review-app-env' && !SECRET_INPUTS.has(String(key))) {
             continue;
         }
         const node = resolveNode(config.doc, pair.value);
         if (node === undefined)
             continue;
-        if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(node))
+        if ((0,dist/* isMap */.jh)(node))
             for (const value of scalarValuesOf(config, node))
                 maskSecret(value, mask);
-        else if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(node) && typeof node.value === 'string') {
+        else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string') {
             if (SECRET_INPUTS.has(String(key)))
                 maskSecret(node.value.trim(), mask);
             else
@@ -1975,14 +1994,14 @@ function maskFileSecrets(config, mask) {
 /** The top-level key whose entry holds `offset`, for syntax errors. */
 function topLevelKeyAt(config, offset) {
     const root = config.doc.contents;
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(root))
+    if (!(0,dist/* isMap */.jh)(root))
         return undefined;
     for (const pair of root.items) {
-        const start = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(pair.key) ? pair.key.range?.[0] : undefined;
+        const start = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.range?.[0] : undefined;
         const value = pair.value;
         const end = value && 'range' in value && value.range ? value.range[2] : undefined;
         if (start !== undefined && end !== undefined && start <= offset && offset <= end) {
-            return (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
+            return (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
         }
     }
     return undefined;
@@ -2001,7 +2020,7 @@ function fileOrigin(entry) {
 /** A scalar of the file as the text an input would hold; maps, lists and wrong types are errors. */
 function scalarText(entry, kind) {
     const node = entry.node;
-    if (kind === 'status' && (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isSeq */ .oP)(node)) {
+    if (kind === 'status' && (0,dist/* isSeq */.oP)(node)) {
         return node.items
             .map((item, i) => scalarText(childEntry(entry, item, `${entry.key}[${i}]`), 'integer'))
             .join(',');
@@ -2012,7 +2031,7 @@ function scalarText(entry, kind) {
         integer: 'a whole number',
         status: 'status codes and ranges (a string, a number or a list)'
     }[kind];
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(node))
+    if (!(0,dist/* isScalar */.jn)(node))
         throw fileError(entry, `expected ${expected}, got ${describeNode(node)}`);
     const value = node.value;
     if (typeof value === 'string')
@@ -2069,7 +2088,7 @@ function checkWholeFile(config) {
 /** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */
 function fileListItems(entry) {
     const node = entry.node;
-    if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isSeq */ .oP)(node)) {
+    if ((0,dist/* isSeq */.oP)(node)) {
         return node.items.map((item, i) => {
             const child = childEntry(entry, item, `${entry.key}[${i}]`);
             return { text: scalarText(child, 'string'), origin: fileOrigin(child) };
@@ -2080,11 +2099,11 @@ function fileListItems(entry) {
 }
 /** The scalar values of a `KEY: value` map (for masking), whatever their validity. */
 function scalarValuesOf(config, node) {
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(node))
+    if (!(0,dist/* isMap */.jh)(node))
         return [];
     return node.items.flatMap((pair) => {
         const value = resolveNode(config.doc, pair.value);
-        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(value) || value.value === null)
+        if (!(0,dist/* isScalar */.jn)(value) || value.value === null)
             return [];
         return [scalarString(value)];
     });
@@ -2103,7 +2122,7 @@ function scalarString(node) {
 /** `config-vars` / `review-app-env` in the file: a `KEY: value` map, or `KEY=VALUE` lines. */
 function fileKeyValues(entry) {
     const node = entry.node;
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(node)) {
+    if (!(0,dist/* isMap */.jh)(node)) {
         const text = scalarText(entry, 'string');
         return located(fileOrigin(entry), () => parseKeyValueLines(text, entry.key));
     }
@@ -2117,8 +2136,8 @@ function fileKeyValues(entry) {
         }
         const child = childEntry(entry, pair.value, keyPath, keyLine);
         const value = child.node;
-        const kind = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(value) ? typeof value.value : '';
-        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isScalar */ .jn)(value) || !['string', 'number', 'boolean'].includes(kind)) {
+        const kind = (0,dist/* isScalar */.jn)(value) ? typeof value.value : '';
+        if (!(0,dist/* isScalar */.jn)(value) || !['string', 'number', 'boolean'].includes(kind)) {
             // The value is a secret: say what it is, never what it holds.
             throw fileError(child, `expected a string value (write "" for an empty one), got ${describeNode(value)}`);
         }
@@ -2126,19 +2145,10 @@ function fileKeyValues(entry) {
     }
     return Object.fromEntries(result);
 }
-const HEALTH_FIELDS = [
-    'health-check',
-    'health-check-status',
-    'health-check-body',
-    'health-check-timeout',
-    'health-check-interval',
-    'health-check-successes',
-    'preboot-wait'
-];
 /** A map in the file's `targets` list: `{app, health-check…}`. */
 function fileTargetMap(entry) {
     const node = entry.node;
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(node))
+    if (!(0,dist/* isMap */.jh)(node))
         throw fileError(entry, `expected an app name or a map, got ${describeNode(node)}`);
     const fields = new Map();
     for (const pair of node.items) {
@@ -2169,7 +2179,7 @@ function fileTargetMap(entry) {
 /** The file's `targets`: a list of app names and maps, or one comma/newline separated string. */
 function fileTargets(entry) {
     const node = entry.node;
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isSeq */ .oP)(node)) {
+    if (!(0,dist/* isSeq */.oP)(node)) {
         return fileListItems(entry).map(({ text, origin }) => ({
             app: located(origin, () => parseAppName(text, 'targets')),
             origin,
@@ -2178,7 +2188,7 @@ function fileTargets(entry) {
     }
     return node.items.map((item, i) => {
         const child = childEntry(entry, item, `targets[${i}]`);
-        if ((0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .isMap */ .jh)(child.node))
+        if ((0,dist/* isMap */.jh)(child.node))
             return fileTargetMap(child);
         const text = scalarText(child, 'string');
         const origin = fileOrigin(child);
@@ -2218,18 +2228,24 @@ function checkIntervalWithinTimeout(health, origin) {
         throw new InvalidValue('health-check-interval', `the interval (${health.intervalSeconds} s) is longer than health-check-timeout (${health.timeoutSeconds} s); the interval must not exceed the timeout`);
     });
 }
+
+;// CONCATENATED MODULE: ./src/inputs/source-dir.ts
+/** `source-dir`: a directory inside the workspace, after `..` and symbolic links. */
+
+
+
 // ---------------------------------------------------------------------------------------------
 // source-dir
 function isInside(parent, child) {
-    const rel = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(parent, child);
-    return rel === '' || !(rel === '..' || rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) || node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(rel));
+    const rel = external_node_path_.relative(parent, child);
+    return rel === '' || !(rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel));
 }
 function realpathOr(p) {
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(p);
+        return external_node_fs_.realpathSync(p);
     }
     catch {
-        return node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(p);
+        return external_node_path_.resolve(p);
     }
 }
 /**
@@ -2241,13 +2257,13 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     const inside = 'expected a directory inside the workspace (GITHUB_WORKSPACE)';
     if (value === '' || /[\p{C}\p{Zl}\p{Zp}]/u.test(value))
         throw invalid(input, raw, inside);
-    const lexical = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(workspace, value);
-    if (!isInside(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(workspace), lexical)) {
+    const lexical = external_node_path_.resolve(workspace, value);
+    if (!isInside(external_node_path_.resolve(workspace), lexical)) {
         throw invalid(input, raw, `${inside}; ".." or an absolute path may not leave it`);
     }
     let real;
     try {
-        real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(lexical);
+        real = external_node_fs_.realpathSync(lexical);
     }
     catch {
         if (!mustExist)
@@ -2260,7 +2276,7 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     if (mustExist) {
         let isDirectory;
         try {
-            isDirectory = node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(real).isDirectory();
+            isDirectory = external_node_fs_.statSync(real).isDirectory();
         }
         catch {
             isDirectory = false;
@@ -2270,6 +2286,26 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     }
     return real;
 }
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/**
+ * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
+ * network.
+ *
+ * Every failure is an `InputError` that names the input (or the config file, line and key), shows
+ * the bad value (never a secret: those read "(hidden)") and says what is allowed.
+ *
+ * Workflow vs config file: the runner fills every input with its action.yml default, so a
+ * workflow value can only be told apart from "not set" by comparing it with that default. The
+ * rule is: a workflow value that is empty or equal to the action.yml default (`INPUT_DEFAULTS`;
+ * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
+ * workflow value wins over the file.
+ */
+
+
+
+
+
 // ---------------------------------------------------------------------------------------------
 // Settings
 const WORKFLOW = { kind: 'workflow' };
@@ -2506,6 +2542,17 @@ function sameApp(a, b) {
     return a.toLowerCase() === b.toLowerCase();
 }
 
+;// CONCATENATED MODULE: ./src/inputs/index.ts
+/**
+ * All inputs and the config file → one typed, validated `Settings`; the runner's environment and
+ * event payload → `RunContext`. `table.ts` lists every input; the rest reads it.
+ */
+
+
+
+
+
+
 
 /***/ }),
 
@@ -2547,8 +2594,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: TUNING_ENV, tuningFromEnv
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __webpack_require__(8422);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 6 modules
+var inputs = __webpack_require__(732);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
 // EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules

@@ -85,8 +85,8 @@ async function checkWith(node, label) {
 
 /** A whole healthy deploy + promote against the emulator, run by `node`. */
 async function deployWith(node, label) {
-  const { startHerokuEmulator } = await import('../__tests__/support/heroku-emulator/index.js')
-  const { makeWorkspace, runAction, cleanupRuns } = await import('../__tests__/support/harness.js')
+  const { startHerokuEmulator } = await import('../tools/heroku-emulator/index.js')
+  const { makeWorkspace, runAction, cleanupRuns } = await import('../tools/harness.js')
   const heroku = await startHerokuEmulator({
     pipelines: [
       {
@@ -99,7 +99,7 @@ async function deployWith(node, label) {
     ]
   })
   try {
-    const ws = await makeWorkspace(join(root, '__tests__', 'fixtures', 'apps', 'healthy'))
+    const ws = await makeWorkspace(join(root, 'tools', 'fixtures', 'apps', 'healthy'))
     const result = await runAction({
       node,
       workspace: ws.dir,

@@ -1,5 +1,5 @@
 /**
- * The one typed, validated view of every input and the config file (built by `inputs.ts`).
+ * The one typed, validated view of every input and the config file (built by `inputs/`).
  * Nothing else reads `core.getInput`.
  */
 
@@ -69,7 +69,7 @@ export interface Settings {
   herokuApiUrl: string
 }
 
-/** What the runner tells us about the run (env + event payload), read once in inputs.ts. */
+/** What the runner tells us about the run (env + event payload), read once in inputs/context.ts. */
 export interface RunContext {
   eventName: string
   sha: string

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
-import { makeWorkspace } from '../support/harness.js'
+import { makeWorkspace } from '../../tools/harness.js'
 import {
   fixturesDir,
   shopSeed,

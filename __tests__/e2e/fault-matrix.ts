@@ -3,7 +3,7 @@
  * reach, and the test that checks it. The e2e fault tests build their tests from these lists, and
  * `fault-matrix-doc.test.ts` checks that `docs/fault-matrix.md` shows exactly these rows.
  */
-import type { Fault, HerokuEmulator } from '../support/heroku-emulator/index.js'
+import type { Fault, HerokuEmulator } from '../../tools/heroku-emulator/index.js'
 
 /** The per-request timeout the runs use (production: 30 s), set through the tuning variable. */
 export const REQUEST_TIMEOUT_MS = 1500

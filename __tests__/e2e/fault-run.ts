@@ -4,7 +4,7 @@
  */
 import { expect } from '@jest/globals'
 import { basename } from 'node:path'
-import type { FaultHandle, HerokuEmulator } from '../support/heroku-emulator/index.js'
+import type { FaultHandle, HerokuEmulator } from '../../tools/heroku-emulator/index.js'
 import type { Call, FaultKind } from './fault-matrix.js'
 import type { RunResult } from './scenario.js'
 

@@ -3,7 +3,7 @@
  * review app whatever became of the answer); poll and delete, one fault each in an open + close.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Seed } from '../support/heroku-emulator/index.js'
+import type { Seed } from '../../tools/heroku-emulator/index.js'
 import {
   CREATING_CALLS,
   FAULTS,

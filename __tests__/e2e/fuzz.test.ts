@@ -21,7 +21,7 @@ import { InputError, describeInputError } from '../../src/errors.js'
 import type { RunContext, Settings } from '../../src/settings.js'
 import { shopSeed, startScenario, type Scenario } from './scenario.js'
 
-import { getSettings, getRunContext, INPUT_DEFAULTS } from '../../src/inputs.js'
+import { getSettings, getRunContext, INPUT_DEFAULTS } from '../../src/inputs/index.js'
 
 type InputName = keyof typeof INPUT_DEFAULTS
 

@@ -5,7 +5,7 @@
  * release served each probe (`timings.routed`), not only against what the action says.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Seed } from '../support/heroku-emulator/index.js'
+import type { Seed } from '../../tools/heroku-emulator/index.js'
 import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
 
 let scenario: Scenario | undefined

@@ -2,7 +2,7 @@
  * `promote` end to end: deploy + promote and the manual promote command, against the emulator.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Seed } from '../support/heroku-emulator/index.js'
+import type { Seed } from '../../tools/heroku-emulator/index.js'
 import { shopSeed, startScenario, type Scenario } from './scenario.js'
 
 let scenario: Scenario | undefined

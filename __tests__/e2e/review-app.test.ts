@@ -3,7 +3,7 @@
  * the local GitHub API (comment edited in place, transient deployment marked inactive).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { Seed } from '../support/heroku-emulator/index.js'
+import type { Seed } from '../../tools/heroku-emulator/index.js'
 import {
   REPOSITORY,
   shopSeed,

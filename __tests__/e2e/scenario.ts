@@ -14,15 +14,16 @@ import {
   type AppSeed,
   type HerokuEmulator,
   type Seed
-} from '../support/heroku-emulator/index.js'
-import { startGitHubServer } from '../support/github-server.js'
+} from '../../tools/heroku-emulator/index.js'
+import { startGitHubServer } from '../../tools/github-server.js'
 import {
   cleanupRuns,
   findSecrets,
   makeWorkspace,
   runAction,
-  scanForSecrets
-} from '../support/harness.js'
+  scanForSecrets,
+  staleDistReason
+} from '../../tools/harness.js'
 
 export type GitHubServer = Awaited<ReturnType<typeof startGitHubServer>>
 export type RunResult = Awaited<ReturnType<typeof runAction>>
@@ -32,7 +33,7 @@ export type WorkspaceOptions = NonNullable<Parameters<typeof makeWorkspace>[1]>
 export const REPOSITORY = 'octo-org/octo-repo'
 
 export interface ScenarioOptions {
-  /** fixture app (a name under __tests__/fixtures/apps) for the workspace; default `healthy` */
+  /** fixture app (a name under tools/fixtures/apps) for the workspace; default `healthy` */
   fixture?: string
   workspace?: WorkspaceOptions
   /** extra secrets the scan must not find (config-var values, …) */
@@ -66,6 +67,11 @@ export interface LogMark {
 const started: Scenario[] = []
 
 export async function startScenario(seed: Seed, opts: ScenarioOptions = {}): Promise<Scenario> {
+  // The suite tests the bundle: one older than src/ would pass or fail for code that is gone.
+  if (!process.env.ACTION_SCRIPT) {
+    const stale = staleDistReason()
+    if (stale) throw new Error(stale)
+  }
   const heroku = await startHerokuEmulator({
     ...seed,
     timing: { ...(seed.timing ?? {}), ...(opts.timing ?? {}) }
@@ -290,7 +296,7 @@ export function leftoverTempFiles(result: RunResult): string[] {
 }
 
 export function fixturesDir(): string {
-  return join(process.cwd(), '__tests__', 'fixtures', 'apps')
+  return join(process.cwd(), 'tools', 'fixtures', 'apps')
 }
 
 /** Writes `files` into the workspace (relative paths), for changes between runs. */

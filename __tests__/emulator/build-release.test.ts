@@ -11,7 +11,7 @@ import {
   type DynoJson,
   type HerokuEmulator,
   type ReleaseJson
-} from '../support/heroku-emulator/index.js'
+} from '../../tools/heroku-emulator/index.js'
 import { FAST_TIMING, client, readStream, tarball, upload, waitFor } from './helpers.js'
 
 let emulator: HerokuEmulator

@@ -14,7 +14,7 @@ import {
   type HerokuEmulator,
   type ReleaseJson,
   type RoutedRequest
-} from '../support/heroku-emulator/index.js'
+} from '../../tools/heroku-emulator/index.js'
 import { FAST_TIMING, client, readStream, waitFor } from './helpers.js'
 
 const SWITCH_MS = 1500

@@ -11,7 +11,7 @@ import {
   FIXTURES_DIR,
   startHerokuEmulator,
   type HerokuEmulator
-} from '../support/heroku-emulator/index.js'
+} from '../../tools/heroku-emulator/index.js'
 import { FAST_TIMING, waitFor } from './helpers.js'
 
 const run = promisify(execFile)

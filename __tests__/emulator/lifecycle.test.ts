@@ -17,11 +17,11 @@ import {
   type PromotionJson,
   type ReleaseJson,
   type ReviewAppJson
-} from '../support/heroku-emulator/index.js'
-import { freePort } from '../support/heroku-emulator/util.js'
+} from '../../tools/heroku-emulator/index.js'
+import { freePort } from '../../tools/heroku-emulator/util.js'
 import { FAST_TIMING, client, readStream, tarball, upload, waitFor } from './helpers.js'
 
-const CLI = fileURLToPath(new URL('../support/heroku-emulator/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../../tools/heroku-emulator/cli.js', import.meta.url))
 
 describe('schema fidelity', () => {
   it('catches a body that breaks the schema (the checker is not vacuous)', () => {

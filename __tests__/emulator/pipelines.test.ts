@@ -9,7 +9,7 @@ import {
   type PromotionTargetJson,
   type ReleaseJson,
   type ReviewAppJson
-} from '../support/heroku-emulator/index.js'
+} from '../../tools/heroku-emulator/index.js'
 import { FAST_TIMING, client, tarball, upload, waitFor } from './helpers.js'
 
 let emulator: HerokuEmulator

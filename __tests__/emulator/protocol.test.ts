@@ -6,7 +6,7 @@ import {
   startHerokuEmulator,
   type HerokuEmulator,
   type ReleaseJson
-} from '../support/heroku-emulator/index.js'
+} from '../../tools/heroku-emulator/index.js'
 import { ACCEPT, FAST_TIMING, client } from './helpers.js'
 
 let emulator: HerokuEmulator

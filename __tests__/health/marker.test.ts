@@ -5,7 +5,7 @@ import {
   markersIn,
   unknownPlaceholders
 } from '../../src/health/marker.js'
-import { parseBodyPattern } from '../../src/inputs.js'
+import { parseBodyPattern } from '../../src/inputs/index.js'
 import { InputError } from '../../src/errors.js'
 
 const COMMIT = 'a'.repeat(40)

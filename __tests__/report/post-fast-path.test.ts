@@ -12,7 +12,7 @@ import {
   markMainStepEarly,
   postStepHasNothingToDo
 } from '../../src/report/post-fast-path.js'
-import { parseFileCommands } from '../support/harness.js'
+import { parseFileCommands } from '../../tools/harness.js'
 import { runPost, type PostLog } from '../../src/report/reporter.js'
 import { StateKey, newProgress } from '../../src/report/state.js'
 import { runContext, t0 } from './support/fixtures.js'

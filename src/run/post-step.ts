@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import { getRunContext, getSettings } from '../inputs.js'
+import { getRunContext, getSettings } from '../inputs/index.js'
 import type { GitHubApi } from '../github/client.js'
 import { runPost, type PostOptions } from '../report/reporter.js'
 import { githubApiFor } from './github.js'

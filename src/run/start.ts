@@ -4,7 +4,7 @@
  * compiled, so they are on their way while main-step.ts loads. Nothing here prints: secrets
  * are collected and masked by the main step before its first line.
  */
-import { getRunContext, getSettings } from '../inputs.js'
+import { getRunContext, getSettings } from '../inputs/index.js'
 import type { Settings } from '../settings.js'
 import type { HerokuClientOptions } from '../heroku/client.js'
 import { resolveRetryPolicy } from '../heroku/backoff.js'

@@ -5,7 +5,7 @@
  *   ...point the action at emulator.url with emulator.apiKey...
  *   await emulator.close()
  *
- * It follows /work/shared/reference/heroku-platform-api.md, runs real processes (release phase,
+ * It follows shared/reference/heroku-platform-api.md, runs real processes (release phase,
  * web dynos), serves real git smart HTTP, and checks every JSON answer against Heroku's schema.
  * See README.md next to this file for the seed format, fault injection and the emulator's choices.
  */

@@ -2,7 +2,7 @@
 /**
  * Runs the emulator from the command line:
  *
- *   node __tests__/support/heroku-emulator/cli.js --seed seed.yaml
+ *   node tools/heroku-emulator/cli.js --seed seed.yaml
  *
  * Prints one JSON line `{"url", "apiKey", "apps": {name: web_url}}` on stdout, then runs until
  * SIGINT/SIGTERM, when it stops every child process and server.

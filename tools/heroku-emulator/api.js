@@ -1,6 +1,6 @@
 /**
  * The Platform API routes the emulator answers, each returning `{status, body, headers?}`.
- * Paths, identity forms, statuses and bodies follow /work/shared/reference/heroku-platform-api.md.
+ * Paths, identity forms, statuses and bodies follow shared/reference/heroku-platform-api.md.
  * Request bodies have already been checked against the schema's link `schema` (422 otherwise).
  */
 import { APP_FEATURES } from './model.js'

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { create as tarCreate, extract as tarExtract } from 'tar'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const FIXTURES_DIR = resolve(here, '..', '..', 'fixtures', 'apps')
+export const FIXTURES_DIR = resolve(here, '..', 'fixtures', 'apps')
 
 /** The trigger file: a source containing it fails to build, its content goes to the log. */
 export const FAIL_BUILD_FILE = '.emulator/fail-build'
@@ -22,7 +22,7 @@ export async function unpackTarball(buffer, dir) {
   await pipeline(Readable.from([buffer]), tarExtract({ cwd: dir, strict: true }))
 }
 
-/** Resolves a fixture reference: a path, or the bare name of a dir under `__tests__/fixtures/apps`. */
+/** Resolves a fixture reference: a path, or the bare name of a dir under `tools/fixtures/apps`. */
 export async function resolveFixture(fixture) {
   const candidates = isAbsolute(fixture)
     ? [fixture]

@@ -8,7 +8,7 @@
  * Prints the log (condensed), the job summary as text and the outputs; exits non-zero when the
  * action failed. Everything it starts is stopped and every temp dir removed, on Ctrl-C too.
  *
- *   node script/demo.mjs [--script <bundle>] [--fixture <name>] [--verbose] [--width <columns>]
+ *   node tools/demo.mjs [--script <bundle>] [--fixture <name>] [--verbose] [--width <columns>]
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
@@ -16,13 +16,13 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
-import { startHerokuEmulator } from '../__tests__/support/heroku-emulator/index.js'
-import { startGitHubServer } from '../__tests__/support/github-server.js'
-import { cleanupRuns, makeWorkspace, runAction } from '../__tests__/support/harness.js'
+import { startHerokuEmulator } from './heroku-emulator/index.js'
+import { startGitHubServer } from './github-server.js'
+import { cleanupRuns, makeWorkspace, runAction } from './harness.js'
 import { applyMasks, condenseLog, htmlToText } from './demo-text.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const FIXTURES = path.join(ROOT, '__tests__', 'fixtures', 'apps')
+const FIXTURES = path.join(ROOT, 'tools', 'fixtures', 'apps')
 const REPOSITORY = 'octo-org/shop'
 const PIPELINE = 'shop'
 const STAGING = 'shop-staging'
@@ -34,14 +34,14 @@ const DEMO_DEADLINE_MS = 90_000
 /** Cleanup after Ctrl-C may not hang the terminal. */
 const CLEANUP_DEADLINE_MS = 15_000
 
-const USAGE = `Usage: node script/demo.mjs [options]   (npm run demo -- [options])
+const USAGE = `Usage: node tools/demo.mjs [options]   (npm run demo -- [options])
 
 Runs the bundled action (deploy + promote) against a local Heroku emulator and prints its log,
 job summary and outputs. Exits non-zero when the action failed.
 
 Options:
   --script <file>    the action bundle to run (default: $ACTION_SCRIPT, else dist/index.js)
-  --fixture <name>   the app to deploy, a directory of __tests__/fixtures/apps (default: healthy;
+  --fixture <name>   the app to deploy, a directory of tools/fixtures/apps (default: healthy;
                      try unhealthy, release-fails, build-fails or crash-on-boot)
   --verbose          the whole log, debug lines included
   --width <columns>  width for the summary's tables (default: the terminal's, else 100)

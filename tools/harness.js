@@ -18,10 +18,39 @@ import YAML from 'yaml'
 
 const execFileAsync = promisify(execFile)
 
-/** The project root (this file is `<root>/__tests__/support/harness.js`). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** The project root (this file is `<root>/tools/harness.js`). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The runner's cancel delays (workflow-cancellation docs): SIGINT, then SIGTERM, then kill. */
+/**
+ * Why the bundle in dist/ cannot be the one under test, or undefined when it can: a source file
+ * newer than dist/index.js (by more than a checkout's spread of file times) means src/ changed
+ * after the last `npm run package`, and an end-to-end test would test old code.
+ */
+export function staleDistReason(root = REPO_ROOT, slackMs = 5000) {
+  const bundle = path.join(root, 'dist', 'index.js')
+  let builtAt
+  try {
+    builtAt = statSync(bundle).mtimeMs
+  } catch {
+    return 'dist/index.js is missing: run `npm run package`.'
+  }
+  const newest = { file: '', at: 0 }
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else {
+        const at = statSync(full).mtimeMs
+        if (at > newest.at) Object.assign(newest, { file: full, at })
+      }
+    }
+  }
+  walk(path.join(root, 'src'))
+  if (newest.at - builtAt <= slackMs) return undefined
+  return `dist/ is older than src/ (${path.relative(root, newest.file)} changed after the last build): run \`npm run package\`, or set ACTION_SCRIPT to a bundle built from src/ (npx ncc build src/index.ts -o <dir>).`
+}
+
 export const RUNNER_CANCEL_DELAYS = Object.freeze({ sigtermAfterMs: 7500, sigkillAfterMs: 2500 })
 
 const DEFAULT_TIMEOUT_MS = 90_000

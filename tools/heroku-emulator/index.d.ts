@@ -24,7 +24,7 @@ export type AppFeatureName =
   'preboot' | 'runtime-dyno-metadata' | 'http-session-affinity' | 'log-runtime-metrics'
 
 export interface ReleaseSpec {
-  /** a directory, or the name of a fixture under `__tests__/fixtures/apps` */
+  /** a directory, or the name of a fixture under `tools/fixtures/apps` */
   fixture?: string
   /** files written over the fixture: `{relativePath: content}` */
   files?: Record<string, string>

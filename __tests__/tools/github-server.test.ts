@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { getOctokit } from '@actions/github'
-import { GITHUB_ACTIONS_BOT, startGitHubServer } from '../support/github-server.js'
+import { GITHUB_ACTIONS_BOT, startGitHubServer } from '../../tools/github-server.js'
 
 type Server = Awaited<ReturnType<typeof startGitHubServer>>
 

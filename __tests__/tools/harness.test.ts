@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -10,8 +10,9 @@ import {
   makeWorkspace,
   parseFileCommands,
   runAction,
-  scanForSecrets
-} from '../support/harness.js'
+  scanForSecrets,
+  staleDistReason
+} from '../../tools/harness.js'
 
 /**
  * A throwaway action in plain Node (no toolkit): main reads inputs, writes an output (heredoc and
@@ -408,3 +409,27 @@ async function isGone(pid: number): Promise<boolean> {
   }
   return false
 }
+
+describe('staleDistReason', () => {
+  it('refuses a dist/ older than src/, and accepts one built after it', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'stale-dist-'))
+    try {
+      await mkdir(path.join(root, 'src', 'commands'), { recursive: true })
+      await mkdir(path.join(root, 'dist'))
+      const source = path.join(root, 'src', 'commands', 'deploy.ts')
+      const bundle = path.join(root, 'dist', 'index.js')
+      await writeFile(source, 'export {}\n')
+      await writeFile(bundle, '// bundle\n')
+      const now = Date.now() / 1000
+      await utimes(bundle, now - 60, now - 60)
+      await utimes(source, now, now)
+      expect(staleDistReason(root)).toMatch(
+        /^dist\/ is older than src\/ \(src\/commands\/deploy\.ts changed after the last build\): run `npm run package`/
+      )
+      await utimes(bundle, now + 1, now + 1)
+      expect(staleDistReason(root)).toBeUndefined()
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})

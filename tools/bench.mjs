@@ -2,7 +2,7 @@
 /**
  * The cost benchmark: what the action costs beyond what Heroku itself needs (time users wait),
  * memory on the runner, and the shared API budget. It runs the bundled action as the runner does
- * (`__tests__/support/harness.js`) against the Heroku emulator and the local GitHub API, and
+ * (`tools/harness.js`) against the Heroku emulator and the local GitHub API, and
  * writes `bench/results.json` and `bench/results.md`. Not a test: nothing here is a timed
  * assertion; missed targets are reported (and fail the run only with `--strict`).
  *
@@ -33,9 +33,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { format as prettierFormat } from 'prettier'
-import { startGitHubServer } from '../__tests__/support/github-server.js'
-import { startHerokuEmulator } from '../__tests__/support/heroku-emulator/index.js'
-import { REPO_ROOT, cleanupRuns, makeWorkspace, runAction } from '../__tests__/support/harness.js'
+import { startGitHubServer } from './github-server.js'
+import { startHerokuEmulator } from './heroku-emulator/index.js'
+import { REPO_ROOT, cleanupRuns, makeWorkspace, runAction } from './harness.js'
 import { ensureNode24, nodeVersion } from './node24.mjs'
 
 const REPOSITORY = 'octo-org/octo-repo'
@@ -415,7 +415,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)))
 `
 }
 const BENCH_APP_DIR = path.join(SCRATCH, 'apps', 'bench-app')
-const HEALTHY_FIXTURE = path.join(REPO_ROOT, '__tests__', 'fixtures', 'apps', 'healthy')
+const HEALTHY_FIXTURE = path.join(REPO_ROOT, 'tools', 'fixtures', 'apps', 'healthy')
 
 async function writeTree(dir, files) {
   for (const [rel, content] of Object.entries(files)) {

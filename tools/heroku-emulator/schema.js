@@ -1,5 +1,5 @@
 /**
- * Validation against Heroku's JSON hyper-schema (`__tests__/support/schema/`, draft-04).
+ * Validation against Heroku's JSON hyper-schema (`tools/schema/`, draft-04).
  *
  * Every link of the schema (method + href template) becomes a route matcher. A JSON answer is
  * validated against that link's `targetSchema` (lists: every item), a request body against the

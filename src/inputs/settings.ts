@@ -1,0 +1,352 @@
+/**
+ * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
+ * network.
+ *
+ * Every failure is an `InputError` that names the input (or the config file, line and key), shows
+ * the bad value (never a secret: those read "(hidden)") and says what is allowed.
+ *
+ * Workflow vs config file: the runner fills every input with its action.yml default, so a
+ * workflow value can only be told apart from "not set" by comparing it with that default. The
+ * rule is: a workflow value that is empty or equal to the action.yml default (`INPUT_DEFAULTS`;
+ * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
+ * workflow value wins over the file.
+ */
+import {
+  HEALTH_FIELDS,
+  INPUT_DEFAULTS,
+  INTEGER_LIMITS,
+  TARGET_KEYS,
+  type HealthField,
+  type IntegerInput,
+  type InputName
+} from './table.js'
+import type { HealthCheck, RunContext, Settings, Target } from '../settings.js'
+import {
+  type ScalarKind,
+  type TargetSpec,
+  applyHealthField,
+  checkIntervalWithinTimeout,
+  checkWholeFile,
+  fileKeyValues,
+  fileListItems,
+  fileOrigin,
+  fileTargets,
+  loadConfigFile,
+  scalarText
+} from './config-file.js'
+import { type Mask, maskKeyValueText, maskSecret, nonEmpty, readInput } from './context.js'
+import { resolveSourceDir } from './source-dir.js'
+import {
+  InvalidValue,
+  type Origin,
+  checkSecretToken,
+  commandForEvent,
+  located,
+  parseApiUrl,
+  parseAppName,
+  parseBoolean,
+  parseBuildpack,
+  parseCommand,
+  parseKeyValueLines,
+  parseLine,
+  parseList,
+  parseMethod,
+  parsePipelineName,
+  parsePositiveInt,
+  parseReleaseRef,
+  showValue
+} from './values.js'
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const WORKFLOW: Origin = { kind: 'workflow' }
+const DEFAULT: Origin = { kind: 'default' }
+
+interface Picked {
+  text: string
+  origin: Origin
+}
+
+/**
+ * Every input and the config file → `Settings`, validated without any network call.
+ * Hands the Heroku key, the GitHub token and every config-var / review-app-env value to `mask`
+ * first (also when validation then fails).
+ */
+export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask): Settings {
+  // Secrets first: masked before anything can fail or log.
+  const herokuApiKey = readInput(env, 'heroku-api-key')
+  const githubToken = readInput(env, 'github-token')
+  maskSecret(herokuApiKey, mask)
+  maskSecret(githubToken, mask)
+  maskKeyValueText(readInput(env, 'config-vars'), mask)
+  maskKeyValueText(readInput(env, 'review-app-env'), mask)
+  checkSecretToken(herokuApiKey, 'heroku-api-key', true)
+  checkSecretToken(githubToken, 'github-token', false)
+
+  const configFile = nonEmpty(readInput(env, 'config-file'))
+  const file =
+    configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask)
+  // The file is shared by several workflows: all of it is checked, also the keys this
+  // workflow overrides (a wrong type there would break the next workflow that reads it).
+  if (file) checkWholeFile(file)
+
+  /** The workflow's value, unless it is empty or the action.yml default (then the file may set it). */
+  const workflowValue = (name: InputName): string | undefined => {
+    const value = readInput(env, name)
+    if (value === '' || value === INPUT_DEFAULTS[name]) return undefined
+    if (name === 'version' && value === ctx.sha) return undefined
+    return value
+  }
+  const pick = (name: InputName, kind: ScalarKind): Picked => {
+    const fromWorkflow = workflowValue(name)
+    if (fromWorkflow !== undefined) return { text: fromWorkflow, origin: WORKFLOW }
+    const entry = file?.entries.get(name)
+    if (entry) {
+      const text = scalarText(entry, kind)
+      if (text.trim() !== '') return { text, origin: fileOrigin(entry) }
+    }
+    return { text: INPUT_DEFAULTS[name], origin: DEFAULT }
+  }
+  const optional = <T>(
+    name: InputName,
+    parse: (text: string, input: string) => T
+  ): { value: T | undefined; origin: Origin } => {
+    const picked = pick(name, 'string')
+    if (picked.text.trim() === '') return { value: undefined, origin: picked.origin }
+    return { value: located(picked.origin, () => parse(picked.text, name)), origin: picked.origin }
+  }
+  const boolean = (name: InputName): { value: boolean; origin: Origin } => {
+    const picked = pick(name, 'boolean')
+    const fallback = INPUT_DEFAULTS[name] === 'true'
+    return {
+      value: located(picked.origin, () => parseBoolean(picked.text, name, fallback)),
+      origin: picked.origin
+    }
+  }
+  const integer = (name: IntegerInput): number => {
+    const picked = pick(name, 'integer')
+    return located(picked.origin, () => parsePositiveInt(picked.text, name, INTEGER_LIMITS[name]))
+  }
+  const keyValues = (name: 'config-vars' | 'review-app-env'): Record<string, string> => {
+    const fromWorkflow = workflowValue(name)
+    if (fromWorkflow !== undefined) return parseKeyValueLines(fromWorkflow, name)
+    const entry = file?.entries.get(name)
+    return entry ? fileKeyValues(entry) : {}
+  }
+
+  // command
+  const commandPicked = pick('command', 'string')
+  const commandInput = located(commandPicked.origin, () => parseCommand(commandPicked.text))
+  const command = commandInput === 'auto' ? commandForEvent(ctx.eventName) : commandInput
+  const commandSource =
+    commandInput !== 'auto'
+      ? commandPicked.origin.kind === 'file'
+        ? 'config-file'
+        : 'input'
+      : ctx.eventName || 'auto'
+  const commandWhy =
+    commandInput === 'auto'
+      ? ` (chosen by command: auto from the event ${showValue(ctx.eventName)})`
+      : ''
+
+  const pipeline = optional('pipeline', parsePipelineName).value
+  const app = optional('app', parseAppName)
+  const release = optional('release', parseReleaseRef).value
+
+  // health: the global settings, then each target's overrides over them
+  const health: HealthCheck = {
+    target: undefined,
+    statuses: [],
+    bodyPattern: undefined,
+    timeoutSeconds: 0,
+    intervalSeconds: 0,
+    successes: 0,
+    prebootWaitSeconds: 0
+  }
+  const healthOrigins = new Map<HealthField, Origin>()
+  for (const name of HEALTH_FIELDS) {
+    const picked = pick(name, TARGET_KEYS[name] as ScalarKind)
+    located(picked.origin, () => applyHealthField(health, name, picked.text))
+    healthOrigins.set(name, picked.origin)
+  }
+  const timingOrigin = [
+    healthOrigins.get('health-check-interval'),
+    healthOrigins.get('health-check-timeout')
+  ].find((origin) => origin?.kind === 'file')
+  checkIntervalWithinTimeout(health, timingOrigin ?? WORKFLOW)
+
+  // targets: the workflow's list (with the file's per-target health for the same apps), or the file's
+  const targetsEntry = file?.entries.get('targets')
+  const fileTargetSpecs = targetsEntry ? fileTargets(targetsEntry) : []
+  const targetsFromWorkflow = workflowValue('targets')
+  const targetSpecs: TargetSpec[] =
+    targetsFromWorkflow === undefined
+      ? fileTargetSpecs
+      : parseList(targetsFromWorkflow).map((text) => {
+          const name = parseAppName(text, 'targets')
+          const fromFile = fileTargetSpecs.find((spec) => sameApp(spec.app, name))
+          return { app: name, origin: WORKFLOW, overrides: fromFile?.overrides ?? [] }
+        })
+  const targets: Target[] = []
+  for (const spec of targetSpecs) {
+    if (targets.some((t) => sameApp(t.app, spec.app))) {
+      located(spec.origin, () => {
+        throw new InvalidValue(
+          'targets',
+          `app ${showValue(spec.app)} is listed twice; list each target once`
+        )
+      })
+    }
+    if (app.value !== undefined && sameApp(app.value, spec.app)) {
+      located(spec.origin, () => {
+        throw new InvalidValue(
+          'targets',
+          `app ${showValue(spec.app)} is also the source app (app); list only the apps to promote to`
+        )
+      })
+    }
+    const targetHealth: HealthCheck = { ...health, statuses: [...health.statuses] }
+    for (const override of spec.overrides) {
+      if (
+        override.text.trim() === '' &&
+        override.name !== 'health-check' &&
+        override.name !== 'health-check-body'
+      )
+        continue
+      located(override.origin, () => applyHealthField(targetHealth, override.name, override.text))
+    }
+    if (spec.overrides.length > 0) {
+      checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : WORKFLOW)
+    }
+    targets.push({ app: spec.app, health: targetHealth })
+  }
+
+  const promote = boolean('promote')
+  const methodPicked = pick('method', 'string')
+  let method = located(methodPicked.origin, () => parseMethod(methodPicked.text))
+
+  const packages = command === 'deploy' || command === 'review-app'
+  const sourceDirPicked = pick('source-dir', 'string')
+  const sourceDir = located(sourceDirPicked.origin, () =>
+    resolveSourceDir(sourceDirPicked.text, ctx.workspace, packages)
+  )
+
+  const versionPicked = pick('version', 'string')
+  const defaultVersion =
+    command === 'review-app' && ctx.pullRequest ? ctx.pullRequest.headSha : ctx.sha
+  const version =
+    versionPicked.origin.kind === 'default'
+      ? defaultVersion
+      : located(versionPicked.origin, () =>
+          parseLine(versionPicked.text, 'version', 256, 'a source version such as a commit SHA')
+        )
+
+  const buildpacksFromWorkflow = workflowValue('buildpacks')
+  const buildpacksEntry = file?.entries.get('buildpacks')
+  const buildpackItems =
+    buildpacksFromWorkflow !== undefined
+      ? parseList(buildpacksFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+      : buildpacksEntry
+        ? fileListItems(buildpacksEntry)
+        : []
+  const buildpacks = buildpackItems.map(({ text, origin }) =>
+    located(origin, () => parseBuildpack(text))
+  )
+
+  const configVars = keyValues('config-vars')
+  const reviewAppEnv = keyValues('review-app-env')
+
+  const environmentEntry = file?.entries.get('review-app-environment')
+  let reviewAppEnvironment: string | undefined
+  if (environmentEntry) {
+    const text = scalarText(environmentEntry, 'string')
+    reviewAppEnvironment = located(fileOrigin(environmentEntry), () =>
+      parseLine(text, 'review-app-environment', 255, 'a GitHub environment name')
+    )
+    if (reviewAppEnvironment === '') reviewAppEnvironment = undefined
+  }
+
+  const herokuApiUrlPicked = pick('heroku-api-url', 'string')
+  const herokuApiUrl = located(herokuApiUrlPicked.origin, () =>
+    parseApiUrl(herokuApiUrlPicked.text)
+  )
+
+  const settings: Settings = {
+    herokuApiKey,
+    command,
+    commandSource,
+    pipeline,
+    app: app.value,
+    targets,
+    promote: promote.value,
+    release,
+    sourceDir,
+    method,
+    version,
+    buildpacks,
+    configVars,
+    reviewAppEnv,
+    reviewAppMaxAgeDays: integer('review-app-max-age'),
+    health,
+    rollbackOnFailure: boolean('rollback-on-failure').value,
+    waitTimeoutSeconds: integer('wait-timeout'),
+    githubToken,
+    prComment: boolean('pr-comment').value,
+    githubDeployments: boolean('github-deployments').value,
+    reviewAppEnvironment,
+    configFile,
+    dryRun: boolean('dry-run').value,
+    herokuApiUrl
+  }
+
+  // Cross-field checks. A value that came from the config file (shared by several workflows)
+  // and does not apply to this command is ignored; the same value from the workflow is an error.
+  if (settings.promote && command !== 'deploy') {
+    if (promote.origin.kind === 'file') settings.promote = false
+    else {
+      throw new InvalidValue(
+        'promote',
+        `true is only allowed with command deploy, not ${command}${commandWhy}; use command promote to promote a release`
+      )
+    }
+  }
+  if (method === 'git' && command === 'review-app') {
+    if (methodPicked.origin.kind === 'file') method = 'build'
+    else {
+      throw new InvalidValue(
+        'method',
+        `git cannot be used with command review-app${commandWhy}: review apps are created from a source tarball; use method build`
+      )
+    }
+    settings.method = method
+  }
+  if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
+    throw new InvalidValue(
+      'pipeline',
+      `is required by command ${command}${commandWhy}; set it to the pipeline's name or UUID`
+    )
+  }
+  if (command === 'promote' && targets.length === 0 && !pipeline) {
+    throw new InvalidValue(
+      'pipeline',
+      `is required by command promote${commandWhy} when targets is empty (the targets are the pipeline's production apps); set pipeline or targets`
+    )
+  }
+  if (
+    (command === 'deploy' || command === 'rollback' || command === 'promote') &&
+    !settings.app &&
+    !pipeline
+  ) {
+    throw new InvalidValue(
+      'app',
+      `command ${command}${commandWhy} needs app or pipeline (neither is set); set app to the Heroku app, or pipeline to use its staging app`
+    )
+  }
+  return settings
+}
+
+/** App names are lowercase; UUIDs may be written in either case. */
+function sameApp(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
