@@ -36,7 +36,7 @@ import { format as prettierFormat } from 'prettier'
 import { startGitHubServer } from './github-server.js'
 import { startHerokuEmulator } from './heroku-emulator/index.js'
 import { REPO_ROOT, cleanupRuns, makeWorkspace, runAction } from './harness.js'
-import { ensureNode24, nodeVersion } from './node24.mjs'
+import { ensureNode24, nodeVersion } from '../script/node24.mjs'
 
 const REPOSITORY = 'octo-org/octo-repo'
 const MiB = 1024 * 1024

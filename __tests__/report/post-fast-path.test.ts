@@ -13,7 +13,7 @@ import {
   postStepHasNothingToDo
 } from '../../src/report/post-fast-path.js'
 import { parseFileCommands } from '../../tools/harness.js'
-import { runPost, type PostLog } from '../../src/report/reporter.js'
+import { runPost, type PostLog } from '../../src/report/post.js'
 import { StateKey, newProgress } from '../../src/report/state.js'
 import { runContext, t0 } from './support/fixtures.js'
 

@@ -6,13 +6,10 @@ import type { GitHubApi } from '../../src/github/client.js'
 import type { AppResult, Outcome } from '../../src/outcome.js'
 import { reviewAppEnvironmentName } from '../../src/github/environments.js'
 import { commentMarker } from '../../src/report/comment.js'
-import { installInterruptHandler, Reporter, runPost } from '../../src/report/reporter.js'
-import type {
-  PostLog,
-  ReporterConfig,
-  ReporterLog,
-  SignalTarget
-} from '../../src/report/reporter.js'
+import { installInterruptHandler, type SignalTarget } from '../../src/report/interrupt.js'
+import { runPost, type PostLog } from '../../src/report/post.js'
+import { Reporter } from '../../src/report/reporter.js'
+import type { ReporterConfig, ReporterLog } from '../../src/report/reporter.js'
 import { newProgress } from '../../src/report/state.js'
 import type { Progress } from '../../src/report/state.js'
 import {

@@ -5,7 +5,7 @@
  */
 import type { Outcome } from '../outcome.js'
 import type { Command, RunContext } from '../settings.js'
-import type { GitHubApi, IssueComment } from '../github/client.js'
+import { githubErrorStatus, type GitHubApi, type IssueComment } from '../github/client.js'
 import { escapeHtml, link, oneLine } from './escape.js'
 import {
   appHtml,
@@ -179,4 +179,27 @@ export async function upsertComment(
     return { action: 'updated', commentId: existing.id }
   }
   return { action: 'created', commentId: await api.createComment(prNumber, fullBody) }
+}
+
+/**
+ * Edit the comment we know; when it is unknown or gone (404), find ours by marker and author
+ * or create it. Returns the comment id.
+ */
+export async function postComment(
+  api: GitHubApi,
+  pr: number,
+  purpose: string,
+  body: string,
+  login: () => Promise<string>,
+  knownId: number | undefined
+): Promise<number> {
+  if (knownId !== undefined) {
+    try {
+      await api.updateComment(knownId, body)
+      return knownId
+    } catch (err) {
+      if (githubErrorStatus(err) !== 404) throw err
+    }
+  }
+  return (await upsertComment(api, pr, purpose, body, await login())).commentId
 }

@@ -8,20 +8,20 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { DeploymentState, GitHubApi } from '../github/client.js'
 import { githubErrorStatus, githubNoAnswer } from '../github/client.js'
-import type { AppResult, CommitInfo, Outcome, PhaseName, ReleaseInfo } from '../outcome.js'
+import type { AppResult, CommitInfo, Outcome, PhaseName } from '../outcome.js'
 import type { RunEvents } from '../commands/events.js'
 import { reviewAppEnvironmentName } from '../github/environments.js'
 import type { Command, RunContext } from '../settings.js'
-import { commentPurpose, renderComment, resolveViewerLogin, upsertComment } from './comment.js'
+import { commentPurpose, postComment, renderComment, resolveViewerLogin } from './comment.js'
 import type { CommentPhase } from './comment.js'
 import { oneLine } from './escape.js'
 import { causeText, currentPhase, isSha, runUrl, versionText } from './format.js'
 import { setOutputs } from './outputs.js'
 import { appFailure, appsOf, appVerdict, verdict } from '../verdict.js'
-import { removeRunTempDir } from '../package/temp.js'
-import { settledWithin } from '../heroku/wait.js'
-import { loadProgress, newProgress, saveProgress } from './state.js'
-import type { Progress, SavedApp, SavedDeployment, SavedRelease } from './state.js'
+import { newProgress, saveProgress } from './state.js'
+import { githubWarning, permission, truncateDescription } from './github-warnings.js'
+import { savedApps } from './saved.js'
+import type { Progress, SavedDeployment } from './state.js'
 import { writeSummary } from './summary.js'
 
 export interface ReporterConfig {
@@ -39,67 +39,12 @@ export interface ReporterConfig {
 
 export type ReporterLog = Pick<typeof core, 'info' | 'warning' | 'debug'>
 
-const permission = {
-  comment: 'pull-requests: write',
-  pullsRead: 'pull-requests: read',
-  deployments: 'deployments: write',
-  contents: 'contents: read'
-} as const
-
-/** GitHub caps a deployment status description at 140 characters. */
-const maxDescription = 140
-
-/** The review apps' GitHub environment: the configured name, else `pr-<n>`. */
-
-/** A warning that says what failed, what GitHub answered and which permission it needs. */
-export function githubWarning(what: string, needed: string, err: unknown): string {
-  const status = githubErrorStatus(err)
-  const answer = status !== undefined ? `GitHub answered ${status}` : 'the request failed'
-  const hint =
-    status === 401 || status === 403 || status === 404
-      ? `The token probably lacks \`${needed}\`: grant it in the workflow's \`permissions:\`.`
-      : `It needs \`${needed}\`; GitHub may also be having trouble.`
-  return `Could not ${what}: ${answer} (${oneLine(errorMessage(err), 200)}). ${hint} The deploy itself is not affected.`
-}
-
-function savedRelease(r: ReleaseInfo | undefined): SavedRelease | undefined {
-  if (!r) return undefined
-  return r.commit
-    ? { id: r.id, version: r.version, commit: r.commit }
-    : { id: r.id, version: r.version }
-}
-
-function releaseFromSaved(r: SavedRelease | undefined): ReleaseInfo | undefined {
-  return r ? { id: r.id, version: r.version, slugId: undefined, commit: r.commit } : undefined
-}
-
-function savedApps(outcome: Outcome): SavedApp[] {
-  const one = (a: AppResult, role: SavedApp['role']): SavedApp => ({
-    role,
-    app: a.app,
-    stage: a.stage,
-    webUrl: a.webUrl,
-    before: savedRelease(a.before),
-    release: savedRelease(a.release),
-    liveAfter: savedRelease(a.liveAfter),
-    rolledBack: a.rolledBack
-  })
-  return [
-    ...(outcome.app ? [one(outcome.app, 'app')] : []),
-    ...outcome.targets.map((t) => one(t, 'target'))
-  ]
-}
-
 /** A successful deployment's description: what is live, and for a rollback, the code of which release. */
 function successDescription(app: AppResult): string {
   const health = app.health?.checked ? ' and healthy' : ''
   const restored =
     app.rolledBack && app.rolledBackTo ? `Rolled back to ${versionText(app.rolledBackTo)}: ` : ''
   return `${restored}${versionText(app.release)} is live${health}`
-}
-
-function truncateDescription(text: string): string {
-  return oneLine(text, maxDescription)
 }
 
 export class Reporter implements RunEvents {
@@ -563,245 +508,4 @@ export class Reporter implements RunEvents {
     this.warned.add(message)
     this.log.warning(message)
   }
-}
-
-/** What `installInterruptHandler` needs of `process`. */
-export interface SignalTarget {
-  pid: number
-  once(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown
-  removeListener(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown
-  kill(pid: number, signal: NodeJS.Signals): unknown
-}
-
-/**
- * On SIGINT/SIGTERM (a cancel), only record the interruption for the post step, then let the
- * signal do what it would have done without us. Returns a function that uninstalls the handler.
- */
-export function installInterruptHandler(
-  reporter: Reporter,
-  target: SignalTarget = process
-): () => void {
-  const uninstall = (): void => {
-    target.removeListener('SIGINT', handler)
-    target.removeListener('SIGTERM', handler)
-  }
-  function handler(signal: NodeJS.Signals): void {
-    reporter.recordInterruption(signal)
-    uninstall()
-    target.kill(target.pid, signal)
-  }
-  target.once('SIGINT', handler)
-  target.once('SIGTERM', handler)
-  return uninstall
-}
-
-export type PostLog = Pick<typeof core, 'info' | 'warning' | 'debug' | 'setFailed'>
-
-const postNote =
-  'Finished by the post step from what the main step saved; Heroku was not asked again.'
-
-/** An Outcome rebuilt from what the main step saved, marked cancelled. */
-export function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
-  const toApp = (a: SavedApp): AppResult => ({
-    app: a.app,
-    stage: a.stage,
-    webUrl: a.webUrl,
-    before: releaseFromSaved(a.before),
-    release: releaseFromSaved(a.release),
-    liveAfter: releaseFromSaved(a.liveAfter),
-    rolledBack: a.rolledBack ?? false
-  })
-  const phase = progress.phase !== 'start' ? (progress.phase as PhaseName) : undefined
-  const during = phase ? ` during the ${phase} phase` : ''
-  const error = progress.interrupted
-    ? `The run was cancelled (${progress.interrupted})${during} before it finished.`
-    : progress.crashed
-      ? `The main step crashed (${progress.crashed})${during} before it finished; its log has the details.`
-      : `The main step stopped${during} without finishing: it was cancelled or crashed.`
-  const main = progress.apps.find((a) => a.role === 'app')
-  return {
-    command: progress.command,
-    status: 'cancelled',
-    dryRun: progress.dryRun,
-    startedAt: progress.startedAt,
-    endedAt: now,
-    pipeline: progress.pipeline ? { id: '', name: progress.pipeline } : undefined,
-    app: main ? toApp(main) : undefined,
-    targets: progress.apps.filter((a) => a.role === 'target').map(toApp),
-    phases: phase
-      ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
-      : [],
-    error,
-    notes: [postNote]
-  }
-}
-
-/** What is live on an app now, as the post step reads it from Heroku. */
-export interface LiveState {
-  release: SavedRelease | undefined
-  /** Work still running on the app (a build, a pending release) that may still go live. */
-  pending?: string
-}
-
-export interface PostOptions {
-  /** Reads what is live on an app (by name); none: the post step reports what was saved. */
-  live?: (app: string) => Promise<LiveState>
-  /** The post step's own limit for reading what is live (default 20 s). */
-  liveTimeoutMs?: number
-}
-
-/**
- * The post step: removes temporary files the main step left, and when the main step did not
- * finish (cancel, crash) sets its deployments to failure (review apps: inactive), says so in the
- * comment and the summary with what is live (read from Heroku when it can), and fails the step.
- * Does nothing else when the main step finished.
- */
-export async function runPost(
-  ctx: RunContext,
-  api: GitHubApi | undefined,
-  log: PostLog = core,
-  opts: PostOptions = {}
-): Promise<void> {
-  const progress = loadProgress()
-  if (!progress) {
-    log.info('The main step saved no progress: nothing to finish.')
-    return
-  }
-  const warned = new Set<string>()
-  const warn = (message: string): void => {
-    if (!warned.has(message)) log.warning(message)
-    warned.add(message)
-  }
-  for (const dir of progress.tempDirs ?? []) {
-    try {
-      if (await removeRunTempDir(dir, ctx.runnerTemp)) log.info(`Removed ${dir}.`)
-    } catch (err) {
-      warn(`Could not remove the temporary directory ${dir}: ${oneLine(errorMessage(err), 200)}`)
-    }
-  }
-  if (progress.finished) {
-    log.debug('The main step finished: nothing to do in the post step.')
-    return
-  }
-  const outcome = outcomeFromProgress(progress)
-  if (opts.live) await readLive(outcome, opts.live, opts.liveTimeoutMs ?? 20000, log)
-
-  // After one request GitHub did not answer, the post step asks it nothing more.
-  let githubDown = false
-  const failed = (err: unknown): void => {
-    if (githubNoAnswer(err)) githubDown = true
-  }
-  if (api) {
-    for (const d of progress.deployments) {
-      if (githubDown) break
-      if (
-        d.state === 'success' ||
-        d.state === 'failure' ||
-        d.state === 'inactive' ||
-        d.state === 'error'
-      )
-        continue
-      const state: DeploymentState = d.transient ? 'inactive' : 'failure'
-      try {
-        await api.createDeploymentStatus(d.id, {
-          state,
-          environmentUrl: d.webUrl,
-          logUrl: runUrl(ctx),
-          description: truncateDescription(outcome.error ?? 'Cancelled')
-        })
-      } catch (err) {
-        failed(err)
-        warn(
-          githubWarning(
-            `set the GitHub deployment of ${d.app} to ${state}`,
-            permission.deployments,
-            err
-          )
-        )
-      }
-    }
-    if (progress.purpose && progress.prNumbers.length > 0 && !githubDown) {
-      const body = renderComment(outcome, ctx, progress.purpose, 'final')
-      let viewer: string | undefined
-      const login = async (): Promise<string> => (viewer ??= await resolveViewerLogin(api))
-      for (const pr of progress.prNumbers) {
-        if (githubDown) break
-        const known = progress.comments.find((c) => c.pr === pr)?.id
-        try {
-          await postComment(api, pr, progress.purpose, body, login, known)
-        } catch (err) {
-          failed(err)
-          warn(githubWarning(`update the comment on PR #${pr}`, permission.comment, err))
-        }
-      }
-    }
-  }
-
-  if (!progress.summaryWritten) {
-    try {
-      await writeSummary(outcome, ctx)
-    } catch (err) {
-      warn(`Could not write the job summary: ${oneLine(errorMessage(err), 300)}`)
-    }
-  }
-  log.setFailed(outcome.error ?? 'The main step did not finish.')
-}
-
-/**
- * After a cancel or crash, what is live on each app is read from Heroku (the saved progress
- * may be behind: a build or release can still have finished). Bounded by `timeoutMs`; an app
- * that cannot be read keeps what was saved.
- */
-async function readLive(
-  outcome: Outcome,
-  live: (app: string) => Promise<LiveState>,
-  timeoutMs: number,
-  log: PostLog
-): Promise<void> {
-  const apps = appsOf(outcome)
-  if (apps.length === 0) return
-  const read = Promise.all(
-    apps.map(async (app) => {
-      try {
-        const state = await live(app.app)
-        if (state.release) app.liveAfter = releaseFromSaved(state.release)
-        if (state.pending) {
-          outcome.notes.push(`${app.app}: ${state.pending}; it may still go live.`)
-        }
-        return true
-      } catch (err) {
-        log.info(`Could not read what is live on ${app.app}: ${oneLine(errorMessage(err), 200)}`)
-        return false
-      }
-    })
-  )
-  const done = await settledWithin(read, timeoutMs)
-  if (done?.some(Boolean)) {
-    outcome.notes = outcome.notes.map((n) =>
-      n === postNote ? 'Finished by the post step; what is live was read from Heroku.' : n
-    )
-  }
-}
-
-/**
- * Edit the comment we know; when it is unknown or gone (404), find ours by marker and author
- * or create it. Returns the comment id.
- */
-async function postComment(
-  api: GitHubApi,
-  pr: number,
-  purpose: string,
-  body: string,
-  login: () => Promise<string>,
-  knownId: number | undefined
-): Promise<number> {
-  if (knownId !== undefined) {
-    try {
-      await api.updateComment(knownId, body)
-      return knownId
-    } catch (err) {
-      if (githubErrorStatus(err) !== 404) throw err
-    }
-  }
-  return (await upsertComment(api, pr, purpose, body, await login())).commentId
 }

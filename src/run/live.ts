@@ -1,7 +1,7 @@
 /** What is live on an app, read from Heroku with a short budget (main step on failure, post step). */
 import * as core from '@actions/core'
 import { HerokuApi } from '../heroku/api.js'
-import type { PostOptions } from '../report/reporter.js'
+import type { PostOptions } from '../report/post.js'
 import type { Settings } from '../settings.js'
 import { herokuClientFor } from './heroku.js'
 

@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import { getRunContext, getSettings } from '../inputs/index.js'
 import type { GitHubApi } from '../github/client.js'
-import { runPost, type PostOptions } from '../report/reporter.js'
+import { runPost, type PostOptions } from '../report/post.js'
 import { githubApiFor } from './github.js'
 import { liveReader } from './live.js'
 

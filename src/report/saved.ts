@@ -1,0 +1,31 @@
+/** The Outcome's releases and apps as the post step's saved progress holds them, and back. */
+import type { AppResult, Outcome, ReleaseInfo } from '../outcome.js'
+import type { SavedApp, SavedRelease } from './state.js'
+
+export function savedRelease(r: ReleaseInfo | undefined): SavedRelease | undefined {
+  if (!r) return undefined
+  return r.commit
+    ? { id: r.id, version: r.version, commit: r.commit }
+    : { id: r.id, version: r.version }
+}
+
+export function releaseFromSaved(r: SavedRelease | undefined): ReleaseInfo | undefined {
+  return r ? { id: r.id, version: r.version, slugId: undefined, commit: r.commit } : undefined
+}
+
+export function savedApps(outcome: Outcome): SavedApp[] {
+  const one = (a: AppResult, role: SavedApp['role']): SavedApp => ({
+    role,
+    app: a.app,
+    stage: a.stage,
+    webUrl: a.webUrl,
+    before: savedRelease(a.before),
+    release: savedRelease(a.release),
+    liveAfter: savedRelease(a.liveAfter),
+    rolledBack: a.rolledBack
+  })
+  return [
+    ...(outcome.app ? [one(outcome.app, 'app')] : []),
+    ...outcome.targets.map((t) => one(t, 'target'))
+  ]
+}
