@@ -129,7 +129,7 @@ describe('getSettings: valid settings', () => {
     reviewAppMaxAgeDays: 0,
     health: DEFAULT_HEALTH,
     rollbackOnFailure: true,
-    waitTimeoutSeconds: 1800,
+    waitTimeoutSeconds: 3600,
     githubToken: GITHUB_TOKEN,
     prComment: true,
     githubDeployments: true,

@@ -1681,6 +1681,7 @@ var api = __webpack_require__(299);
 
 
 
+
 /**
  * When a release that was already live before this run went live (its last update), for the
  * preboot wait; a release this run just saw go live passes `Date.now()` instead.
@@ -1702,7 +1703,16 @@ async function releaseInfo(heroku, app, release, known) {
     else if (slugId) {
         commit = (await heroku.getSlug(app, slugId)).commit ?? undefined;
     }
-    return { id: release.id, version: release.version, slugId, commit, status: release.status };
+    const info = {
+        id: release.id,
+        version: release.version,
+        slugId,
+        commit,
+        status: release.status
+    };
+    if (release.eligible_for_rollback !== undefined)
+        info.eligibleForRollback = release.eligible_for_rollback;
+    return info;
 }
 function waitBudget(c) {
     const timeoutMs = c.settings.waitTimeoutSeconds * 1000;
@@ -1725,8 +1735,9 @@ async function waitForPendingWork(c, app) {
         c.heroku.listBuilds(app.id, 5),
         c.heroku.listReleases(app.id, api/* CURRENT_RELEASE_WINDOW */.XJ)
     ]);
-    const pendingBuilds = builds.filter((b) => b.status === 'pending');
-    const pendingReleases = releases.filter((r) => r.status === 'pending');
+    const { pendingBuilds, pendingReleases, stuck } = sortPendingWork(builds, releases, Date.now());
+    for (const note of stuck)
+        core.warning(`${app.name}: ${note}`);
     for (const build of pendingBuilds) {
         core.info(`Build ${build.id} is still running on ${app.name}: waiting for it before deploying.`);
         const done = await (0,wait/* waitUntil */.a0)(() => c.heroku.getBuild(app.id, build.id), (b) => b.status !== 'pending', { what: `the running build ${build.id} on ${app.name}`, ...budget, maxIntervalMs: 5000 });
@@ -1739,6 +1750,39 @@ async function waitForPendingWork(c, app) {
         await waitForReleaseEnd(c, app, release.id, false, undefined, budget);
     }
     return pendingBuilds.length === 0 && pendingReleases.length === 0 ? releases : undefined;
+}
+/**
+ * Heroku ends a release phase after an hour (Dev Center "Release Phase"); work pending longer,
+ * or older than the current release, has been left stuck by Heroku (heroku-apps#192, cli#1272)
+ * and will never finish: waiting for it would fail every run on the app.
+ */
+const STUCK_PENDING_MS = 60 * 60 * 1000;
+/** Which pending builds and releases are worth waiting for, and a sentence for each stuck one. */
+function sortPendingWork(builds, releases, now) {
+    const current = (0,api/* pickCurrentRelease */.SP)(releases);
+    const currentAt = current ? Date.parse(current.created_at) : -Infinity;
+    const age = (at) => now - Date.parse(at);
+    const since = (at) => `pending since ${new Date(Date.parse(at)).toISOString()}`;
+    const stuck = [];
+    const pendingReleases = releases.filter((r) => {
+        if (r.status !== 'pending')
+            return false;
+        const older = current !== undefined && r.version < current.version;
+        if (!older && age(r.created_at) < STUCK_PENDING_MS)
+            return true;
+        stuck.push(`release v${r.version} has been ${since(r.created_at)} (${older ? `older than the current v${current?.version}` : 'over an hour, longer than Heroku allows a release phase'}): Heroku left it stuck; not waiting for it.`);
+        return false;
+    });
+    const pendingBuilds = builds.filter((b) => {
+        if (b.status !== 'pending')
+            return false;
+        const older = Date.parse(b.created_at) < currentAt;
+        if (!older && age(b.created_at) < STUCK_PENDING_MS)
+            return true;
+        stuck.push(`build ${b.id} has been ${since(b.created_at)} (${older ? `older than the current v${current?.version}` : 'over an hour'}): Heroku left it stuck; not waiting for it.`);
+        return false;
+    });
+    return { pendingBuilds, pendingReleases, stuck };
 }
 /**
  * What is live on the app now (its current release), or undefined for an app never released.
@@ -1789,6 +1833,10 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
     }
     catch (err) {
         controller.abort();
+        if (err instanceof errors/* TimeoutError */.MU) {
+            // Heroku goes on with a release phase for up to an hour: not a failure we can claim.
+            throw new errors/* DeployError */.sH(`Release v${first.version} on ${app.name} is still pending after wait-timeout (${err.seconds} s): its release phase has not ended, and Heroku may still release it; it has not failed. Raise wait-timeout for longer release phases (Heroku allows one an hour).`);
+        }
         throw err;
     }
 }
@@ -1928,6 +1976,14 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     if (current && result.release && current.id !== result.release.id) {
         result.liveAfter = await releaseInfo(c.heroku, app.id, current);
         say(`Not rolling ${app.name} back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`);
+        return;
+    }
+    if (to.status === 'expired' || to.eligibleForRollback === false) {
+        result.liveAfter = result.release;
+        const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; v${result.release?.version ?? '?'} (which failed) is still live.`;
+        say(why);
+        if (!c.outcome.notes.includes(why))
+            c.outcome.notes.push(why);
         return;
     }
     say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`);
@@ -3320,18 +3376,24 @@ async function chooseTarget(c, app, currentId) {
         });
         if (release.id === currentId)
             throw new errors/* InputError */.dz('release', `Release v${release.version} is already current on ${app.name}.`);
+        if (release.status === 'expired' || release.eligible_for_rollback === false) {
+            throw new errors/* InputError */.dz('release', `Input 'release': Release v${release.version} of ${app.name} cannot be rolled back to: ${release.status === 'expired' ? 'it has expired (Heroku destroys the artifacts of releases older than 30 days and beyond the newest 20)' : 'Heroku says it is not eligible for rollback'}. Nothing was changed.`);
+        }
         if (!release.slug)
             throw new errors/* InputError */.dz('release', `Release v${release.version} of ${app.name} has no slug to roll back to.`);
         return release;
     }
     const releases = await heroku.listReleases(app.id, 20);
     const current = releases.find((r) => r.id === currentId);
+    // As the Heroku CLI picks it: the newest release before the current one that Heroku says can
+    // be rolled back to (expired releases cannot).
     const previous = releases.find((r) => r.id !== currentId &&
         r.status === 'succeeded' &&
+        r.eligible_for_rollback !== false &&
         r.slug &&
         r.version < (current?.version ?? Infinity));
     if (!previous)
-        throw new errors/* DeployError */.sH(`${app.name} has no succeeded release before the current one to roll back to.`);
+        throw new errors/* DeployError */.sH(`${app.name} has no succeeded release before the current one that can be rolled back to (expired releases cannot).`);
     return previous;
 }
 

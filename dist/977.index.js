@@ -400,6 +400,8 @@ function headerText(value) {
 const CLOCK_SKEW_MS = 2 * 60 * 1000;
 /** How many of the newest releases are looked through for the current one. */
 const CURRENT_RELEASE_WINDOW = 10;
+/** The variant the Heroku CLI reads pipelines with (name filter). */
+const ACCEPT_PIPELINES = 'application/vnd.heroku+json; version=3.pipelines';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 class HerokuApi {
     client;
@@ -541,8 +543,23 @@ class HerokuApi {
         });
     }
     // Pipelines and couplings
-    getPipeline(idOrName) {
-        return this.client.get(`/pipelines/${seg(idOrName)}`);
+    /**
+     * A pipeline by UUID, or by name. Names are not unique on Heroku, and `GET /pipelines/{name}`
+     * may pick one of several (or none without apps): a name is looked up with the name filter, as
+     * the Heroku CLI does (`disambiguate.ts`), and zero or several matches are an input error.
+     */
+    async getPipeline(idOrName) {
+        if (UUID.test(idOrName))
+            return this.client.get(`/pipelines/${seg(idOrName)}`);
+        const found = await this.client.getList(`/pipelines?eq[name]=${encodeURIComponent(idOrName)}`, { accept: ACCEPT_PIPELINES, all: true });
+        // Only exact names count, whatever the filter did.
+        const named = found.filter((p) => p.name === idOrName);
+        if (named.length === 1)
+            return named[0];
+        if (named.length === 0) {
+            throw new errors/* InputError */.dz('pipeline', `Input 'pipeline': no pipeline named ${idOrName} is visible to this API key (check the name, or that the key's account can see it).`);
+        }
+        throw new errors/* InputError */.dz('pipeline', `Input 'pipeline': ${named.length} pipelines are named ${idOrName} (${named.map((p) => p.id).join(', ')}): set pipeline to the UUID of the one you mean.`);
     }
     /** Every coupling of the pipeline (given by UUID or name; the endpoint takes only the UUID). */
     async listCouplings(pipeline) {
@@ -1337,7 +1354,7 @@ const INPUTS = {
         perTarget: true
     },
     'rollback-on-failure': { default: 'true', kind: 'boolean' },
-    'wait-timeout': { default: '1800', kind: 'integer', limits: { allowZero: false, max: 86400 } },
+    'wait-timeout': { default: '3600', kind: 'integer', limits: { allowZero: false, max: 86400 } },
     'github-token': { default: '', kind: 'string', secret: true },
     'pr-comment': { default: 'true', kind: 'boolean' },
     'github-deployments': { default: 'true', kind: 'boolean' },

@@ -24,6 +24,8 @@ export interface ReleaseInfo {
   /** The slug's `commit`, when known. */
   commit: string | undefined
   status?: string
+  /** Heroku's `eligible_for_rollback` (false for expired releases), when known. */
+  eligibleForRollback?: boolean
 }
 
 export interface Probe {

@@ -161,8 +161,8 @@ describe('HerokuApi', () => {
 
   it('listCouplings resolves a pipeline name to its UUID first', async () => {
     const { api, server } = await setup((req, res) =>
-      req.path === '/pipelines/shop'
-        ? json(res, 200, { id: PIPELINE_ID, name: 'shop' })
+      req.path === '/pipelines?eq[name]=shop'
+        ? json(res, 200, [{ id: PIPELINE_ID, name: 'shop' }])
         : json(res, 200, [
             { id: 'c1', app: { id: 'a1' }, pipeline: { id: PIPELINE_ID }, stage: 'staging' }
           ])
@@ -170,7 +170,7 @@ describe('HerokuApi', () => {
     const couplings = await api.listCouplings('shop')
     expect(couplings[0].stage).toBe('staging')
     expect(server.requests.map((r) => r.path)).toEqual([
-      '/pipelines/shop',
+      '/pipelines?eq[name]=shop',
       `/pipelines/${PIPELINE_ID}/pipeline-couplings`
     ])
     await api.listReviewApps(PIPELINE_ID)
@@ -396,5 +396,40 @@ describe('HerokuClient.connected', () => {
     await pending
     expect(server.requests).toHaveLength(1)
     await client.connected()
+  })
+})
+
+describe('getPipeline', () => {
+  const shop = (id: string): { id: string; name: string } => ({ id, name: 'shop' })
+  const ID_A = '11111111-1111-4111-8111-111111111111'
+  const ID_B = '22222222-2222-4222-8222-222222222222'
+
+  it('looks a name up with the name filter and the pipelines variant, as the Heroku CLI does', async () => {
+    const { api, server } = await setup((_req, res) => json(res, 200, [shop(ID_A)]))
+    await expect(api.getPipeline('shop')).resolves.toEqual(shop(ID_A))
+    expect(server.requests[0].path).toBe('/pipelines?eq[name]=shop')
+    expect(server.requests[0].headers.accept).toBe(
+      'application/vnd.heroku+json; version=3.pipelines'
+    )
+  })
+
+  it('refuses a name two pipelines share, listing their ids; a UUID is read directly', async () => {
+    const { api, server } = await setup((req, res) =>
+      req.path.startsWith('/pipelines?')
+        ? json(res, 200, [shop(ID_A), shop(ID_B)])
+        : json(res, 200, shop(ID_B))
+    )
+    await expect(api.getPipeline('shop')).rejects.toThrow(
+      `Input 'pipeline': 2 pipelines are named shop (${ID_A}, ${ID_B}): set pipeline to the UUID of the one you mean.`
+    )
+    await expect(api.getPipeline(ID_B)).resolves.toEqual(shop(ID_B))
+    expect(server.requests.at(-1)?.path).toBe(`/pipelines/${ID_B}`)
+  })
+
+  it('says clearly when no pipeline has that name', async () => {
+    const { api } = await setup((_req, res) => json(res, 200, []))
+    await expect(api.getPipeline('shop')).rejects.toThrow(
+      /^Input 'pipeline': no pipeline named shop is visible to this API key/
+    )
   })
 })

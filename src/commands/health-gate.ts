@@ -150,6 +150,13 @@ export async function rollbackTo(
     )
     return
   }
+  if (to.status === 'expired' || to.eligibleForRollback === false) {
+    result.liveAfter = result.release
+    const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; v${result.release?.version ?? '?'} (which failed) is still live.`
+    say(why)
+    if (!c.outcome.notes.includes(why)) c.outcome.notes.push(why)
+    return
+  }
   say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`)
   const created = await c.heroku.rollback(app.id, to.id)
   result.rolledBack = true

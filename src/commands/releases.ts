@@ -3,9 +3,10 @@
  * release phase (its output streamed), each wait bounded once by `wait-timeout`.
  */
 import * as core from '@actions/core'
+import { DeployError, TimeoutError } from '../errors.js'
 import type { HerokuApi } from '../heroku/api.js'
 import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
-import type { Release } from '../heroku/types.js'
+import type { Build, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
 import { settledWithin, waitUntil } from '../heroku/wait.js'
 import type { ReleaseInfo } from '../outcome.js'
@@ -44,7 +45,16 @@ export async function releaseInfo(
   } else if (slugId) {
     commit = (await heroku.getSlug(app, slugId)).commit ?? undefined
   }
-  return { id: release.id, version: release.version, slugId, commit, status: release.status }
+  const info: ReleaseInfo = {
+    id: release.id,
+    version: release.version,
+    slugId,
+    commit,
+    status: release.status
+  }
+  if (release.eligible_for_rollback !== undefined)
+    info.eligibleForRollback = release.eligible_for_rollback
+  return info
 }
 
 /** One `wait-timeout` budget, started now: every part of one wait shares its deadline. */
@@ -80,8 +90,8 @@ export async function waitForPendingWork(
     c.heroku.listBuilds(app.id, 5),
     c.heroku.listReleases(app.id, CURRENT_RELEASE_WINDOW)
   ])
-  const pendingBuilds = builds.filter((b) => b.status === 'pending')
-  const pendingReleases = releases.filter((r) => r.status === 'pending')
+  const { pendingBuilds, pendingReleases, stuck } = sortPendingWork(builds, releases, Date.now())
+  for (const note of stuck) core.warning(`${app.name}: ${note}`)
   for (const build of pendingBuilds) {
     core.info(`Build ${build.id} is still running on ${app.name}: waiting for it before deploying.`)
     const done = await waitUntil(
@@ -97,6 +107,45 @@ export async function waitForPendingWork(
     await waitForReleaseEnd(c, app, release.id, false, undefined, budget)
   }
   return pendingBuilds.length === 0 && pendingReleases.length === 0 ? releases : undefined
+}
+
+/**
+ * Heroku ends a release phase after an hour (Dev Center "Release Phase"); work pending longer,
+ * or older than the current release, has been left stuck by Heroku (heroku-apps#192, cli#1272)
+ * and will never finish: waiting for it would fail every run on the app.
+ */
+export const STUCK_PENDING_MS = 60 * 60 * 1000
+
+/** Which pending builds and releases are worth waiting for, and a sentence for each stuck one. */
+export function sortPendingWork(
+  builds: Build[],
+  releases: Release[],
+  now: number
+): { pendingBuilds: Build[]; pendingReleases: Release[]; stuck: string[] } {
+  const current = pickCurrentRelease(releases)
+  const currentAt = current ? Date.parse(current.created_at) : -Infinity
+  const age = (at: string): number => now - Date.parse(at)
+  const since = (at: string): string => `pending since ${new Date(Date.parse(at)).toISOString()}`
+  const stuck: string[] = []
+  const pendingReleases = releases.filter((r) => {
+    if (r.status !== 'pending') return false
+    const older = current !== undefined && r.version < current.version
+    if (!older && age(r.created_at) < STUCK_PENDING_MS) return true
+    stuck.push(
+      `release v${r.version} has been ${since(r.created_at)} (${older ? `older than the current v${current?.version}` : 'over an hour, longer than Heroku allows a release phase'}): Heroku left it stuck; not waiting for it.`
+    )
+    return false
+  })
+  const pendingBuilds = builds.filter((b) => {
+    if (b.status !== 'pending') return false
+    const older = Date.parse(b.created_at) < currentAt
+    if (!older && age(b.created_at) < STUCK_PENDING_MS) return true
+    stuck.push(
+      `build ${b.id} has been ${since(b.created_at)} (${older ? `older than the current v${current?.version}` : 'over an hour'}): Heroku left it stuck; not waiting for it.`
+    )
+    return false
+  })
+  return { pendingBuilds, pendingReleases, stuck }
 }
 
 /**
@@ -164,6 +213,12 @@ export async function waitForReleaseEnd(
     return { release, tail: result?.tail ?? '' }
   } catch (err) {
     controller.abort()
+    if (err instanceof TimeoutError) {
+      // Heroku goes on with a release phase for up to an hour: not a failure we can claim.
+      throw new DeployError(
+        `Release v${first.version} on ${app.name} is still pending after wait-timeout (${err.seconds} s): its release phase has not ended, and Heroku may still release it; it has not failed. Raise wait-timeout for longer release phases (Heroku allows one an hour).`
+      )
+    }
     throw err
   }
 }

@@ -77,6 +77,12 @@ async function chooseTarget(
         'release',
         `Release v${release.version} is already current on ${app.name}.`
       )
+    if (release.status === 'expired' || release.eligible_for_rollback === false) {
+      throw new InputError(
+        'release',
+        `Input 'release': Release v${release.version} of ${app.name} cannot be rolled back to: ${release.status === 'expired' ? 'it has expired (Heroku destroys the artifacts of releases older than 30 days and beyond the newest 20)' : 'Heroku says it is not eligible for rollback'}. Nothing was changed.`
+      )
+    }
     if (!release.slug)
       throw new InputError(
         'release',
@@ -86,16 +92,19 @@ async function chooseTarget(
   }
   const releases = await heroku.listReleases(app.id, 20)
   const current = releases.find((r) => r.id === currentId)
+  // As the Heroku CLI picks it: the newest release before the current one that Heroku says can
+  // be rolled back to (expired releases cannot).
   const previous = releases.find(
     (r) =>
       r.id !== currentId &&
       r.status === 'succeeded' &&
+      r.eligible_for_rollback !== false &&
       r.slug &&
       r.version < (current?.version ?? Infinity)
   )
   if (!previous)
     throw new DeployError(
-      `${app.name} has no succeeded release before the current one to roll back to.`
+      `${app.name} has no succeeded release before the current one that can be rolled back to (expired releases cannot).`
     )
   return previous
 }

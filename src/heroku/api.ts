@@ -3,7 +3,7 @@
  * that create or change something go through `HerokuClient.create`, each with the check that
  * tells whether an attempt whose answer was lost did arrive.
  */
-import { HerokuApiError } from '../errors.js'
+import { HerokuApiError, InputError } from '../errors.js'
 import type { HerokuClient } from './client.js'
 import { uploadFile } from './upload.js'
 import type {
@@ -31,6 +31,8 @@ import type {
 const CLOCK_SKEW_MS = 2 * 60 * 1000
 /** How many of the newest releases are looked through for the current one. */
 export const CURRENT_RELEASE_WINDOW = 10
+/** The variant the Heroku CLI reads pipelines with (name filter). */
+const ACCEPT_PIPELINES = 'application/vnd.heroku+json; version=3.pipelines'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class HerokuApi {
@@ -210,8 +212,30 @@ export class HerokuApi {
 
   // Pipelines and couplings
 
-  getPipeline(idOrName: string): Promise<Pipeline> {
-    return this.client.get<Pipeline>(`/pipelines/${seg(idOrName)}`)
+  /**
+   * A pipeline by UUID, or by name. Names are not unique on Heroku, and `GET /pipelines/{name}`
+   * may pick one of several (or none without apps): a name is looked up with the name filter, as
+   * the Heroku CLI does (`disambiguate.ts`), and zero or several matches are an input error.
+   */
+  async getPipeline(idOrName: string): Promise<Pipeline> {
+    if (UUID.test(idOrName)) return this.client.get<Pipeline>(`/pipelines/${seg(idOrName)}`)
+    const found = await this.client.getList<Pipeline>(
+      `/pipelines?eq[name]=${encodeURIComponent(idOrName)}`,
+      { accept: ACCEPT_PIPELINES, all: true }
+    )
+    // Only exact names count, whatever the filter did.
+    const named = found.filter((p) => p.name === idOrName)
+    if (named.length === 1) return named[0]
+    if (named.length === 0) {
+      throw new InputError(
+        'pipeline',
+        `Input 'pipeline': no pipeline named ${idOrName} is visible to this API key (check the name, or that the key's account can see it).`
+      )
+    }
+    throw new InputError(
+      'pipeline',
+      `Input 'pipeline': ${named.length} pipelines are named ${idOrName} (${named.map((p) => p.id).join(', ')}): set pipeline to the UUID of the one you mean.`
+    )
   }
 
   /** Every coupling of the pipeline (given by UUID or name; the endpoint takes only the UUID). */

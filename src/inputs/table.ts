@@ -74,7 +74,7 @@ export const INPUTS = {
     perTarget: true
   },
   'rollback-on-failure': { default: 'true', kind: 'boolean' },
-  'wait-timeout': { default: '1800', kind: 'integer', limits: { allowZero: false, max: 86400 } },
+  'wait-timeout': { default: '3600', kind: 'integer', limits: { allowZero: false, max: 86400 } },
   'github-token': { default: '', kind: 'string', secret: true },
   'pr-comment': { default: 'true', kind: 'boolean' },
   'github-deployments': { default: 'true', kind: 'boolean' },

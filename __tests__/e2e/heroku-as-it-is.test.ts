@@ -1,0 +1,156 @@
+/**
+ * Heroku as it really behaves, end to end against the emulator: releases Heroku left pending for
+ * good, a release phase that outlasts wait-timeout, expired releases, pipeline names that are
+ * not unique.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
+
+let scenario: Scenario | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+})
+
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
+const DAY = 24 * 3600 * 1000
+
+function annotations(result: RunResult, level: string): string {
+  return result.annotations
+    .filter((a) => a.level === level)
+    .map((a) => a.message)
+    .join('\n')
+}
+
+describe('stuck pending work', () => {
+  it('a release Heroku left pending under the current one is named and does not block a deploy', async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    const stuck = await heroku.stuckRelease('shop-staging', { ageMs: 40 * DAY })
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'later' } },
+      { wait: 'up' }
+    )
+    const result = await scenario.run({ app: 'shop-staging', 'health-check': '/health' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(annotations(result, 'warning')).toMatch(
+      new RegExp(
+        `shop-staging: release v${stuck.version} has been pending since .*older than the current v\\d+.*Heroku left it stuck; not waiting for it`
+      )
+    )
+  })
+})
+
+describe('a release phase longer than wait-timeout', () => {
+  it('is reported as still pending, named, and not as failed', async () => {
+    scenario = await startScenario(shopSeed(), {
+      workspace: {
+        files: {
+          'release.js': "setTimeout(() => console.log('migrated'), 8000)\n"
+        }
+      }
+    })
+    const result = await scenario.run({ app: 'shop-staging', 'wait-timeout': '3' })
+    expect(result.exitCode).toBe(1)
+    const error = annotations(result, 'error')
+    expect(error).toMatch(
+      /Release v\d+ on shop-staging is still pending after wait-timeout \(3 s\): its release phase has not ended, and Heroku may still release it; it has not failed/
+    )
+    expect(error).not.toMatch(/failed its release phase/)
+    // Nothing was rolled back: Heroku may still release it.
+    expect(scenario.count('POST', /^\/apps\/[^/]+\/releases$/)).toBe(0)
+  })
+})
+
+describe('expired releases', () => {
+  it('rollback to an expired release fails before any change', async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    const old = heroku.state.apps['shop-staging'].currentRelease!
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'b' } },
+      { wait: 'up' }
+    )
+    heroku.expireRelease('shop-staging', old.version)
+    const mark = scenario.mark()
+    const result = await scenario.run({
+      command: 'rollback',
+      app: 'shop-staging',
+      release: `v${old.version}`
+    })
+    expect(result.exitCode).toBe(1)
+    expect(annotations(result, 'error')).toMatch(
+      new RegExp(
+        `Input 'release'.*Release v${old.version} of shop-staging cannot be rolled back to: it has expired`
+      )
+    )
+    expect(scenario.mutations(mark)).toEqual([])
+  })
+})
+
+describe('a failed gate whose release to go back to cannot be restored', () => {
+  it('a first deploy that fails its gate is not rolled back to v1, and the summary says why', async () => {
+    // A new app: only v1 ("Initial release", no slug), which Heroku cannot roll back to.
+    scenario = await startScenario(
+      { pipelines: [{ name: 'shop', apps: [{ name: 'shop-staging', stage: 'staging' }] }] },
+      { fixture: 'unhealthy' }
+    )
+    const result = await scenario.run({
+      app: 'shop-staging',
+      'health-check': '/health',
+      'health-check-timeout': '3',
+      'health-check-interval': '1'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['rolled-back']).toBe('false')
+    expect(scenario.count('POST', /^\/apps\/[^/]+\/releases$/)).toBe(0)
+    expect(result.stdout).toMatch(
+      /shop-staging was not rolled back: v1, the release live before this run, is not eligible for rollback on Heroku, so it cannot be restored; v2 \(which failed\) is still live/
+    )
+    expect(result.summary).toMatch(/was not rolled back: v1/)
+  })
+})
+
+describe('pipeline names are not unique', () => {
+  const seed = {
+    pipelines: [
+      {
+        name: 'shop',
+        apps: [
+          { name: 'shop-staging', stage: 'staging' as const, release: { fixture: 'healthy' } },
+          { name: 'shop-eu', stage: 'production' as const, release: { fixture: 'healthy' } }
+        ]
+      },
+      {
+        name: 'shop',
+        apps: [{ name: 'shop-other', stage: 'staging' as const, release: { fixture: 'healthy' } }]
+      }
+    ]
+  }
+
+  it('two pipelines named shop: promote lists both ids and changes nothing; the UUID works', async () => {
+    scenario = await startScenario(seed)
+    const { heroku } = scenario
+    const ids = heroku.pipelineIds('shop')
+    expect(ids).toHaveLength(2)
+    const ambiguous = await scenario.run(
+      { command: 'promote', pipeline: 'shop' },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(ambiguous.exitCode).toBe(1)
+    const error = annotations(ambiguous, 'error')
+    expect(error).toMatch(/2 pipelines are named shop \(.*\): set pipeline to the UUID/)
+    for (const id of ids) expect(error).toContain(id)
+    expect(heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+
+    const result = await scenario.run(
+      { command: 'promote', pipeline: ids[0] },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('promoted')
+  })
+})
