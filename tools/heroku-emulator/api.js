@@ -216,14 +216,22 @@ route('GET', '/apps/:app/slugs/:slug', ({ model, params }) => {
 
 // ---------------------------------------------------------------- pipelines and couplings
 
-route('GET', '/pipelines', (ctx) =>
-  list(
+// Pipeline names are not unique. `?eq[name]=<name>` keeps the pipelines of that name, as
+// Heroku's CLI (`disambiguate.ts`, with `version=3.pipelines`) uses it to resolve a name.
+route('GET', '/pipelines', (ctx) => {
+  const name = ctx.query.get('eq[name]')
+  const pipelines = [...ctx.model.pipelines.values()].filter(
+    (p) => name === null || p.name === name
+  )
+  return list(
     ctx,
-    [...ctx.model.pipelines.values()].map((p) => ctx.model.pipelineJson(p)),
+    pipelines.map((p) => ctx.model.pipelineJson(p)),
     { acceptRanges: ['id', 'name'] }
   )
-)
+})
 
+// By UUID or name; a name several pipelines share answers the oldest (emulator choice: what
+// Heroku answers then is unknown).
 route('GET', '/pipelines/:pipeline', ({ model, params }) =>
   ok(model.pipelineJson(model.findPipeline(params.pipeline)))
 )
@@ -308,6 +316,16 @@ route('GET', '/apps/:app/review-app', ({ model, params }) => {
   const reviewApp = app.reviewAppId ? model.reviewApps.get(app.reviewAppId) : null
   if (!reviewApp) throw notFound('review app')
   return ok(model.reviewAppJson(reviewApp))
+})
+
+// ---------------------------------------------------------------- app setups
+
+// The app setup behind a review app (`app_setup.id`); by id only. The emulator makes app
+// setups only for review apps (`POST /app-setups` is not implemented).
+route('GET', '/app-setups/:id', ({ model, params }) => {
+  const setup = model.appSetups.get(params.id)
+  if (!setup) throw notFound('app setup')
+  return ok(model.appSetupJson(setup))
 })
 
 export { ApiError }

@@ -1,5 +1,6 @@
 /**
- * Test control: injected faults and "do something after the Nth request" hooks.
+ * Test control: injected faults, `Warning-Message` headers and "do something after the Nth
+ * request" hooks.
  *
  * A fault matches on method (optional) and path (exact string or RegExp, on the path without
  * the query string) and applies to at most `times` requests (default 1; `Infinity` for all).
@@ -21,6 +22,7 @@ function methodMatches(method, actual) {
 export class Faults {
   constructor() {
     this.faults = []
+    this.warnings = []
     this.hooks = []
   }
 
@@ -57,6 +59,48 @@ export class Faults {
 
   clear() {
     this.faults = []
+  }
+
+  /**
+   * Adds `Warning-Message: <message>` to the API answers matching `method` (optional) and `path`
+   * (exact or RegExp), at most `times` of them (default: all); they are handled normally.
+   * Heroku's CLI prints this header and `X-Heroku-Warning` (heroku-cli-command `showWarnings`).
+   * @param {object} warning
+   * @param {string} [warning.method]
+   * @param {string|RegExp} warning.path
+   * @param {string} warning.message  one header value: no line breaks or control characters
+   * @param {number} [warning.times]  how many matching answers get it (default Infinity)
+   */
+  warn(warning) {
+    if (warning?.path === undefined) throw new Error('warn: give a path (string or RegExp)')
+    if (typeof warning.message !== 'string' || !/^[\t\x20-\x7e\x80-\xff]+$/.test(warning.message)) {
+      throw new Error(
+        'warn: message must be a non-empty header value (Latin-1, no line breaks or control characters)'
+      )
+    }
+    const entry = { ...warning, remaining: warning.times ?? Infinity, hits: 0 }
+    this.warnings.push(entry)
+    return {
+      remove: () => {
+        this.warnings = this.warnings.filter((w) => w !== entry)
+      },
+      get hits() {
+        return entry.hits
+      }
+    }
+  }
+
+  /** The messages of every warning matching this answer, in the order added (counts them). */
+  takeWarnings(method, path) {
+    const matching = this.warnings.filter(
+      (w) => w.remaining > 0 && methodMatches(w.method, method) && pathMatches(w.path, path)
+    )
+    for (const entry of matching) {
+      entry.remaining -= 1
+      entry.hits += 1
+    }
+    this.warnings = this.warnings.filter((w) => w.remaining > 0)
+    return matching.map((w) => w.message)
   }
 
   /** The fault to apply to this request (and counts it), or null. */

@@ -52,11 +52,30 @@ export interface EmulatorTiming {
   prebootSwitchMs: number
   releasePhaseTimeoutMs: number
   sourceUrlTtlMs: number
+  /**
+   * a release's `output_stream_url` answers 404 `Channel is not registered.` (text/plain) for
+   * this long after the release was created, then the whole output so far and the live rest
+   * (heroku/cli#2631); the release phase runs meanwhile. Default 0 (off)
+   */
+  releaseStreamNotFoundMs: number
+  /**
+   * a build stays `pending` this much longer after its output stream closed, on top of
+   * `buildFinalizeMs` (nextstrain/nextstrain.org#800). Default 0 (off)
+   */
+  buildStatusLagMs: number
+  /**
+   * every release stays `pending` (not current, no dynos started) this long after its release
+   * phase ended, or after it was created without one (heroku-apps#143). Default 0 (off)
+   */
+  releaseStatusLagMs: number
+  /** a promotion target leaves `pending` this long after its release settled. Default 0 (off) */
+  promotionTargetLagMs: number
 }
 
 export interface Seed {
   apiKey?: string
   account?: { email?: string }
+  /** names need not be unique (as on Heroku); by name the emulator finds the oldest */
   pipelines?: { name: string; reviewApps?: { enabled: boolean }; apps: AppSeed[] }[]
   apps?: AppSeed[]
   reviewApps?: { enabled: boolean }
@@ -84,6 +103,17 @@ export interface Fault {
   reset?: 'before' | 'after'
   delayMs?: number
   /** how many matching requests it applies to (default 1; Infinity for all) */
+  times?: number
+}
+
+/** A `Warning-Message` header added to matching API answers (`HerokuEmulator.warn`). */
+export interface Warning {
+  method?: string
+  /** exact path (no query string) or a RegExp tested on it */
+  path: string | RegExp
+  /** the header's value: non-empty, Latin-1, no line breaks or control characters */
+  message: string
+  /** how many matching answers get it (default Infinity: all) */
   times?: number
 }
 
@@ -117,6 +147,8 @@ export interface RequestLogEntry {
   status: number | null
   reset?: 'after'
   fault?: { status?: number; reset?: 'before' | 'after'; delayMs?: number }
+  /** the `Warning-Message` values the answer carried (`warn`) */
+  warnings?: string[]
   /** epoch ms when the request arrived */
   at: number
   /** duration until the connection closed */
@@ -339,6 +371,37 @@ export interface ReviewAppJson {
   updated_at: string
 }
 
+/** `GET /app-setups/{id}`: the schema's `app-setup`, for the setup behind a review app. */
+export interface AppSetupJson {
+  id: string
+  created_at: string
+  updated_at: string
+  status: 'pending' | 'succeeded' | 'failed'
+  /** null unless `failed`: `Build failed: …`, `Release failed: vN: …`, `invalid app.json`, … */
+  failure_message: string | null
+  app: { id: string; name: string }
+  /** the review app's build (live status); null before it exists or when no build ran */
+  build: {
+    id: string
+    status: 'pending' | 'succeeded' | 'failed'
+    output_stream_url: string
+  } | null
+  /** [] unless `failReviewAppSilently` was given `manifestErrors` */
+  manifest_errors: string[]
+  /** always null: the emulator runs no postdeploy scripts */
+  postdeploy: { output: string; exit_code: number } | null
+  /** always null */
+  resolved_success_url: string | null
+}
+
+/** Options of `HerokuEmulator.failReviewAppSilently`. */
+export interface SilentReviewAppFailure {
+  /** the build fails with this (its log, and `failure_message: "Build failed: <reason>"`) */
+  reason?: string
+  /** instead of a build failure: the setup fails before building, `invalid app.json` */
+  manifestErrors?: string[]
+}
+
 export interface AppState {
   app: AppJson
   configVars: Record<string, string>
@@ -355,20 +418,29 @@ export interface AppState {
   coupling: CouplingJson | null
 }
 
+export interface PipelineState {
+  pipeline: { id: string; name: string }
+  reviewAppsEnabled: boolean
+  couplings: CouplingJson[]
+}
+
+export interface StuckReleaseSpec extends ReleaseSpec {
+  /** `created_at`/`updated_at` this many ms in the past (default 0) */
+  ageMs?: number
+}
+
 export interface EmulatorState {
   account: { id: string; email: string; [field: string]: unknown }
   apps: Record<string, AppState>
-  pipelines: Record<
-    string,
-    {
-      pipeline: { id: string; name: string }
-      reviewAppsEnabled: boolean
-      couplings: CouplingJson[]
-    }
-  >
+  /** by name: the oldest pipeline of that name (names are not unique) */
+  pipelines: Record<string, PipelineState>
+  /** every pipeline, by id */
+  pipelinesById: Record<string, PipelineState>
   slugs: SlugJson[]
   promotions: (PromotionJson & { targets: PromotionTargetJson[] })[]
   reviewApps: ReviewAppJson[]
+  /** the app setups behind review apps (`GET /app-setups/{id}`) */
+  appSetups: AppSetupJson[]
   rateLimitRemaining: number
 }
 
@@ -386,6 +458,12 @@ export interface HerokuEmulator {
   close(): Promise<void>
   inject(fault: Fault): FaultHandle
   clearFaults(): void
+  /**
+   * adds `Warning-Message: <message>` to the API answers matching `method`/`path` (each is
+   * handled normally), at most `times` of them; several matching warnings each add one header.
+   * `clearFaults()` leaves warnings alone; `remove()` takes one off
+   */
+  warn(warning: Warning): FaultHandle
   /** runs `fn` (awaited before the answer is sent) after the `n`th matching request */
   onRequest(
     matcher: RequestMatcher,
@@ -395,12 +473,32 @@ export interface HerokuEmulator {
   appUrl(name: string): string
   gitUrl(name: string): string
   appId(name: string): string
+  /** id of the oldest pipeline of that name (or of the pipeline with that id) */
   pipelineId(name: string): string
+  /** ids of every pipeline of that name, oldest first ([] when none) */
+  pipelineIds(name: string): string[]
   createRelease(
     app: string,
     spec: ReleaseSpec,
     options?: { wait?: 'created' | 'released' | 'up' }
   ): Promise<ReleaseJson>
+  /**
+   * a new release that stays `pending` forever (never current; a later release becomes current
+   * above it). Slug from `fixture`/`files`/`version` when one is given, else the current
+   * release's; `output_stream_url` is an open stream (heartbeats only) when that slug has a
+   * `release:` process type, else null.
+   */
+  stuckRelease(app: string, spec?: StuckReleaseSpec): Promise<ReleaseJson>
+  /**
+   * a build that stays `pending` forever: no slug, no release, its output stream open with
+   * heartbeats only; `created_at`/`updated_at` `ageMs` in the past (default 0)
+   */
+  stuckBuild(app: string, options?: { ageMs?: number }): BuildJson
+  /**
+   * release `version` becomes `expired` (`eligible_for_rollback` false): rollback to it and
+   * promotion of it answer 422. Throws for the current release, a pending one or an unknown one.
+   */
+  expireRelease(app: string, version: number): ReleaseJson
   setConfigVars(
     app: string,
     patch: Record<string, string | null>,
@@ -418,6 +516,14 @@ export interface HerokuEmulator {
   setFeature(app: string, feature: string, enabled: boolean): AppFeatureJson
   /** makes PR `prNumber`'s review app look created at `createdAt` (ms or ISO text) */
   backdateReviewApp(prNumber: number, createdAt: number | string): ReviewAppJson
+  /**
+   * PR `prNumber`'s review app ends `errored` with `message` and `error_status` null; only its
+   * app setup (`GET /app-setups/{id}`) is `failed` with a `failure_message`. Applies to the PR's
+   * review app in progress if its build has not yet read its source (else throws), or, with none
+   * in progress, to the next one created for the PR (one-shot). Returns the armed review app, or
+   * null when armed for the next one.
+   */
+  failReviewAppSilently(prNumber: number, options?: SilentReviewAppFailure): ReviewAppJson | null
   outputOf(kind: 'build' | 'release', id: string): string | null
   logs(app: string): string
   livePids(): number[]

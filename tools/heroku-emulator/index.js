@@ -169,6 +169,8 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
 
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
+    /** Adds `Warning-Message` headers to matching API answers (see Faults.warn). */
+    warn: (warning) => faults.warn(warning),
     onRequest: (matcher, n, fn) => faults.onRequest(matcher, n, fn),
 
     /** A snapshot of the whole state in API shapes, keyed by app and pipeline name. */
@@ -191,33 +193,43 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
           coupling: coupling ? model.couplingJson(coupling) : null
         }
       }
+      // Pipeline names are not unique: by name, the oldest of that name; every one by id.
       const pipelines = {}
+      const pipelinesById = {}
       for (const pipeline of model.pipelines.values()) {
-        pipelines[pipeline.name] = {
+        const entry = {
           pipeline: model.pipelineJson(pipeline),
           reviewAppsEnabled: pipeline.reviewAppsEnabled,
           couplings: [...model.couplings.values()]
             .filter((c) => c.pipelineId === pipeline.id)
             .map((c) => model.couplingJson(c))
         }
+        pipelines[pipeline.name] ??= entry
+        pipelinesById[pipeline.id] = entry
       }
       return {
         account: model.accountJson(),
         apps,
         pipelines,
+        pipelinesById,
         slugs: [...model.slugs.values()].map((s) => model.slugJson(s)),
         promotions: [...model.promotions.values()].map((p) => ({
           ...model.promotionJson(p),
           targets: p.targets.map((t) => model.targetJson(p, t))
         })),
         reviewApps: [...model.reviewApps.values()].map((r) => model.reviewAppJson(r)),
+        appSetups: [...model.appSetups.values()].map((a) => model.appSetupJson(a)),
         rateLimitRemaining: bucket.remaining
       }
     },
 
     appUrl: (name) => appByName(name).webUrl,
     gitUrl: (name) => appByName(name).gitUrl,
+    /** The oldest pipeline of that name (names are not unique), or by id. */
     pipelineId: (name) => model.findPipeline(name).id,
+    /** Every pipeline of that name, oldest first. */
+    pipelineIds: (name) =>
+      [...model.pipelines.values()].filter((p) => p.name === name).map((p) => p.id),
     appId: (name) => appByName(name).id,
 
     /** Creates a release from a fixture and/or files on `appName` (state seeding in tests). */
@@ -225,6 +237,53 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
       const app = appByName(appName)
       const release = await releaseFiles(app, spec, options)
       return model.releaseJson(release)
+    },
+
+    /**
+     * Creates a release that stays `pending` forever (heroku-apps#192), `created_at` backdated by
+     * `ageMs`. Its slug: made from `fixture`/`files`/`version` when one is given, else the current
+     * release's. A later release becomes current above it.
+     */
+    async stuckRelease(appName, { ageMs = 0, fixture, files, version, description } = {}) {
+      const app = appByName(appName)
+      if (!Number.isFinite(ageMs) || ageMs < 0)
+        throw new Error(`stuckRelease(${appName}): ageMs must be a number >= 0`)
+      const slug =
+        fixture !== undefined || files !== undefined || version !== undefined
+          ? await model.slugFromFiles({ fixture, files, version })
+          : (model.slugs.get(model.currentRelease(app)?.slugId) ?? null)
+      const release = model.stuckRelease(app, {
+        description: description ?? (slug?.commit ? `Deploy ${slug.commit.slice(0, 8)}` : 'Deploy'),
+        slugId: slug?.id ?? null,
+        config: app.configVars,
+        ageMs
+      })
+      return model.releaseJson(release)
+    },
+
+    /**
+     * Creates a build that stays `pending` forever (no slug, no release; its stream open with
+     * heartbeats only), `created_at` backdated by `ageMs`.
+     */
+    stuckBuild(appName, { ageMs = 0 } = {}) {
+      const app = appByName(appName)
+      if (!Number.isFinite(ageMs) || ageMs < 0)
+        throw new Error(`stuckBuild(${appName}): ageMs must be a number >= 0`)
+      return model.buildJson(model.stuckBuild(app, { ageMs }))
+    },
+
+    /**
+     * Expires release `version` (changelog 3395): status `expired`, `eligible_for_rollback`
+     * false; rollback and promotion then refuse it (422). Throws for the current release and a
+     * pending one.
+     */
+    expireRelease(appName, version) {
+      const app = appByName(appName)
+      try {
+        return model.releaseJson(model.expireRelease(app, model.findRelease(app, version)))
+      } catch (error) {
+        throw new Error(`expireRelease(${appName}, ${version}): ${error.message}`, { cause: error })
+      }
     },
 
     /** Sets config vars the way `PATCH /apps/{app}/config-vars` does (a new release). */
@@ -259,6 +318,24 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
       if (!reviewApp) throw new Error(`no review app for PR #${prNumber}`)
       reviewApp.createdAt = new Date(createdAt).toISOString()
       return model.reviewAppJson(reviewApp)
+    },
+
+    /**
+     * Makes PR `prNumber`'s review app (the one in progress, or else the next one created for
+     * the PR) end `errored` with `message` and `error_status` null; only its app setup's
+     * `failure_message` tells why (its build fails with `reason`, or with `manifestErrors` the
+     * setup fails before any build). Returns the review app it armed, or null when armed for the
+     * next one; throws when the one in progress is past that point.
+     */
+    failReviewAppSilently(prNumber, options = {}) {
+      if (!Number.isInteger(prNumber))
+        throw new Error(`failReviewAppSilently(${prNumber}): prNumber must be an integer`)
+      try {
+        const reviewApp = model.failReviewAppSilently(prNumber, options)
+        return reviewApp ? model.reviewAppJson(reviewApp) : null
+      } catch (error) {
+        throw new Error(`failReviewAppSilently(${prNumber}): ${error.message}`, { cause: error })
+      }
     },
 
     /**

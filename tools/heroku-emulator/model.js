@@ -97,7 +97,21 @@ export const DEFAULT_TIMING = Object.freeze({
   // "Preboot" and changelog 1121); 1 s keeps tests short.
   prebootSwitchMs: 1000,
   releasePhaseTimeoutMs: 600000,
-  sourceUrlTtlMs: 3600000 // validity of /sources put_url and get_url
+  sourceUrlTtlMs: 3600000, // validity of /sources put_url and get_url
+  // Real-Heroku lags, all off by default (shared/reference/heroku-real-behaviour.md C1, C2, Q2):
+  // a release's output stream answers 404 "Channel is not registered." this long after the
+  // release was created (heroku/cli#2631: the channel and the release dyno are created by a
+  // separate service, "it can take a couple seconds").
+  releaseStreamNotFoundMs: 0,
+  // a build stays `pending` this much longer after its stream closed (on top of buildFinalizeMs;
+  // nextstrain/nextstrain.org#800)
+  buildStatusLagMs: 0,
+  // every release stays `pending` this long after its release phase ended, or after it was
+  // created without one, before it settles, becomes current and starts its dynos
+  // (heroku-apps#143; heroku/cli pipelines/promote.ts)
+  releaseStatusLagMs: 0,
+  // a promotion target leaves `pending` this long after its release settled
+  promotionTargetLagMs: 0
 })
 
 /** The slug's process types that run as dynos (all but `release`), web first. */
@@ -141,6 +155,9 @@ export class Model {
     this.builds = new Map()
     this.promotions = new Map()
     this.reviewApps = new Map()
+    this.appSetups = new Map()
+    /** PR number → options of `failReviewAppSilently` armed for its next review app */
+    this.silentReviewAppFailures = new Map()
     this.sources = new Map()
     this.streams = new Map()
     this.reviewAppsEnabledByDefault = true
@@ -167,6 +184,11 @@ export class Model {
     throw notFound('app')
   }
 
+  /**
+   * A pipeline by UUID, or by name (pipeline names are not unique on Heroku): the oldest of that
+   * name, since the map keeps creation order. Which one Heroku answers is unknown (emulator
+   * choice).
+   */
   findPipeline(identity, { idOnly = false } = {}) {
     for (const pipeline of this.pipelines.values()) {
       if (pipeline.id === identity || (!idOnly && pipeline.name === identity)) return pipeline
@@ -267,10 +289,17 @@ export class Model {
       version: release.version,
       current: app.currentReleaseId === release.id,
       output_stream_url: release.stream ? this.streamUrl('releases', release.id) : null,
-      // Emulator choice: every succeeded release can be rolled back to (v1 has no slug, so a
-      // rollback to it is refused separately).
-      eligible_for_rollback: release.status === 'succeeded'
+      eligible_for_rollback: this.eligibleForRollback(release)
     }
+  }
+
+  /**
+   * Only a succeeded release with a slug can be rolled back to: not v1 "Initial release" (no
+   * slug), not a pending or failed one, not an expired one (changelog 3395: "Rollback to expired
+   * releases is not supported").
+   */
+  eligibleForRollback(release) {
+    return release.status === 'succeeded' && Boolean(release.slugId)
   }
 
   buildJson(build) {
@@ -452,6 +481,19 @@ export class Model {
 
   streamUrl(kind, id) {
     return `${this.baseUrl}/streams/${kind}/${id}`
+  }
+
+  /**
+   * Whether an output stream answers yet. A release's stream is "not registered" (404) for
+   * `releaseStreamNotFoundMs` after the release was created (heroku/cli#2631); builds' streams
+   * answer at once.
+   */
+  streamRegistered(key) {
+    const [kind, id] = key.split('/')
+    if (kind !== 'releases') return true
+    const release = this.releases.get(id)
+    if (!release) return true
+    return Date.now() >= release.timing.createdAt + this.timing.releaseStreamNotFoundMs
   }
 
   newStream(kind, id) {
@@ -691,12 +733,29 @@ export class Model {
 
   /**
    * Creates a release and runs its release phase in the background. The release is `pending`
-   * while the Procfile's `release:` command runs, and `succeeded` at once without one.
+   * while the Procfile's `release:` command runs, and `succeeded` at once without one (either
+   * way `releaseStatusLagMs` later when that is set).
    */
   createRelease(app, { description, slugId, config }) {
     const release = this.newRelease(app, { description, slugId, config })
-    if (!release.releaseCommand) this.finishRelease(app, release, 'succeeded')
+    if (!release.releaseCommand) this.settleRelease(app, release, 'succeeded')
     else void this.runReleasePhase(app, release)
+    return release
+  }
+
+  /**
+   * A release that stays `pending` forever (heroku-apps#192: v288 and v289 `pending` while v316
+   * is current): its release phase never ends, so it never becomes current; a later release
+   * does. With a `release:` process type its output stream stays open (heartbeats only).
+   * `created_at`/`updated_at` are `ageMs` in the past.
+   */
+  stuckRelease(app, { description, slugId, config, ageMs = 0 }) {
+    const release = this.newRelease(app, { description, slugId, config })
+    const createdMs = Date.now() - ageMs
+    release.createdAt = isoTime(createdMs)
+    release.updatedAt = release.createdAt
+    release.timing.createdAt = createdMs
+    if (release.stream) release.timing.releasePhaseStartedAt = createdMs
     return release
   }
 
@@ -734,13 +793,35 @@ export class Model {
       const { code } = await exited
       clearTimeout(timer)
       status = code === 0 ? 'succeeded' : 'failed'
+      if (code !== 0)
+        release.phaseError =
+          code === null
+            ? 'the release command was stopped'
+            : `the release command exited with status ${code}`
       app.runtime.log('heroku[release]', `Process exited with status ${code}`)
     } catch (error) {
+      release.phaseError = `the release command could not start: ${error.message}`
       stream.line(`Release command could not start: ${error.message}`)
     }
     release.timing.releasePhaseEndedAt = Date.now()
     stream.end()
-    this.finishRelease(app, release, status)
+    this.settleRelease(app, release, status)
+  }
+
+  /**
+   * Ends a release `releaseStatusLagMs` after its release phase ended (or, without one, after it
+   * was created): until then it stays `pending`, not current, and its dynos do not start.
+   * heroku-apps#143: "All releases will soon be created as pending, and be marked as successful
+   * once sent to the KPI"; heroku/cli pipelines/promote.ts: "it can take a few seconds to get the
+   * release to succeeded after the release command finished". Without a lag it ends at once.
+   */
+  settleRelease(app, release, status) {
+    const lag = this.timing.releaseStatusLagMs
+    if (!(lag > 0)) {
+      this.finishRelease(app, release, status)
+      return
+    }
+    void sleep(lag, this.abort.signal).then(() => this.finishRelease(app, release, status))
   }
 
   finishRelease(app, release, status) {
@@ -826,10 +907,32 @@ export class Model {
     })
   }
 
+  /**
+   * Changelog 3395: a release "older than 30 days and older than 20 releases" has its artifacts
+   * destroyed and becomes `expired`. The slug stays in the store (GET /slugs still answers), but
+   * rollback and promotion refuse the release. The current release and a pending one cannot
+   * expire here.
+   */
+  expireRelease(app, release) {
+    if (app.currentReleaseId === release.id)
+      throw new Error(`v${release.version} is the current release of ${app.name}`)
+    if (release.status === 'pending')
+      throw new Error(`v${release.version} of ${app.name} is still pending`)
+    release.status = 'expired'
+    release.updatedAt = isoTime()
+    release.timing.status = 'expired'
+    return release
+  }
+
   rollback(app, releaseId) {
     const target = app.releases.find((r) => r.id === releaseId)
     if (!target) throw notFound('release')
-    if (target.status !== 'succeeded' || !target.slugId) {
+    if (target.status === 'expired') {
+      // Changelog 3395: "Rollback to expired releases is not supported". The text is the
+      // emulator's choice.
+      throw invalidParams('Rollback to expired releases is not supported.')
+    }
+    if (!this.eligibleForRollback(target)) {
       throw invalidParams(
         `Release v${target.version} cannot be rolled back to: it has no slug or did not succeed.`
       )
@@ -845,7 +948,8 @@ export class Model {
 
   // ---------------------------------------------------------------- builds
 
-  createBuild(app, { sourceBlob, buildpacks }) {
+  /** `run: false` leaves the build `pending` forever (its stream open, heartbeats only). */
+  createBuild(app, { sourceBlob, buildpacks }, { run = true } = {}) {
     const now = isoTime()
     const build = {
       id: newId(),
@@ -880,7 +984,26 @@ export class Model {
     this.timings.builds.push(build.timing)
     app.builds.push(build)
     this.builds.set(build.id, build)
-    void this.runBuild(app, build)
+    if (run) void this.runBuild(app, build)
+    return build
+  }
+
+  /**
+   * A build that stays `pending` forever: never compiled, no slug, no release, its output stream
+   * open with heartbeats only. `created_at`/`updated_at` are `ageMs` in the past. Its source is
+   * a fresh `/sources` URL nothing was uploaded to.
+   */
+  stuckBuild(app, { ageMs = 0 } = {}) {
+    const { json } = this.createSource()
+    const build = this.createBuild(
+      app,
+      { sourceBlob: { url: json.source_blob.get_url } },
+      { run: false }
+    )
+    const createdMs = Date.now() - ageMs
+    build.createdAt = isoTime(createdMs)
+    build.updatedAt = build.createdAt
+    build.timing.createdAt = createdMs
     return build
   }
 
@@ -914,9 +1037,18 @@ export class Model {
           cause: error
         })
       }
+      // `failReviewAppSilently`: the build fails here with its reason (too late after this).
+      const forced = build.forcedFailure
+      build.sourceChecked = true
+      if (forced !== undefined) throw new Error(forced)
       const failure = await readFailBuild(dir)
       if (failure !== null) {
         out.write(failure.endsWith('\n') || failure === '' ? failure : `${failure}\n`)
+        build.error =
+          failure
+            .split('\n')
+            .filter((line) => line.trim())
+            .pop() ?? null
         throw new Error('Build failed (.emulator/fail-build present)')
       }
       out.line(`-----> Node.js app detected`)
@@ -942,13 +1074,17 @@ export class Model {
       out.line(`       ${app.webUrl} deployed to Heroku`)
       result = 'succeeded'
     } catch (error) {
+      // What failed, for an app setup's `failure_message` (not part of the build's API shape).
+      build.error ??= error.message
       out.line(` !     ${error.message}`)
       out.line(` !     Push rejected, failed to compile app.`)
     }
     // The log closes a moment before the status leaves `pending` (the reference leaves the order
     // open; this is the order that catches clients trusting the stream's end).
     out.end()
-    await sleep(this.timing.buildFinalizeMs, this.abort.signal)
+    // buildStatusLagMs: on Heroku the status can stay `pending` well after the stream closed
+    // (nextstrain/nextstrain.org#800 now waits up to 60 s).
+    await sleep(this.timing.buildFinalizeMs + this.timing.buildStatusLagMs, this.abort.signal)
     build.status = result
     build.slugId = result === 'succeeded' ? slug.id : null
     build.releaseId = result === 'succeeded' ? release.id : null
@@ -984,6 +1120,12 @@ export class Model {
       if (!release) throw notFound('release')
     } else {
       release = this.currentRelease(source)
+    }
+    if (release?.status === 'expired') {
+      // Changelog 3408: the source release must be "an unexpired release". Text: emulator choice.
+      throw invalidParams(
+        `Release v${release.version} has expired and cannot be promoted. Promote an unexpired release.`
+      )
     }
     if (!release || release.status !== 'succeeded' || !release.slugId) {
       throw invalidParams(
@@ -1033,6 +1175,9 @@ export class Model {
         })
         target.releaseId = release.id
         await this.releaseDone(release)
+        // A target flips only after its release did (promotionTargetLagMs after it).
+        if (this.timing.promotionTargetLagMs > 0)
+          await sleep(this.timing.promotionTargetLagMs, this.abort.signal)
         if (release.status === 'succeeded') {
           target.status = 'succeeded'
         } else {
@@ -1088,6 +1233,8 @@ export class Model {
       errorStatus: null,
       sourceBlob: body.source_blob,
       environment: body.environment ?? {},
+      // `failReviewAppSilently` armed for this PR before the review app existed
+      silentFailure: this.takeSilentFailure(body.pr_number ?? null),
       createdAt: now,
       updatedAt: now
     }
@@ -1116,7 +1263,6 @@ export class Model {
     await sleep(step, this.abort.signal)
     if (this.closed || reviewApp.status !== 'pending') return
     this.setReviewAppStatus(reviewApp, 'creating')
-    reviewApp.appSetupId = newId()
     try {
       const configVars = {}
       for (const [key, value] of Object.entries(reviewApp.environment ?? {}))
@@ -1134,16 +1280,31 @@ export class Model {
       }
       reviewApp.timing.app = app.name
       this.couple(app, pipeline, 'review')
+      // The app setup behind the review app (Heroku builds review apps through one): served at
+      // `/app-setups/{id}` from here on, with the app it made (its `app` is never null).
+      const setup = this.createAppSetup(app)
+      reviewApp.appSetupId = setup.id
+      const manifestErrors = reviewApp.silentFailure?.manifestErrors
+      if (manifestErrors) {
+        // An invalid app.json: the setup fails before any build (schema example: "invalid
+        // app.json", manifest_errors ["config var FOO is required"]).
+        setup.manifestErrors = [...manifestErrors]
+        this.failReviewApp(reviewApp, 'Setup failed', 'invalid app.json')
+        return
+      }
       const build = this.createBuild(app, {
         sourceBlob: { url: reviewApp.sourceBlob.url, version: reviewApp.sourceBlob.version ?? null }
       })
+      setup.buildId = build.id
+      if (reviewApp.silentFailure) build.forcedFailure = reviewApp.silentFailure.reason
       await build.done.promise
       if (reviewApp.status !== 'creating') return
       if (build.status !== 'succeeded') {
         this.failReviewApp(
           reviewApp,
           'Build failed',
-          `The review app's build ${build.id} failed. See its output: ${this.streamUrl('builds', build.id)}`
+          `The review app's build ${build.id} failed. See its output: ${this.streamUrl('builds', build.id)}`,
+          `Build failed: ${build.error ?? 'the build exited with an error'}`
         )
         return
       }
@@ -1154,28 +1315,124 @@ export class Model {
         this.failReviewApp(
           reviewApp,
           'Release failed',
-          `Release v${release.version} failed: the release command exited with an error.`
+          `Release v${release.version} failed: the release command exited with an error.`,
+          `Release failed: v${release.version}: ${release.phaseError ?? 'the release did not succeed'}`
         )
         return
       }
       await sleep(step, this.abort.signal)
       if (reviewApp.status !== 'creating') return
       this.setReviewAppStatus(reviewApp, 'created')
+      this.setAppSetupStatus(reviewApp, 'succeeded')
       reviewApp.timing.readyAt = Date.now()
     } catch (error) {
       if (!this.closed) this.failReviewApp(reviewApp, 'Setup failed', error.message)
     }
   }
 
-  failReviewApp(reviewApp, errorStatus, message) {
-    reviewApp.errorStatus = errorStatus
-    reviewApp.message = message
+  /**
+   * Ends a review app `errored`. Its app setup (if made) ends `failed` with `failureMessage`
+   * (default: `message`). Armed by `failReviewAppSilently`, the review app's own `error_status`
+   * and `message` stay null: only the app setup tells what failed.
+   */
+  failReviewApp(reviewApp, errorStatus, message, failureMessage = message) {
+    const silent = Boolean(reviewApp.silentFailure)
+    reviewApp.errorStatus = silent ? null : errorStatus
+    reviewApp.message = silent ? null : message
     this.setReviewAppStatus(reviewApp, 'errored')
+    this.setAppSetupStatus(reviewApp, 'failed', failureMessage)
+  }
+
+  // ---------------------------------------------------------------- app setups
+
+  createAppSetup(app) {
+    const now = isoTime()
+    const setup = {
+      id: newId(),
+      appId: app.id,
+      appName: app.name,
+      buildId: null,
+      status: 'pending',
+      failureMessage: null,
+      manifestErrors: [],
+      createdAt: now,
+      updatedAt: now
+    }
+    this.appSetups.set(setup.id, setup)
+    return setup
+  }
+
+  /** Ends the review app's app setup (if it has one and it is still `pending`). */
+  setAppSetupStatus(reviewApp, status, failureMessage = null) {
+    const setup = reviewApp.appSetupId ? this.appSetups.get(reviewApp.appSetupId) : null
+    if (!setup || setup.status !== 'pending') return
+    setup.status = status
+    setup.failureMessage = status === 'failed' ? failureMessage : null
+    setup.updatedAt = isoTime()
+  }
+
+  appSetupJson(setup) {
+    const build = setup.buildId ? this.builds.get(setup.buildId) : null
+    return {
+      id: setup.id,
+      created_at: setup.createdAt,
+      updated_at: setup.updatedAt,
+      status: setup.status,
+      failure_message: setup.failureMessage,
+      app: { id: setup.appId, name: setup.appName },
+      build: build
+        ? {
+            id: build.id,
+            status: build.status,
+            output_stream_url: this.streamUrl('builds', build.id)
+          }
+        : null,
+      manifest_errors: [...setup.manifestErrors],
+      postdeploy: null,
+      resolved_success_url: null
+    }
+  }
+
+  takeSilentFailure(prNumber) {
+    if (prNumber === null || !this.silentReviewAppFailures.has(prNumber)) return null
+    const options = this.silentReviewAppFailures.get(prNumber)
+    this.silentReviewAppFailures.delete(prNumber)
+    return options
+  }
+
+  /**
+   * Makes PR `prNumber`'s review app fail with a null `message` and `error_status`, the cause
+   * only in its app setup's `failure_message`. Applies to the PR's review app in progress if its
+   * build has not yet read its source (else throws), or, with none in progress, to the next one
+   * created for the PR. Without `manifestErrors` its build fails with `reason`; with them the
+   * setup fails before any build ("invalid app.json").
+   */
+  failReviewAppSilently(prNumber, { reason, manifestErrors } = {}) {
+    const options = {
+      reason: reason ?? 'Build failed (emulator: failReviewAppSilently)',
+      manifestErrors: manifestErrors ? [...manifestErrors] : null
+    }
+    const inProgress = [...this.reviewApps.values()].find(
+      (r) => r.prNumber === prNumber && ['pending', 'creating'].includes(r.status)
+    )
+    if (!inProgress) {
+      this.silentReviewAppFailures.set(prNumber, options)
+      return null
+    }
+    const setup = inProgress.appSetupId ? this.appSetups.get(inProgress.appSetupId) : null
+    const build = setup?.buildId ? this.builds.get(setup.buildId) : null
+    if ((setup && options.manifestErrors) || build?.sourceChecked)
+      throw new Error(`the review app of PR #${prNumber} is past that point of its setup`)
+    inProgress.silentFailure = options
+    if (build) build.forcedFailure = options.reason
+    return inProgress
   }
 
   deleteReviewApp(reviewApp) {
     if (reviewApp.status === 'deleted' || reviewApp.status === 'deleting') return reviewApp
     this.setReviewAppStatus(reviewApp, 'deleting')
+    // Emulator choice (Heroku's answer is unknown): a setup cut short by the deletion fails.
+    this.setAppSetupStatus(reviewApp, 'failed', 'The app was deleted before its setup finished.')
     void (async () => {
       await sleep(this.timing.reviewAppDeleteMs, this.abort.signal)
       if (this.closed) return

@@ -35,6 +35,9 @@ const NOT_ACCEPTABLE_MESSAGE =
 const UNKNOWN_ROUTE_MESSAGE =
   'The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. `POST`), and did you specify your intended version with the `Accept` header?'
 const STATUS_MARK = '\n@@emulator-build-status '
+// What Heroku's release-output host answers before the release's channel exists (heroku/cli#2631:
+// "HTTP Error 404 for GET https://release-output.heroku.com/... Channel is not registered.").
+const CHANNEL_NOT_REGISTERED = 'Channel is not registered.'
 
 /** Heroku's rate limit: a bucket of tokens refilled continuously. */
 export class TokenBucket {
@@ -181,6 +184,12 @@ export function createMainServer(ctx) {
       entry.reset = 'after'
       res.socket?.destroy()
       return
+    }
+    // Warning-Message headers (emulator.warn), one per matching warning, in the order added.
+    const warnings = faults.takeWarnings(info.method, info.path)
+    if (warnings.length > 0) {
+      entry.warnings = warnings
+      headers = { ...headers, 'Warning-Message': warnings.length === 1 ? warnings[0] : warnings }
     }
     entry.status = status
     res.writeHead(status, headers)
@@ -378,6 +387,18 @@ export function createMainServer(ctx) {
       entry.status = 404
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Request-Id': requestId })
       res.end('Not Found\n')
+      return
+    }
+    if (!ctx.model.streamRegistered(key)) {
+      // releaseStreamNotFoundMs: the release dyno has not started yet, so neither has its channel.
+      if (resetAfter) {
+        entry.reset = 'after'
+        res.socket?.destroy()
+        return
+      }
+      entry.status = 404
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'Request-Id': requestId })
+      res.end(CHANNEL_NOT_REGISTERED)
       return
     }
     if (resetAfter) entry.reset = 'after'
