@@ -1817,6 +1817,9 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
             onText: lineWriter(prefix),
             signal: controller.signal,
             timeoutMs: budgetLeftMs(budget),
+            // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
+            // again for as long as the release is pending (the status poll ends the stream).
+            notFoundRetryMs: budgetLeftMs(budget),
             answerTimeoutMs: c.heroku.client.requestTimeoutMs
         })
         : Promise.resolve({ tail: '', completed: false });
@@ -2974,6 +2977,7 @@ async function followPromotion(c, promotionId, targets, verify) {
         if (!started.has(t.app.id))
             started.set(t.app.id, verify(t, state));
     };
+    let timedOut;
     if (promotionId) {
         await phase(c, 'promotion', `${targets.length} target(s)`, () => (0,wait/* waitUntil */.a0)(async () => {
             const list = await c.heroku.listPromotionTargets(promotionId);
@@ -2989,7 +2993,26 @@ async function followPromotion(c, promotionId, targets, verify) {
             // The targets' releases take a moment to appear: a poll right away finds none.
             initialDelayMs: 500,
             maxIntervalMs: 3000
-        }));
+        })).catch((err) => {
+            if (!(err instanceof errors/* TimeoutError */.MU))
+                throw err;
+            timedOut = err;
+        });
+    }
+    if (timedOut) {
+        // The gates and rollbacks already under way are finished before the run reports; the
+        // targets whose release never appeared are left to Heroku and named.
+        const pending = targets.filter((t) => !started.has(t.app.id));
+        await Promise.all(started.values());
+        for (const t of pending) {
+            t.result.error = `still pending on Heroku when wait-timeout ended; its release may still come`;
+            t.result.endedAt = Date.now();
+        }
+        throw new errors/* DeployError */.sH(`${timedOut.message}.` +
+            (pending.length > 0
+                ? ` Still pending: ${pending.map((t) => t.app.name).join(', ')} (Heroku may still release them).`
+                : '') +
+            (started.size > 0 ? ' The gates and rollbacks already started were finished first.' : ''));
     }
     for (const t of targets)
         start(t, undefined);
@@ -3069,6 +3092,7 @@ async function rollbackIfWanted(c, t, err) {
 
 
 
+
 const GONE = new Set(['deleted', 'errored']);
 const IN_PROGRESS = new Set(['pending', 'creating']);
 async function reviewApp(c) {
@@ -3101,6 +3125,11 @@ async function reviewApp(c) {
         return;
     }
     let existing = await findForPr();
+    if (existing?.status === 'deleting' && !settings.dryRun) {
+        // Not the PR's app any more (a PR closed and reopened quickly): a new one comes after it.
+        await waitForDeletion(c, existing, pr.number);
+        existing = undefined;
+    }
     outcome.reviewApp = existing
         ? { id: existing.id, prNumber: pr.number, branch: pr.headRef, status: existing.status }
         : undefined;
@@ -3211,6 +3240,46 @@ async function createReviewApp(c, pipelineId, findForPr) {
         await tarball.cleanup();
     }
 }
+/**
+ * Why a review app ended without being created: its own message, or when that is empty, what
+ * its app setup says (`failure_message`, `manifest_errors`, and the tail of its build's log).
+ */
+async function reviewAppFailure(c, done) {
+    const own = done.message || done.error_status;
+    const lead = `Review app ${done.id} ended ${done.status}`;
+    if (own || !done.app_setup?.id)
+        return new errors/* DeployError */.sH(`${lead}: ${own || 'Heroku gave no reason'}`);
+    try {
+        const setup = await c.heroku.getAppSetup(done.app_setup.id);
+        const details = [
+            setup.failure_message,
+            ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
+        ].filter((d) => Boolean(d));
+        let tail;
+        if (setup.build?.output_stream_url && setup.build.status !== 'succeeded') {
+            const streamed = await streamOutput(setup.build.output_stream_url, {
+                onText: () => undefined,
+                timeoutMs: 15_000,
+                notFoundRetryMs: 2_000
+            });
+            tail = streamed.tail || undefined;
+        }
+        return new errors/* DeployError */.sH(`${lead}: ${details.length > 0 ? details.join('; ') : 'Heroku gave no reason'} (app setup ${setup.id}${setup.build ? `, build ${setup.build.status}` : ''})`, tail);
+    }
+    catch (err) {
+        core.debug(`Could not read app setup ${done.app_setup.id}: ${String(err)}`);
+        return new errors/* DeployError */.sH(`${lead}: Heroku gave no reason`);
+    }
+}
+/** Waits (bounded by wait-timeout) until a review app being deleted is gone. */
+async function waitForDeletion(c, found, prNumber) {
+    core.info(`Review app ${found.id} of PR #${prNumber} is being deleted (was the PR closed and reopened?): waiting for the deletion, then creating a new one.`);
+    await phase(c, 'review-app', 'wait for deletion', () => (0,wait/* waitUntil */.a0)(() => c.heroku.getReviewApp(found.id).catch((err) => {
+        if (err instanceof errors/* HerokuApiError */.vk && err.status === 404)
+            return undefined;
+        throw err;
+    }), (r) => r === undefined || r.status === 'deleted', { what: `review app ${found.id} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 }));
+}
 /** Polls until the review app is `created` with an app (or fails on `errored`). */
 async function waitForCreated(c, reviewApp) {
     return groupedPhase(c, 'review-app', `Wait for review app ${reviewApp.id}`, 'created', async () => {
@@ -3221,9 +3290,8 @@ async function waitForCreated(c, reviewApp) {
             maxIntervalMs: 5000,
             onPoll: (r) => core.debug(`review app ${r.id}: ${r.status}`)
         });
-        if (done.status !== 'created') {
-            throw new errors/* DeployError */.sH(`Review app ${done.id} ended ${done.status}: ${done.message || done.error_status || 'Heroku gave no reason'}`);
-        }
+        if (done.status !== 'created')
+            throw await reviewAppFailure(c, done);
         core.info(`Review app ${done.id} is created.`);
         // Creation builds and releases the app: follow that release through its release phase.
         const app = resolvedApp(await c.heroku.getApp(done.app.id), 'review');

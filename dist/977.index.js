@@ -600,6 +600,9 @@ class HerokuApi {
     createReviewApp(body, findExisting) {
         return this.client.create('POST', '/review-apps', body, findExisting);
     }
+    getAppSetup(appSetupId) {
+        return this.client.get(`/app-setups/${seg(appSetupId)}`);
+    }
     getReviewApp(reviewAppId) {
         return this.client.get(`/review-apps/${seg(reviewAppId)}`);
     }
@@ -849,6 +852,8 @@ class HerokuClient {
     /** Limit for one request (the upload and output streams derive theirs from it). */
     requestTimeoutMs;
     logSink;
+    warnSink;
+    warned = new Set();
     /** Requests started and not yet connected (or ended), and who waits for none to be left. */
     unconnected = 0;
     connectWaiters = [];
@@ -865,6 +870,7 @@ class HerokuClient {
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30000;
         this.retryPolicy = (0,backoff/* resolveRetryPolicy */.NO)(options.retry, options.sleep, options.random, options.now);
         this.logSink = options.log;
+        this.warnSink = options.warn;
     }
     /**
      * Resolves once every request started so far has its connection (or has ended): the start
@@ -1152,7 +1158,17 @@ class HerokuClient {
             });
         });
     }
+    noteWarnings(headers) {
+        for (const name of ['warning-message', 'x-heroku-warning']) {
+            const text = headerValue(headers, name)?.trim();
+            if (!text || this.warned.has(text))
+                continue;
+            this.warned.add(text);
+            this.warnSink?.(this.scrub(`Heroku: ${text}`));
+        }
+    }
     noteRateLimit(headers) {
+        this.noteWarnings(headers);
         const value = headerValue(headers, 'ratelimit-remaining');
         if (value === undefined)
             return;
@@ -2678,6 +2694,7 @@ async function run() {
         const settings = (0,inputs/* getSettings */.mt)(process.env, ctx, (secret) => start.secrets.push(secret));
         const client = (0,run_heroku/* herokuClientFor */.d)(settings, {
             log: (msg) => start.log.debug(msg),
+            warn: (msg) => start.log.warning(msg),
             ...tuningFromEnv(process.env, (msg) => start.log.warning(msg))
         });
         const heroku = new api/* HerokuApi */.z(client);

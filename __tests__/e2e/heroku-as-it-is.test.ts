@@ -43,6 +43,105 @@ describe('stuck pending work', () => {
   })
 })
 
+describe('streams that 404 at first, statuses that lag', () => {
+  it('a release stream answering 404 for 3 s and statuses lagging 2 s: a successful deploy, the release output shown', async () => {
+    scenario = await startScenario(shopSeed(), {
+      timing: {
+        releaseStreamNotFoundMs: 3000,
+        buildStatusLagMs: 2000,
+        releaseStatusLagMs: 2000,
+        promotionTargetLagMs: 2000
+      }
+    })
+    const result = await scenario.run({
+      app: 'shop-staging',
+      promote: 'true',
+      'health-check': '/health'
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('promoted')
+    // The release phase's output arrived once the stream answered (staging's own release).
+    expect(result.stdout).toMatch(/^release phase: done$/m)
+    const { heroku } = scenario
+    const notFound = heroku.requests.filter(
+      (r) => r.method === 'GET' && r.path.includes('/streams/releases/') && r.status === 404
+    )
+    expect(notFound.length).toBeGreaterThan(0)
+  })
+})
+
+describe('warnings Heroku sends', () => {
+  it('a Warning-Message header is shown once as a workflow warning', async () => {
+    scenario = await startScenario(shopSeed())
+    scenario.heroku.warn({
+      path: /^\/apps\/[^/]+\/releases/,
+      message: 'This app uses a stack that reaches end of life on 2027-04-30.'
+    })
+    const result = await scenario.run({ app: 'shop-staging' })
+    expect(result.exitCode).toBe(0)
+    const shown = result.annotations.filter(
+      (a) => a.level === 'warning' && a.message.includes('reaches end of life on 2027-04-30')
+    )
+    expect(shown).toHaveLength(1)
+    expect(shown[0].message).toBe(
+      'Heroku: This app uses a stack that reaches end of life on 2027-04-30.'
+    )
+  })
+})
+
+describe('a promotion whose wait times out', () => {
+  it('still finishes the gates and rollbacks it started before the run reports', async () => {
+    scenario = await startScenario(
+      shopSeed(
+        ['shop-eu', 'shop-us'],
+        {},
+        { production: { release: { fixture: 'unhealthy-when-flag' } } }
+      ),
+      { timing: { promotionTargetLagMs: 30_000 } }
+    )
+    const { heroku } = scenario
+    // shop-us's health breaks on the promoted release (config vars stay with the target).
+    await heroku.setConfigVars('shop-us', { BREAK_HEALTH: '1' }, { wait: 'up' })
+    await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'unhealthy-when-flag', files: { VERSION: 'next' } },
+      { wait: 'up' }
+    )
+    const usBefore = heroku.state.apps['shop-us'].currentRelease!
+    const result = await scenario.run(
+      {
+        command: 'promote',
+        pipeline: 'shop',
+        'health-check': '/health',
+        'health-check-timeout': '3',
+        'health-check-interval': '1',
+        'wait-timeout': '8'
+      },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(result.exitCode).toBe(1)
+    const error = annotations(result, 'error')
+    expect(error).toMatch(/Timed out after 8 s waiting for promotion .*\(limit: wait-timeout\)/)
+    expect(error).toMatch(/The gates and rollbacks already started were finished first/)
+    // shop-us failed its gate and its rollback finished before the action ended.
+    const rollback = heroku.requests.find(
+      (r) =>
+        r.method === 'POST' &&
+        r.path === `/apps/${heroku.appId('shop-us')}/releases` &&
+        (r.body as { release?: string }).release === usBefore.id
+    )
+    expect(rollback).toBeDefined()
+    const us = heroku.state.apps['shop-us']
+    expect(us.currentRelease!.slug!.id).toBe(usBefore.slug!.id)
+    expect(JSON.parse(result.outputs['promoted-apps'])).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ app: 'shop-us', healthy: false, rolled_back: true }),
+        expect.objectContaining({ app: 'shop-eu', healthy: true })
+      ])
+    )
+  })
+})
+
 describe('a release phase longer than wait-timeout', () => {
   it('is reported as still pending, named, and not as failed', async () => {
     scenario = await startScenario(shopSeed(), {

@@ -177,6 +177,66 @@ describe('review-app', () => {
     expect(result.stdout + result.stderr).toMatch(/review apps must be enabled on the pipeline/)
   })
 
+  it("shows the app setup's failure details when the review app itself gives no reason", async () => {
+    scenario = await startScenario(seed())
+    scenario.heroku.failReviewAppSilently(7, { reason: 'npm ERR! missing script: build' })
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', scenario.workspace.sha)
+    })
+    expect(result.exitCode).toBe(1)
+    const error = result.annotations
+      .filter((a) => a.level === 'error')
+      .map((a) => a.message)
+      .join('\n')
+    expect(error).toMatch(
+      /Review app \S+ ended errored: Build failed: npm ERR! missing script: build \(app setup \S+, build failed\)/
+    )
+    expect(error).not.toMatch(/Heroku gave no reason/)
+    // The build's log tail is in the summary.
+    expect(result.summary).toContain('npm ERR! missing script: build')
+  })
+
+  it('a reopened PR whose review app is still being deleted waits for it, then gets a new one', async () => {
+    scenario = await startScenario(seed(), { timing: { reviewAppDeleteMs: 2000 } })
+    const { heroku, github, workspace } = scenario
+    github.seedPull({
+      number: 7,
+      state: 'open',
+      head: { ref: 'feature/login', sha: workspace.sha }
+    })
+    const opened = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', workspace.sha)
+    })
+    expect(opened.exitCode).toBe(0)
+    const first = opened.outputs['review-app-id']
+    // The PR is closed (Heroku starts deleting its app) and reopened at once.
+    const answer = await fetch(`${heroku.url}/review-apps/${first}`, {
+      method: 'DELETE',
+      headers: {
+        Authorization: `Bearer ${heroku.apiKey}`,
+        Accept: 'application/vnd.heroku+json; version=3'
+      }
+    })
+    expect(answer.status).toBe(200)
+    expect(heroku.state.reviewApps.find((r) => r.id === first)?.status).toBe('deleting')
+
+    const reopened = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('reopened', workspace.sha)
+    })
+    expect(reopened.exitCode).toBe(0)
+    expect(reopened.outputs.status).toBe('review-app-ready')
+    expect(reopened.stdout).toMatch(
+      new RegExp(`Review app ${first} of PR #7 is being deleted .*waiting for the deletion`)
+    )
+    const second = reopened.outputs['review-app-id']
+    expect(second).not.toBe(first)
+    expect(heroku.state.reviewApps.find((r) => r.id === first)?.status).toBe('deleted')
+    expect(heroku.state.reviewApps.find((r) => r.id === second)?.status).toBe('created')
+  })
+
   it('creates the review app on a synchronize when none exists yet', async () => {
     scenario = await startScenario(seed())
     const result = await scenario.run(inputs, {

@@ -4,7 +4,7 @@
  * follow and gate every target in parallel; roll back precisely the targets that fail.
  */
 import * as core from '@actions/core'
-import { DeployError, InputError } from '../errors.js'
+import { DeployError, InputError, TimeoutError } from '../errors.js'
 import type { PipelinePromotion, PipelinePromotionTarget, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
@@ -291,6 +291,7 @@ async function followPromotion(
   const start = (t: PromotionTarget, state: PipelinePromotionTarget | undefined): void => {
     if (!started.has(t.app.id)) started.set(t.app.id, verify(t, state))
   }
+  let timedOut: TimeoutError | undefined
   if (promotionId) {
     await phase(c, 'promotion', `${targets.length} target(s)`, () =>
       waitUntil(
@@ -311,6 +312,26 @@ async function followPromotion(
           maxIntervalMs: 3000
         }
       )
+    ).catch((err: unknown) => {
+      if (!(err instanceof TimeoutError)) throw err
+      timedOut = err
+    })
+  }
+  if (timedOut) {
+    // The gates and rollbacks already under way are finished before the run reports; the
+    // targets whose release never appeared are left to Heroku and named.
+    const pending = targets.filter((t) => !started.has(t.app.id))
+    await Promise.all(started.values())
+    for (const t of pending) {
+      t.result.error = `still pending on Heroku when wait-timeout ended; its release may still come`
+      t.result.endedAt = Date.now()
+    }
+    throw new DeployError(
+      `${timedOut.message}.` +
+        (pending.length > 0
+          ? ` Still pending: ${pending.map((t) => t.app.name).join(', ')} (Heroku may still release them).`
+          : '') +
+        (started.size > 0 ? ' The gates and rollbacks already started were finished first.' : '')
     )
   }
   for (const t of targets) start(t, undefined)

@@ -194,6 +194,9 @@ export async function waitForReleaseEnd(
           onText: lineWriter(prefix),
           signal: controller.signal,
           timeoutMs: budgetLeftMs(budget),
+          // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
+          // again for as long as the release is pending (the status poll ends the stream).
+          notFoundRetryMs: budgetLeftMs(budget),
           answerTimeoutMs: c.heroku.client.requestTimeoutMs
         })
       : Promise.resolve({ tail: '', completed: false })

@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { DeployError, HerokuApiError, InputError } from '../errors.js'
 import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
+import { streamOutput } from '../heroku/stream.js'
 import type { AppResult, SweepEntry } from '../outcome.js'
 import { reviewAppEnvironmentName } from '../github/environments.js'
 import type { CommandContext } from './context.js'
@@ -69,6 +70,11 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   }
 
   let existing = await findForPr()
+  if (existing?.status === 'deleting' && !settings.dryRun) {
+    // Not the PR's app any more (a PR closed and reopened quickly): a new one comes after it.
+    await waitForDeletion(c, existing, pr.number)
+    existing = undefined
+  }
   outcome.reviewApp = existing
     ? { id: existing.id, prNumber: pr.number, branch: pr.headRef, status: existing.status }
     : undefined
@@ -198,6 +204,62 @@ async function createReviewApp(
   }
 }
 
+/**
+ * Why a review app ended without being created: its own message, or when that is empty, what
+ * its app setup says (`failure_message`, `manifest_errors`, and the tail of its build's log).
+ */
+async function reviewAppFailure(c: CommandContext, done: ReviewApp): Promise<DeployError> {
+  const own = done.message || done.error_status
+  const lead = `Review app ${done.id} ended ${done.status}`
+  if (own || !done.app_setup?.id)
+    return new DeployError(`${lead}: ${own || 'Heroku gave no reason'}`)
+  try {
+    const setup = await c.heroku.getAppSetup(done.app_setup.id)
+    const details = [
+      setup.failure_message,
+      ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
+    ].filter((d): d is string => Boolean(d))
+    let tail: string | undefined
+    if (setup.build?.output_stream_url && setup.build.status !== 'succeeded') {
+      const streamed = await streamOutput(setup.build.output_stream_url, {
+        onText: () => undefined,
+        timeoutMs: 15_000,
+        notFoundRetryMs: 2_000
+      })
+      tail = streamed.tail || undefined
+    }
+    return new DeployError(
+      `${lead}: ${details.length > 0 ? details.join('; ') : 'Heroku gave no reason'} (app setup ${setup.id}${setup.build ? `, build ${setup.build.status}` : ''})`,
+      tail
+    )
+  } catch (err) {
+    core.debug(`Could not read app setup ${done.app_setup.id}: ${String(err)}`)
+    return new DeployError(`${lead}: Heroku gave no reason`)
+  }
+}
+
+/** Waits (bounded by wait-timeout) until a review app being deleted is gone. */
+async function waitForDeletion(
+  c: CommandContext,
+  found: ReviewApp,
+  prNumber: number
+): Promise<void> {
+  core.info(
+    `Review app ${found.id} of PR #${prNumber} is being deleted (was the PR closed and reopened?): waiting for the deletion, then creating a new one.`
+  )
+  await phase(c, 'review-app', 'wait for deletion', () =>
+    waitUntil(
+      () =>
+        c.heroku.getReviewApp(found.id).catch((err: unknown) => {
+          if (err instanceof HerokuApiError && err.status === 404) return undefined
+          throw err
+        }),
+      (r) => r === undefined || r.status === 'deleted',
+      { what: `review app ${found.id} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 }
+    )
+  )
+}
+
 /** Polls until the review app is `created` with an app (or fails on `errored`). */
 async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<ReviewApp> {
   return groupedPhase(
@@ -218,11 +280,7 @@ async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<
           onPoll: (r) => core.debug(`review app ${r.id}: ${r.status}`)
         }
       )
-      if (done.status !== 'created') {
-        throw new DeployError(
-          `Review app ${done.id} ended ${done.status}: ${done.message || done.error_status || 'Heroku gave no reason'}`
-        )
-      }
+      if (done.status !== 'created') throw await reviewAppFailure(c, done)
       core.info(`Review app ${done.id} is created.`)
       // Creation builds and releases the app: follow that release through its release phase.
       const app = resolvedApp(await c.heroku.getApp(done.app!.id), 'review')

@@ -9,6 +9,7 @@ import { uploadFile } from './upload.js'
 import type {
   App,
   AppFeature,
+  AppSetup,
   Build,
   BuildCreate,
   ConfigVars,
@@ -300,6 +301,10 @@ export class HerokuApi {
     findExisting: () => Promise<ReviewApp | undefined>
   ): Promise<ReviewApp> {
     return this.client.create<ReviewApp>('POST', '/review-apps', body, findExisting)
+  }
+
+  getAppSetup(appSetupId: string): Promise<AppSetup> {
+    return this.client.get<AppSetup>(`/app-setups/${seg(appSetupId)}`)
   }
 
   getReviewApp(reviewAppId: string): Promise<ReviewApp> {

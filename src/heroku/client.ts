@@ -47,6 +47,11 @@ export interface HerokuClientOptions {
   /** Clock for the retry budget (default Date.now). */
   now?: () => number
   log?: (msg: string) => void
+  /**
+   * Warnings Heroku sends with an answer (`Warning-Message`, `X-Heroku-Warning`: deprecations,
+   * plan limits), each distinct one once; the Heroku CLI shows them too.
+   */
+  warn?: (msg: string) => void
 }
 
 export interface RequestOptions {
@@ -139,6 +144,8 @@ export class HerokuClient {
   /** Limit for one request (the upload and output streams derive theirs from it). */
   readonly requestTimeoutMs: number
   private readonly logSink: ((msg: string) => void) | undefined
+  private readonly warnSink: ((msg: string) => void) | undefined
+  private readonly warned = new Set<string>()
   /** Requests started and not yet connected (or ended), and who waits for none to be left. */
   private unconnected = 0
   private readonly connectWaiters: (() => void)[] = []
@@ -156,6 +163,7 @@ export class HerokuClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30000
     this.retryPolicy = resolveRetryPolicy(options.retry, options.sleep, options.random, options.now)
     this.logSink = options.log
+    this.warnSink = options.warn
   }
 
   /**
@@ -513,7 +521,17 @@ export class HerokuClient {
     })
   }
 
+  private noteWarnings(headers: IncomingHttpHeaders): void {
+    for (const name of ['warning-message', 'x-heroku-warning']) {
+      const text = headerValue(headers, name)?.trim()
+      if (!text || this.warned.has(text)) continue
+      this.warned.add(text)
+      this.warnSink?.(this.scrub(`Heroku: ${text}`))
+    }
+  }
+
   private noteRateLimit(headers: IncomingHttpHeaders): void {
+    this.noteWarnings(headers)
     const value = headerValue(headers, 'ratelimit-remaining')
     if (value === undefined) return
     const remaining = Number.parseInt(value, 10)

@@ -225,6 +225,17 @@ export interface ReviewApp {
   updated_at?: string
 }
 
+/** `GET /app-setups/{id}`: how the app setup behind a review app went. */
+export interface AppSetup {
+  id: string
+  /** `pending`, `succeeded`, `failed` */
+  status: string
+  failure_message?: string | null
+  manifest_errors?: string[] | null
+  app?: NamedRef | null
+  build?: { id: string; status: string; output_stream_url?: string | null } | null
+}
+
 export interface ReviewAppCreate {
   branch: string
   /** Pipeline UUID (a plain string, not `{id}`). */

@@ -33,6 +33,7 @@ export async function run(): Promise<void> {
     const settings = getSettings(process.env, ctx, (secret) => start.secrets.push(secret))
     const client = herokuClientFor(settings, {
       log: (msg) => start.log.debug(msg),
+      warn: (msg) => start.log.warning(msg),
       ...tuningFromEnv(process.env, (msg) => start.log.warning(msg))
     })
     const heroku = new HerokuApi(client)
