@@ -6,7 +6,13 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
-import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
+import {
+  shopSeed,
+  startScenario,
+  type RunResult,
+  type Scenario,
+  annotationText
+} from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -55,13 +61,6 @@ function readPreboot(s: Scenario, app: string): boolean {
       r.method === 'GET' &&
       (r.path === `/apps/${id}/features/preboot` || r.path === `/apps/${app}/features/preboot`)
   )
-}
-
-function errorText(result: RunResult): string {
-  return result.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n')
 }
 
 /** When the action asked Heroku to roll `app` back (POST /apps/{app}/releases), if it did. */
@@ -255,8 +254,10 @@ describe('a race with another deploy on staging', () => {
     expect(newer).toBeDefined()
     expect(result.exitCode).toBe(1)
     expect(result.outputs.status).toBe('failed')
-    expect(errorText(result)).toMatch(/the release under test was replaced/)
-    expect(errorText(result)).toMatch(/put \{commit\} or \{release\} in health-check-body/)
+    expect(annotationText(result, 'error')).toMatch(/the release under test was replaced/)
+    expect(annotationText(result, 'error')).toMatch(
+      /put \{commit\} or \{release\} in health-check-body/
+    )
     expect(scenario.count('POST', /^\/pipeline-promotions$/)).toBe(0)
     expect(rollbackAt(scenario, 'shop-staging')).toBeUndefined()
     expect(scenario.heroku.state.apps['shop-staging'].currentRelease!.version).toBe(newer!.version)
@@ -287,7 +288,7 @@ describe('apps without web dynos', () => {
     const result = await scenario.run({ app: 'shop-staging', 'health-check-timeout': '20' })
     expect(result.exitCode).toBe(1)
     expect(result.outputs['rolled-back']).toBe('true')
-    expect(errorText(result)).toMatch(/dyno worker\.1 crashed on v\d+/)
+    expect(annotationText(result, 'error')).toMatch(/dyno worker\.1 crashed on v\d+/)
     expect(scenario.heroku.state.apps['shop-staging'].currentRelease!.slug!.id).toBe(
       before.slug!.id
     )
@@ -303,7 +304,9 @@ describe('input errors before any change', () => {
       'health-check-body': '"sha":"{sha}"'
     })
     expect(result.exitCode).toBe(1)
-    expect(errorText(result)).toMatch(/Input 'health-check-body'.*unknown placeholder \{sha\}/)
+    expect(annotationText(result, 'error')).toMatch(
+      /Input 'health-check-body'.*unknown placeholder \{sha\}/
+    )
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
 
@@ -313,7 +316,7 @@ describe('input errors before any change', () => {
     })
     const result = await scenario.run({ app: 'shop-staging', 'health-check': '/health' })
     expect(result.exitCode).toBe(1)
-    expect(errorText(result)).toMatch(
+    expect(annotationText(result, 'error')).toMatch(
       /Input 'health-check': \/health is a path, but shop-staging has no web dynos/
     )
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])

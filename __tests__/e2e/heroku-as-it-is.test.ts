@@ -4,7 +4,7 @@
  * not unique.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
+import { shopSeed, startScenario, type Scenario, annotationText } from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -14,13 +14,6 @@ afterEach(async () => {
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 const DAY = 24 * 3600 * 1000
-
-function annotations(result: RunResult, level: string): string {
-  return result.annotations
-    .filter((a) => a.level === level)
-    .map((a) => a.message)
-    .join('\n')
-}
 
 describe('stuck pending work', () => {
   it('a release Heroku left pending under the current one is named and does not block a deploy', async () => {
@@ -35,7 +28,7 @@ describe('stuck pending work', () => {
     const result = await scenario.run({ app: 'shop-staging', 'health-check': '/health' })
     expect(result.exitCode).toBe(0)
     expect(result.outputs.status).toBe('deployed')
-    expect(annotations(result, 'warning')).toMatch(
+    expect(annotationText(result, 'warning')).toMatch(
       new RegExp(
         `shop-staging: release v${stuck.version} has been pending since .*older than the current v\\d+.*Heroku left it stuck; not waiting for it`
       )
@@ -120,7 +113,7 @@ describe('a promotion whose wait times out', () => {
       { eventName: 'workflow_dispatch', event: { inputs: {} } }
     )
     expect(result.exitCode).toBe(1)
-    const error = annotations(result, 'error')
+    const error = annotationText(result, 'error')
     expect(error).toMatch(/Timed out after 8 s waiting for promotion .*\(limit: wait-timeout\)/)
     expect(error).toMatch(/The gates and rollbacks already started were finished first/)
     // shop-us failed its gate and its rollback finished before the action ended.
@@ -153,7 +146,7 @@ describe('a release phase longer than wait-timeout', () => {
     })
     const result = await scenario.run({ app: 'shop-staging', 'wait-timeout': '3' })
     expect(result.exitCode).toBe(1)
-    const error = annotations(result, 'error')
+    const error = annotationText(result, 'error')
     expect(error).toMatch(
       /Release v\d+ on shop-staging is still pending after wait-timeout \(3 s\): its release phase has not ended, and Heroku may still release it; it has not failed/
     )
@@ -181,7 +174,7 @@ describe('expired releases', () => {
       release: `v${old.version}`
     })
     expect(result.exitCode).toBe(1)
-    expect(annotations(result, 'error')).toMatch(
+    expect(annotationText(result, 'error')).toMatch(
       new RegExp(
         `Input 'release'.*Release v${old.version} of shop-staging cannot be rolled back to: it has expired`
       )
@@ -240,7 +233,7 @@ describe('pipeline names are not unique', () => {
       { eventName: 'workflow_dispatch', event: { inputs: {} } }
     )
     expect(ambiguous.exitCode).toBe(1)
-    const error = annotations(ambiguous, 'error')
+    const error = annotationText(ambiguous, 'error')
     expect(error).toMatch(/2 pipelines are named shop \(.*\): set pipeline to the UUID/)
     for (const id of ids) expect(error).toContain(id)
     expect(heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])

@@ -6,7 +6,7 @@
  * wait is bounded once by `wait-timeout`, and the whole config file is checked.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
+import { shopSeed, startScenario, type Scenario, annotationText } from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -15,13 +15,6 @@ afterEach(async () => {
 })
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
-
-function errorText(result: RunResult): string {
-  return result.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n')
-}
 
 /** The last status of each GitHub deployment, by environment. */
 function lastStatuses(s: Scenario): { environment: string; state: string; description: string }[] {
@@ -104,7 +97,7 @@ describe('every wait has one deadline', () => {
     scenario = await startScenario(shopSeed(), { timing: { buildMs: 20_000 } })
     const result = await scenario.run({ app: 'shop-staging', 'wait-timeout': '3' })
     expect(result.exitCode).toBe(1)
-    expect(errorText(result)).toMatch(
+    expect(annotationText(result, 'error')).toMatch(
       /Timed out after 3 s waiting for build [0-9a-f-]+ on shop-staging \(limit: wait-timeout\)/
     )
     // Heroku's own record: the last look at the build came about 3 s after it was created,
@@ -135,8 +128,10 @@ describe('the whole config file is checked', () => {
     })
     expect(result.exitCode).toBe(1)
     expect(result.outputs.status).toBe('failed')
-    expect(errorText(result)).toMatch(/heroku-deploy\.yml.*line 2.*health-check-timeout/)
-    expect(errorText(result)).toMatch(/expected a whole number, got a list/)
+    expect(annotationText(result, 'error')).toMatch(
+      /heroku-deploy\.yml.*line 2.*health-check-timeout/
+    )
+    expect(annotationText(result, 'error')).toMatch(/expected a whole number, got a list/)
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
 })

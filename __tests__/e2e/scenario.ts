@@ -342,3 +342,11 @@ export function shopSeed(
     ...extra
   }
 }
+
+/** The messages of the run's annotations of one level (`error`, `warning`, …), one per line. */
+export function annotationText(result: RunResult, level: string): string {
+  return result.annotations
+    .filter((a) => a.level === level)
+    .map((a) => a.message)
+    .join('\n')
+}
