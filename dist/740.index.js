@@ -1805,7 +1805,7 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
             const done = await streamOutput(first.output_stream_url, {
                 onText: lineWriter(prefix),
                 timeoutMs: 30000,
-                answerTimeoutMs: c.heroku.client.requestTimeoutMs
+                answerTimeoutMs: c.heroku.requestTimeoutMs
             });
             return { release: first, tail: done.tail };
         }
@@ -1820,7 +1820,7 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
             // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
             // again for as long as the release is pending (the status poll ends the stream).
             notFoundRetryMs: budgetLeftMs(budget),
-            answerTimeoutMs: c.heroku.client.requestTimeoutMs
+            answerTimeoutMs: c.heroku.requestTimeoutMs
         })
         : Promise.resolve({ tail: '', completed: false });
     try {
@@ -2745,7 +2745,7 @@ async function finishBuild(c, app, result, build) {
         const streamed = await streamOutput(build.output_stream_url, {
             onText: lineWriter(),
             timeoutMs: budgetLeftMs(budget),
-            answerTimeoutMs: c.heroku.client.requestTimeoutMs
+            answerTimeoutMs: c.heroku.requestTimeoutMs
         });
         tail = streamed.tail;
         streamEnded = streamed.completed;

@@ -410,6 +410,10 @@ class HerokuApi {
     constructor(client) {
         this.client = client;
     }
+    /** How long one request may take (an answer from a log stream is given as long). */
+    get requestTimeoutMs() {
+        return this.client.requestTimeoutMs;
+    }
     /**
      * Starts the two reads a command that resolves an app makes first (the app and its pipeline
      * coupling), so they are on their way while the rest of the action loads. Reads only; the

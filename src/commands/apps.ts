@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
-import type { HerokuApi } from '../heroku/api.js'
+import type { HerokuPort } from './heroku-port.js'
 import type { App, Pipeline, PipelineCoupling } from '../heroku/types.js'
 import { checkHealthTargetFits, type GateFacts } from '../health/gate.js'
 import type { AppResult, Stage } from '../outcome.js'
@@ -34,7 +34,7 @@ export function resolvedApp(app: App, stage: Stage, facts?: GateFacts): Resolved
 }
 
 /** What the gate must know of the app: its `preboot` feature and its formation. */
-export async function readGateFacts(heroku: HerokuApi, app: string): Promise<GateFacts> {
+export async function readGateFacts(heroku: HerokuPort, app: string): Promise<GateFacts> {
   const [preboot, formation] = await Promise.all([
     heroku.prebootEnabled(app),
     heroku.listFormation(app)
@@ -47,7 +47,7 @@ export async function readGateFacts(heroku: HerokuApi, app: string): Promise<Gat
  * health check needs a web process): an input error here comes before any change.
  */
 export async function resolveGateFacts(
-  heroku: HerokuApi,
+  heroku: HerokuPort,
   app: ResolvedApp,
   check: HealthCheck,
   ref: string = app.id
@@ -127,7 +127,7 @@ export async function resolveAppInput(
 
 /** The pipeline's apps of one stage, resolved to names and URLs. */
 export async function appsOfStage(
-  heroku: HerokuApi,
+  heroku: HerokuPort,
   couplings: PipelineCoupling[],
   stage: Stage
 ): Promise<ResolvedApp[]> {
@@ -137,7 +137,7 @@ export async function appsOfStage(
 
 /** The pipeline's single staging app; zero or several is an input error naming them. */
 export async function singleStagingApp(
-  heroku: HerokuApi,
+  heroku: HerokuPort,
   pipeline: Pipeline,
   couplings: PipelineCoupling[]
 ): Promise<ResolvedApp> {

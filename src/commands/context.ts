@@ -1,5 +1,5 @@
 import type { GitHubApi } from '../github/client.js'
-import type { HerokuApi } from '../heroku/api.js'
+import type { HerokuPort } from './heroku-port.js'
 import type { Outcome } from '../outcome.js'
 import type { RunContext, Settings } from '../settings.js'
 import type { RunEvents } from './events.js'
@@ -8,7 +8,7 @@ import type { RunEvents } from './events.js'
 export interface CommandContext {
   settings: Settings
   ctx: RunContext
-  heroku: HerokuApi
+  heroku: HerokuPort
   events: RunEvents
   /** GitHub, when a token was given (the sweep asks it which PRs are closed). */
   github: GitHubApi | undefined

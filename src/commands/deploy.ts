@@ -259,7 +259,7 @@ async function finishBuild(
     const streamed = await streamOutput(build.output_stream_url, {
       onText: lineWriter(),
       timeoutMs: budgetLeftMs(budget),
-      answerTimeoutMs: c.heroku.client.requestTimeoutMs
+      answerTimeoutMs: c.heroku.requestTimeoutMs
     })
     tail = streamed.tail
     streamEnded = streamed.completed

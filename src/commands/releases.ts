@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core'
 import { DeployError, TimeoutError } from '../errors.js'
-import type { HerokuApi } from '../heroku/api.js'
+import type { HerokuPort } from './heroku-port.js'
 import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
 import type { Build, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
@@ -33,7 +33,7 @@ export interface KnownSlug {
  * saves the slug read (one API request) when the release carries that very slug.
  */
 export async function releaseInfo(
-  heroku: HerokuApi,
+  heroku: HerokuPort,
   app: string,
   release: Release,
   known?: KnownSlug
@@ -153,7 +153,7 @@ export function sortPendingWork(
  * `newest`: the app's newest releases as just listed (from `waitForPendingWork`), if at hand.
  */
 export async function recordLive(
-  heroku: HerokuApi,
+  heroku: HerokuPort,
   app: ResolvedApp,
   newest?: Release[]
 ): Promise<ReleaseInfo | undefined> {
@@ -181,7 +181,7 @@ export async function waitForReleaseEnd(
       const done = await streamOutput(first.output_stream_url, {
         onText: lineWriter(prefix),
         timeoutMs: 30000,
-        answerTimeoutMs: c.heroku.client.requestTimeoutMs
+        answerTimeoutMs: c.heroku.requestTimeoutMs
       })
       return { release: first, tail: done.tail }
     }
@@ -197,7 +197,7 @@ export async function waitForReleaseEnd(
           // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
           // again for as long as the release is pending (the status poll ends the stream).
           notFoundRetryMs: budgetLeftMs(budget),
-          answerTimeoutMs: c.heroku.client.requestTimeoutMs
+          answerTimeoutMs: c.heroku.requestTimeoutMs
         })
       : Promise.resolve({ tail: '', completed: false })
   try {

@@ -42,6 +42,11 @@ export class HerokuApi {
 
   constructor(readonly client: HerokuClient) {}
 
+  /** How long one request may take (an answer from a log stream is given as long). */
+  get requestTimeoutMs(): number {
+    return this.client.requestTimeoutMs
+  }
+
   /**
    * Starts the two reads a command that resolves an app makes first (the app and its pipeline
    * coupling), so they are on their way while the rest of the action loads. Reads only; the
