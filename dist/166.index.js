@@ -1191,7 +1191,7 @@ function liveReader(settings) {
             heroku.listReleases(app, 10),
             heroku.listBuilds(app, 3)
         ]);
-        const current = releases.find((r) => r.current) ?? releases.find((r) => r.status === 'succeeded');
+        const current = (0,_heroku_api_js__WEBPACK_IMPORTED_MODULE_1__/* .pickCurrentRelease */ .SP)(releases);
         const pendingRelease = releases.find((r) => r.status === 'pending');
         const pendingBuild = builds.find((b) => b.status === 'pending');
         const pending = pendingBuild

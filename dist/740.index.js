@@ -1464,7 +1464,8 @@ async function runHealthGate(deps, subject, check, opts = {}) {
         random: opts.random,
         probe: opts.probe
     });
-    const result = { ...base, ...probed, ...pick(base) };
+    // The probes set checked, passed, url, probes and reason; the gate's own fields stay.
+    const result = { ...base, ...probed };
     if (!probed.passed)
         return result;
     // 4. The probes can pass on the dynos that stay up while another one crashes meanwhile (a
@@ -1496,19 +1497,6 @@ async function runHealthGate(deps, subject, check, opts = {}) {
         passed: false,
         reason: `The probes passed, but then not every ${dynoNoun(kind)} was up on v${version} (${summary}).`
     };
-}
-/** The fields the probes do not set, kept from the gate's own result. */
-function pick(base) {
-    const kept = {
-        kind: base.kind,
-        preboot: base.preboot,
-        verified: base.verified
-    };
-    if (base.expectedBody !== undefined)
-        kept.expectedBody = base.expectedBody;
-    if (base.prebootWaitMs !== undefined)
-        kept.prebootWaitMs = base.prebootWaitMs;
-    return kept;
 }
 /**
  * An app without web dynos: its dynos must stay up over `successes` consecutive polls (spaced
@@ -1647,18 +1635,29 @@ async function resolveAppInput(c, needsPipeline) {
     }
     const pipeline = await heroku.getPipeline(settings.pipeline);
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
-    const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id));
+    const couplings = await heroku.listCouplings(pipeline.id);
+    const app = await singleStagingApp(heroku, pipeline, couplings, settings.health);
     core.info(`App: ${app.name} (the staging app of ${pipeline.name})`);
-    return resolveGateFacts(heroku, app, settings.health);
+    return app;
 }
 /** The pipeline's apps of one stage, resolved to names and URLs. */
-async function appsOfStage(heroku, couplings, stage) {
+async function appsOfStage(heroku, couplings, stage, 
+/** The health check the apps will be gated with: their gate facts are read beside them. */
+check) {
     const wanted = couplings.filter((c) => c.stage === stage);
-    return Promise.all(wanted.map(async (c) => resolvedApp(await heroku.getApp(c.app.id), stage)));
+    return Promise.all(wanted.map(async (c) => {
+        const [app, facts] = await Promise.all([
+            heroku.getApp(c.app.id),
+            check ? readGateFacts(heroku, c.app.id) : undefined
+        ]);
+        if (facts && check)
+            checkHealthTargetFits(app.name, facts, check, 'health-check');
+        return resolvedApp(app, stage, facts);
+    }));
 }
 /** The pipeline's single staging app; zero or several is an input error naming them. */
-async function singleStagingApp(heroku, pipeline, couplings) {
-    const staging = await appsOfStage(heroku, couplings, 'staging');
+async function singleStagingApp(heroku, pipeline, couplings, check) {
+    const staging = await appsOfStage(heroku, couplings, 'staging', check);
     if (staging.length === 1)
         return staging[0];
     const names = staging.map((a) => a.name).join(', ');
@@ -2877,11 +2876,10 @@ async function resolvePromotion(c, verified) {
     const pipelineName = outcome.pipeline.name;
     let targets;
     if (settings.targets.length === 0) {
-        const production = await appsOfStage(heroku, couplings, 'production');
+        const production = await appsOfStage(heroku, couplings, 'production', settings.health);
         if (production.length === 0) {
             throw new errors/* InputError */.dz('targets', `Input targets is empty and pipeline ${pipelineName} has no production app.`);
         }
-        await Promise.all(production.map((app) => resolveGateFacts(heroku, app, settings.health)));
         targets = production.map((app) => ({ app, health: settings.health, result: newAppResult(app) }));
     }
     else {
@@ -3274,11 +3272,15 @@ async function reviewAppFailure(c, done) {
 /** Waits (bounded by wait-timeout) until a review app being deleted is gone. */
 async function waitForDeletion(c, found, prNumber) {
     core.info(`Review app ${found.id} of PR #${prNumber} is being deleted (was the PR closed and reopened?): waiting for the deletion, then creating a new one.`);
-    await phase(c, 'review-app', 'wait for deletion', () => (0,wait/* waitUntil */.a0)(() => c.heroku.getReviewApp(found.id).catch((err) => {
+    await phase(c, 'review-app', 'wait for deletion', () => waitUntilDeleted(c, found.id));
+}
+/** Polls (bounded by wait-timeout) until the review app is `deleted` or gone (404). */
+function waitUntilDeleted(c, reviewAppId) {
+    return (0,wait/* waitUntil */.a0)(() => c.heroku.getReviewApp(reviewAppId).catch((err) => {
         if (err instanceof errors/* HerokuApiError */.vk && err.status === 404)
             return undefined;
         throw err;
-    }), (r) => r === undefined || r.status === 'deleted', { what: `review app ${found.id} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 }));
+    }), (r) => r === undefined || r.status === 'deleted', { what: `review app ${reviewAppId} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 });
 }
 /** Polls until the review app is `created` with an app (or fails on `errored`). */
 async function waitForCreated(c, reviewApp) {
@@ -3321,14 +3323,7 @@ async function deleteReviewApp(c, prNumber, findForPr) {
         await (0,wait/* waitUntil */.a0)(() => heroku.getReviewApp(found.id), (r) => !IN_PROGRESS.has(r.status), { what: `review app ${found.id}`, ...waitBudget(c) });
     }
     await heroku.deleteReviewApp(found.id);
-    const gone = await (0,wait/* waitUntil */.a0)(() => heroku.getReviewApp(found.id).catch((err) => {
-        if (err instanceof errors/* HerokuApiError */.vk && err.status === 404)
-            return undefined;
-        throw err;
-    }), (r) => r === undefined || r.status === 'deleted', {
-        what: `review app ${found.id} to be deleted`,
-        ...waitBudget(c)
-    });
+    const gone = await waitUntilDeleted(c, found.id);
     outcome.reviewApp.status = gone?.status ?? 'deleted';
     core.info(`Review app ${found.id} of PR #${prNumber} is deleted.`);
     outcome.status = 'review-app-deleted';

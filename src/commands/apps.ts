@@ -120,28 +120,41 @@ export async function resolveAppInput(
   }
   const pipeline = await heroku.getPipeline(settings.pipeline)
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
-  const app = await singleStagingApp(heroku, pipeline, await heroku.listCouplings(pipeline.id))
+  const couplings = await heroku.listCouplings(pipeline.id)
+  const app = await singleStagingApp(heroku, pipeline, couplings, settings.health)
   core.info(`App: ${app.name} (the staging app of ${pipeline.name})`)
-  return resolveGateFacts(heroku, app, settings.health)
+  return app
 }
 
 /** The pipeline's apps of one stage, resolved to names and URLs. */
 export async function appsOfStage(
   heroku: HerokuPort,
   couplings: PipelineCoupling[],
-  stage: Stage
+  stage: Stage,
+  /** The health check the apps will be gated with: their gate facts are read beside them. */
+  check?: HealthCheck
 ): Promise<ResolvedApp[]> {
   const wanted = couplings.filter((c) => c.stage === stage)
-  return Promise.all(wanted.map(async (c) => resolvedApp(await heroku.getApp(c.app.id), stage)))
+  return Promise.all(
+    wanted.map(async (c) => {
+      const [app, facts] = await Promise.all([
+        heroku.getApp(c.app.id),
+        check ? readGateFacts(heroku, c.app.id) : undefined
+      ])
+      if (facts && check) checkHealthTargetFits(app.name, facts, check, 'health-check')
+      return resolvedApp(app, stage, facts)
+    })
+  )
 }
 
 /** The pipeline's single staging app; zero or several is an input error naming them. */
 export async function singleStagingApp(
   heroku: HerokuPort,
   pipeline: Pipeline,
-  couplings: PipelineCoupling[]
+  couplings: PipelineCoupling[],
+  check?: HealthCheck
 ): Promise<ResolvedApp> {
-  const staging = await appsOfStage(heroku, couplings, 'staging')
+  const staging = await appsOfStage(heroku, couplings, 'staging', check)
   if (staging.length === 1) return staging[0]
   const names = staging.map((a) => a.name).join(', ')
   throw new InputError(

@@ -143,14 +143,13 @@ async function resolvePromotion(
   const pipelineName = outcome.pipeline.name
   let targets: PromotionTarget[]
   if (settings.targets.length === 0) {
-    const production = await appsOfStage(heroku, couplings, 'production')
+    const production = await appsOfStage(heroku, couplings, 'production', settings.health)
     if (production.length === 0) {
       throw new InputError(
         'targets',
         `Input targets is empty and pipeline ${pipelineName} has no production app.`
       )
     }
-    await Promise.all(production.map((app) => resolveGateFacts(heroku, app, settings.health)))
     targets = production.map((app) => ({ app, health: settings.health, result: newAppResult(app) }))
   } else {
     targets = await Promise.all(

@@ -247,16 +247,19 @@ async function waitForDeletion(
   core.info(
     `Review app ${found.id} of PR #${prNumber} is being deleted (was the PR closed and reopened?): waiting for the deletion, then creating a new one.`
   )
-  await phase(c, 'review-app', 'wait for deletion', () =>
-    waitUntil(
-      () =>
-        c.heroku.getReviewApp(found.id).catch((err: unknown) => {
-          if (err instanceof HerokuApiError && err.status === 404) return undefined
-          throw err
-        }),
-      (r) => r === undefined || r.status === 'deleted',
-      { what: `review app ${found.id} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 }
-    )
+  await phase(c, 'review-app', 'wait for deletion', () => waitUntilDeleted(c, found.id))
+}
+
+/** Polls (bounded by wait-timeout) until the review app is `deleted` or gone (404). */
+function waitUntilDeleted(c: CommandContext, reviewAppId: string): Promise<ReviewApp | undefined> {
+  return waitUntil(
+    () =>
+      c.heroku.getReviewApp(reviewAppId).catch((err: unknown) => {
+        if (err instanceof HerokuApiError && err.status === 404) return undefined
+        throw err
+      }),
+    (r) => r === undefined || r.status === 'deleted',
+    { what: `review app ${reviewAppId} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 }
   )
 }
 
@@ -319,18 +322,7 @@ async function deleteReviewApp(
     )
   }
   await heroku.deleteReviewApp(found.id)
-  const gone = await waitUntil(
-    () =>
-      heroku.getReviewApp(found.id).catch((err: unknown) => {
-        if (err instanceof HerokuApiError && err.status === 404) return undefined
-        throw err
-      }),
-    (r) => r === undefined || r.status === 'deleted',
-    {
-      what: `review app ${found.id} to be deleted`,
-      ...waitBudget(c)
-    }
-  )
+  const gone = await waitUntilDeleted(c, found.id)
   outcome.reviewApp.status = gone?.status ?? 'deleted'
   core.info(`Review app ${found.id} of PR #${prNumber} is deleted.`)
   outcome.status = 'review-app-deleted'

@@ -379,7 +379,8 @@ export async function runHealthGate(
       probe: opts.probe
     }
   )
-  const result: HealthResult = { ...base, ...probed, ...pick(base) }
+  // The probes set checked, passed, url, probes and reason; the gate's own fields stay.
+  const result: HealthResult = { ...base, ...probed }
   if (!probed.passed) return result
 
   // 4. The probes can pass on the dynos that stay up while another one crashes meanwhile (a
@@ -410,18 +411,6 @@ export async function runHealthGate(
     passed: false,
     reason: `The probes passed, but then not every ${dynoNoun(kind)} was up on v${version} (${summary}).`
   }
-}
-
-/** The fields the probes do not set, kept from the gate's own result. */
-function pick(base: HealthResult): Partial<HealthResult> {
-  const kept: Partial<HealthResult> = {
-    kind: base.kind,
-    preboot: base.preboot,
-    verified: base.verified
-  }
-  if (base.expectedBody !== undefined) kept.expectedBody = base.expectedBody
-  if (base.prebootWaitMs !== undefined) kept.prebootWaitMs = base.prebootWaitMs
-  return kept
 }
 
 /**

@@ -1,6 +1,6 @@
 /** What is live on an app, read from Heroku with a short budget (main step on failure, post step). */
 import * as core from '@actions/core'
-import { HerokuApi } from '../heroku/api.js'
+import { HerokuApi, pickCurrentRelease } from '../heroku/api.js'
 import type { PostOptions } from '../report/post.js'
 import type { Settings } from '../settings.js'
 import { herokuClientFor } from './heroku.js'
@@ -22,8 +22,7 @@ export function liveReader(settings: Settings): NonNullable<PostOptions['live']>
       heroku.listReleases(app, 10),
       heroku.listBuilds(app, 3)
     ])
-    const current =
-      releases.find((r) => r.current) ?? releases.find((r) => r.status === 'succeeded')
+    const current = pickCurrentRelease(releases)
     const pendingRelease = releases.find((r) => r.status === 'pending')
     const pendingBuild = builds.find((b) => b.status === 'pending')
     const pending = pendingBuild
