@@ -160,7 +160,12 @@ export interface Outcome {
   /** Lines for a dry run's plan. */
   plan?: string[]
   notes: string[]
-  heroku?: { requests: number; rateLimitRemaining: number | undefined }
+  heroku?: {
+    requests: number
+    rateLimitRemaining: number | undefined
+    /** Polls that waited for the run's request budget (see heroku/pacer.ts). */
+    pacedPolls?: number
+  }
 }
 
 export function newOutcome(command: Command, dryRun: boolean): Outcome {

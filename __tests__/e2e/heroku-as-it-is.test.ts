@@ -246,3 +246,36 @@ describe('pipeline names are not unique', () => {
     expect(result.outputs.status).toBe('promoted')
   })
 })
+
+describe('one request budget for the run', () => {
+  it('deploy + promote to 20 production apps stays under one Platform API request a second on average', async () => {
+    const targets = Array.from({ length: 20 }, (_, i) => `shop-p${String(i + 1).padStart(2, '0')}`)
+    scenario = await startScenario(shopSeed(targets))
+    const { heroku } = scenario
+    const since = heroku.requests.length
+    const started = Date.now()
+    const result = await scenario.run(
+      { app: 'shop-staging', promote: 'true', 'health-check': '/health' },
+      { timeoutMs: 400000 }
+    )
+    const seconds = (Date.now() - started) / 1000
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('promoted')
+    expect(JSON.parse(result.outputs['promoted-apps'])).toHaveLength(20)
+    // Platform API requests only: the source upload (S3) and the output streams are other hosts
+    // on Heroku, outside its rate limit.
+    const api = heroku.requests
+      .slice(since)
+      .filter((r) => !r.path.startsWith('/streams/') && !r.path.startsWith('/sources/'))
+    expect(api.length / seconds).toBeLessThan(1)
+    // The pacer's promise: a burst of 30, then 0.75 a second on average.
+    expect(api.length).toBeLessThanOrEqual(30 + Math.ceil(0.75 * seconds) + 1)
+    // Twenty gates polled their dynos through the budget, and the summary says so and counts
+    // exactly what the emulator saw.
+    expect(result.summary).toMatch(
+      new RegExp(
+        `Heroku API: ${api.length} requests \\(\\d+ polls slowed to spare the rate limit\\)`
+      )
+    )
+  }, 500000)
+})

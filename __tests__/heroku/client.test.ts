@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { HerokuApiError, HerokuNetworkError } from '../../src/errors.js'
 import { HerokuClient, type HerokuClientOptions } from '../../src/heroku/client.js'
+import { RequestPacer, asPoll } from '../../src/heroku/pacer.js'
 import {
   closedPort,
   json,
@@ -47,6 +48,42 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('HerokuClient requests', () => {
+  it('makes polls wait for the run budget; one-offs go at once and are charged to it', async () => {
+    let t = 0
+    const waits: number[] = []
+    const pacer = new RequestPacer({
+      paceMs: 1000,
+      burst: 2,
+      reservePaceMs: 4000,
+      now: () => t,
+      sleep: (ms) => {
+        waits.push(ms)
+        t += ms
+        return Promise.resolve()
+      }
+    })
+    let remaining = '4000'
+    const { client } = await setup(
+      (_req, res) => json(res, 200, {}, { 'RateLimit-Remaining': remaining }),
+      { pacer }
+    )
+    await client.get('/apps/a')
+    await client.get('/apps/a')
+    await client.get('/apps/a')
+    expect(waits).toEqual([])
+    await asPoll(() => client.get('/apps/a/dynos'))
+    await asPoll(() => client.get('/apps/a/dynos'))
+    expect(waits).toEqual([2000, 1000])
+    expect(pacer.stats.delayedPolls).toBe(2)
+    // The account nearly empty (another tool spent it): the polls slow to the reserve pace.
+    remaining = '120'
+    await client.get('/apps/a')
+    waits.length = 0
+    await asPoll(() => client.get('/apps/a/dynos'))
+    await asPoll(() => client.get('/apps/a/dynos'))
+    expect(waits).toEqual([4000, 4000])
+  })
+
   it('sends Bearer auth, the v3 Accept header, its User-Agent and no Range outside lists', async () => {
     const { client, server } = await setup((_req, res) =>
       json(res, 200, { id: 'a1', name: 'shop' }, { 'RateLimit-Remaining': '4321' })

@@ -56,6 +56,16 @@ describe('renderSummary', () => {
     expect(html).not.toContain('What is live now')
   })
 
+  it('says how many polls waited for the request budget, only when some did', () => {
+    const outcome = deployed()
+    outcome.heroku = { requests: 176, rateLimitRemaining: 4300, pacedPolls: 12 }
+    expect(renderSummary(outcome, ctx)).toContain(
+      'Heroku API: 176 requests (12 polls slowed to spare the rate limit), rate-limit budget left: 4300.'
+    )
+    outcome.heroku.pacedPolls = 0
+    expect(renderSummary(outcome, ctx)).toContain('Heroku API: 176 requests, rate-limit')
+  })
+
   it('shows a failure with rollback: cause, what is live, probes and the log tail collapsed', () => {
     const html = renderSummary(failedWithRollback(), ctx)
     expect(html).toContain('<h2>❌ Heroku Deploy: failed</h2>')

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
+import { asPoll } from '../heroku/pacer.js'
 import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
 import { hasReleaseMarker } from '../health/marker.js'
 import type { AppResult, HealthResult, Outcome, ReleaseInfo } from '../outcome.js'
@@ -87,7 +88,8 @@ async function gateRelease(
     app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id)
   app.facts = facts
   const health = await runHealthGate(
-    { dynos: c.heroku },
+    // The gate's dyno listings are polls: they share the run's request budget.
+    { dynos: { listDynos: (id) => asPoll(() => c.heroku.listDynos(id)) } },
     {
       app: app.id,
       name: app.name,

@@ -39,6 +39,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export class HerokuApi {
   /** Answers asked for ahead of time (`prefetchApp`), each handed out once. */
   private readonly prefetched = new Map<string, Promise<unknown>>()
+  /** Slugs read so far, by id. */
+  private readonly slugs = new Map<string, Promise<Slug>>()
 
   constructor(readonly client: HerokuClient) {}
 
@@ -192,8 +194,18 @@ export class HerokuApi {
     return this.client.get<Release>(`/apps/${seg(app)}/releases/${seg(ref)}`)
   }
 
+  /**
+   * Slugs never change and a promotion shares one slug among apps, so each is read once per
+   * run (a failed read is not kept).
+   */
   getSlug(app: string, slugId: string): Promise<Slug> {
-    return this.client.get<Slug>(`/apps/${seg(app)}/slugs/${seg(slugId)}`)
+    let slug = this.slugs.get(slugId)
+    if (!slug) {
+      slug = this.client.get<Slug>(`/apps/${seg(app)}/slugs/${seg(slugId)}`)
+      this.slugs.set(slugId, slug)
+      slug.catch(() => this.slugs.delete(slugId))
+    }
+    return slug
   }
 
   /**

@@ -27,8 +27,7 @@ import {
   type RetryPolicy
 } from './backoff.js'
 import { hintFor } from './hints.js'
-
-/** Kept in step with package.json by hand: the bundle cannot read package.json at run time. */
+import { RequestPacer, isPolling } from './pacer.js'
 
 /** The action's one User-Agent (see `version.ts`). */
 export const DEFAULT_USER_AGENT = USER_AGENT
@@ -52,6 +51,8 @@ export interface HerokuClientOptions {
    * plan limits), each distinct one once; the Heroku CLI shows them too.
    */
   warn?: (msg: string) => void
+  /** The run's polling budget (default: one with this client's clock). */
+  pacer?: RequestPacer
 }
 
 export interface RequestOptions {
@@ -137,6 +138,7 @@ const MAX_PAGES = 200
 export class HerokuClient {
   readonly stats: ClientStats = { requests: 0, rateLimitRemaining: undefined }
   readonly retryPolicy: RetryPolicy
+  readonly pacer: RequestPacer
   private readonly apiKey: string
   private readonly origin: string
   private readonly pathPrefix: string
@@ -164,6 +166,9 @@ export class HerokuClient {
     this.retryPolicy = resolveRetryPolicy(options.retry, options.sleep, options.random, options.now)
     this.logSink = options.log
     this.warnSink = options.warn
+    this.pacer =
+      options.pacer ??
+      new RequestPacer({ sleep: this.retryPolicy.sleep, now: this.retryPolicy.now })
   }
 
   /**
@@ -277,7 +282,10 @@ export class HerokuClient {
   async rateLimit(): Promise<number | undefined> {
     const body = await this.get<{ remaining?: unknown }>('/account/rate-limits')
     const remaining = typeof body.remaining === 'number' ? body.remaining : undefined
-    if (remaining !== undefined) this.stats.rateLimitRemaining = remaining
+    if (remaining !== undefined) {
+      this.stats.rateLimitRemaining = remaining
+      this.pacer.noteRemaining(remaining)
+    }
     return remaining
   }
 
@@ -311,6 +319,9 @@ export class HerokuClient {
     const budget = new RetryBudget(this.retryPolicy)
     let sentAmbiguously = false
     for (let attempt = 1; ; attempt++) {
+      // Every attempt and page is a request of the run's budget; only polls wait for it.
+      if (isPolling()) await this.pacer.poll()
+      else this.pacer.spend()
       const result = await this.attempt(method, path, opts, connected)
       if (result.ok) return result
 
@@ -535,7 +546,9 @@ export class HerokuClient {
     const value = headerValue(headers, 'ratelimit-remaining')
     if (value === undefined) return
     const remaining = Number.parseInt(value, 10)
-    if (Number.isFinite(remaining)) this.stats.rateLimitRemaining = remaining
+    if (!Number.isFinite(remaining)) return
+    this.stats.rateLimitRemaining = remaining
+    this.pacer.noteRemaining(remaining)
   }
 
   private toError(method: string, path: string, failure: Failure, attempts: number): Error {

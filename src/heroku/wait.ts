@@ -2,10 +2,12 @@
  * The waits with a deadline: `waitUntil`, the one polling helper (poll until done or the
  * deadline; the interval starts short, since most things finish quickly and a quick first answer
  * shortens every run, and grows towards `maxIntervalMs`, which keeps long waits cheap on the
- * account's shared rate limit), and `settledWithin` for an answer worth waiting only so long for.
+ * account's shared rate limit; every look is a poll of the run's request budget, see pacer.ts),
+ * and `settledWithin` for an answer worth waiting only so long for.
  */
 import { TimeoutError } from '../errors.js'
 import { realSleep } from './backoff.js'
+import { asPoll } from './pacer.js'
 
 export interface WaitOptions<T> {
   /** What is awaited, for the timeout message: "build abc on shop-staging". */
@@ -65,7 +67,7 @@ export async function waitUntil<T>(
   if (initialDelay > 0) await sleep(initialDelay)
 
   for (;;) {
-    const value = await poll()
+    const value = await asPoll(poll)
     opts.onPoll?.(value)
     if (isDone(value)) return value
     const left = deadline - now()

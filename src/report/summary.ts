@@ -304,7 +304,12 @@ function footerHtml(outcome: Outcome, ctx: RunContext): string {
       outcome.heroku.rateLimitRemaining !== undefined
         ? `${outcome.heroku.rateLimitRemaining}`
         : 'unknown'
-    parts.push(`Heroku API: ${outcome.heroku.requests} requests, rate-limit budget left: ${left}.`)
+    const paced = outcome.heroku.pacedPolls ?? 0
+    // Said only when it cost time: polls are held to the run's average (heroku/pacer.ts).
+    const held = paced > 0 ? ` (${paced} polls slowed to spare the rate limit)` : ''
+    parts.push(
+      `Heroku API: ${outcome.heroku.requests} requests${held}, rate-limit budget left: ${left}.`
+    )
   }
   const phase = currentPhase(outcome)
   if (outcome.status === 'cancelled' && phase)

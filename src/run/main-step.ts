@@ -74,7 +74,8 @@ export async function runMainStep(start: StartedRun): Promise<void> {
     outcome.endedAt = Date.now()
     outcome.heroku = {
       requests: client.stats.requests,
-      rateLimitRemaining: client.stats.rateLimitRemaining
+      rateLimitRemaining: client.stats.rateLimitRemaining,
+      pacedPolls: client.pacer.stats.delayedPolls
     }
   }
   // The one verdict: the exit code here, and (in finish) outputs, deployments, comment, summary.
