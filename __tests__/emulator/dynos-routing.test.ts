@@ -163,6 +163,8 @@ function watchDynos(app: string): () => Promise<DynoJson[][]> {
   return async () => {
     running = false
     await loop
+    // One more look: the last poll may have been answered before the state the caller waited for.
+    seen.push((await api.get<DynoJson[]>(`/apps/${app}/dynos`)).body)
     return seen
   }
 }

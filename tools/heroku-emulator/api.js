@@ -3,8 +3,12 @@
  * Paths, identity forms, statuses and bodies follow shared/reference/heroku-platform-api.md.
  * Request bodies have already been checked against the schema's link `schema` (422 otherwise).
  */
+import { formationWithImages, releaseImages } from './container.js'
+import { appSetupRoutes } from './app-setups.js'
+import { ociImagesOf } from './fir.js'
 import { APP_FEATURES } from './model.js'
 import { paginate } from './ranges.js'
+import { isSlug } from './stacks.js'
 import { ApiError, invalidParams, isUuid, notFound } from './util.js'
 
 const ok = (body, headers) => ({ status: 200, body, headers })
@@ -110,6 +114,15 @@ route('GET', '/apps/:app/formation', (ctx) => {
   return list(ctx, ctx.model.formationOf(app))
 })
 
+// Registry deploys (container.js): `{updates: [{type, docker_image}]}`, which only the
+// `3.docker-releases` variant's schema accepts, makes one release of the images; the answer is
+// the formation of that release (of the current one when nothing changed), with `docker_image`.
+route('PATCH', '/apps/:app/formation', async ({ model, params, body }) => {
+  const app = model.findApp(params.app)
+  const { release } = await releaseImages(model, app, body.updates)
+  return ok(formationWithImages(model, app, release ?? model.currentRelease(app)))
+})
+
 route('GET', '/apps/:app/formation/:formation', ({ model, params }) => {
   const app = model.findApp(params.app)
   const entry = model
@@ -188,7 +201,7 @@ route('POST', '/apps/:app/releases', ({ model, params, body }) => {
     return created(model.releaseJson(model.rollback(app, body.release)))
   }
   const slug = model.slugs.get(body.slug)
-  if (!slug) throw notFound('slug')
+  if (!isSlug(slug)) throw notFound('slug')
   const release = model.createRelease(app, {
     description: body.description ?? (slug.commit ? `Deploy ${slug.commit.slice(0, 8)}` : 'Deploy'),
     slugId: slug.id,
@@ -210,9 +223,15 @@ route('GET', '/apps/:app/releases/:release/config-vars', ({ model, params }) => 
 route('GET', '/apps/:app/slugs/:slug', ({ model, params }) => {
   model.findApp(params.app)
   const slug = model.slugs.get(params.slug)
-  if (!slug) throw notFound('slug')
+  if (!isSlug(slug)) throw notFound('slug')
   return ok(model.slugJson(slug))
 })
+
+// Fir: the OCI image of a release (its `artifacts` id or its digest), as an array of one (schema
+// `oci-image` Info: `type: array`); heroku/cli `pipelines/diff.ts` reads `[0].commit`.
+route('GET', '/apps/:app/oci-images/:image', ({ model, params }) =>
+  ok(ociImagesOf(model, model.findApp(params.app), params.image))
+)
 
 // ---------------------------------------------------------------- pipelines and couplings
 
@@ -320,12 +339,15 @@ route('GET', '/apps/:app/review-app', ({ model, params }) => {
 
 // ---------------------------------------------------------------- app setups
 
-// The app setup behind a review app (`app_setup.id`); by id only. The emulator makes app
-// setups only for review apps (`POST /app-setups` is not implemented).
+// An app setup (a review app's `app_setup.id`, or one made by `POST /app-setups`); by id only.
 route('GET', '/app-setups/:id', ({ model, params }) => {
   const setup = model.appSetups.get(params.id)
   if (!setup) throw notFound('app setup')
   return ok(model.appSetupJson(setup))
 })
+
+// `POST /app-setups`, `DELETE /apps/{app}`, `POST /pipeline-couplings`, review-app config and
+// stage config vars (app-setups.js).
+for (const [method, pattern, handler] of appSetupRoutes) route(method, pattern, handler)
 
 export { ApiError }

@@ -85,9 +85,12 @@ export class AppRuntime {
    * @param {object} options.timing
    * @param {(record: object) => void} options.recordDyno  timing record sink
    * @param {(record: object) => void} options.recordRouted  one record per request routed
+   * @param {((release: object, type: string, taken: Set<string>) => string) | null} [options.dynoName]
+   *   names a new dyno (Fir: `web-<hash>-<5>`, stacks.js); default `<type>.<n>`
    */
-  constructor({ app, tracker, timing, recordDyno, recordRouted }) {
+  constructor({ app, tracker, timing, recordDyno, recordRouted, dynoName = null }) {
     this.app = app
+    this.dynoName = dynoName
     this.tracker = tracker
     this.timing = timing
     this.recordDyno = recordDyno
@@ -310,9 +313,12 @@ export class AppRuntime {
       const command = slug.processTypes[type]
       if (!wanted(type) || !command) continue
       for (let i = 1; i <= quantity; i++) {
+        const name = this.dynoName
+          ? this.dynoName(release, type, new Set(generation.dynos.map((d) => d.name)))
+          : `${type}.${i}`
         const dyno = {
           id: newId(),
-          name: `${type}.${i}`,
+          name,
           type,
           command,
           state: 'starting',
@@ -327,7 +333,7 @@ export class AppRuntime {
           timing: {
             id: '',
             app: this.app.name,
-            name: `${type}.${i}`,
+            name,
             type,
             release: release.version,
             startedAt: Date.now(),
@@ -355,6 +361,8 @@ export class AppRuntime {
   async startProcess(dyno) {
     if (this.closed || dyno.stopping) return
     const { release, slug, metadata } = dyno.generation
+    // A container release runs each process type in its own image (`dirs`, heroku-yml.js).
+    const dir = slug.dirs?.[dyno.type] ?? slug.dir
     const web = dyno.type === 'web'
     // Only a web dyno gets a PORT (Dev Center "Dyno Startup Behavior").
     if (web) dyno.port = await freePort()
@@ -362,7 +370,9 @@ export class AppRuntime {
     this.setState(dyno, 'starting')
     this.log(`heroku[${dyno.name}]`, `Starting process with command \`${dyno.command}\``)
     const env = {
-      ...baseEnv(slug.dir),
+      ...baseEnv(dir),
+      // a Registry image's `Env` (container.js); config vars win, as `docker run -e` does
+      ...(slug.env?.[dyno.type] ?? {}),
       ...release.config,
       ...(metadata ? dynoMetadata({ app: this.app, release, slug, dynoId: dyno.id }) : {}),
       ...(web ? { PORT: String(dyno.port) } : {}),
@@ -371,7 +381,7 @@ export class AppRuntime {
     let spawned
     try {
       spawned = this.tracker.spawn('sh', ['-c', dyno.command], {
-        cwd: slug.dir,
+        cwd: dir,
         env,
         stdio: ['ignore', 'pipe', 'pipe']
       })

@@ -17,6 +17,22 @@ export interface AppSeed {
    * `AppFeatureName`, else the emulator refuses the seed
    */
   features?: string[]
+  /**
+   * `heroku-24` (default) or `container`: a container-stack app builds the `heroku.yml` of its
+   * source (Docker images per process type, modelled without Docker); its releases have
+   * `slug: null`. Not with `generation: 'fir'`
+   */
+  stack?: 'heroku-24' | 'container'
+  /**
+   * `cedar` (default) or `fir`: a Fir app builds Cloud Native Buildpacks OCI images (releases:
+   * `slug: null`, `artifacts: [{type: 'oci-image', id}]`), refuses `buildpacks`, names dynos
+   * `web-<hash>-<5>`, and its stack is `cnb`. All apps of a pipeline must share one generation
+   */
+  generation?: 'cedar' | 'fir'
+  /**
+   * a first deployed release (v2), made without a build: a slug, or on Fir an OCI image, or on
+   * the container stack the images of the fixture's heroku.yml
+   */
   release?: ReleaseSpec
 }
 
@@ -31,6 +47,33 @@ export interface ReleaseSpec {
   /** the slug's commit (default: a made-up 40-hex sha) */
   version?: string
   description?: string
+  /**
+   * container stack, Registry deploy: one image per process type (`release` = the release
+   * phase), built from fixtures, stored in the registry as `<app>/<type>:latest` and released as
+   * `PATCH /apps/{app}/formation` does (instead of `fixture`/`files`)
+   */
+  images?: Record<string, ImageSpec>
+}
+
+/** An image built from a fixture (`buildFixtureImage` in images.js). */
+export interface ImageSpec {
+  /** a directory, or the name of a fixture under `tools/fixtures/apps` */
+  fixture?: string
+  /** files written over the fixture, relative to `workingDir` */
+  files?: Record<string, string>
+  /** the config's `Cmd`: an array (exec form) or a string (shell form, `/bin/sh -c …`) */
+  cmd?: string[] | string
+  /** the config's `Entrypoint` (same forms) */
+  entrypoint?: string[] | string
+  /** where the fixture goes in the image and the process's cwd (default `/app`) */
+  workingDir?: string
+  /** the config's `Env` (besides a default `PATH`) */
+  env?: Record<string, string>
+  /** a stub `/usr/bin/curl` in the image (default true): the release phase's output streams */
+  curl?: boolean
+  labels?: Record<string, string>
+  /** seeds only: the tag in the registry (default `latest`) */
+  tag?: string
 }
 
 export interface EmulatorTiming {
@@ -70,13 +113,40 @@ export interface EmulatorTiming {
   releaseStatusLagMs: number
   /** a promotion target leaves `pending` this long after its release settled. Default 0 (off) */
   promotionTargetLagMs: number
+  /** `POST /app-setups`: the postdeploy process is stopped after this long (default 3600000) */
+  postdeployTimeoutMs?: number
+}
+
+/** A seeded pipeline's review-app settings (`GET /pipelines/{id}/review-app-config`). */
+export interface PipelineReviewAppsSeed {
+  /** review apps enabled (default: the seed's top-level `reviewApps.enabled`, else true) */
+  enabled?: boolean
+  /** the config's `repo.id` (default: a number made from the pipeline id) */
+  repoId?: number
+  automaticReviewApps?: boolean
+  destroyStaleApps?: boolean
+  /** default 5 */
+  staleDays?: number
+  waitForCi?: boolean
+  baseName?: string | null
+}
+
+export interface PipelineSeed {
+  name: string
+  reviewApps?: PipelineReviewAppsSeed
+  /**
+   * the pipeline's stage config vars (`/pipelines/{id}/stage/{stage}/config-vars`): only `test`
+   * and `review` have any. Review apps made by `POST /review-apps` start with the `review` ones
+   */
+  stageConfigVars?: { test?: Record<string, string>; review?: Record<string, string> }
+  apps: AppSeed[]
 }
 
 export interface Seed {
   apiKey?: string
   account?: { email?: string }
   /** names need not be unique (as on Heroku); by name the emulator finds the oldest */
-  pipelines?: { name: string; reviewApps?: { enabled: boolean }; apps: AppSeed[] }[]
+  pipelines?: PipelineSeed[]
   apps?: AppSeed[]
   reviewApps?: { enabled: boolean }
   timing?: Partial<EmulatorTiming>
@@ -249,6 +319,36 @@ export interface ReleaseJson {
   user: { id: string; email: string }
   created_at: string
   updated_at: string
+  /** only with `Accept: application/vnd.heroku+json; version=3.sdk`: the Fir OCI image */
+  oci_image?: { id: string } | null
+}
+
+/** `GET /apps/{app}/oci-images/{id|digest}` answers `[OciImageJson]` (Fir). */
+export interface OciImageJson {
+  id: string
+  digest: string
+  /** the build's `source_blob.version` ('' without one) */
+  commit: string
+  commit_description: string
+  base_image_name: string
+  base_top_layer: string
+  image_repo: string
+  stack: { id: string; name: string }
+  process_types: Record<
+    string,
+    {
+      name: string
+      display_cmd: string
+      command: string
+      working_dir: string
+      default: boolean | null
+    }
+  >
+  buildpacks: { id: string; version: string; homepage: string }[]
+  architecture: string | null
+  created_at: string
+  updated_at: string
+  deleted_at: string | null
 }
 
 export interface BuildJson {
@@ -309,6 +409,11 @@ export interface FormationJson {
   dyno_size: { id: string; name: string }
   created_at: string
   updated_at: string
+  /**
+   * only with `Accept: application/vnd.heroku+json; version=3.docker-releases`: the image ID the
+   * process type runs (container stack), null without one
+   */
+  docker_image?: string | null
 }
 
 export interface AppJson {
@@ -371,26 +476,33 @@ export interface ReviewAppJson {
   updated_at: string
 }
 
-/** `GET /app-setups/{id}`: the schema's `app-setup`, for the setup behind a review app. */
+/**
+ * `POST /app-setups` (202) and `GET /app-setups/{id}`: the schema's `app-setup`, for a setup
+ * made through the API or the one behind a review app.
+ */
 export interface AppSetupJson {
   id: string
   created_at: string
   updated_at: string
   status: 'pending' | 'succeeded' | 'failed'
-  /** null unless `failed`: `Build failed: …`, `Release failed: vN: …`, `invalid app.json`, … */
+  /**
+   * null unless `failed`: `postdeploy exit code was not 0`, `invalid app.json` (see
+   * `manifest_errors`), `Build failed: …`, `Release failed: vN: …`, `The app was deleted before
+   * its setup finished.`, …
+   */
   failure_message: string | null
   app: { id: string; name: string }
-  /** the review app's build (live status); null before it exists or when no build ran */
+  /** the setup's build (live status); null before it exists or when no build ran */
   build: {
     id: string
     status: 'pending' | 'succeeded' | 'failed'
     output_stream_url: string
   } | null
-  /** [] unless `failReviewAppSilently` was given `manifestErrors` */
+  /** app.json problems (with `failure_message: "invalid app.json"`), else [] */
   manifest_errors: string[]
-  /** always null: the emulator runs no postdeploy scripts */
+  /** `POST /app-setups` with `scripts.postdeploy`: set once it ran; else null */
   postdeploy: { output: string; exit_code: number } | null
-  /** always null */
+  /** app.json `success_url` resolved against the app's `web_url`, once `succeeded`; else null */
   resolved_success_url: string | null
 }
 
@@ -416,11 +528,24 @@ export interface AppState {
   features: string[]
   formation: FormationJson[]
   coupling: CouplingJson | null
+  /** container stack: the image ID per process type of the current release (null: no images) */
+  images: Record<string, string> | null
+  /** app.json `addons` of an app made by `POST /app-setups` (recorded; none is provisioned) */
+  addons: { plan: string; as: string | null; options: Record<string, unknown> }[]
+}
+
+/** The emulator's container registry (registry.heroku.com), by repository `<app>/<name>`. */
+export interface RegistryState {
+  repositories: Record<
+    string,
+    { tags: Record<string, string>; manifests: string[]; blobs: string[] }
+  >
 }
 
 export interface PipelineState {
   pipeline: { id: string; name: string }
   reviewAppsEnabled: boolean
+  stageConfigVars: { test: Record<string, string>; review: Record<string, string> }
   couplings: CouplingJson[]
 }
 
@@ -436,11 +561,16 @@ export interface EmulatorState {
   pipelines: Record<string, PipelineState>
   /** every pipeline, by id */
   pipelinesById: Record<string, PipelineState>
+  /** slugs only (not OCI images or container images) */
   slugs: SlugJson[]
+  /** the OCI images of Fir builds and seeds */
+  ociImages: OciImageJson[]
   promotions: (PromotionJson & { targets: PromotionTargetJson[] })[]
   reviewApps: ReviewAppJson[]
-  /** the app setups behind review apps (`GET /app-setups/{id}`) */
+  /** every app setup: `POST /app-setups` ones and those behind review apps */
   appSetups: AppSetupJson[]
+  /** the container registry: repositories with their tags (→ manifest digest), manifests, blobs */
+  registry: RegistryState
   rateLimitRemaining: number
 }
 
@@ -448,6 +578,11 @@ export interface HerokuEmulator {
   /** base URL of the Platform API, e.g. `http://127.0.0.1:40123` (no trailing slash) */
   readonly url: string
   readonly apiKey: string
+  /**
+   * the container registry standing in for registry.heroku.com (same server as `url`, under
+   * `/v2/`): HTTP Basic auth, any username, password = `apiKey`
+   */
+  readonly registryUrl: string
   readonly requests: RequestLogEntry[]
   readonly schemaViolations: SchemaViolation[]
   /** internal emulator errors (answered 500); tests may assert it stays empty */
@@ -539,7 +674,9 @@ export function isAlive(pid: number): boolean
 export function validateAgainstSchema(
   method: string,
   path: string,
-  body: unknown
+  body: unknown,
+  /** e.g. `'3.sdk'`: the schema plus the fields that variant adds (releases' `oci_image`) */
+  variant?: string | null
 ): Omit<SchemaViolation, 'method' | 'path' | 'status' | 'at'> | null
 export function startHerokuEmulator(
   seed?: Seed | string,

@@ -12,12 +12,17 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { seedPipeline, stageConfigVarsOf } from './app-setups.js'
+import { seedImageRelease } from './container.js'
 import { Faults } from './faults.js'
 import { DEFAULT_TIMING, Model } from './model.js'
 import { ProcessTracker, isAlive } from './processes.js'
+import { Registry } from './registry.js'
 import { preloadSchema, validateResponse } from './schema.js'
 import { resolveSeed } from './seed.js'
 import { TokenBucket, createMainServer } from './server.js'
+import { artifactFromFiles, checkPipelineGeneration, isSlug } from './stacks.js'
+import { ociImageJson } from './fir.js'
 import { randomHex, waitUntil } from './util.js'
 
 export { DEFAULT_TIMING } from './model.js'
@@ -26,10 +31,11 @@ export { isAlive } from './processes.js'
 
 /**
  * Validates a body as the emulator validates its answers: null when valid, else the violation.
- * (Lets tests check that the checker itself catches what it should.)
+ * (Lets tests check that the checker itself catches what it should.) `variant` (`'3.sdk'`):
+ * against the schema plus the fields that variant adds.
  */
-export function validateAgainstSchema(method, path, body) {
-  return validateResponse(method.toUpperCase(), path, body)
+export function validateAgainstSchema(method, path, body, variant = null) {
+  return validateResponse(method.toUpperCase(), path, body, { variant })
 }
 
 /**
@@ -94,6 +100,11 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
     signingKey: randomHex(32)
   })
   ctx.model = model
+  // registry.heroku.com, served under /v2/ (registry.js); the key reaches every app it has
+  model.registry = new Registry({
+    apiKey: () => model.apiKey,
+    canAccessApp: (name) => [...model.apps.values()].some((a) => !a.deleted && a.name === name)
+  })
   if (seed.reviewApps?.enabled !== undefined)
     model.reviewAppsEnabledByDefault = Boolean(seed.reviewApps.enabled)
 
@@ -111,12 +122,20 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
 
   /** Makes a slug from a fixture/files and releases it; resolves per `wait`. */
   async function releaseFiles(app, spec, { wait = 'released' } = {}) {
-    const slug = await model.slugFromFiles(spec)
-    const release = model.createRelease(app, {
-      description: spec.description ?? `Deploy ${slug.commit.slice(0, 8)}`,
-      slugId: slug.id,
-      config: app.configVars
-    })
+    let release
+    if (spec.images) {
+      // container stack, Registry deploy: images built from fixtures, stored in the registry,
+      // released as PATCH /formation does (container.js); null when they run already
+      release = (await seedImageRelease(model, app, spec)) ?? model.currentRelease(app)
+    } else {
+      // a slug, or an OCI image (Fir) or heroku.yml images (container stack): stacks.js
+      const slug = await artifactFromFiles(model, app, spec)
+      release = model.createRelease(app, {
+        description: spec.description ?? `Deploy ${slug.commit.slice(0, 8)}`,
+        slugId: slug.id,
+        config: app.configVars
+      })
+    }
     if (wait === 'created') return release
     await model.releaseDone(release)
     if (wait === 'up' && release.status === 'succeeded') {
@@ -135,8 +154,12 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
         name: pipelineSeed.name,
         reviewAppsEnabled: pipelineSeed.reviewApps?.enabled
       })
+      // review-app config settings and stage config vars (app-setups.js)
+      seedPipeline(pipeline, pipelineSeed)
       for (const appSeed of pipelineSeed.apps ?? []) {
         const app = await model.createApp(appSeed)
+        // all apps of a pipeline share one generation (Heroku refuses a mixed coupling)
+        checkPipelineGeneration(pipeline, app)
         model.couple(app, pipeline, appSeed.stage ?? 'staging')
         seeded.push([app, appSeed])
       }
@@ -161,6 +184,8 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
   const emulator = {
     url,
     apiKey,
+    // registry.heroku.com: the same server, under /v2/ (Basic auth, password = apiKey)
+    registryUrl: url,
     requests,
     schemaViolations,
     errors,
@@ -190,7 +215,13 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
           servingRelease: app.runtime.servingRelease(),
           features: [...app.features].sort(),
           formation: model.formationOf(app),
-          coupling: coupling ? model.couplingJson(coupling) : null
+          // container stack: the image ID per process type of the current release
+          images: current?.images
+            ? Object.fromEntries(Object.entries(current.images).map(([t, i]) => [t, i.imageId]))
+            : null,
+          coupling: coupling ? model.couplingJson(coupling) : null,
+          // app.json add-ons of an app made by POST /app-setups (recorded, not provisioned)
+          addons: structuredClone(app.addons ?? [])
         }
       }
       // Pipeline names are not unique: by name, the oldest of that name; every one by id.
@@ -200,6 +231,10 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
         const entry = {
           pipeline: model.pipelineJson(pipeline),
           reviewAppsEnabled: pipeline.reviewAppsEnabled,
+          stageConfigVars: {
+            test: stageConfigVarsOf(pipeline, 'test'),
+            review: stageConfigVarsOf(pipeline, 'review')
+          },
           couplings: [...model.couplings.values()]
             .filter((c) => c.pipelineId === pipeline.id)
             .map((c) => model.couplingJson(c))
@@ -212,13 +247,18 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
         apps,
         pipelines,
         pipelinesById,
-        slugs: [...model.slugs.values()].map((s) => model.slugJson(s)),
+        slugs: [...model.slugs.values()].filter(isSlug).map((s) => model.slugJson(s)),
+        ociImages: [...model.slugs.values()]
+          .filter((a) => a.kind === 'oci-image')
+          .map((a) => ociImageJson(a)),
         promotions: [...model.promotions.values()].map((p) => ({
           ...model.promotionJson(p),
           targets: p.targets.map((t) => model.targetJson(p, t))
         })),
         reviewApps: [...model.reviewApps.values()].map((r) => model.reviewAppJson(r)),
         appSetups: [...model.appSetups.values()].map((a) => model.appSetupJson(a)),
+        // the container registry: repositories with their tags, manifests and blobs
+        registry: model.registry.snapshot(),
         rateLimitRemaining: bucket.remaining
       }
     },
@@ -250,7 +290,7 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
         throw new Error(`stuckRelease(${appName}): ageMs must be a number >= 0`)
       const slug =
         fixture !== undefined || files !== undefined || version !== undefined
-          ? await model.slugFromFiles({ fixture, files, version })
+          ? await artifactFromFiles(model, app, { fixture, files, version })
           : (model.slugs.get(model.currentRelease(app)?.slugId) ?? null)
       const release = model.stuckRelease(app, {
         description: description ?? (slug?.commit ? `Deploy ${slug.commit.slice(0, 8)}` : 'Deploy'),

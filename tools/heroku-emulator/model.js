@@ -7,6 +7,8 @@
 import { createHmac } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { dynoSizeJson, stageConfigVarsOf } from './app-setups.js'
+import { promotionRefusal } from './container.js'
 import { AppRuntime, baseEnv, dynoMetadata } from './dynos.js'
 import { OutputStream } from './output-stream.js'
 import {
@@ -16,6 +18,17 @@ import {
   readProcessTypes,
   unpackTarball
 } from './slugs.js'
+import {
+  artifactsOf,
+  builderFor,
+  checkBuildRequest,
+  dynoNamerFor,
+  generationOf,
+  isSlug,
+  pipelineGenerationOf,
+  platformOf,
+  stackOf
+} from './stacks.js'
 import {
   ApiError,
   invalidParams,
@@ -31,7 +44,6 @@ import {
 
 const STACK = { id: '3e7f6b4c-9a5d-4a34-8b8a-2f6c1d0e9b11', name: 'heroku-24' }
 const REGION = { id: '59accabd-516d-4f0e-83e6-6e3757701145', name: 'us' }
-const GENERATION = { id: '6a2c6c0e-4c3b-4a4e-9c5f-1b2d3e4f5a6b', name: 'cedar' }
 const NODEJS_BUILDPACK_URL =
   'https://buildpack-registry.s3.amazonaws.com/buildpacks/heroku/nodejs.tgz'
 const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
@@ -244,16 +256,18 @@ export class Model {
   }
 
   appJson(app) {
-    const slug = this.currentRelease(app)?.slugId
+    const artifact = this.currentRelease(app)?.slugId
       ? this.slugs.get(this.currentRelease(app).slugId)
       : null
+    // Only a slug has a size and a buildpack description (not an OCI or container image).
+    const slug = isSlug(artifact) ? artifact : null
     return {
       acm: false,
       archived_at: null,
       buildpack_provided_description: slug ? slug.buildpackDescription : null,
-      build_stack: { ...STACK },
+      build_stack: stackOf(app),
       created_at: app.createdAt,
-      generation: { ...GENERATION },
+      generation: generationOf(app),
       git_url: app.gitUrl,
       id: app.id,
       internal_routing: null,
@@ -267,7 +281,7 @@ export class Model {
       repo_size: null,
       slug_size: slug ? slug.size : null,
       space: null,
-      stack: { ...STACK },
+      stack: stackOf(app),
       updated_at: app.updatedAt,
       web_url: app.webUrl
     }
@@ -275,15 +289,17 @@ export class Model {
 
   releaseJson(release) {
     const app = this.apps.get(release.appId)
+    // The artifact: a slug, or (stacks.js) an OCI image (Fir) or container images (slug null).
+    const artifact = release.slugId ? this.slugs.get(release.slugId) : null
     return {
       addon_plan_names: [],
-      artifacts: release.slugId ? [{ type: 'slug', id: release.slugId }] : [],
+      artifacts: artifactsOf(artifact),
       app: { id: app.id, name: app.name },
       created_at: release.createdAt,
       description: release.description,
       id: release.id,
       updated_at: release.updatedAt,
-      slug: release.slugId ? { id: release.slugId } : null,
+      slug: isSlug(artifact) ? { id: release.slugId } : null,
       status: release.status,
       user: this.user(),
       version: release.version,
@@ -303,17 +319,20 @@ export class Model {
   }
 
   buildJson(build) {
+    const app = this.apps.get(build.appId)
     return {
       app: { id: build.appId },
       buildpacks: build.buildpacks,
       created_at: build.createdAt,
-      generation: GENERATION.name,
+      generation: generationOf(app).name,
       id: build.id,
       output_stream_url: this.streamUrl('builds', build.id),
       source_blob: { ...build.sourceBlob },
       release: build.releaseId ? { id: build.releaseId } : null,
-      slug: build.slugId ? { id: build.slugId } : null,
-      stack: STACK.name,
+      // "slug created by this build (only applicable for Cedar-generation apps)": null for an
+      // OCI image (Fir) or container images
+      slug: build.slugId && isSlug(this.slugs.get(build.slugId)) ? { id: build.slugId } : null,
+      stack: stackOf(app).name,
       status: build.status,
       updated_at: build.updatedAt,
       user: this.user()
@@ -347,7 +366,8 @@ export class Model {
       name: dyno.name,
       release: { id: release.id, version: release.version },
       app: { id: app.id, name: app.name },
-      size: 'Basic',
+      // a size from app.json's formation (app-setups.js), else the emulator's one size
+      size: app.dynoSizes?.[dyno.type] ?? 'Basic',
       state: dyno.state,
       type: dyno.type,
       updated_at: dyno.updatedAt
@@ -370,9 +390,9 @@ export class Model {
   }
 
   /** The formation of the current release: one entry per Procfile process type but `release`. */
-  formationOf(app) {
-    const current = this.currentRelease(app)
-    const slug = current?.slugId ? this.slugs.get(current.slugId) : null
+  formationOf(app, { release = this.currentRelease(app) } = {}) {
+    // `release`: the formation as another release (a Registry release being made) will run it
+    const slug = release?.slugId ? this.slugs.get(release.slugId) : null
     if (!slug) return []
     return processTypesOf(slug).map((type) => {
       let meta = app.formationMeta.get(type)
@@ -384,10 +404,12 @@ export class Model {
         app: { id: app.id, name: app.name },
         command: slug.processTypes[type],
         created_at: meta.createdAt,
-        dyno_size: { ...BASIC_DYNO_SIZE },
+        dyno_size: app.dynoSizes?.[type]
+          ? dynoSizeJson(app.dynoSizes[type])
+          : { ...BASIC_DYNO_SIZE },
         id: meta.id,
         quantity: quantityOf(app, type),
-        size: BASIC_DYNO_SIZE.name,
+        size: app.dynoSizes?.[type] ?? BASIC_DYNO_SIZE.name,
         type,
         updated_at: meta.updatedAt ?? meta.createdAt
       }
@@ -401,7 +423,7 @@ export class Model {
       name: pipeline.name,
       owner: { id: this.account.id, type: 'user' },
       updated_at: pipeline.updatedAt,
-      generation: { ...GENERATION }
+      generation: pipelineGenerationOf(pipeline)
     }
   }
 
@@ -567,8 +589,18 @@ export class Model {
 
   // ---------------------------------------------------------------- apps and pipelines
 
-  async createApp({ name, configVars = {}, dynos = 1, formation, features = [] }) {
+  async createApp({
+    name,
+    configVars = {},
+    dynos = 1,
+    formation,
+    features = [],
+    stack,
+    generation
+  }) {
     if (!APP_NAME_PATTERN.test(name)) throw new Error(`invalid app name: ${name}`)
+    // `stack` (heroku-24 | container) and `generation` (cedar | fir), see stacks.js
+    const platform = platformOf({ stack, generation })
     if ([...this.apps.values()].some((a) => !a.deleted && a.name === name))
       throw new Error(`app exists: ${name}`)
     for (const feature of features) {
@@ -602,10 +634,13 @@ export class Model {
       currentReleaseId: null,
       deleted: false,
       webUrl: null,
-      gitUrl: `${this.baseUrl}/git/${name}.git`
+      gitUrl: `${this.baseUrl}/git/${name}.git`,
+      stack: platform.stack,
+      generation: platform.generation
     }
     app.runtime = new AppRuntime({
       app,
+      dynoName: dynoNamerFor(app),
       tracker: this.tracker,
       timing: this.timing,
       recordDyno: (record) => this.timings.dynos.push(record),
@@ -705,6 +740,9 @@ export class Model {
       config: { ...config },
       stream: null,
       releaseCommand: slug?.processTypes.release ?? null,
+      // container images per process type, `{type: {imageId, repository, manifestDigest}}`
+      // (container.js, heroku-yml.js), else null
+      images: slug?.imageRefs ? structuredClone(slug.imageRefs) : null,
       // Dev Center "Dyno Metadata": "The metadata is available the next time you deploy the
       // app", so it belongs to the releases made while the feature is on.
       dynoMetadata: app.features.has('runtime-dyno-metadata'),
@@ -768,20 +806,25 @@ export class Model {
       `Starting process with command \`${release.releaseCommand}\``
     )
     let status = 'failed'
+    // A container release runs its release command in the image heroku.yml names for it.
+    const dir = slug.dirs?.release ?? slug.dir
     try {
       const env = {
-        ...baseEnv(slug.dir),
+        ...baseEnv(dir),
+        // a Registry image's `Env` (container.js); config vars win, as `docker run -e` does
+        ...(slug.env?.release ?? {}),
         ...release.config,
         ...(release.dynoMetadata ? dynoMetadata({ app, release, slug, dynoId: newId() }) : {}),
         DYNO: `release.${1000 + release.version}`
       }
       const { child, exited } = this.tracker.spawn('sh', ['-c', release.releaseCommand], {
-        cwd: slug.dir,
+        cwd: dir,
         env,
         stdio: ['ignore', 'pipe', 'pipe']
       })
       const relay = (data) => {
-        stream.write(data)
+        // Without curl in a Registry release image the output reaches the app log only (C10).
+        if (slug.releaseLogsToStream !== false) stream.write(data)
         app.runtime.log('app[release]', data)
       }
       child.stdout.on('data', relay)
@@ -950,6 +993,8 @@ export class Model {
 
   /** `run: false` leaves the build `pending` forever (its stream open, heartbeats only). */
   createBuild(app, { sourceBlob, buildpacks }, { run = true } = {}) {
+    // Refused before any build exists (Fir or container-stack apps given `buildpacks`).
+    checkBuildRequest(app, { buildpacks })
     const now = isoTime()
     const build = {
       id: newId(),
@@ -1016,8 +1061,12 @@ export class Model {
       await sleep(this.timing.buildMs, this.abort.signal)
       if (this.closed) return
       build.timing.startedAt = Date.now()
-      out.line(`-----> Building on the Heroku-24 stack`)
-      out.line(`-----> Fetching source`)
+      // Fir (CNB) and container-stack (heroku.yml) apps build differently (stacks.js).
+      const builder = builderFor(app)
+      if (!builder) {
+        out.line(`-----> Building on the Heroku-24 stack`)
+        out.line(`-----> Fetching source`)
+      }
       const tarball = await this.fetchSource(build.sourceBlob.url)
       const expected = build.sourceBlob.checksum
       if (expected) {
@@ -1051,33 +1100,50 @@ export class Model {
             .pop() ?? null
         throw new Error('Build failed (.emulator/fail-build present)')
       }
-      out.line(`-----> Node.js app detected`)
-      slug = await this.createSlug({
-        dir,
-        commit: build.sourceBlob.version,
-        commitDescription: build.sourceBlob.version_description,
-        checksum: `SHA256:${sha256Hex(tarball)}`
-      })
-      const types = Object.keys(slug.processTypes)
-      out.line(`-----> Discovering process types`)
-      out.line(`       Procfile declares types -> ${types.length ? types.join(', ') : '(none)'}`)
-      out.line(`-----> Compressing...`)
-      out.line(`       Done: ${(slug.size / 1024).toFixed(1)}K`)
-      out.line(`-----> Launching...`)
+      if (builder) {
+        slug = await builder({
+          dir,
+          out,
+          sourceBlob: build.sourceBlob,
+          checksum: `SHA256:${sha256Hex(tarball)}`
+        })
+        this.slugs.set(slug.id, slug)
+      } else {
+        out.line(`-----> Node.js app detected`)
+        slug = await this.createSlug({
+          dir,
+          commit: build.sourceBlob.version,
+          commitDescription: build.sourceBlob.version_description,
+          checksum: `SHA256:${sha256Hex(tarball)}`
+        })
+        const types = Object.keys(slug.processTypes)
+        out.line(`-----> Discovering process types`)
+        out.line(`       Procfile declares types -> ${types.length ? types.join(', ') : '(none)'}`)
+        out.line(`-----> Compressing...`)
+        out.line(`       Done: ${(slug.size / 1024).toFixed(1)}K`)
+        out.line(`-----> Launching...`)
+      }
       const version = build.sourceBlob.version
       release = this.createRelease(app, {
         description: version ? `Deploy ${version.slice(0, 8)}` : 'Deploy',
         slugId: slug.id,
         config: app.configVars
       })
-      out.line(`       Released v${release.version}`)
-      out.line(`       ${app.webUrl} deployed to Heroku`)
+      if (!builder) {
+        out.line(`       Released v${release.version}`)
+        out.line(`       ${app.webUrl} deployed to Heroku`)
+      }
       result = 'succeeded'
     } catch (error) {
       // What failed, for an app setup's `failure_message` (not part of the build's API shape).
       build.error ??= error.message
-      out.line(` !     ${error.message}`)
-      out.line(` !     Push rejected, failed to compile app.`)
+      if (error.lines) {
+        // a heroku.yml build's own failure lines (heroku-yml.js)
+        for (const line of error.lines) out.line(line)
+      } else {
+        out.line(` !     ${error.message}`)
+        out.line(` !     Push rejected, failed to compile app.`)
+      }
     }
     // The log closes a moment before the status leaves `pending` (the reference leaves the order
     // open; this is the order that catches clients trusting the stream's end).
@@ -1114,6 +1180,9 @@ export class Model {
       }
       return app
     })
+    // Dev Center (heroku/roadmap#222): no promotion of an app that uses the container stack.
+    const refusal = promotionRefusal(source, targets)
+    if (refusal) throw invalidParams(refusal)
     let release
     if (body.source.release?.id) {
       release = source.releases.find((r) => r.id === body.source.release.id)
@@ -1264,9 +1333,11 @@ export class Model {
     if (this.closed || reviewApp.status !== 'pending') return
     this.setReviewAppStatus(reviewApp, 'creating')
     try {
-      const configVars = {}
+      // the pipeline's review-stage config vars, then the request's `environment` over them
+      const configVars = stageConfigVarsOf(pipeline, 'review')
       for (const [key, value] of Object.entries(reviewApp.environment ?? {}))
         if (value !== null) configVars[key] = value
+        else delete configVars[key]
       const app = await this.createApp({
         name: this.reviewAppName(pipeline, reviewApp.prNumber, reviewApp.branch),
         configVars
@@ -1388,8 +1459,9 @@ export class Model {
           }
         : null,
       manifest_errors: [...setup.manifestErrors],
-      postdeploy: null,
-      resolved_success_url: null
+      // set by `POST /app-setups` setups (app-setups.js); review apps run no postdeploy
+      postdeploy: setup.postdeploy ?? null,
+      resolved_success_url: setup.resolvedSuccessUrl ?? null
     }
   }
 

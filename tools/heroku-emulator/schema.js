@@ -72,10 +72,53 @@ function definitionName(targetSchema) {
 
 let cached = null
 
+/**
+ * Variant overlays: extra properties a variant media type (`version=3.sdk`, …) adds to a
+ * definition, which its answers are validated with (variants.js applies the variant's body).
+ * `{variant: {definition: {property: schema}}}`.
+ */
+const overlays = new Map()
+
+/** Adds `properties` to `definition` for answers of `variant` (e.g. `'3.sdk'`). */
+export function registerSchemaOverlay(variant, definition, properties) {
+  const byDefinition = overlays.get(variant) ?? {}
+  byDefinition[definition] = { ...byDefinition[definition], ...properties }
+  overlays.set(variant, byDefinition)
+  if (cached) cached.variantAjv.delete(variant)
+}
+
+/**
+ * Request overlays: extra properties a variant accepts in request bodies, at a definition or at
+ * a sub-definition path (`'formation/definitions/update'`). `{variant: {path: {property: schema}}}`.
+ */
+const requestOverlays = new Map()
+
+/** Adds `properties` to the (sub-)definition at `path` for request bodies of `variant`. */
+export function registerRequestOverlay(variant, path, properties) {
+  const byPath = requestOverlays.get(variant) ?? {}
+  byPath[path] = { ...byPath[path], ...properties }
+  requestOverlays.set(variant, byPath)
+  if (cached) cached.variantRequestAjv.delete(variant)
+}
+
+/** A definition with the overlays for it (`name` or `name/<path>`) added to its `properties`. */
+function overlaid(name, original, overlay) {
+  let definition = original
+  for (const [path, properties] of Object.entries(overlay)) {
+    const [top, ...rest] = path.split('/')
+    if (top !== name) continue
+    definition = structuredClone(definition)
+    let node = definition
+    for (const key of rest) node = node[key]
+    node.properties = { ...node.properties, ...properties }
+  }
+  return definition
+}
+
 function load() {
   if (cached) return cached
   const raw = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'))
-  const makeAjv = (strict) => {
+  const makeAjv = (strict, overlay = {}) => {
     // Heroku's patterns are plain (non-unicode) regular expressions, e.g. `^[\w\.\:\[\]]+$`.
     const ajv = new Ajv({
       strict: false,
@@ -84,7 +127,8 @@ function load() {
       unicodeRegExp: false
     })
     addFormats(ajv)
-    for (const [name, definition] of Object.entries(raw.definitions)) {
+    for (const [name, original] of Object.entries(raw.definitions)) {
+      const definition = overlaid(name, original, overlay)
       const prepared = prepare(definition, { strict })
       prepared.id = `${SCHEMA_ID}-${name}`
       ajv.addSchema(prepared)
@@ -112,18 +156,49 @@ function load() {
   cached = {
     responseAjv: makeAjv(true),
     requestAjv: makeAjv(false),
+    /** variant → the response Ajv with that variant's overlays (made on first use) */
+    variantAjv: new Map(),
+    makeVariantAjv: (variant) => makeAjv(true, overlays.get(variant)),
+    /** variant → the request Ajv with that variant's request overlays (made on first use) */
+    variantRequestAjv: new Map(),
+    makeVariantRequestAjv: (variant) => makeAjv(false, requestOverlays.get(variant)),
     links,
     compiled: new Map()
   }
   return cached
 }
 
-function compile(kind, link, schema) {
+/** The response Ajv for a variant: the plain one unless the variant has overlays. */
+function responseAjvFor(state, variant) {
+  if (!variant || !overlays.has(variant)) return state.responseAjv
+  let ajv = state.variantAjv.get(variant)
+  if (!ajv) {
+    ajv = state.makeVariantAjv(variant)
+    state.variantAjv.set(variant, ajv)
+  }
+  return ajv
+}
+
+/** The request Ajv for a variant: the plain one unless the variant has request overlays. */
+function requestAjvFor(state, variant) {
+  if (!variant || !requestOverlays.has(variant)) return state.requestAjv
+  let ajv = state.variantRequestAjv.get(variant)
+  if (!ajv) {
+    ajv = state.makeVariantRequestAjv(variant)
+    state.variantRequestAjv.set(variant, ajv)
+  }
+  return ajv
+}
+
+function compile(kind, link, schema, variant = null) {
   const state = load()
-  const key = `${kind} ${link.method} ${link.href} ${link.title}`
+  const known = kind === 'response' ? overlays : requestOverlays
+  const effective = variant && known.has(variant) ? variant : null
+  const key = `${kind} ${effective ?? ''} ${link.method} ${link.href} ${link.title}`
   let validate = state.compiled.get(key)
   if (!validate) {
-    const ajv = kind === 'response' ? state.responseAjv : state.requestAjv
+    const ajv =
+      kind === 'response' ? responseAjvFor(state, effective) : requestAjvFor(state, effective)
     validate = ajv.compile(prepare(schema, { strict: kind === 'response' }))
     state.compiled.set(key, validate)
   }
@@ -138,15 +213,18 @@ export function findLinks(method, path) {
     .sort((a, b) => b.literalLength - a.literalLength)
 }
 
-/** Validates an answer body; returns null when valid, else a violation record. */
-export function validateResponse(method, path, body) {
+/**
+ * Validates an answer body; returns null when valid, else a violation record. `variant`
+ * (`'3.sdk'`, …): validate against the schema plus that variant's overlays.
+ */
+export function validateResponse(method, path, body, { variant = null } = {}) {
   const candidates = findLinks(method, path).filter((link) => link.targetSchema)
   if (candidates.length === 0) {
     return { route: `${method} ${path}`, definition: null, errors: [{ message: 'no schema link' }] }
   }
   const failures = []
   for (const link of candidates) {
-    const validate = compile('response', link, link.targetSchema)
+    const validate = compile('response', link, link.targetSchema, variant)
     if (validate(body)) return null
     failures.push({ link, errors: validate.errors })
   }
@@ -167,14 +245,15 @@ export function validateResponse(method, path, body) {
 /**
  * Validates a request body against the link's request schema. Returns null when valid (or when
  * the link declares none), else a readable message for a 422 `invalid_params`. With several
- * links on one route (e.g. release create and rollback), matching any one is enough.
+ * links on one route (e.g. release create and rollback), matching any one is enough. `variant`
+ * (`'3.docker-releases'`, …): the schema plus that variant's request overlays.
  */
-export function validateRequest(method, path, body) {
+export function validateRequest(method, path, body, { variant = null } = {}) {
   const candidates = findLinks(method, path).filter((link) => link.requestSchema)
   if (candidates.length === 0) return null
   const messages = []
   for (const link of candidates) {
-    const validate = compile('request', link, link.requestSchema)
+    const validate = compile('request', link, link.requestSchema, variant)
     if (validate(body)) return null
     for (const error of validate.errors ?? []) {
       const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'body'

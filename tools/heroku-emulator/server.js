@@ -7,6 +7,8 @@
  * - `/streams/builds/<id>`, `/streams/releases/<id>`: build/release output (no auth).
  * - `/git/<app>.git/...`: git smart HTTP (Basic auth, password = API key).
  * - `/_emulator/git-build`: internal, for the git pre-receive hook (a per-emulator token).
+ * - `/v2/...`: the container registry, registry.heroku.com (registry.js; Basic auth, password =
+ *   API key; not rate-limited like the API).
  * - everything else: the Platform API (Accept check, auth, rate limit, then the route).
  *
  * Every request is logged in `requests` (Authorization header dropped, signatures redacted),
@@ -17,6 +19,7 @@ import { createServer } from 'node:http'
 import { matchRoute } from './api.js'
 import { serveGit, gitAuthorized } from './git.js'
 import { validateRequest, validateResponse } from './schema.js'
+import { acceptVariant, applyVariant } from './variants.js'
 import { tarballOf } from './slugs.js'
 import {
   ApiError,
@@ -106,6 +109,8 @@ function classify(path) {
   if (/^\/streams\/(builds|releases)\/[0-9a-f-]{36}$/.test(path)) return 'stream'
   if (path.startsWith('/git/')) return 'git'
   if (path === '/_emulator/git-build') return 'hook'
+  // registry.heroku.com (registry.js); the Platform API has no /v2 paths
+  if (path === '/v2' || path.startsWith('/v2/')) return 'registry'
   return 'api'
 }
 
@@ -173,6 +178,8 @@ export function createMainServer(ctx) {
         return handleGit(req, res, { url, path, entry, resetAfter, requestId })
       case 'hook':
         return handleHook(req, res, { url, entry })
+      case 'registry':
+        return handleRegistry(req, res, { url, path, method, raw, entry, resetAfter, requestId })
       default:
         return handleApi(req, res, { url, path, method, raw, entry, resetAfter, requestId })
     }
@@ -230,7 +237,10 @@ export function createMainServer(ctx) {
         }
         entry.body = parsed
       }
-      const problem = validateRequest(method, path, parsed ?? {})
+      // A variant media type (`version=3.sdk`, …) may widen the request schema (schema.js
+      // request overlays) and shape the answer (variants.js).
+      const variant = acceptVariant(req.headers.accept)
+      const problem = validateRequest(method, path, parsed ?? {}, { variant })
       if (problem) throw new ApiError(422, 'invalid_params', `Invalid params: ${problem}`)
       const out = await matched.route.handler({
         model: ctx.model,
@@ -238,18 +248,25 @@ export function createMainServer(ctx) {
         query: url.searchParams,
         headers: req.headers,
         body: parsed ?? {},
-        remaining: bucket.remaining
+        remaining: bucket.remaining,
+        variant
       })
-      result = answer(out.status, out.body, out.headers)
+      const body =
+        out.status >= 200 && out.status < 300
+          ? applyVariant(variant, { method, path, body: out.body, model: ctx.model })
+          : out.body
+      result = answer(out.status, body, out.headers)
       if (out.status >= 200 && out.status < 300) {
-        const violation = validateResponse(method, path, ctx.model.productionShape(out.body))
+        const violation = validateResponse(method, path, ctx.model.productionShape(body), {
+          variant
+        })
         if (violation)
           schemaViolations.push({ ...violation, method, path, status: out.status, at: isoTime() })
       }
       await finish(res, entry, result, resetAfter, {
         method,
         path,
-        body: out.body,
+        body,
         request: parsed
       })
     } catch (error) {
@@ -353,7 +370,9 @@ export function createMainServer(ctx) {
 
   async function handleBlob(req, res, { url, path, entry, resetAfter, requestId }) {
     const id = path.slice('/blobs/slugs/'.length, -'.tgz'.length)
-    const slug = ctx.model.slugs.get(id)
+    // `model.slugs` also holds OCI images and container images (kind), which have no blob.
+    const found = ctx.model.slugs.get(id)
+    const slug = found && (found.kind ?? 'slug') === 'slug' ? found : null
     const problem = ctx.model.checkSignature('GET', path, url.searchParams)
     if (resetAfter) {
       entry.reset = 'after'
@@ -451,6 +470,35 @@ export function createMainServer(ctx) {
     if (resetAfter) entry.reset = 'after'
     else entry.status = status
     await faults.afterRequest(req.method, path, { method: req.method, path, status })
+  }
+
+  /** registry.heroku.com: answered by the model's registry (registry.js); no API rate limit. */
+  async function handleRegistry(
+    req,
+    res,
+    { url, path, method, raw, entry, resetAfter, requestId }
+  ) {
+    const out = ctx.model.registry.handle({
+      method,
+      path,
+      query: url.searchParams,
+      headers: req.headers,
+      body: raw
+    })
+    entry.bodyBytes = raw.length
+    await faults.afterRequest(method, path, { method, path, status: out.status })
+    if (resetAfter) {
+      entry.reset = 'after'
+      res.socket?.destroy()
+      return
+    }
+    entry.status = out.status
+    res.writeHead(out.status, {
+      'Docker-Distribution-API-Version': 'registry/2.0',
+      'Request-Id': requestId,
+      ...out.headers
+    })
+    res.end(method === 'HEAD' ? undefined : out.body)
   }
 
   /** Internal: the pre-receive hook posts the pushed commit; we build it and stream the log. */

@@ -31,7 +31,15 @@ export function isUuid(value) {
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve()
-    const timer = setTimeout(done, ms)
+    // A timer can fire a millisecond early by the wall clock (Date.now, which the timings
+    // record): the rest is waited out, so `ms` have always passed by Date.now.
+    const until = Date.now() + ms
+    let timer = setTimeout(tick, ms)
+    function tick() {
+      const left = until - Date.now()
+      if (left > 0) timer = setTimeout(tick, left)
+      else done()
+    }
     function done() {
       clearTimeout(timer)
       signal?.removeEventListener('abort', done)
