@@ -1446,7 +1446,7 @@ __webpack_require__.d(__webpack_exports__, {
   mt: () => (/* reexport */ getSettings)
 });
 
-// UNUSED EXPORTS: INPUTS, INPUT_DEFAULTS, INTEGER_LIMITS, commandForEvent, parseApiUrl, parseAppName, parseBodyPattern, parseBoolean, parseCommand, parseHealthCheckTarget, parseKeyValueLines, parseList, parsePipelineName, parsePositiveInt, parseRegex, parseReleaseRef, parseStatusRanges, readInput, resolveSourceDir, showValue
+// UNUSED EXPORTS: INPUTS, INPUT_DEFAULTS, INTEGER_LIMITS, commandForEvent, parseApiUrl, parseAppName, parseBodyPattern, parseBoolean, parseCommand, parseHealthCheckTarget, parseIncludeGlob, parseKeyValueLines, parseList, parsePipelineName, parsePositiveInt, parseRegex, parseReleaseRef, parseStatusRanges, readInput, resolveSourceDir, showValue
 
 ;// CONCATENATED MODULE: ./src/inputs/table.ts
 /**
@@ -1464,6 +1464,7 @@ const INPUTS = {
     release: { default: '', kind: 'string' },
     'source-dir': { default: '.', kind: 'string' },
     method: { default: 'build', kind: 'string' },
+    'include-ignored': { default: '', kind: 'list' },
     version: { default: '', kind: 'string' },
     buildpacks: { default: '', kind: 'list' },
     'config-vars': { default: '', kind: 'key-values' },
@@ -1636,11 +1637,14 @@ function getRunContext(env = process.env) {
 
 // EXTERNAL MODULE: ./src/health/marker.ts
 var marker = __webpack_require__(4611);
+// EXTERNAL MODULE: ./src/package/glob.ts
+var glob = __webpack_require__(9367);
 ;// CONCATENATED MODULE: ./src/inputs/values.ts
 /**
  * Input values: the pure parsers (each throws only an InputError that names the input, shows
  * the bad value, never a secret, and says what is allowed) and how values are shown.
  */
+
 
 
 const COMMANDS = [
@@ -1951,6 +1955,21 @@ function parseMethod(raw, input = 'method') {
         return value;
     throw invalid(input, raw, 'expected build or git');
 }
+/**
+ * One `include-ignored` glob, relative to `source-dir`: `*`, `**`, `?` and character classes
+ * (`package/glob.ts`). Absolute paths and `..` are refused: nothing outside `source-dir` may go
+ * into the archive. Returned trimmed, as written.
+ */
+function parseIncludeGlob(raw, input = 'include-ignored') {
+    try {
+        return (0,glob/* compileGlob */.SO)(raw).text;
+    }
+    catch (err) {
+        if (err instanceof glob/* GlobError */.pZ)
+            throw invalid(input, raw, err.reason);
+        throw err;
+    }
+}
 /** Free text on one line: versions, buildpacks, environment names. */
 function parseLine(raw, input, maxLength, what) {
     const value = raw.trim();
@@ -2219,9 +2238,14 @@ function checkWholeFile(config) {
             case 'targets':
                 fileTargets(entry);
                 break;
-            case 'list':
-                fileListItems(entry);
+            case 'list': {
+                const items = fileListItems(entry);
+                // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
+                if (key === 'include-ignored')
+                    for (const item of items)
+                        located(item.origin, () => parseIncludeGlob(item.text));
                 break;
+            }
             case 'key-values':
                 fileKeyValues(entry);
                 break;
@@ -2632,6 +2656,17 @@ function getSettings(env, ctx, mask) {
             ? fileListItems(buildpacksEntry)
             : [];
     const buildpacks = buildpackItems.map(({ text, origin }) => located(origin, () => parseBuildpack(text)));
+    // include-ignored: every glob checked now, before anything happens (none may leave source-dir)
+    const includeFromWorkflow = workflowValue('include-ignored');
+    const includeEntry = file?.entries.get('include-ignored');
+    const includeItems = includeFromWorkflow !== undefined
+        ? parseList(includeFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+        : includeEntry
+            ? fileListItems(includeEntry)
+            : [];
+    const includeIgnored = [
+        ...new Set(includeItems.map(({ text, origin }) => located(origin, () => parseIncludeGlob(text))))
+    ];
     const configVars = keyValues('config-vars');
     const reviewAppEnv = keyValues('review-app-env');
     const environmentEntry = file?.entries.get('review-app-environment');
@@ -2655,6 +2690,7 @@ function getSettings(env, ctx, mask) {
         release,
         sourceDir,
         method,
+        includeIgnored,
         version,
         buildpacks,
         configVars,
@@ -2688,6 +2724,19 @@ function getSettings(env, ctx, mask) {
         }
         settings.method = method;
     }
+    if (includeIgnored.length > 0 && command === 'deploy' && settings.method === 'git') {
+        const includeOrigin = includeItems[0].origin;
+        // A shared file's globs yield to this workflow's own choice of git.
+        if (includeOrigin.kind === 'file' && methodPicked.origin.kind !== 'file') {
+            settings.includeIgnored = [];
+        }
+        else {
+            const where = methodPicked.origin.kind === 'file' ? ' in the config file' : '';
+            located(includeOrigin, () => {
+                throw new InvalidValue('include-ignored', `needs method build: git push sends only committed files (method is git${where}); use method build to package build output, or leave include-ignored out`);
+            });
+        }
+    }
     if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
         throw new InvalidValue('pipeline', `is required by command ${command}${commandWhy}; set it to the pipeline's name or UUID`);
     }
@@ -2716,6 +2765,192 @@ function sameApp(a, b) {
 
 
 
+
+
+/***/ }),
+
+/***/ 9367:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QP: () => (/* binding */ stepState),
+/* harmony export */   SO: () => (/* binding */ compileGlob),
+/* harmony export */   Y1: () => (/* binding */ startState),
+/* harmony export */   pZ: () => (/* binding */ GlobError)
+/* harmony export */ });
+/* unused harmony export globIncludes */
+/**
+ * The globs of `include-ignored`: paths relative to `source-dir`, `/` between directories.
+ *
+ * - `*`: any characters within one name; `?`: one character; `[abc]`, `[a-z]`, `[!a-z]` (or
+ *   `[^a-z]`): one character of a class. Names starting with a dot match like any other
+ *   (`public/assets/*` takes `.sprockets-manifest-….json`).
+ * - `**` as a whole segment: any number of directories, none included (`**` inside a name is `*`).
+ * - A glob that matches a directory takes everything under it, as `.gitignore` does: `dist`,
+ *   `dist/` and `dist/**` mean the same. A leading `./` is dropped.
+ *
+ * Matching is by segment, so the walk (`include.ts`) can tell of each directory whether anything
+ * under it can still match, and never descends where nothing can. What can never stay inside
+ * `source-dir` (absolute paths, `..`) is refused here, when the settings are validated.
+ */
+/** Why a glob is refused; the inputs layer turns it into an input error naming the input. */
+class GlobError extends Error {
+    reason;
+    constructor(reason) {
+        super(reason);
+        this.reason = reason;
+        this.name = 'GlobError';
+    }
+}
+const WILDCARD = /[*?[]/;
+/** Checks and compiles one glob; throws `GlobError` saying what is wrong. */
+function compileGlob(raw) {
+    const text = raw.trim();
+    if (text === '')
+        throw new GlobError('expected a glob, e.g. dist/**');
+    if (/[\p{C}\p{Zl}\p{Zp}]/u.test(text)) {
+        throw new GlobError('expected a glob on one line, without control characters');
+    }
+    if (text.includes('\\')) {
+        throw new GlobError('use / between directories (a backslash is neither a separator nor an escape here; for a literal *, ? or [ write [*], [?] or [[])');
+    }
+    if (text.startsWith('/') || /^[A-Za-z]:/.test(text) || text.startsWith('~')) {
+        throw new GlobError('expected a glob relative to source-dir, not an absolute path, e.g. dist/**');
+    }
+    if (/[{}]/.test(text)) {
+        throw new GlobError('braces are not supported (a comma separates globs): write each alternative as its own glob');
+    }
+    const parts = text.split('/').filter((part) => part !== '' && part !== '.');
+    if (parts.includes('..')) {
+        throw new GlobError('".." would leave source-dir: expected a glob of files under source-dir');
+    }
+    if (parts.length === 0) {
+        throw new GlobError('names source-dir itself; expected files or directories under it (** takes every file)');
+    }
+    if (parts.includes('.git')) {
+        throw new GlobError('.git and what is inside it are never packaged');
+    }
+    const segments = [];
+    for (const part of parts) {
+        // Consecutive `**` match what one does.
+        if (part === '**') {
+            if (segments.at(-1)?.kind !== 'globstar')
+                segments.push({ kind: 'globstar' });
+        }
+        else if (!WILDCARD.test(part)) {
+            segments.push({ kind: 'literal', name: part });
+        }
+        else {
+            segments.push({ kind: 'pattern', re: segmentRegExp(part) });
+        }
+    }
+    return { text, segments };
+}
+/** One name's pattern (no `/` in it) as an anchored regular expression. */
+function segmentRegExp(part) {
+    const chars = Array.from(part);
+    let source = '';
+    for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i];
+        if (ch === '*') {
+            source += '.*';
+            while (chars[i + 1] === '*')
+                i++;
+        }
+        else if (ch === '?') {
+            source += '.';
+        }
+        else if (ch === '[') {
+            const cls = readClass(chars, i);
+            source += cls.source;
+            i = cls.end;
+        }
+        else {
+            source += escapeRegExp(ch);
+        }
+    }
+    try {
+        return new RegExp(`^${source}$`, 'su');
+    }
+    catch {
+        throw new GlobError(`invalid character class in ${JSON.stringify(part)}`);
+    }
+}
+/**
+ * The class starting at `chars[start]` (`[`): its regular expression and the index of its `]`.
+ * A `]` right after `[` or `[!` is a member, as in POSIX globs.
+ */
+function readClass(chars, start) {
+    let i = start + 1;
+    let negated = false;
+    if (chars[i] === '!' || chars[i] === '^') {
+        negated = true;
+        i++;
+    }
+    let members = '';
+    let first = true;
+    for (; i < chars.length; i++) {
+        const ch = chars[i];
+        if (ch === ']' && !first) {
+            return { source: `[${negated ? '^' : ''}${members}]`, end: i };
+        }
+        if (ch === '[' && chars[i + 1] === ':') {
+            throw new GlobError('POSIX character classes such as [:alpha:] are not supported: use [a-zA-Z]');
+        }
+        members += ch === '\\' || ch === ']' || ch === '[' || ch === '^' ? `\\${ch}` : ch;
+        first = false;
+    }
+    throw new GlobError('a [ starts a character class that is never closed by ]: for a literal [ write [[]');
+}
+function escapeRegExp(ch) {
+    return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
+}
+/** The state before any path segment: the root directory (never matched as a whole). */
+function startState(glob) {
+    return closure(glob, [0]);
+}
+/**
+ * The state after one more path segment `name` (a file or directory name). An empty array: no
+ * path through here can match; `'all'`: this path matched the whole glob.
+ */
+function stepState(glob, state, name) {
+    if (state === 'all')
+        return 'all';
+    const next = [];
+    for (const i of state) {
+        const segment = glob.segments[i];
+        if (segment === undefined)
+            continue;
+        if (segment.kind === 'globstar')
+            next.push(i);
+        else if (segment.kind === 'literal' ? segment.name === name : segment.re.test(name))
+            next.push(i + 1);
+    }
+    const reached = closure(glob, next);
+    return reached.includes(glob.segments.length) ? 'all' : reached;
+}
+/** Adds the positions after each reachable `**` (it may match no directory at all). */
+function closure(glob, positions) {
+    const out = new Set();
+    for (let i of positions) {
+        out.add(i);
+        while (glob.segments[i]?.kind === 'globstar')
+            out.add(++i);
+    }
+    return [...out].sort((a, b) => a - b);
+}
+/** Whether the glob takes `rel` (posix, relative to source-dir): it or a directory above it matched. */
+function globIncludes(glob, rel) {
+    let state = startState(glob);
+    for (const name of rel.split('/')) {
+        state = stepState(glob, state, name);
+        if (state === 'all')
+            return true;
+        if (state.length === 0)
+            return false;
+    }
+    return false;
+}
 
 
 /***/ }),
@@ -2840,7 +3075,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(8), __webpack_require__.e(806), __webpack_require__.e(284)]).then(__webpack_require__.bind(__webpack_require__, 1284));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(8), __webpack_require__.e(806), __webpack_require__.e(747)]).then(__webpack_require__.bind(__webpack_require__, 4747));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

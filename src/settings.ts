@@ -51,6 +51,12 @@ export interface Settings {
   /** Absolute path, inside the workspace. */
   sourceDir: string
   method: 'build' | 'git'
+  /**
+   * `include-ignored`: globs relative to `sourceDir` (validated: none leaves it) of files packaged
+   * although git ignores them; used where a tarball is packaged (`method: build`, review apps).
+   * Never set together with `method: git` on `deploy`.
+   */
+  includeIgnored: string[]
   version: string
   buildpacks: string[]
   configVars: Record<string, string>

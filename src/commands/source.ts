@@ -1,11 +1,14 @@
 /** The source a command builds: packaged into the run's own temporary directory. */
+import * as core from '@actions/core'
+import { describeIncluded, noMatchWarning, type IncludedGlob } from '../package/include.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
 import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
 import type { CommandContext } from './context.js'
 
 /**
- * Packages `source-dir` into the run's own temporary directory, which the reporter saves for
- * the post step; `cleanup()` removes the directory and says so.
+ * Packages `source-dir` (with what `include-ignored` adds) into the run's own temporary
+ * directory, which the reporter saves for the post step; `cleanup()` removes the directory and
+ * says so.
  */
 export async function packageInTempDir(c: CommandContext): Promise<PackagedSource> {
   const runnerTemp = c.ctx.runnerTemp
@@ -18,10 +21,29 @@ export async function packageInTempDir(c: CommandContext): Promise<PackagedSourc
   }
   try {
     await createRunTempDir(runnerTemp, dir)
-    const packaged = await packageSource(c.settings.sourceDir, dir)
+    const packaged = await packageSource(c.settings.sourceDir, dir, {
+      includeIgnored: c.settings.includeIgnored,
+      onListed: (included) => reportIncluded(c, included)
+    })
     return { ...packaged, cleanup }
   } catch (err) {
     await cleanup()
     throw err
+  }
+}
+
+/**
+ * One log line per `include-ignored` glob (how many files, their size), however many files it
+ * matched; a glob that matched nothing is a warning, also in the summary's notes.
+ */
+function reportIncluded(c: CommandContext, included: IncludedGlob[]): void {
+  for (const glob of included) {
+    if (glob.files > 0) {
+      core.info(describeIncluded(glob))
+      continue
+    }
+    const warning = noMatchWarning(glob.glob)
+    core.warning(warning)
+    if (!c.outcome.notes.includes(warning)) c.outcome.notes.push(warning)
   }
 }

@@ -38,6 +38,7 @@ import {
   located,
   parseAppName,
   parseBodyPattern,
+  parseIncludeGlob,
   parseBoolean,
   parseHealthCheckTarget,
   parseKeyValueLines,
@@ -276,9 +277,13 @@ export function checkWholeFile(config: ConfigFile): void {
       case 'targets':
         fileTargets(entry)
         break
-      case 'list':
-        fileListItems(entry)
+      case 'list': {
+        const items = fileListItems(entry)
+        // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
+        if (key === 'include-ignored')
+          for (const item of items) located(item.origin, () => parseIncludeGlob(item.text))
         break
+      }
       case 'key-values':
         fileKeyValues(entry)
         break

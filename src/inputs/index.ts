@@ -12,6 +12,7 @@ export {
   parsePositiveInt,
   parseKeyValueLines,
   parseList,
+  parseIncludeGlob,
   parseAppName,
   parsePipelineName,
   parseReleaseRef,

@@ -47,6 +47,7 @@ import {
   parseBoolean,
   parseBuildpack,
   parseCommand,
+  parseIncludeGlob,
   parseKeyValueLines,
   parseLine,
   parseList,
@@ -254,6 +255,21 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     located(origin, () => parseBuildpack(text))
   )
 
+  // include-ignored: every glob checked now, before anything happens (none may leave source-dir)
+  const includeFromWorkflow = workflowValue('include-ignored')
+  const includeEntry = file?.entries.get('include-ignored')
+  const includeItems =
+    includeFromWorkflow !== undefined
+      ? parseList(includeFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+      : includeEntry
+        ? fileListItems(includeEntry)
+        : []
+  const includeIgnored = [
+    ...new Set(
+      includeItems.map(({ text, origin }) => located(origin, () => parseIncludeGlob(text)))
+    )
+  ]
+
   const configVars = keyValues('config-vars')
   const reviewAppEnv = keyValues('review-app-env')
 
@@ -283,6 +299,7 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     release,
     sourceDir,
     method,
+    includeIgnored,
     version,
     buildpacks,
     configVars,
@@ -320,6 +337,21 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
       )
     }
     settings.method = method
+  }
+  if (includeIgnored.length > 0 && command === 'deploy' && settings.method === 'git') {
+    const includeOrigin = includeItems[0].origin
+    // A shared file's globs yield to this workflow's own choice of git.
+    if (includeOrigin.kind === 'file' && methodPicked.origin.kind !== 'file') {
+      settings.includeIgnored = []
+    } else {
+      const where = methodPicked.origin.kind === 'file' ? ' in the config file' : ''
+      located(includeOrigin, () => {
+        throw new InvalidValue(
+          'include-ignored',
+          `needs method build: git push sends only committed files (method is git${where}); use method build to package build output, or leave include-ignored out`
+        )
+      })
+    }
   }
   if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
     throw new InvalidValue(

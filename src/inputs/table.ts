@@ -37,6 +37,7 @@ export const INPUTS = {
   release: { default: '', kind: 'string' },
   'source-dir': { default: '.', kind: 'string' },
   method: { default: 'build', kind: 'string' },
+  'include-ignored': { default: '', kind: 'list' },
   version: { default: '', kind: 'string' },
   buildpacks: { default: '', kind: 'list' },
   'config-vars': { default: '', kind: 'key-values' },

@@ -9,6 +9,7 @@ import {
   SAMPLE_MARKER_VALUES,
   unknownPlaceholders
 } from '../health/marker.js'
+import { GlobError, compileGlob } from '../package/glob.js'
 import type { Command, ReleaseRef, StatusRange } from '../settings.js'
 
 const COMMANDS: readonly Command[] = [
@@ -366,6 +367,20 @@ export function parseMethod(raw: string, input = 'method'): 'build' | 'git' {
   const value = raw.trim()
   if (value === 'build' || value === 'git') return value
   throw invalid(input, raw, 'expected build or git')
+}
+
+/**
+ * One `include-ignored` glob, relative to `source-dir`: `*`, `**`, `?` and character classes
+ * (`package/glob.ts`). Absolute paths and `..` are refused: nothing outside `source-dir` may go
+ * into the archive. Returned trimmed, as written.
+ */
+export function parseIncludeGlob(raw: string, input = 'include-ignored'): string {
+  try {
+    return compileGlob(raw).text
+  } catch (err) {
+    if (err instanceof GlobError) throw invalid(input, raw, err.reason)
+    throw err
+  }
 }
 
 /** Free text on one line: versions, buildpacks, environment names. */

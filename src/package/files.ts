@@ -1,13 +1,15 @@
 /**
  * Which files go into the source tarball: what `git add -A` would take under `source-dir`
  * (tracked + untracked, not ignored, as they are in the working tree), or, outside a git
- * work tree, every file under it. Never anything under a `.git`.
+ * work tree, every file under it; plus what the `include-ignored` globs take (`include.ts`).
+ * Never anything under a `.git`.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { lstat, opendir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { DeployError, InputError, errorMessage } from '../errors.js'
+import { findIncluded, type IncludedGlob } from './include.js'
 
 /** How many `lstat` calls run at once when checking the listed paths. */
 const STAT_CONCURRENCY = 32
@@ -15,6 +17,41 @@ const STAT_CONCURRENCY = 32
 export interface ListOptions {
   /** The git executable; default `git` from PATH. */
   git?: string
+  /** `include-ignored`: globs (already validated) of files to package although git ignores them. */
+  includeIgnored?: readonly string[]
+}
+
+export interface SourceListing {
+  /** Paths relative to `sourceDir`, posix separators, sorted; files and symlinks only. */
+  files: string[]
+  /** What each `include-ignored` glob matched, in the order given. */
+  included: IncludedGlob[]
+}
+
+/** The files to package and what each `include-ignored` glob added to them. */
+export async function listSource(
+  sourceDir: string,
+  opts: ListOptions = {}
+): Promise<SourceListing> {
+  await assertDirectory(sourceDir)
+  const listed = await gitListFiles(sourceDir, opts.git ?? 'git')
+  const files =
+    listed === undefined
+      ? await walkDirectory(sourceDir)
+      : (await keepPackable(sourceDir, listed)).sort(byteOrder)
+  const globs = opts.includeIgnored ?? []
+  if (globs.length === 0) return { files, included: [] }
+  // Outside a git work tree every file is listed already: the globs only report.
+  const packaged = listed === undefined ? undefined : new Set(files)
+  const found = await findIncluded(
+    sourceDir,
+    globs,
+    (rel) => packaged === undefined || packaged.has(rel)
+  )
+  return {
+    files: found.added.length === 0 ? files : [...files, ...found.added].sort(byteOrder),
+    included: found.globs
+  }
 }
 
 /** Paths relative to `sourceDir`, posix separators, sorted; files and symlinks only. */
@@ -22,11 +59,7 @@ export async function listSourceFiles(
   sourceDir: string,
   opts: ListOptions = {}
 ): Promise<string[]> {
-  await assertDirectory(sourceDir)
-  const listed = await gitListFiles(sourceDir, opts.git ?? 'git')
-  if (listed === undefined) return walkDirectory(sourceDir)
-  const present = await keepPackable(sourceDir, listed)
-  return present.sort(byteOrder)
+  return (await listSource(sourceDir, opts)).files
 }
 
 async function assertDirectory(sourceDir: string): Promise<void> {

@@ -19,7 +19,8 @@ import { type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import { DeployError } from '../errors.js'
-import { type ListOptions, listSourceFiles } from './files.js'
+import { type ListOptions, listSource } from './files.js'
+import type { IncludedGlob } from './include.js'
 
 export interface Tarball {
   path: string
@@ -32,6 +33,8 @@ export interface Tarball {
 }
 
 export interface PackagedSource extends Tarball {
+  /** What each `include-ignored` glob matched (empty without the input). */
+  included: IncludedGlob[]
   /** Removes the tarball; safe to call more than once. */
   cleanup(): Promise<void>
 }
@@ -338,14 +341,19 @@ class Staging {
   }
 }
 
-/** Lists `sourceDir`'s files and packs them into a uniquely named tarball in `tempDir`. */
+/**
+ * Lists `sourceDir`'s files (with what `opts.includeIgnored` adds) and packs them into a
+ * uniquely named tarball in `tempDir`. `onListed` sees what each glob matched before the
+ * archive is written (the log shows it even when packing then fails).
+ */
 export async function packageSource(
   sourceDir: string,
   tempDir: string,
-  opts: ListOptions = {}
+  opts: ListOptions & { onListed?: (included: IncludedGlob[]) => void } = {}
 ): Promise<PackagedSource> {
-  const files = await listSourceFiles(sourceDir, opts)
+  const { files, included } = await listSource(sourceDir, opts)
+  opts.onListed?.(included)
   const outPath = path.join(tempDir, `heroku-source-${randomUUID()}.tar.gz`)
   const tarball = await createTarball(sourceDir, files, outPath)
-  return { ...tarball, cleanup: () => rm(outPath, { force: true }) }
+  return { ...tarball, included, cleanup: () => rm(outPath, { force: true }) }
 }
