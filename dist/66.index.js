@@ -3075,7 +3075,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(8), __webpack_require__.e(806), __webpack_require__.e(747)]).then(__webpack_require__.bind(__webpack_require__, 4747));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(8), __webpack_require__.e(806), __webpack_require__.e(583)]).then(__webpack_require__.bind(__webpack_require__, 3583));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

@@ -58,14 +58,14 @@ export async function resolveGateFacts(
   return app
 }
 
-export function newAppResult(app: ResolvedApp): AppResult {
+export function newAppResult(app: ResolvedApp, startedAt: number): AppResult {
   return {
     app: app.name,
     appId: app.id,
     stage: app.stage,
     webUrl: app.webUrl,
     rolledBack: false,
-    startedAt: Date.now()
+    startedAt
   }
 }
 

@@ -1,8 +1,23 @@
 import type { GitHubApi } from '../github/client.js'
+import type { ProbeFn } from '../health/probe.js'
 import type { HerokuPort } from './heroku-port.js'
 import type { Outcome } from '../outcome.js'
 import type { RunContext, Settings } from '../settings.js'
 import type { RunEvents } from './events.js'
+
+/**
+ * The run's clock: real time in the action, a fake one in the in-process command tests, so
+ * every wait, deadline and timestamp of a command is testable without waiting.
+ */
+export interface Clock {
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+}
 
 /** What every command receives: settings, the run's context, and the modules it orchestrates. */
 export interface CommandContext {
@@ -13,4 +28,7 @@ export interface CommandContext {
   /** GitHub, when a token was given (the sweep asks it which PRs are closed). */
   github: GitHubApi | undefined
   outcome: Outcome
+  clock: Clock
+  /** One health probe (default: an HTTP request to the app); tests hand in a scripted one. */
+  probe?: ProbeFn
 }

@@ -38,7 +38,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () =>
     resolveDeployApp(c)
   )
-  const result = newAppResult(app)
+  const result = newAppResult(app, c.clock.now())
   outcome.app = result
 
   await core.group(`What is live on ${app.name}`, async () => {
@@ -85,7 +85,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
       `The build was skipped: v${result.before.version} already runs ${settings.version}.`
     )
     release = await c.heroku.getRelease(app.id, result.before.id)
-    liveSince = wentLiveAt(release)
+    liveSince = wentLiveAt(release, c.clock.now())
   } else {
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
@@ -112,7 +112,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
         core.info('rollback-on-failure is false: the failing release stays live.')
     }
     result.error = failure.message
-    result.endedAt = Date.now()
+    result.endedAt = c.clock.now()
     throw failure
   }
   result.liveAfter = result.release
@@ -122,7 +122,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
       `${app.name} has moved on to v${health.replacedBy} (another deploy) after v${release.version} passed its gate; v${health.replacedBy} was not verified by this run${settings.promote ? ' and is not promoted' : ''}.`
     )
   }
-  result.endedAt = Date.now()
+  result.endedAt = c.clock.now()
   outcome.status = 'deployed'
   core.info(`${app.name} v${release.version} is live and healthy.`)
   if (settings.promote) await c.events.deploymentVerified(result)
@@ -152,7 +152,12 @@ async function applyConfigVars(c: CommandContext, app: ResolvedApp): Promise<voi
     const newest = await waitUntil(
       () => c.heroku.listReleases(app.id, 1),
       (list) => list.length > 0 && list[0].version > (before?.version ?? 0),
-      { what: `the config-var release on ${app.name}`, timeoutMs: 30000, maxIntervalMs: 2000 }
+      {
+        ...c.clock,
+        what: `the config-var release on ${app.name}`,
+        timeoutMs: 30000,
+        maxIntervalMs: 2000
+      }
     )
     const { release, tail } = await waitForReleaseEnd(c, app, newest[0].id, true)
     if (release.status !== 'succeeded') {
@@ -188,7 +193,12 @@ export async function buildSource(
             (b) => b.source_blob.version === pushed.commit
           ),
         (b) => b !== undefined,
-        { what: `the build of the git push on ${app.name}`, timeoutMs: 60000, maxIntervalMs: 2000 }
+        {
+          ...c.clock,
+          what: `the build of the git push on ${app.name}`,
+          timeoutMs: 60000,
+          maxIntervalMs: 2000
+        }
       )
       if (!build) throw new DeployError('The git push created no build.')
       return finishBuild(c, app, result, build)
@@ -259,6 +269,8 @@ async function finishBuild(
     const streamed = await streamOutput(build.output_stream_url, {
       onText: lineWriter(),
       timeoutMs: budgetLeftMs(budget),
+      now: budget.now,
+      sleep: budget.sleep,
       answerTimeoutMs: c.heroku.requestTimeoutMs
     })
     tail = streamed.tail
@@ -300,7 +312,12 @@ export async function followBuildRelease(
       : await waitUntil(
           () => c.heroku.getBuild(app.id, build.id),
           (b) => Boolean(b.release?.id),
-          { what: `the release of build ${build.id}`, timeoutMs: 60000, maxIntervalMs: 2000 }
+          {
+            ...c.clock,
+            what: `the release of build ${build.id}`,
+            timeoutMs: 60000,
+            maxIntervalMs: 2000
+          }
         )
     const releaseId = withRelease.release?.id
     if (!releaseId) throw new DeployError(`Build ${build.id} made no release.`)

@@ -46,7 +46,7 @@ export async function gate(
   release: ReleaseInfo,
   check: HealthCheck,
   prefix?: string,
-  liveSince: number = Date.now()
+  liveSince: number = c.clock.now()
 ): Promise<HealthResult> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
   const health = await gateRelease(c, app, release, check, liveSince, say, {
@@ -100,6 +100,9 @@ async function gateRelease(
     },
     check,
     {
+      now: c.clock.now,
+      sleep: c.clock.sleep,
+      probe: c.probe,
       ...opts,
       onNote: (text, warning) => {
         if (!warning) return say(text)
@@ -174,7 +177,7 @@ export async function rollbackTo(
   }
   const info = await releaseInfo(c.heroku, app.id, release)
   result.liveAfter = info
-  const health = await gateRelease(c, app, info, check, Date.now(), say, {
+  const health = await gateRelease(c, app, info, check, c.clock.now(), say, {
     onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
   })
   result.healthyAfterRollback = health.passed

@@ -48,7 +48,7 @@ export async function promote(
   if (verified) {
     chosen = verified.release
   } else {
-    const sourceResult = newAppResult(source)
+    const sourceResult = newAppResult(source, c.clock.now())
     outcome.app = sourceResult
     chosen = await chooseRelease(c, source, sourceResult)
   }
@@ -107,7 +107,7 @@ export async function promote(
       if (err instanceof DeployError && err.logTail && !outcome.logTail)
         outcome.logTail = err.logTail
     } finally {
-      t.result.endedAt = Date.now()
+      t.result.endedAt = c.clock.now()
     }
   }
   await core.group(
@@ -150,7 +150,11 @@ async function resolvePromotion(
         `Input targets is empty and pipeline ${pipelineName} has no production app.`
       )
     }
-    targets = production.map((app) => ({ app, health: settings.health, result: newAppResult(app) }))
+    targets = production.map((app) => ({
+      app,
+      health: settings.health,
+      result: newAppResult(app, c.clock.now())
+    }))
   } else {
     targets = await Promise.all(
       settings.targets.map(async (t: Target) => {
@@ -168,7 +172,7 @@ async function resolvePromotion(
           resolvedApp(app, stageOf(coupling)),
           t.health
         )
-        return { app: resolved, health: t.health, result: newAppResult(resolved) }
+        return { app: resolved, health: t.health, result: newAppResult(resolved, c.clock.now()) }
       })
     )
   }
@@ -234,7 +238,7 @@ async function chooseRelease(
       result,
       info,
       `Health gate on the source ${source.name} v${info.version}`,
-      wentLiveAt(release)
+      wentLiveAt(release, c.clock.now())
     )
     if (!health.passed) throw gateFailure(source, info.version, health)
   }
@@ -323,7 +327,7 @@ async function followPromotion(
     await Promise.all(started.values())
     for (const t of pending) {
       t.result.error = `still pending on Heroku when wait-timeout ended; its release may still come`
-      t.result.endedAt = Date.now()
+      t.result.endedAt = c.clock.now()
     }
     throw new DeployError(
       `${timedOut.message}.` +

@@ -15,11 +15,11 @@ import type { CommandContext } from './context.js'
 
 /**
  * When a release that was already live before this run went live (its last update), for the
- * preboot wait; a release this run just saw go live passes `Date.now()` instead.
+ * preboot wait; a release this run just saw go live passes the time it saw that instead.
  */
-export function wentLiveAt(release: Release): number {
+export function wentLiveAt(release: Release, now: number): number {
   const at = Date.parse(release.updated_at ?? release.created_at)
-  return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now()
+  return Number.isFinite(at) ? Math.min(at, now) : now
 }
 
 /** A slug whose commit is already known (the build that made it, the release promoted). */
@@ -57,21 +57,27 @@ export async function releaseInfo(
   return info
 }
 
-/** One `wait-timeout` budget, started now: every part of one wait shares its deadline. */
+/**
+ * One `wait-timeout` budget, started now: every part of one wait shares its deadline, and
+ * waits on the run's clock (spread into `waitUntil`'s options, it brings both).
+ */
 export interface WaitBudget {
   timeoutMs: number
   deadline: number
   limitInput: 'wait-timeout'
+  now: () => number
+  sleep: (ms: number) => Promise<void>
 }
 
-export function waitBudget(c: CommandContext): WaitBudget {
+export function waitBudget(c: Pick<CommandContext, 'settings' | 'clock'>): WaitBudget {
   const timeoutMs = c.settings.waitTimeoutSeconds * 1000
-  return { timeoutMs, deadline: Date.now() + timeoutMs, limitInput: 'wait-timeout' }
+  const { now, sleep } = c.clock
+  return { timeoutMs, deadline: now() + timeoutMs, limitInput: 'wait-timeout', now, sleep }
 }
 
 /** What is left of a budget, for a wait that takes a duration (a log stream). */
 export function budgetLeftMs(budget: WaitBudget): number {
-  return Math.max(0, budget.deadline - Date.now())
+  return Math.max(0, budget.deadline - budget.now())
 }
 
 /**
@@ -90,7 +96,7 @@ export async function waitForPendingWork(
     c.heroku.listBuilds(app.id, 5),
     c.heroku.listReleases(app.id, CURRENT_RELEASE_WINDOW)
   ])
-  const { pendingBuilds, pendingReleases, stuck } = sortPendingWork(builds, releases, Date.now())
+  const { pendingBuilds, pendingReleases, stuck } = sortPendingWork(builds, releases, c.clock.now())
   for (const note of stuck) core.warning(`${app.name}: ${note}`)
   for (const build of pendingBuilds) {
     core.info(`Build ${build.id} is still running on ${app.name}: waiting for it before deploying.`)
@@ -181,6 +187,8 @@ export async function waitForReleaseEnd(
       const done = await streamOutput(first.output_stream_url, {
         onText: lineWriter(prefix),
         timeoutMs: 30000,
+        now: budget.now,
+        sleep: budget.sleep,
         answerTimeoutMs: c.heroku.requestTimeoutMs
       })
       return { release: first, tail: done.tail }
@@ -197,6 +205,8 @@ export async function waitForReleaseEnd(
           // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
           // again for as long as the release is pending (the status poll ends the stream).
           notFoundRetryMs: budgetLeftMs(budget),
+          now: budget.now,
+          sleep: budget.sleep,
           answerTimeoutMs: c.heroku.requestTimeoutMs
         })
       : Promise.resolve({ tail: '', completed: false })

@@ -109,7 +109,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   const appId = ready.app?.id
   if (!appId) throw new DeployError(`Review app ${ready.id} has no app.`)
   const app: ResolvedApp = resolvedApp(await heroku.getApp(appId), 'review')
-  const result: AppResult = newAppResult(app)
+  const result: AppResult = newAppResult(app, c.clock.now())
   outcome.app = result
   await startDeployment(
     c,
@@ -138,7 +138,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   result.liveAfter = live
   const health = await gatePhase(c, app, result, live)
   if (!health.passed) throw gateFailure(app, live.version, health)
-  result.endedAt = Date.now()
+  result.endedAt = c.clock.now()
   outcome.status = 'review-app-ready'
 }
 
@@ -149,7 +149,7 @@ async function createReviewApp(
 ): Promise<ReviewApp> {
   const { settings, ctx, heroku } = c
   const pr = ctx.pullRequest!
-  const since = Date.now()
+  const since = c.clock.now()
   const tarball = await groupedPhase(
     c,
     'package',
@@ -224,7 +224,8 @@ async function reviewAppFailure(c: CommandContext, done: ReviewApp): Promise<Dep
       const streamed = await streamOutput(setup.build.output_stream_url, {
         onText: () => undefined,
         timeoutMs: 15_000,
-        notFoundRetryMs: 2_000
+        notFoundRetryMs: 2_000,
+        ...c.clock
       })
       tail = streamed.tail || undefined
     }
@@ -343,7 +344,7 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
     const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000
     for (const r of apps) {
       let reason: string | undefined
-      if (maxAgeMs > 0 && Date.now() - Date.parse(r.created_at) > maxAgeMs) {
+      if (maxAgeMs > 0 && c.clock.now() - Date.parse(r.created_at) > maxAgeMs) {
         reason = `older than ${settings.reviewAppMaxAgeDays} day(s)`
       } else if (r.pr_number !== null && c.github) {
         try {

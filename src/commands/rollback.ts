@@ -14,7 +14,7 @@ import { groupedPhase, phase, startDeployment } from './timeline.js'
 export async function rollback(c: CommandContext): Promise<void> {
   const { settings, heroku, outcome } = c
   const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveApp(c))
-  const result = newAppResult(app)
+  const result = newAppResult(app, c.clock.now())
   outcome.app = result
   const newest = await waitForPendingWork(c, app)
   result.before = await recordLive(heroku, app, newest)
@@ -49,7 +49,7 @@ export async function rollback(c: CommandContext): Promise<void> {
   const health = await gatePhase(c, app, result, result.release)
   result.liveAfter = result.release
   result.healthyAfterRollback = health.passed
-  result.endedAt = Date.now()
+  result.endedAt = c.clock.now()
   if (!health.passed) throw gateFailure(app, created.version, health)
   outcome.status = 'rolled-back'
 }

@@ -5,14 +5,14 @@ import type { CommandContext } from './context.js'
 
 /** Runs `fn` as a named phase of the outcome's timeline (the events hear of it as it begins). */
 export async function phase<T>(
-  c: Pick<CommandContext, 'outcome' | 'events'>,
+  c: Pick<CommandContext, 'outcome' | 'events' | 'clock'>,
   name: PhaseName,
   detail: string | undefined,
   fn: () => Promise<T>,
   /** For phases that end with a verdict instead of throwing (the health gate). */
   succeeded: (value: T) => boolean = () => true
 ): Promise<T> {
-  const entry: Phase = { name, detail, startedAt: Date.now() }
+  const entry: Phase = { name, detail, startedAt: c.clock.now() }
   c.outcome.phases.push(entry)
   c.events.phaseStarted(c.outcome)
   try {
@@ -23,13 +23,13 @@ export async function phase<T>(
     entry.ok = false
     throw err
   } finally {
-    entry.endedAt = Date.now()
+    entry.endedAt = c.clock.now()
   }
 }
 
 /** Like `phase`, inside one collapsed log group (not for work that runs in parallel). */
 export function groupedPhase<T>(
-  c: Pick<CommandContext, 'outcome' | 'events'>,
+  c: Pick<CommandContext, 'outcome' | 'events' | 'clock'>,
   name: PhaseName,
   title: string,
   detail: string | undefined,

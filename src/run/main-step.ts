@@ -18,6 +18,7 @@ import { markMainStarted } from '../report/state.js'
 import { causeText } from '../report/format.js'
 import { verdict } from '../verdict.js'
 import { runCommand } from '../commands/index.js'
+import { realClock } from '../commands/context.js'
 import type { RunEvents } from '../commands/events.js'
 import { githubApiFor } from './github.js'
 import { liveReader } from './live.js'
@@ -64,7 +65,7 @@ export async function runMainStep(start: StartedRun): Promise<void> {
   try {
     // Finding the PRs and posting "in progress" runs beside the first Heroku requests.
     void reporter.start(outcome)
-    await runCommand({ settings, ctx, heroku, events, outcome, github })
+    await runCommand({ settings, ctx, heroku, events, outcome, github, clock: realClock })
   } catch (err) {
     failure = err
     outcome.status = 'failed'
