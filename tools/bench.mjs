@@ -11,6 +11,9 @@
  *                                  asserted; exits non-zero when a measurement cannot be made
  *   options: --runs N  --only deploy,lag,api,fanout,package,git  --script <bundle>  --strict
  *            --trace (print each deploy run's timeline: requests, log groups, Heroku's own work)
+ *   npm run bench -- --compare-ak  this action vs AkhileshNS/heroku-deploy's procedure (real Heroku
+ *                                  CLI and git, same emulator and repository; tools/bench-ak.mjs);
+ *                                  not in CI, not in --quick; writes bench/out/compare-ak.*
  *
  * ACTION_SCRIPT (or --script) selects the bundle (default dist/index.js). Partial and quick runs
  * write to bench/out/ and never touch the committed report.
@@ -33,6 +36,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { format as prettierFormat } from 'prettier'
+import { historyStream } from './bench-history.mjs'
 import { startGitHubServer } from './github-server.js'
 import { startHerokuEmulator } from './heroku-emulator/index.js'
 import { REPO_ROOT, cleanupRuns, makeWorkspace, runAction } from './harness.js'
@@ -49,7 +53,8 @@ const { values: args } = parseArgs({
     script: { type: 'string' },
     strict: { type: 'boolean', default: false },
     node: { type: 'string' },
-    trace: { type: 'boolean', default: false }
+    trace: { type: 'boolean', default: false },
+    'compare-ak': { type: 'boolean', default: false }
   }
 })
 const QUICK = args.quick
@@ -1183,47 +1188,20 @@ async function ensureHistory(commits) {
       `src/module-${String(i).padStart(3, '0')}.js`,
       text(2000 + Math.floor(random() * 6000))
     )
-  const chunks = []
-  const blob = (content) => {
-    const buf = Buffer.from(content)
-    return Buffer.concat([Buffer.from(`data ${buf.length}\n`), buf, Buffer.from('\n')])
-  }
-  const base = Date.parse('2020-01-01T00:00:00Z') / 1000
-  for (let c = 1; c <= commits; c++) {
-    const changed = []
-    if (c === 1) changed.push(...files.keys())
-    else {
-      const names = [...files.keys()].filter((n) => n.startsWith('src/'))
-      for (let k = 0; k < 2; k++) {
-        const name = names[Math.floor(random() * names.length)]
-        const old = files.get(name)
-        const at = Math.floor(random() * Math.max(1, old.length - 600))
-        files.set(
-          name,
-          old.slice(0, at) + text(400 + Math.floor(random() * 400)) + old.slice(at + 300)
-        )
-        changed.push(name)
-      }
-      if (c % 10 === 0) {
-        const name = `src/feature-${String(c).padStart(4, '0')}.js`
-        files.set(name, text(1500))
-        changed.push(name)
-      }
-    }
-    const when = `${base + c * 3600} +0000`
-    chunks.push(
-      Buffer.from(
-        `commit refs/heads/main\nauthor Bench <bench@example.com> ${when}\ncommitter Bench <bench@example.com> ${when}\n`
-      )
-    )
-    chunks.push(blob(`Change ${c}: ${text(40).replace(/\s+/g, ' ').trim()}`))
-    for (const name of new Set(changed)) {
-      chunks.push(Buffer.from(`M 100644 inline ${name}\n`))
-      chunks.push(blob(files.get(name)))
-    }
-    chunks.push(Buffer.from('\n'))
-  }
-  await exec('git', ['fast-import', '--quiet'], { cwd: dir, input: Buffer.concat(chunks) })
+  const input = historyStream({
+    files,
+    commits,
+    dir: 'src/',
+    random,
+    text,
+    email: 'bench@example.com',
+    since: '2020-01-01T00:00:00Z',
+    edit: { keep: 600, min: 400, spread: 400, cut: 300 },
+    newEvery: 10,
+    newSize: 1500,
+    message: (c) => `Change ${c}: ${text(40).replace(/\s+/g, ' ').trim()}`
+  })
+  await exec('git', ['fast-import', '--quiet'], { cwd: dir, input })
   await exec('git', ['reset', '-q', '--hard', 'main'], { cwd: dir })
   await exec('git', ['gc', '-q', '--aggressive'], { cwd: dir })
   const sha = (await exec('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim()
@@ -1459,6 +1437,20 @@ Details per run are in \`results.json\`.
 // -------------------------------------------------------------------------------------- main
 
 async function main() {
+  if (args['compare-ak']) {
+    if (QUICK || args.only) fail('--compare-ak runs alone (not with --quick or --only)')
+    check(existsSync(SCRIPT), `no bundle at ${SCRIPT}`)
+    await mkdir(CACHE, { recursive: true })
+    const { compareAk } = await import('./bench-ak.mjs')
+    return compareAk({
+      script: SCRIPT,
+      node: NODE,
+      runs: args.runs ? CONFIG.runs : 3,
+      cache: CACHE,
+      outDir: SCRATCH,
+      log
+    })
+  }
   const started = Date.now()
   const loadBefore = os.loadavg().map((x) => +x.toFixed(2))
   check(existsSync(SCRIPT), `no bundle at ${SCRIPT}`)
