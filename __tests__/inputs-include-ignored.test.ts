@@ -2,86 +2,29 @@
  * `include-ignored` in the settings: globs checked while the settings are validated (none may
  * leave source-dir), from the workflow or the config file, and refused with `method: git`.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
 import type { RunContext, Settings } from '../src/settings.js'
+import { TEST_PR, settingsWorkspace } from './support/settings.js'
 
 const inputs = await import('../src/inputs/index.js')
-const { INPUT_DEFAULTS, parseIncludeGlob } = inputs
+const { parseIncludeGlob } = inputs
 
-const HEROKU_KEY = 'HRKU-SeCrEtKeY-0123456789abcdef'
-const SHA = '0123456789abcdef0123456789abcdef01234567'
+const ws = settingsWorkspace('include-inputs-')
+afterAll(() => ws.remove())
+const PR = TEST_PR
+const context = (overrides: Partial<RunContext> = {}): Partial<RunContext> => overrides
 
-let workspace: string
-
-beforeAll(() => {
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'include-inputs-'))
-})
-
-afterAll(() => {
-  fs.rmSync(workspace, { recursive: true, force: true })
-})
-
-/** The env the runner gives the action: every action.yml default, then the workflow's `with:`. */
-function runnerEnv(values: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries({
-    ...INPUT_DEFAULTS,
-    'heroku-api-key': HEROKU_KEY,
-    app: 'shop-staging',
-    ...values
-  })) {
-    env[`INPUT_${name.toUpperCase()}`] = value
-  }
-  return env
+function settings(values: Record<string, string>, ctx: Partial<RunContext> = {}): Settings {
+  return ws.settings({ app: 'shop-staging', ...values }, ctx)
 }
 
-function context(overrides: Partial<RunContext> = {}): RunContext {
-  return {
-    eventName: 'push',
-    sha: SHA,
-    ref: 'refs/heads/main',
-    repository: { owner: 'acme', repo: 'shop' },
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    runId: '1',
-    workspace,
-    runnerTemp: os.tmpdir(),
-    pullRequest: undefined,
-    ...overrides
-  }
-}
-
-const PR: NonNullable<RunContext['pullRequest']> = {
-  number: 7,
-  action: 'synchronize',
-  headRef: 'feature',
-  headSha: 'fedcba9876543210fedcba9876543210fedcba98',
-  headRepoFullName: 'acme/shop',
-  baseRepoFullName: 'acme/shop',
-  merged: false
-}
-
-function settings(values: Record<string, string>, ctx = context()): Settings {
-  return inputs.getSettings(runnerEnv(values), ctx, () => {})
-}
-
-function settingsError(values: Record<string, string>, ctx = context()): InputError {
-  try {
-    settings(values, ctx)
-  } catch (err) {
-    if (err instanceof InputError) return err
-    throw err
-  }
-  throw new Error('getSettings accepted the inputs')
+function settingsError(values: Record<string, string>, ctx: Partial<RunContext> = {}): InputError {
+  return ws.error({ app: 'shop-staging', ...values }, ctx)
 }
 
 function writeConfig(name: string, text: string): string {
-  fs.writeFileSync(path.join(workspace, name), text)
-  return name
+  return ws.writeFile(name, text)
 }
 
 describe('include-ignored from the workflow', () => {

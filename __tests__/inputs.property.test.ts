@@ -344,6 +344,8 @@ describe('no error message contains a secret', () => {
       'version',
       'buildpacks',
       'review-app-max-age',
+      'review-app-method',
+      'review-app-name',
       'health-check',
       'health-check-status',
       'health-check-body',

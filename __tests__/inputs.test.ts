@@ -118,6 +118,9 @@ describe('getSettings: valid settings', () => {
     pipeline: undefined,
     app: 'shop-staging',
     targets: [],
+    waves: [],
+    waveBakeSeconds: 0,
+    waveFailure: 'stop',
     promote: false,
     release: undefined,
     sourceDir: '',
@@ -128,6 +131,8 @@ describe('getSettings: valid settings', () => {
     configVars: {},
     reviewAppEnv: {},
     reviewAppMaxAgeDays: 0,
+    reviewAppMethod: 'auto',
+    reviewAppName: '{pipeline}-pr-{pr}',
     health: DEFAULT_HEALTH,
     rollbackOnFailure: true,
     waitTimeoutSeconds: 3600,
@@ -137,7 +142,9 @@ describe('getSettings: valid settings', () => {
     reviewAppEnvironment: undefined,
     configFile: undefined,
     dryRun: false,
-    herokuApiUrl: 'https://api.heroku.com'
+    herokuApiUrl: 'https://api.heroku.com',
+    images: {},
+    herokuRegistryUrl: 'https://registry.heroku.com'
   }
 
   it('gives the contract defaults when the runner fills action.yml defaults', () => {
@@ -216,16 +223,23 @@ describe('getSettings: valid settings', () => {
       configVars: { FEATURE: 'on', DATABASE_URL: `postgres://u:${SECRET_VALUE}@db/x?a=b` },
       reviewAppEnv: { REVIEW: '1' },
       reviewAppMaxAgeDays: 14,
+      reviewAppMethod: 'auto',
+      reviewAppName: '{pipeline}-pr-{pr}',
       health,
       rollbackOnFailure: false,
       waitTimeoutSeconds: 900,
+      waves: [],
+      waveBakeSeconds: 0,
+      waveFailure: 'stop',
       githubToken: GITHUB_TOKEN,
       prComment: false,
       githubDeployments: false,
       reviewAppEnvironment: undefined,
       configFile: undefined,
       dryRun: true,
-      herokuApiUrl: 'http://127.0.0.1:5000/api'
+      herokuApiUrl: 'http://127.0.0.1:5000/api',
+      images: {},
+      herokuRegistryUrl: 'https://registry.heroku.com'
     })
   })
 
@@ -310,6 +324,36 @@ describe('getSettings: valid settings', () => {
     expect(getSettings(env('01234567-89AB-cdef-0123-456789ABCDEF'), context()).release).toEqual({
       id: '01234567-89ab-cdef-0123-456789abcdef'
     })
+  })
+
+  it('review-app-method and review-app-name: checked, from the workflow or the config file', () => {
+    const ctx = context({ eventName: 'pull_request', pullRequest: PR })
+    const ok = getSettings(
+      runnerEnv({
+        pipeline: 'shop',
+        'review-app-method': 'app-setup',
+        'review-app-name': 'Shop-{branch}-{pr}'
+      }),
+      ctx
+    )
+    expect(ok.reviewAppMethod).toBe('app-setup')
+    expect(ok.reviewAppName).toBe('shop-{branch}-{pr}')
+    const method = settingsError(
+      runnerEnv({ pipeline: 'shop', 'review-app-method': 'github' }),
+      ctx
+    )
+    expect(method.input).toBe('review-app-method')
+    expect(method.message).toMatch(/invalid value "github"; expected auto .*, api .* or app-setup/)
+    const name = settingsError(
+      runnerEnv({ pipeline: 'shop', 'review-app-name': '{pipeline}-{repo}-{pr}' }),
+      ctx
+    )
+    expect(name.input).toBe('review-app-name')
+    expect(name.message).toMatch(/unknown placeholder \{repo\}/)
+    const file = writeConfig('review-app-name.yml', "review-app-name: '{pipeline}-{nope}-{pr}'\n")
+    const fromFile = settingsError(runnerEnv({ pipeline: 'shop', 'config-file': file }), ctx)
+    expect(fromFile.message).toMatch(/review-app-name/)
+    expect(fromFile.message).toMatch(/unknown placeholder \{nope\}/)
   })
 })
 

@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6008);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3919);
-// EXTERNAL MODULE: ./src/inputs/index.ts + 6 modules
-var inputs = __webpack_require__(2845);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 4 modules
+var inputs = __webpack_require__(1879);
 // EXTERNAL MODULE: ./src/github/client.ts
 var client = __webpack_require__(9689);
 // EXTERNAL MODULE: ./src/package/temp.ts
@@ -67,7 +67,8 @@ function outcomeFromProgress(progress, now = Date.now()) {
         before: (0,saved/* releaseFromSaved */.tu)(a.before),
         release: (0,saved/* releaseFromSaved */.tu)(a.release),
         liveAfter: (0,saved/* releaseFromSaved */.tu)(a.liveAfter),
-        rolledBack: a.rolledBack ?? false
+        rolledBack: a.rolledBack ?? false,
+        ...(a.wave !== undefined ? { wave: a.wave } : {})
     });
     const phase = progress.phase !== 'start' ? progress.phase : undefined;
     const during = phase ? ` during the ${phase} phase` : '';
@@ -86,6 +87,7 @@ function outcomeFromProgress(progress, now = Date.now()) {
         pipeline: progress.pipeline ? { id: '', name: progress.pipeline } : undefined,
         app: main ? toApp(main) : undefined,
         targets: progress.apps.filter((a) => a.role === 'target').map(toApp),
+        ...(progress.waves ? { waves: progress.waves.map((w) => ({ ...w })) } : {}),
         phases: phase
             ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
             : [],

@@ -198,7 +198,7 @@ __webpack_require__.d(__webpack_exports__, {
   SP: () => (/* binding */ pickCurrentRelease)
 });
 
-// UNUSED EXPORTS: isUuid
+// UNUSED EXPORTS: ACCEPT_DOCKER_RELEASES, isUuid
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3919);
@@ -402,6 +402,8 @@ const CLOCK_SKEW_MS = 2 * 60 * 1000;
 const CURRENT_RELEASE_WINDOW = 10;
 /** The variant the Heroku CLI reads pipelines with (name filter). */
 const ACCEPT_PIPELINES = 'application/vnd.heroku+json; version=3.pipelines';
+/** The variant with `docker_image` on formations (heroku/cli `container/release.ts`). */
+const ACCEPT_DOCKER_RELEASES = 'application/vnd.heroku+json; version=3.docker-releases';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 class HerokuApi {
     client;
@@ -464,6 +466,29 @@ class HerokuApi {
     listFormation(app) {
         return (this.takePrefetched(`formation:${app}`) ??
             this.client.getList(`/apps/${seg(app)}/formation`, { all: true }));
+    }
+    /**
+     * The formation with each process type's `docker_image` (container stack): the images of the
+     * app's current release. Read with `3.docker-releases`, the variant that has the field.
+     */
+    listFormationImages(app) {
+        return this.client.getList(`/apps/${seg(app)}/formation`, {
+            all: true,
+            accept: ACCEPT_DOCKER_RELEASES
+        });
+    }
+    /**
+     * Releases images on a container-stack app: one release for every updated process type
+     * (heroku/cli `container/release.ts`). `findExisting` says, after a lost answer, whether the
+     * release was made (the caller knows the release that was newest before).
+     */
+    releaseImages(app, updates, findExisting) {
+        return this.client.create('PATCH', `/apps/${seg(app)}/formation`, { updates }, findExisting, { accept: ACCEPT_DOCKER_RELEASES });
+    }
+    /** A Fir OCI image (the endpoint answers a one-item list); undefined when not found. */
+    async getOciImage(app, imageId) {
+        const found = await orUndefinedOn404(this.client.get(`/apps/${seg(app)}/oci-images/${seg(imageId)}`));
+        return Array.isArray(found) ? found[0] : found;
     }
     listDynos(app) {
         return this.client.getList(`/apps/${seg(app)}/dynos`, { all: true });
@@ -618,6 +643,32 @@ class HerokuApi {
     }
     getAppSetup(appSetupId) {
         return this.client.get(`/app-setups/${seg(appSetupId)}`);
+    }
+    /**
+     * `POST /app-setups` (202, `pending`). `findExisting` is the caller's: after a lost answer, the
+     * app of the requested name (a setup's id cannot be looked up otherwise).
+     */
+    createAppSetup(body, findExisting) {
+        return this.client.create('POST', '/app-setups', body, findExisting);
+    }
+    /** Deletes the app; undefined if it was already gone (a repeated delete lands here too). */
+    deleteApp(app) {
+        return orUndefinedOn404(this.client.delete(`/apps/${seg(app)}`, { idempotent: true }));
+    }
+    /** Couples the app to the pipeline; after a lost answer, the app's coupling to it counts. */
+    createPipelineCoupling(body) {
+        return this.client.create('POST', '/pipeline-couplings', body, async () => {
+            const coupling = await orUndefinedOn404(this.client.get(`/apps/${seg(body.app)}/pipeline-couplings`));
+            return coupling?.pipeline.id === body.pipeline ? coupling : undefined;
+        });
+    }
+    /** The pipeline's review-app config; undefined (404) when review apps are not enabled on it. */
+    getReviewAppConfig(pipelineId) {
+        return orUndefinedOn404(this.client.get(`/pipelines/${seg(pipelineId)}/review-app-config`));
+    }
+    /** The pipeline's config vars of one stage (only `test` and `review` have any). */
+    getStageConfigVars(pipelineId, stage) {
+        return this.client.get(`/pipelines/${seg(pipelineId)}/stage/${seg(stage)}/config-vars`);
     }
     getReviewApp(reviewAppId) {
         return this.client.get(`/review-apps/${seg(reviewAppId)}`);
@@ -792,7 +843,7 @@ var backoff = __webpack_require__(5775);
 /** What a Heroku error answer most likely means for the person reading the failed run. */
 function hintFor(status, herokuId, method, path) {
     if (status === 422 && method === 'POST' && path === '/review-apps') {
-        return 'review apps must be enabled on the pipeline (pipeline settings on Heroku), and the key must be able to create apps for the pipeline owner';
+        return 'review apps must be enabled on the pipeline (pipeline settings on Heroku; enabling them needs the pipeline connected to GitHub), and the key must be able to create apps for the pipeline owner. Without the GitHub connection, set review-app-method: app-setup (the action creates the app itself)';
     }
     switch (status) {
         case 401:
@@ -1436,119 +1487,21 @@ async function settledWithin(promise, ms) {
 
 /***/ }),
 
-/***/ 2845:
+/***/ 301:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  DI: () => (/* reexport */ getRunContext),
-  mt: () => (/* reexport */ getSettings)
-});
-
-// UNUSED EXPORTS: INPUTS, INPUT_DEFAULTS, INTEGER_LIMITS, commandForEvent, parseApiUrl, parseAppName, parseBodyPattern, parseBoolean, parseCommand, parseHealthCheckTarget, parseIncludeGlob, parseKeyValueLines, parseList, parsePipelineName, parsePositiveInt, parseRegex, parseReleaseRef, parseStatusRanges, readInput, resolveSourceDir, showValue
-
-;// CONCATENATED MODULE: ./src/inputs/table.ts
-/**
- * Every input the action takes, in one table: its action.yml default, its shape in the config
- * file, whether it is a secret, its limits, whether a target may override it. The rest of the
- * input handling reads this table; a test holds it equal to action.yml.
- */
-const INPUTS = {
-    'heroku-api-key': { default: '', kind: 'string', secret: true },
-    command: { default: 'auto', kind: 'string' },
-    pipeline: { default: '', kind: 'string' },
-    app: { default: '', kind: 'string' },
-    targets: { default: '', kind: 'targets' },
-    promote: { default: 'false', kind: 'boolean' },
-    release: { default: '', kind: 'string' },
-    'source-dir': { default: '.', kind: 'string' },
-    method: { default: 'build', kind: 'string' },
-    'include-ignored': { default: '', kind: 'list' },
-    version: { default: '', kind: 'string' },
-    buildpacks: { default: '', kind: 'list' },
-    'config-vars': { default: '', kind: 'key-values' },
-    'review-app-env': { default: '', kind: 'key-values' },
-    'review-app-max-age': {
-        default: '0',
-        kind: 'integer',
-        limits: { allowZero: true, max: 3650 }
-    },
-    'health-check': { default: '', kind: 'string', perTarget: true },
-    'health-check-status': { default: '200-399', kind: 'status', perTarget: true },
-    'health-check-body': { default: '', kind: 'string', perTarget: true },
-    'health-check-timeout': {
-        default: '300',
-        kind: 'integer',
-        limits: { allowZero: false, max: 86400 },
-        perTarget: true
-    },
-    'health-check-interval': {
-        default: '5',
-        kind: 'integer',
-        limits: { allowZero: false, max: 3600 },
-        perTarget: true
-    },
-    'health-check-successes': {
-        default: '2',
-        kind: 'integer',
-        limits: { allowZero: false, max: 100 },
-        perTarget: true
-    },
-    'preboot-wait': {
-        default: '200',
-        kind: 'integer',
-        limits: { allowZero: true, max: 3600 },
-        perTarget: true
-    },
-    'rollback-on-failure': { default: 'true', kind: 'boolean' },
-    'wait-timeout': { default: '3600', kind: 'integer', limits: { allowZero: false, max: 86400 } },
-    'github-token': { default: '', kind: 'string', secret: true },
-    'pr-comment': { default: 'true', kind: 'boolean' },
-    'github-deployments': { default: 'true', kind: 'boolean' },
-    'config-file': { default: '', kind: 'string', notInFile: true },
-    'dry-run': { default: 'false', kind: 'boolean' },
-    'heroku-api-url': { default: 'https://api.heroku.com', kind: 'string' }
-};
-const names = Object.keys(INPUTS);
-/** The action.yml default of every input. */
-const INPUT_DEFAULTS = Object.fromEntries(names.map((n) => [n, INPUTS[n].default]));
-/** Whole-number inputs and their bounds. */
-const INTEGER_LIMITS = Object.fromEntries(names.flatMap((n) => {
-    const spec = INPUTS[n];
-    return spec.limits ? [[n, spec.limits]] : [];
-}));
-const SECRET_INPUTS = new Set(names.filter((n) => INPUTS[n].secret));
-/** Keys the config file accepts and the YAML shape of each (one is the file's own). */
-const FILE_KEYS = {
-    ...Object.fromEntries(names
-        .filter((n) => {
-        const spec = INPUTS[n];
-        return !spec.secret && !spec.notInFile;
-    })
-        .map((n) => [n, INPUTS[n].kind])),
-    /** The review apps' GitHub environment: a file-only setting. */
-    'review-app-environment': 'string'
-};
-/** The health settings a target may override, in the table's order. */
-const HEALTH_FIELDS = names.filter((n) => INPUTS[n].perTarget);
-/** Keys of a map in the config file's `targets` list. */
-const TARGET_KEYS = {
-    app: 'string',
-    ...Object.fromEntries(HEALTH_FIELDS.map((n) => [n, INPUTS[n].kind]))
-};
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
-var dist = __webpack_require__(7207);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3919);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-;// CONCATENATED MODULE: ./src/inputs/context.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   DI: () => (/* binding */ getRunContext),
+/* harmony export */   R5: () => (/* binding */ readInput),
+/* harmony export */   co: () => (/* binding */ maskKeyValueText),
+/* harmony export */   hq: () => (/* binding */ nonEmpty),
+/* harmony export */   u4: () => (/* binding */ isRecord)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /** The runner's environment and event payload → `RunContext`; the masking of secret values. */
 
 
@@ -1591,7 +1544,7 @@ function readPullRequest(eventPath) {
         return undefined;
     let payload;
     try {
-        payload = JSON.parse(external_node_fs_.readFileSync(eventPath, 'utf8'));
+        payload = JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(eventPath, 'utf8'));
     }
     catch {
         return undefined;
@@ -1630,16 +1583,1181 @@ function getRunContext(env = process.env) {
         apiUrl: (nonEmpty(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/+$/, ''),
         runId: env.GITHUB_RUN_ID?.trim() ?? '',
         workspace: nonEmpty(env.GITHUB_WORKSPACE) ?? process.cwd(),
-        runnerTemp: nonEmpty(env.RUNNER_TEMP) ?? external_node_os_.tmpdir(),
+        runnerTemp: nonEmpty(env.RUNNER_TEMP) ?? node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(),
         pullRequest: readPullRequest(nonEmpty(env.GITHUB_EVENT_PATH))
     };
 }
 
-// EXTERNAL MODULE: ./src/health/marker.ts
-var marker = __webpack_require__(4611);
-// EXTERNAL MODULE: ./src/package/glob.ts
-var glob = __webpack_require__(9367);
-;// CONCATENATED MODULE: ./src/inputs/values.ts
+
+/***/ }),
+
+/***/ 6274:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $W: () => (/* binding */ parseImageEntry),
+/* harmony export */   Ah: () => (/* binding */ HEROKU_REGISTRY_HOST),
+/* harmony export */   b9: () => (/* binding */ parseImagesLines)
+/* harmony export */ });
+/* unused harmony export parseImageReference */
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5746);
+/**
+ * `images` (for `method: container`): `PROCESS=IMAGE` lines. IMAGE is either an image already in
+ * the Heroku Container Registry (`registry.heroku.com/<app>/<repo>[:tag|@digest]`) or a local
+ * image the action pushes with `docker push`. Pure: no network, no docker.
+ */
+
+/** The Container Registry's host in image references (Dev Center "Container Registry"). */
+const HEROKU_REGISTRY_HOST = 'registry.heroku.com';
+/** Process types as the formation schema allows them (`^[-\w]{1,128}$`). */
+const PROCESS_TYPE = /^[-\w]{1,128}$/;
+/** A docker tag (distribution `reference/regexp.go`). */
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** One path component of a repository name (distribution `reference/regexp.go`). */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A registry host with an optional port. */
+const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+const ALLOWED = 'expected one PROCESS=IMAGE per line: PROCESS a process type (letters, digits, _ and -), IMAGE ' +
+    `${HEROKU_REGISTRY_HOST}/<app>/<process>[:tag|@sha256:<digest>] or a local image name`;
+/**
+ * Parses the `images` text. `registryHosts`: the hosts whose references are registry images
+ * (`registry.heroku.com`, and the host of `heroku-registry-url`).
+ */
+function parseImagesLines(raw, registryHosts, input = 'images') {
+    const found = new Map();
+    raw.split(/\r\n|\r|\n/).forEach((text, index) => {
+        const line = index + 1;
+        const trimmed = text.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        if (eq < 0) {
+            throw new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .InvalidValue */ .h6(input, `line ${line} ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .showValue */ .vp)(trimmed)} is not PROCESS=IMAGE; ${ALLOWED}`);
+        }
+        const process = trimmed.slice(0, eq).trim();
+        const image = trimmed.slice(eq + 1).trim();
+        const earlier = found.get(process);
+        if (earlier) {
+            throw new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .InvalidValue */ .h6(input, `process ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .showValue */ .vp)(process)} is given twice (lines ${earlier.line} and ${line}); give each process once`);
+        }
+        found.set(process, { ref: parseImageEntry(process, image, registryHosts, input), line });
+    });
+    return Object.fromEntries([...found].map(([process, { ref }]) => [process, ref]));
+}
+/** One `PROCESS=IMAGE` pair (also the config file's map form). */
+function parseImageEntry(process, image, registryHosts, input = 'images') {
+    if (!PROCESS_TYPE.test(process)) {
+        throw new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .InvalidValue */ .h6(input, `invalid process type ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .showValue */ .vp)(process)}; process types are letters, digits, _ and - (at most 128)`);
+    }
+    const ref = parseImageReference(image, registryHosts);
+    if (!ref) {
+        throw new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .InvalidValue */ .h6(input, `invalid image ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .showValue */ .vp)(image)} for process ${process}; ${ALLOWED}`);
+    }
+    return ref;
+}
+/**
+ * A docker image reference: a registry image when its host is one of `registryHosts` (then the
+ * path must be `<app>/<name>`), else a local image. Undefined when it is not a reference.
+ */
+function parseImageReference(value, registryHosts) {
+    if (value === '' || value.length > 512 || /[\s\p{C}]/u.test(value) || value.includes('://'))
+        return undefined;
+    let rest = value;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            return undefined;
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            return undefined;
+    }
+    const parts = rest.split('/');
+    // Docker's rule: the first component is a host when it has a dot or a port, or is localhost.
+    const hasHost = parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost');
+    const host = hasHost ? parts[0] : undefined;
+    const path = hasHost ? parts.slice(1) : parts;
+    if (host !== undefined && !HOST.test(host))
+        return undefined;
+    if (path.length === 0 || !path.every((p) => PATH_COMPONENT.test(p)))
+        return undefined;
+    const isRegistry = host !== undefined && registryHosts.some((h) => h.toLowerCase() === host.toLowerCase());
+    if (!isRegistry)
+        return { kind: 'local', name: value };
+    if (path.length !== 2)
+        return undefined;
+    if (digest && tag)
+        tag = undefined;
+    return {
+        kind: 'registry',
+        app: path[0],
+        repository: `${path[0]}/${path[1]}`,
+        reference: digest ?? tag ?? 'latest'
+    };
+}
+
+
+/***/ }),
+
+/***/ 1879:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DI: () => (/* reexport */ context/* getRunContext */.DI),
+  mt: () => (/* reexport */ getSettings)
+});
+
+// UNUSED EXPORTS: INPUTS, INPUT_DEFAULTS, INTEGER_LIMITS, commandForEvent, parseApiUrl, parseAppName, parseBodyPattern, parseBoolean, parseCommand, parseHealthCheckTarget, parseIncludeGlob, parseKeyValueLines, parseList, parsePipelineName, parsePositiveInt, parseRegex, parseReleaseRef, parseStatusRanges, readInput, resolveSourceDir, showValue
+
+;// CONCATENATED MODULE: ./src/inputs/table.ts
+/**
+ * Every input the action takes, in one table: its action.yml default, its shape in the config
+ * file, whether it is a secret, its limits, whether a target may override it. The rest of the
+ * input handling reads this table; a test holds it equal to action.yml.
+ */
+const INPUTS = {
+    'heroku-api-key': { default: '', kind: 'string', secret: true },
+    command: { default: 'auto', kind: 'string' },
+    pipeline: { default: '', kind: 'string' },
+    app: { default: '', kind: 'string' },
+    targets: { default: '', kind: 'targets' },
+    waves: { default: '', kind: 'waves' },
+    'wave-bake-time': { default: '0', kind: 'integer', limits: { allowZero: true, max: 3600 } },
+    'wave-failure': { default: 'stop', kind: 'string' },
+    promote: { default: 'false', kind: 'boolean' },
+    release: { default: '', kind: 'string' },
+    'source-dir': { default: '.', kind: 'string' },
+    method: { default: 'build', kind: 'string' },
+    images: { default: '', kind: 'key-values' },
+    'include-ignored': { default: '', kind: 'list' },
+    version: { default: '', kind: 'string' },
+    buildpacks: { default: '', kind: 'list' },
+    'config-vars': { default: '', kind: 'key-values' },
+    'review-app-env': { default: '', kind: 'key-values' },
+    'review-app-max-age': {
+        default: '0',
+        kind: 'integer',
+        limits: { allowZero: true, max: 3650 }
+    },
+    'review-app-method': { default: 'auto', kind: 'string' },
+    'review-app-name': { default: '{pipeline}-pr-{pr}', kind: 'string' },
+    'health-check': { default: '', kind: 'string', perTarget: true },
+    'health-check-status': { default: '200-399', kind: 'status', perTarget: true },
+    'health-check-body': { default: '', kind: 'string', perTarget: true },
+    'health-check-timeout': {
+        default: '300',
+        kind: 'integer',
+        limits: { allowZero: false, max: 86400 },
+        perTarget: true
+    },
+    'health-check-interval': {
+        default: '5',
+        kind: 'integer',
+        limits: { allowZero: false, max: 3600 },
+        perTarget: true
+    },
+    'health-check-successes': {
+        default: '2',
+        kind: 'integer',
+        limits: { allowZero: false, max: 100 },
+        perTarget: true
+    },
+    'preboot-wait': {
+        default: '200',
+        kind: 'integer',
+        limits: { allowZero: true, max: 3600 },
+        perTarget: true
+    },
+    'rollback-on-failure': { default: 'true', kind: 'boolean' },
+    'wait-timeout': { default: '3600', kind: 'integer', limits: { allowZero: false, max: 86400 } },
+    'github-token': { default: '', kind: 'string', secret: true },
+    'pr-comment': { default: 'true', kind: 'boolean' },
+    'github-deployments': { default: 'true', kind: 'boolean' },
+    'config-file': { default: '', kind: 'string', notInFile: true },
+    'dry-run': { default: 'false', kind: 'boolean' },
+    'heroku-api-url': { default: 'https://api.heroku.com', kind: 'string' },
+    'heroku-registry-url': { default: 'https://registry.heroku.com', kind: 'string' }
+};
+const names = Object.keys(INPUTS);
+/** The action.yml default of every input. */
+const INPUT_DEFAULTS = Object.fromEntries(names.map((n) => [n, INPUTS[n].default]));
+/** Whole-number inputs and their bounds. */
+const INTEGER_LIMITS = Object.fromEntries(names.flatMap((n) => {
+    const spec = INPUTS[n];
+    return spec.limits ? [[n, spec.limits]] : [];
+}));
+const SECRET_INPUTS = new Set(names.filter((n) => INPUTS[n].secret));
+/** Keys the config file accepts and the YAML shape of each (one is the file's own). */
+const FILE_KEYS = {
+    ...Object.fromEntries(names
+        .filter((n) => {
+        const spec = INPUTS[n];
+        return !spec.secret && !spec.notInFile;
+    })
+        .map((n) => [n, INPUTS[n].kind])),
+    /** The review apps' GitHub environment: a file-only setting. */
+    'review-app-environment': 'string'
+};
+/** The health settings a target may override, in the table's order. */
+const HEALTH_FIELDS = names.filter((n) => INPUTS[n].perTarget);
+/** Keys of a map in the config file's `targets` list. */
+const TARGET_KEYS = {
+    app: 'string',
+    ...Object.fromEntries(HEALTH_FIELDS.map((n) => [n, INPUTS[n].kind]))
+};
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(7207);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3919);
+// EXTERNAL MODULE: ./src/inputs/context.ts
+var context = __webpack_require__(301);
+// EXTERNAL MODULE: ./src/inputs/values.ts
+var values = __webpack_require__(5746);
+;// CONCATENATED MODULE: ./src/inputs/config-file.ts
+/**
+ * The config file: YAML whose keys are input names, read, masked and checked whole (errors name
+ * the file, the line and the key), and its per-target health settings.
+ */
+
+
+
+
+
+
+
+function lineOf(config, node, fallback = 1) {
+    if ((0,dist/* isAlias */.Vj)(node) || (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
+        const range = node.range;
+        if (range)
+            return config.lines.linePos(range[0]).line;
+    }
+    return fallback;
+}
+function resolveNode(doc, node) {
+    const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node;
+    if ((0,dist/* isScalar */.jn)(resolved) || (0,dist/* isMap */.jh)(resolved) || (0,dist/* isSeq */.oP)(resolved))
+        return resolved;
+    return undefined;
+}
+function isNullNode(node) {
+    return node === undefined || ((0,dist/* isScalar */.jn)(node) && node.value === null);
+}
+function describeNode(node) {
+    if ((0,dist/* isMap */.jh)(node))
+        return 'a map';
+    if ((0,dist/* isSeq */.oP)(node))
+        return 'a list';
+    if ((0,dist/* isScalar */.jn)(node)) {
+        if (node.value === null)
+            return 'an empty value';
+        return `a ${typeof node.value}`;
+    }
+    return 'an alias';
+}
+/** The string key of a pair, or an error naming its line. */
+function pairKey(config, pair, parentKey, parentLine) {
+    const key = pair.key;
+    if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'string')
+        return key.value;
+    const line = lineOf(config, key, parentLine);
+    throw (0,values/* fileError */.zS)({ file: config.file, line, key: parentKey || '(top level)' }, 'every key must be a plain string');
+}
+function loadConfigFile(configPath, workspace, mask) {
+    const input = 'config-file';
+    const fullPath = external_node_path_.resolve(workspace, configPath);
+    let text;
+    try {
+        const stat = external_node_fs_.statSync(fullPath);
+        if (!stat.isFile())
+            throw (0,values/* invalid */.Gq)(input, configPath, 'expected a YAML file (this is not a file)');
+        if (stat.size > values/* MAX_CONFIG_FILE_BYTES */.pB) {
+            throw (0,values/* invalid */.Gq)(input, configPath, `expected a YAML file of at most ${values/* MAX_CONFIG_FILE_BYTES */.pB} bytes`);
+        }
+        text = external_node_fs_.readFileSync(fullPath, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof errors/* InputError */.dz)
+            throw err;
+        const code = (0,context/* isRecord */.u4)(err) && typeof err.code === 'string' ? err.code : 'read error';
+        throw (0,values/* invalid */.Gq)(input, configPath, `expected a readable YAML file, path relative to the workspace (${(0,values/* escapeText */.X1)(code, 40)})`);
+    }
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const config = { file: configPath, doc, lines, entries: new Map() };
+    maskFileSecrets(config, mask);
+    const syntaxError = doc.errors[0];
+    if (syntaxError) {
+        const line = lines.linePos(syntaxError.pos[0]).line;
+        const key = topLevelKeyAt(config, syntaxError.pos[0]);
+        const keyPart = key === undefined ? '' : `, key ${(0,values/* showValue */.vp)(key)}`;
+        throw new errors/* InputError */.dz(key ?? input, `Config file ${(0,values/* showValue */.vp)(configPath)}, line ${line}${keyPart}: YAML syntax error (${syntaxError.code}): ${(0,values/* escapeText */.X1)(syntaxError.message, 160)}`);
+    }
+    const root = doc.contents;
+    if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
+        return config;
+    if (!(0,dist/* isMap */.jh)(root)) {
+        throw (0,values/* fileError */.zS)({ file: configPath, line: lineOf(config, root), key: '(top level)' }, `expected a map of input names to values, got ${describeNode(root)}`);
+    }
+    for (const pair of root.items) {
+        const key = pairKey(config, pair, '', 1);
+        const keyLine = lineOf(config, pair.key);
+        const loc = { file: configPath, line: keyLine, key };
+        if (SECRET_INPUTS.has(key)) {
+            throw (0,values/* fileError */.zS)(loc, `secrets do not belong in the config file (it is committed with the code); pass ${key} in the workflow from the repository's secrets, e.g. ${(0,values/* secretExample */.Pj)(key)}`);
+        }
+        if (key === 'config-file')
+            throw (0,values/* fileError */.zS)(loc, 'the config file cannot name another config file');
+        if (!Object.hasOwn(FILE_KEYS, key)) {
+            throw (0,values/* fileError */.zS)(loc, (0,values/* unknownKeyProblem */.xT)(key, Object.keys(FILE_KEYS), ''));
+        }
+        const node = resolveNode(doc, pair.value);
+        if (node === undefined && pair.value !== null && (0,dist/* isAlias */.Vj)(pair.value)) {
+            throw (0,values/* fileError */.zS)(loc, 'the alias does not point to a value');
+        }
+        if (node === undefined || isNullNode(node))
+            continue;
+        config.entries.set(key, {
+            config,
+            file: configPath,
+            key,
+            line: lineOf(config, node, keyLine),
+            node
+        });
+    }
+    return config;
+}
+/**
+ * Masks what the file holds that is or may be secret (config-var and review-app-env values, a
+ * misplaced key or token) before anything is validated, even in a file with syntax errors.
+ */
+function maskFileSecrets(config, mask) {
+    const root = config.doc.contents;
+    if (!(0,dist/* isMap */.jh)(root))
+        return;
+    for (const pair of root.items) {
+        const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : undefined;
+        if (key !== 'config-vars' && key !== 'review-app-env' && !SECRET_INPUTS.has(String(key))) {
+            continue;
+        }
+        const node = resolveNode(config.doc, pair.value);
+        if (node === undefined)
+            continue;
+        if ((0,dist/* isMap */.jh)(node))
+            for (const value of scalarValuesOf(config, node))
+                (0,context/* maskSecret */.$l)(value, mask);
+        else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string') {
+            if (SECRET_INPUTS.has(String(key)))
+                (0,context/* maskSecret */.$l)(node.value.trim(), mask);
+            else
+                (0,context/* maskKeyValueText */.co)(node.value, mask);
+        }
+    }
+}
+/** The top-level key whose entry holds `offset`, for syntax errors. */
+function topLevelKeyAt(config, offset) {
+    const root = config.doc.contents;
+    if (!(0,dist/* isMap */.jh)(root))
+        return undefined;
+    for (const pair of root.items) {
+        const start = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.range?.[0] : undefined;
+        const value = pair.value;
+        const end = value && 'range' in value && value.range ? value.range[2] : undefined;
+        if (start !== undefined && end !== undefined && start <= offset && offset <= end) {
+            return (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
+        }
+    }
+    return undefined;
+}
+/** A nested value of a config-file entry (list item, map value) with its own line and key path. */
+function childEntry(entry, node, key, fallbackLine = entry.line) {
+    const resolved = resolveNode(entry.config.doc, node);
+    const loc = { file: entry.file, key, line: lineOf(entry.config, resolved ?? node, fallbackLine) };
+    if (resolved === undefined)
+        throw (0,values/* fileError */.zS)(loc, 'expected a value here');
+    return { ...entry, ...loc, node: resolved };
+}
+function fileOrigin(entry) {
+    return { kind: 'file', file: entry.file, line: entry.line, key: entry.key };
+}
+/** A scalar of the file as the text an input would hold; maps, lists and wrong types are errors. */
+function scalarText(entry, kind) {
+    const node = entry.node;
+    if (kind === 'status' && (0,dist/* isSeq */.oP)(node)) {
+        return node.items
+            .map((item, i) => scalarText(childEntry(entry, item, `${entry.key}[${i}]`), 'integer'))
+            .join(',');
+    }
+    const expected = {
+        string: 'a string',
+        boolean: 'true or false',
+        integer: 'a whole number',
+        status: 'status codes and ranges (a string, a number or a list)'
+    }[kind];
+    if (!(0,dist/* isScalar */.jn)(node))
+        throw (0,values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
+    const value = node.value;
+    if (typeof value === 'string')
+        return value;
+    // Numbers keep their source text, so `version: 1.10` stays "1.10" and `timeout: 1e3` is refused.
+    if (typeof value === 'number' && kind !== 'boolean')
+        return node.source ?? String(value);
+    if (typeof value === 'boolean' && kind === 'boolean')
+        return String(value);
+    throw (0,values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
+}
+/**
+ * Every key of the file in its shape (and, for booleans, whole numbers and status ranges, its
+ * value), whether or not the workflow sets the same input: errors name the file, line and key.
+ */
+function checkWholeFile(config) {
+    for (const [key, entry] of config.entries) {
+        const kind = FILE_KEYS[key];
+        const at = fileOrigin(entry);
+        switch (kind) {
+            case 'targets':
+                fileTargets(entry);
+                break;
+            case 'waves':
+                fileWaves(entry);
+                break;
+            case 'list': {
+                const items = fileListItems(entry);
+                // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
+                if (key === 'include-ignored')
+                    for (const item of items)
+                        (0,values/* located */.t4)(item.origin, () => (0,values/* parseIncludeGlob */.i5)(item.text));
+                break;
+            }
+            case 'key-values':
+                fileKeyValues(entry);
+                break;
+            case 'boolean': {
+                const text = scalarText(entry, kind);
+                if (text.trim() !== '')
+                    (0,values/* located */.t4)(at, () => (0,values/* parseBoolean */.yG)(text, key, false));
+                break;
+            }
+            case 'integer': {
+                const text = scalarText(entry, kind);
+                const limits = INTEGER_LIMITS[key];
+                if (text.trim() !== '' && limits)
+                    (0,values/* located */.t4)(at, () => (0,values/* parsePositiveInt */.EJ)(text, key, limits));
+                break;
+            }
+            case 'status': {
+                const text = scalarText(entry, kind);
+                if (text.trim() !== '')
+                    (0,values/* located */.t4)(at, () => (0,values/* parseStatusRanges */.C2)(text, key));
+                break;
+            }
+            default:
+                scalarText(entry, 'string');
+        }
+    }
+}
+/** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */
+function fileListItems(entry) {
+    const node = entry.node;
+    if ((0,dist/* isSeq */.oP)(node)) {
+        return node.items.map((item, i) => {
+            const child = childEntry(entry, item, `${entry.key}[${i}]`);
+            return { text: scalarText(child, 'string'), origin: fileOrigin(child) };
+        });
+    }
+    const origin = fileOrigin(entry);
+    return (0,values/* parseList */.E1)(scalarText(entry, 'string')).map((text) => ({ text, origin }));
+}
+/** The scalar values of a `KEY: value` map (for masking), whatever their validity. */
+function scalarValuesOf(config, node) {
+    if (!(0,dist/* isMap */.jh)(node))
+        return [];
+    return node.items.flatMap((pair) => {
+        const value = resolveNode(config.doc, pair.value);
+        if (!(0,dist/* isScalar */.jn)(value) || value.value === null)
+            return [];
+        return [scalarString(value)];
+    });
+}
+/** A string, number (its source text) or boolean scalar as text; anything else as ''. */
+function scalarString(node) {
+    const value = node.value;
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number')
+        return node.source ?? String(value);
+    if (typeof value === 'boolean')
+        return String(value);
+    return '';
+}
+/** `config-vars` / `review-app-env` in the file: a `KEY: value` map, or `KEY=VALUE` lines. */
+function fileKeyValues(entry) {
+    const node = entry.node;
+    if (!(0,dist/* isMap */.jh)(node)) {
+        const text = scalarText(entry, 'string');
+        return (0,values/* located */.t4)(fileOrigin(entry), () => (0,values/* parseKeyValueLines */.FF)(text, entry.key));
+    }
+    const result = new Map();
+    for (const pair of node.items) {
+        const key = pairKey(entry.config, pair, entry.key, entry.line);
+        const keyLine = lineOf(entry.config, pair.key, entry.line);
+        const keyPath = `${entry.key}.${key}`;
+        if (!values/* CONFIG_VAR_KEY */.B.test(key)) {
+            throw (0,values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, 'invalid key; keys are letters, digits and underscores (^\\w+$)');
+        }
+        const child = childEntry(entry, pair.value, keyPath, keyLine);
+        const value = child.node;
+        const kind = (0,dist/* isScalar */.jn)(value) ? typeof value.value : '';
+        if (!(0,dist/* isScalar */.jn)(value) || !['string', 'number', 'boolean'].includes(kind)) {
+            // The value is a secret: say what it is, never what it holds.
+            throw (0,values/* fileError */.zS)(child, `expected a string value (write "" for an empty one), got ${describeNode(value)}`);
+        }
+        result.set(key, scalarString(value));
+    }
+    return Object.fromEntries(result);
+}
+/** A map in the file's `targets` list: `{app, health-check…}`. */
+function fileTargetMap(entry) {
+    const node = entry.node;
+    if (!(0,dist/* isMap */.jh)(node))
+        throw (0,values/* fileError */.zS)(entry, `expected an app name or a map, got ${describeNode(node)}`);
+    const fields = new Map();
+    for (const pair of node.items) {
+        const key = pairKey(entry.config, pair, entry.key, entry.line);
+        const keyLine = lineOf(entry.config, pair.key, entry.line);
+        const keyPath = `${entry.key}.${key}`;
+        if (!Object.hasOwn(TARGET_KEYS, key)) {
+            throw (0,values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, (0,values/* unknownKeyProblem */.xT)(key, Object.keys(TARGET_KEYS), ' in a target'));
+        }
+        const child = childEntry(entry, pair.value, keyPath, keyLine);
+        if (!isNullNode(child.node))
+            fields.set(key, child);
+    }
+    const appEntry = fields.get('app');
+    if (!appEntry)
+        throw (0,values/* fileError */.zS)(entry, 'a target map needs an app, e.g. "- app: my-app-eu"');
+    const appText = scalarText(appEntry, 'string');
+    const app = (0,values/* located */.t4)(fileOrigin(appEntry), () => (0,values/* parseAppName */.QV)(appText, 'app'));
+    const overrides = HEALTH_FIELDS.flatMap((name) => {
+        const field = fields.get(name);
+        if (!field)
+            return [];
+        const text = scalarText(field, TARGET_KEYS[name]);
+        return [{ name, text, origin: fileOrigin(field) }];
+    });
+    return { app, origin: fileOrigin(entry), overrides };
+}
+/** The file's `targets`: a list of app names and maps, or one comma/newline separated string. */
+function fileTargets(entry) {
+    const node = entry.node;
+    if (!(0,dist/* isSeq */.oP)(node)) {
+        return fileListItems(entry).map(({ text, origin }) => ({
+            app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'targets')),
+            origin,
+            overrides: []
+        }));
+    }
+    return node.items.map((item, i) => {
+        const child = childEntry(entry, item, `targets[${i}]`);
+        if ((0,dist/* isMap */.jh)(child.node))
+            return fileTargetMap(child);
+        const text = scalarText(child, 'string');
+        const origin = fileOrigin(child);
+        return { app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'targets')), origin, overrides: [] };
+    });
+}
+/**
+ * The file's `waves`: a list of waves, each a list of app names and target maps (as `targets`
+ * entries) or one comma separated string; or one string with a wave per line.
+ */
+function fileWaves(entry) {
+    const node = entry.node;
+    if (!(0,dist/* isSeq */.oP)(node)) {
+        const origin = fileOrigin(entry);
+        return parseWaveLines(scalarText(entry, 'string')).map((wave) => wave.map((text) => ({
+            app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'waves')),
+            origin,
+            overrides: []
+        })));
+    }
+    return node.items.map((item, i) => {
+        const child = childEntry(entry, item, `waves[${i}]`);
+        if ((0,dist/* isSeq */.oP)(child.node))
+            return fileTargets(child);
+        if ((0,dist/* isMap */.jh)(child.node))
+            return [fileTargetMap(child)];
+        const origin = fileOrigin(child);
+        return (0,values/* parseList */.E1)(scalarText(child, 'string')).map((text) => ({
+            app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'waves')),
+            origin,
+            overrides: []
+        }));
+    });
+}
+/** `waves` as the workflow writes it: one line per wave, apps comma separated; blank lines skipped. */
+function parseWaveLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => (0,values/* parseList */.E1)(line))
+        .filter((wave) => wave.length > 0);
+}
+/** Sets one health field from its text. For a target, an empty check or body turns it off. */
+function applyHealthField(health, name, text) {
+    switch (name) {
+        case 'health-check':
+            health.target = text.trim() === '' ? undefined : (0,values/* parseHealthCheckTarget */.Jf)(text, name);
+            return;
+        case 'health-check-body':
+            health.bodyPattern = text.trim() === '' ? undefined : (0,values/* parseBodyPattern */.Io)(text, name);
+            return;
+        case 'health-check-status':
+            health.statuses = (0,values/* parseStatusRanges */.C2)(text, name);
+            return;
+        case 'health-check-timeout':
+            health.timeoutSeconds = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            return;
+        case 'health-check-interval':
+            health.intervalSeconds = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            return;
+        case 'health-check-successes':
+            health.successes = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            return;
+        case 'preboot-wait':
+            health.prebootWaitSeconds = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            return;
+    }
+}
+function checkIntervalWithinTimeout(health, origin) {
+    if (health.intervalSeconds <= health.timeoutSeconds)
+        return;
+    (0,values/* located */.t4)(origin, () => {
+        throw new values/* InvalidValue */.h6('health-check-interval', `the interval (${health.intervalSeconds} s) is longer than health-check-timeout (${health.timeoutSeconds} s); the interval must not exceed the timeout`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/inputs/source-dir.ts
+/** `source-dir`: a directory inside the workspace, after `..` and symbolic links. */
+
+
+
+// ---------------------------------------------------------------------------------------------
+// source-dir
+function isInside(parent, child) {
+    const rel = external_node_path_.relative(parent, child);
+    return rel === '' || !(rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel));
+}
+function realpathOr(p) {
+    try {
+        return external_node_fs_.realpathSync(p);
+    }
+    catch {
+        return external_node_path_.resolve(p);
+    }
+}
+/**
+ * `source-dir` resolved against the workspace; it must stay inside it after `..` and symbolic
+ * links. Returned as a real path when it exists. `mustExist`: the command packages it.
+ */
+function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
+    const value = raw.trim();
+    const inside = 'expected a directory inside the workspace (GITHUB_WORKSPACE)';
+    if (value === '' || /[\p{C}\p{Zl}\p{Zp}]/u.test(value))
+        throw (0,values/* invalid */.Gq)(input, raw, inside);
+    const lexical = external_node_path_.resolve(workspace, value);
+    if (!isInside(external_node_path_.resolve(workspace), lexical)) {
+        throw (0,values/* invalid */.Gq)(input, raw, `${inside}; ".." or an absolute path may not leave it`);
+    }
+    let real;
+    try {
+        real = external_node_fs_.realpathSync(lexical);
+    }
+    catch {
+        if (!mustExist)
+            return lexical;
+        throw (0,values/* invalid */.Gq)(input, raw, `${inside}; it does not exist (did the workflow check out the code?)`);
+    }
+    if (!isInside(realpathOr(workspace), real)) {
+        throw (0,values/* invalid */.Gq)(input, raw, `${inside}; a symbolic link leads outside it`);
+    }
+    if (mustExist) {
+        let isDirectory;
+        try {
+            isDirectory = external_node_fs_.statSync(real).isDirectory();
+        }
+        catch {
+            isDirectory = false;
+        }
+        if (!isDirectory)
+            throw (0,values/* invalid */.Gq)(input, raw, `${inside}; this is not a directory`);
+    }
+    return real;
+}
+
+// EXTERNAL MODULE: ./src/inputs/images.ts
+var inputs_images = __webpack_require__(6274);
+// EXTERNAL MODULE: ./src/review-app-name.ts
+var review_app_name = __webpack_require__(8228);
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/**
+ * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
+ * network.
+ *
+ * Every failure is an `InputError` that names the input (or the config file, line and key), shows
+ * the bad value (never a secret: those read "(hidden)") and says what is allowed.
+ *
+ * Workflow vs config file: the runner fills every input with its action.yml default, so a
+ * workflow value can only be told apart from "not set" by comparing it with that default. The
+ * rule is: a workflow value that is empty or equal to the action.yml default (`INPUT_DEFAULTS`;
+ * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
+ * workflow value wins over the file.
+ */
+
+
+
+
+
+
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+const WORKFLOW = { kind: 'workflow' };
+const DEFAULT = { kind: 'default' };
+/**
+ * Every input and the config file → `Settings`, validated without any network call.
+ * Hands the Heroku key, the GitHub token and every config-var / review-app-env value to `mask`
+ * first (also when validation then fails).
+ */
+function getSettings(env, ctx, mask) {
+    // Secrets first: masked before anything can fail or log.
+    const herokuApiKey = (0,context/* readInput */.R5)(env, 'heroku-api-key');
+    const githubToken = (0,context/* readInput */.R5)(env, 'github-token');
+    (0,context/* maskSecret */.$l)(herokuApiKey, mask);
+    (0,context/* maskSecret */.$l)(githubToken, mask);
+    (0,context/* maskKeyValueText */.co)((0,context/* readInput */.R5)(env, 'config-vars'), mask);
+    (0,context/* maskKeyValueText */.co)((0,context/* readInput */.R5)(env, 'review-app-env'), mask);
+    (0,values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', true);
+    (0,values/* checkSecretToken */.O2)(githubToken, 'github-token', false);
+    const configFile = (0,context/* nonEmpty */.hq)((0,context/* readInput */.R5)(env, 'config-file'));
+    const file = configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask);
+    // The file is shared by several workflows: all of it is checked, also the keys this
+    // workflow overrides (a wrong type there would break the next workflow that reads it).
+    if (file)
+        checkWholeFile(file);
+    /** The workflow's value, unless it is empty or the action.yml default (then the file may set it). */
+    const workflowValue = (name) => {
+        const value = (0,context/* readInput */.R5)(env, name);
+        if (value === '' || value === INPUT_DEFAULTS[name])
+            return undefined;
+        if (name === 'version' && value === ctx.sha)
+            return undefined;
+        return value;
+    };
+    const pick = (name, kind) => {
+        const fromWorkflow = workflowValue(name);
+        if (fromWorkflow !== undefined)
+            return { text: fromWorkflow, origin: WORKFLOW };
+        const entry = file?.entries.get(name);
+        if (entry) {
+            const text = scalarText(entry, kind);
+            if (text.trim() !== '')
+                return { text, origin: fileOrigin(entry) };
+        }
+        return { text: INPUT_DEFAULTS[name], origin: DEFAULT };
+    };
+    const optional = (name, parse) => {
+        const picked = pick(name, 'string');
+        if (picked.text.trim() === '')
+            return { value: undefined, origin: picked.origin };
+        return { value: (0,values/* located */.t4)(picked.origin, () => parse(picked.text, name)), origin: picked.origin };
+    };
+    const boolean = (name) => {
+        const picked = pick(name, 'boolean');
+        const fallback = INPUT_DEFAULTS[name] === 'true';
+        return {
+            value: (0,values/* located */.t4)(picked.origin, () => (0,values/* parseBoolean */.yG)(picked.text, name, fallback)),
+            origin: picked.origin
+        };
+    };
+    const integer = (name) => {
+        const picked = pick(name, 'integer');
+        return (0,values/* located */.t4)(picked.origin, () => (0,values/* parsePositiveInt */.EJ)(picked.text, name, INTEGER_LIMITS[name]));
+    };
+    const keyValues = (name) => {
+        const fromWorkflow = workflowValue(name);
+        if (fromWorkflow !== undefined)
+            return (0,values/* parseKeyValueLines */.FF)(fromWorkflow, name);
+        const entry = file?.entries.get(name);
+        return entry ? fileKeyValues(entry) : {};
+    };
+    // command
+    const commandPicked = pick('command', 'string');
+    const commandInput = (0,values/* located */.t4)(commandPicked.origin, () => (0,values/* parseCommand */.RM)(commandPicked.text));
+    const command = commandInput === 'auto' ? (0,values/* commandForEvent */.Vt)(ctx.eventName) : commandInput;
+    const commandSource = commandInput !== 'auto'
+        ? commandPicked.origin.kind === 'file'
+            ? 'config-file'
+            : 'input'
+        : ctx.eventName || 'auto';
+    const commandWhy = commandInput === 'auto'
+        ? ` (chosen by command: auto from the event ${(0,values/* showValue */.vp)(ctx.eventName)})`
+        : '';
+    const pipeline = optional('pipeline', values/* parsePipelineName */.XZ).value;
+    const app = optional('app', values/* parseAppName */.QV);
+    const release = optional('release', values/* parseReleaseRef */.GJ).value;
+    // health: the global settings, then each target's overrides over them
+    const health = {
+        target: undefined,
+        statuses: [],
+        bodyPattern: undefined,
+        timeoutSeconds: 0,
+        intervalSeconds: 0,
+        successes: 0,
+        prebootWaitSeconds: 0
+    };
+    const healthOrigins = new Map();
+    for (const name of HEALTH_FIELDS) {
+        const picked = pick(name, TARGET_KEYS[name]);
+        (0,values/* located */.t4)(picked.origin, () => applyHealthField(health, name, picked.text));
+        healthOrigins.set(name, picked.origin);
+    }
+    const timingOrigin = [
+        healthOrigins.get('health-check-interval'),
+        healthOrigins.get('health-check-timeout')
+    ].find((origin) => origin?.kind === 'file');
+    checkIntervalWithinTimeout(health, timingOrigin ?? WORKFLOW);
+    // targets: the workflow's list (with the file's per-target health for the same apps), or the file's
+    const targetsEntry = file?.entries.get('targets');
+    const fileTargetSpecs = targetsEntry ? fileTargets(targetsEntry) : [];
+    const wavesEntry = file?.entries.get('waves');
+    const fileWaveSpecs = wavesEntry ? fileWaves(wavesEntry) : [];
+    /** The file's health settings for an app the workflow names (from its targets or its waves). */
+    const fileOverridesFor = (name) => [...fileTargetSpecs, ...fileWaveSpecs.flat()].find((spec) => sameApp(spec.app, name))
+        ?.overrides ?? [];
+    const targetsFromWorkflow = workflowValue('targets');
+    const wavesFromWorkflow = workflowValue('waves');
+    if (targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined) {
+        throw new values/* InvalidValue */.h6('waves', 'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets empty');
+    }
+    // A level (workflow, file) that sets one of them overrides the other level's.
+    const waveSpecs = targetsFromWorkflow !== undefined
+        ? []
+        : wavesFromWorkflow !== undefined
+            ? parseWaveLines(wavesFromWorkflow).map((wave) => wave.map((text) => {
+                const name = (0,values/* parseAppName */.QV)(text, 'waves');
+                return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) };
+            }))
+            : fileWaveSpecs;
+    if (wavesFromWorkflow === undefined &&
+        targetsFromWorkflow === undefined &&
+        wavesEntry &&
+        targetsEntry) {
+        (0,values/* located */.t4)(fileOrigin(wavesEntry), () => {
+            throw new values/* InvalidValue */.h6('waves', 'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets out');
+        });
+    }
+    const targetSpecs = waveSpecs.length > 0
+        ? waveSpecs.flat()
+        : targetsFromWorkflow === undefined
+            ? fileTargetSpecs
+            : (0,values/* parseList */.E1)(targetsFromWorkflow).map((text) => {
+                const name = (0,values/* parseAppName */.QV)(text, 'targets');
+                return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) };
+            });
+    const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets';
+    const targets = [];
+    for (const spec of targetSpecs) {
+        if (targets.some((t) => sameApp(t.app, spec.app))) {
+            (0,values/* located */.t4)(spec.origin, () => {
+                throw new values/* InvalidValue */.h6(targetsInput, waveSpecs.length > 0
+                    ? `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; each app belongs to one wave, once`
+                    : `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; list each target once`);
+            });
+        }
+        if (app.value !== undefined && sameApp(app.value, spec.app)) {
+            (0,values/* located */.t4)(spec.origin, () => {
+                throw new values/* InvalidValue */.h6(targetsInput, `app ${(0,values/* showValue */.vp)(spec.app)} is also the source app (app); list only the apps to promote to`);
+            });
+        }
+        const targetHealth = { ...health, statuses: [...health.statuses] };
+        for (const override of spec.overrides) {
+            if (override.text.trim() === '' &&
+                override.name !== 'health-check' &&
+                override.name !== 'health-check-body')
+                continue;
+            (0,values/* located */.t4)(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
+        }
+        if (spec.overrides.length > 0) {
+            checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : WORKFLOW);
+        }
+        targets.push({ app: spec.app, health: targetHealth });
+    }
+    // The waves, as the targets above grouped (same objects, same order).
+    let next = 0;
+    const waves = waveSpecs.map((wave) => wave.map(() => targets[next++]));
+    const waveFailurePicked = pick('wave-failure', 'string');
+    const waveFailure = (0,values/* located */.t4)(waveFailurePicked.origin, () => (0,values/* parseWaveFailure */.rt)(waveFailurePicked.text));
+    const promote = boolean('promote');
+    const methodPicked = pick('method', 'string');
+    let method = (0,values/* located */.t4)(methodPicked.origin, () => (0,values/* parseMethod */.$x)(methodPicked.text));
+    const packages = command === 'deploy' || command === 'review-app';
+    const sourceDirPicked = pick('source-dir', 'string');
+    const sourceDir = (0,values/* located */.t4)(sourceDirPicked.origin, () => resolveSourceDir(sourceDirPicked.text, ctx.workspace, packages));
+    const versionPicked = pick('version', 'string');
+    const defaultVersion = command === 'review-app' && ctx.pullRequest ? ctx.pullRequest.headSha : ctx.sha;
+    const version = versionPicked.origin.kind === 'default'
+        ? defaultVersion
+        : (0,values/* located */.t4)(versionPicked.origin, () => (0,values/* parseLine */.A)(versionPicked.text, 'version', 256, 'a source version such as a commit SHA'));
+    const buildpacksFromWorkflow = workflowValue('buildpacks');
+    const buildpacksEntry = file?.entries.get('buildpacks');
+    const buildpackItems = buildpacksFromWorkflow !== undefined
+        ? (0,values/* parseList */.E1)(buildpacksFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+        : buildpacksEntry
+            ? fileListItems(buildpacksEntry)
+            : [];
+    const buildpacks = buildpackItems.map(({ text, origin }) => (0,values/* located */.t4)(origin, () => (0,values/* parseBuildpack */.$d)(text)));
+    // include-ignored: every glob checked now, before anything happens (none may leave source-dir)
+    const includeFromWorkflow = workflowValue('include-ignored');
+    const includeEntry = file?.entries.get('include-ignored');
+    const includeItems = includeFromWorkflow !== undefined
+        ? (0,values/* parseList */.E1)(includeFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+        : includeEntry
+            ? fileListItems(includeEntry)
+            : [];
+    const includeIgnored = [
+        ...new Set(includeItems.map(({ text, origin }) => (0,values/* located */.t4)(origin, () => (0,values/* parseIncludeGlob */.i5)(text))))
+    ];
+    const configVars = keyValues('config-vars');
+    const reviewAppEnv = keyValues('review-app-env');
+    const reviewAppMethodPicked = pick('review-app-method', 'string');
+    const reviewAppMethod = (0,values/* located */.t4)(reviewAppMethodPicked.origin, () => (0,values/* parseReviewAppMethod */.gK)(reviewAppMethodPicked.text));
+    const reviewAppNamePicked = pick('review-app-name', 'string');
+    const reviewAppName = (0,values/* located */.t4)(reviewAppNamePicked.origin, () => (0,review_app_name/* parseReviewAppNameTemplate */.C7)(reviewAppNamePicked.text));
+    const environmentEntry = file?.entries.get('review-app-environment');
+    let reviewAppEnvironment;
+    if (environmentEntry) {
+        const text = scalarText(environmentEntry, 'string');
+        reviewAppEnvironment = (0,values/* located */.t4)(fileOrigin(environmentEntry), () => (0,values/* parseLine */.A)(text, 'review-app-environment', 255, 'a GitHub environment name'));
+        if (reviewAppEnvironment === '')
+            reviewAppEnvironment = undefined;
+    }
+    const herokuApiUrlPicked = pick('heroku-api-url', 'string');
+    const herokuApiUrl = (0,values/* located */.t4)(herokuApiUrlPicked.origin, () => (0,values/* parseApiUrl */.nV)(herokuApiUrlPicked.text));
+    const registryUrlPicked = pick('heroku-registry-url', 'string');
+    const herokuRegistryUrl = (0,values/* located */.t4)(registryUrlPicked.origin, () => (0,values/* parseApiUrl */.nV)(registryUrlPicked.text, 'heroku-registry-url'));
+    // images: registry references name registry.heroku.com (or the configured registry's host)
+    const registryHosts = [inputs_images/* HEROKU_REGISTRY_HOST */.Ah, new URL(herokuRegistryUrl).host];
+    const imagesFromWorkflow = workflowValue('images');
+    const imagesEntry = file?.entries.get('images');
+    const imagesOrigin = imagesFromWorkflow !== undefined ? WORKFLOW : imagesEntry ? fileOrigin(imagesEntry) : undefined;
+    const images = imagesFromWorkflow !== undefined
+        ? (0,inputs_images/* parseImagesLines */.b9)(imagesFromWorkflow, registryHosts)
+        : imagesEntry
+            ? (0,values/* located */.t4)(fileOrigin(imagesEntry), () => Object.fromEntries(Object.entries(fileKeyValues(imagesEntry)).map(([process, image]) => [
+                process,
+                (0,inputs_images/* parseImageEntry */.$W)(process, image, registryHosts)
+            ])))
+            : {};
+    const settings = {
+        herokuApiKey,
+        command,
+        commandSource,
+        pipeline,
+        app: app.value,
+        targets,
+        waves,
+        waveBakeSeconds: integer('wave-bake-time'),
+        waveFailure,
+        promote: promote.value,
+        release,
+        sourceDir,
+        method,
+        includeIgnored,
+        version,
+        buildpacks,
+        configVars,
+        reviewAppEnv,
+        reviewAppMaxAgeDays: integer('review-app-max-age'),
+        reviewAppMethod,
+        reviewAppName,
+        health,
+        rollbackOnFailure: boolean('rollback-on-failure').value,
+        waitTimeoutSeconds: integer('wait-timeout'),
+        githubToken,
+        prComment: boolean('pr-comment').value,
+        githubDeployments: boolean('github-deployments').value,
+        reviewAppEnvironment,
+        configFile,
+        dryRun: boolean('dry-run').value,
+        herokuApiUrl,
+        images,
+        herokuRegistryUrl
+    };
+    // Cross-field checks. A value that came from the config file (shared by several workflows)
+    // and does not apply to this command is ignored; the same value from the workflow is an error.
+    if (settings.promote && command !== 'deploy') {
+        if (promote.origin.kind === 'file')
+            settings.promote = false;
+        else {
+            throw new values/* InvalidValue */.h6('promote', `true is only allowed with command deploy, not ${command}${commandWhy}; use command promote to promote a release`);
+        }
+    }
+    if (method === 'git' && command === 'review-app') {
+        if (methodPicked.origin.kind === 'file')
+            method = 'build';
+        else {
+            throw new values/* InvalidValue */.h6('method', `git cannot be used with command review-app${commandWhy}: review apps are created from a source tarball; use method build`);
+        }
+        settings.method = method;
+    }
+    if (includeIgnored.length > 0 && command === 'deploy' && settings.method === 'git') {
+        const includeOrigin = includeItems[0].origin;
+        // A shared file's globs yield to this workflow's own choice of git.
+        if (includeOrigin.kind === 'file' && methodPicked.origin.kind !== 'file') {
+            settings.includeIgnored = [];
+        }
+        else {
+            const where = methodPicked.origin.kind === 'file' ? ' in the config file' : '';
+            (0,values/* located */.t4)(includeOrigin, () => {
+                throw new values/* InvalidValue */.h6('include-ignored', `needs method build: git push sends only committed files (method is git${where}); use method build to package build output, or leave include-ignored out`);
+            });
+        }
+    }
+    checkContainerMethod(settings, {
+        method: methodPicked.origin,
+        images: imagesOrigin,
+        buildpacks: buildpackItems[0]?.origin,
+        includeIgnored: includeItems[0]?.origin,
+        commandWhy
+    });
+    if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
+        throw new values/* InvalidValue */.h6('pipeline', `is required by command ${command}${commandWhy}; set it to the pipeline's name or UUID`);
+    }
+    if (command === 'promote' && targets.length === 0 && !pipeline) {
+        throw new values/* InvalidValue */.h6('pipeline', `is required by command promote${commandWhy} when targets is empty (the targets are the pipeline's production apps); set pipeline or targets`);
+    }
+    if ((command === 'deploy' || command === 'rollback' || command === 'promote') &&
+        !settings.app &&
+        !pipeline) {
+        throw new values/* InvalidValue */.h6('app', `command ${command}${commandWhy} needs app or pipeline (neither is set); set app to the Heroku app, or pipeline to use its staging app`);
+    }
+    return settings;
+}
+/**
+ * `method: container` and `images` belong together, on `deploy`: `images` is required with
+ * container (the processes to release), and build-only settings do not apply to it. A value from
+ * the (shared) config file that does not apply here is dropped; from the workflow it is an error.
+ */
+function checkContainerMethod(settings, origins) {
+    const { command } = settings;
+    const fromFile = (origin) => origin?.kind === 'file';
+    if (settings.method === 'container' && command === 'review-app') {
+        if (fromFile(origins.method))
+            settings.method = 'build';
+        else {
+            throw new values/* InvalidValue */.h6('method', `container cannot be used with command review-app${origins.commandWhy}: review apps are built from a source tarball; use method build`);
+        }
+    }
+    const hasImages = Object.keys(settings.images).length > 0;
+    if (settings.method !== 'container' || command !== 'deploy') {
+        if (hasImages && command === 'deploy' && !fromFile(origins.images)) {
+            (0,values/* located */.t4)(origins.images ?? WORKFLOW, () => {
+                throw new values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
+            });
+        }
+        settings.images = command === 'deploy' && !fromFile(origins.images) ? settings.images : {};
+        return;
+    }
+    if (!hasImages) {
+        throw new values/* InvalidValue */.h6('images', 'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)');
+    }
+    if (settings.buildpacks.length > 0) {
+        if (fromFile(origins.buildpacks))
+            settings.buildpacks = [];
+        else {
+            throw new values/* InvalidValue */.h6('buildpacks', 'do not apply to method container: the images are built already; leave buildpacks out');
+        }
+    }
+    if (settings.includeIgnored.length > 0) {
+        if (fromFile(origins.includeIgnored))
+            settings.includeIgnored = [];
+        else {
+            throw new values/* InvalidValue */.h6('include-ignored', 'needs method build: method container packages no source; leave include-ignored out');
+        }
+    }
+}
+/** App names are lowercase; UUIDs may be written in either case. */
+function sameApp(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/inputs/index.ts
+/**
+ * All inputs and the config file → one typed, validated `Settings`; the runner's environment and
+ * event payload → `RunContext`. `table.ts` lists every input; the rest reads it.
+ */
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 5746:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ parseBuildpack),
+/* harmony export */   $x: () => (/* binding */ parseMethod),
+/* harmony export */   A: () => (/* binding */ parseLine),
+/* harmony export */   B: () => (/* binding */ CONFIG_VAR_KEY),
+/* harmony export */   C2: () => (/* binding */ parseStatusRanges),
+/* harmony export */   E1: () => (/* binding */ parseList),
+/* harmony export */   EJ: () => (/* binding */ parsePositiveInt),
+/* harmony export */   FF: () => (/* binding */ parseKeyValueLines),
+/* harmony export */   GJ: () => (/* binding */ parseReleaseRef),
+/* harmony export */   Gq: () => (/* binding */ invalid),
+/* harmony export */   Io: () => (/* binding */ parseBodyPattern),
+/* harmony export */   Jf: () => (/* binding */ parseHealthCheckTarget),
+/* harmony export */   O2: () => (/* binding */ checkSecretToken),
+/* harmony export */   Pj: () => (/* binding */ secretExample),
+/* harmony export */   QV: () => (/* binding */ parseAppName),
+/* harmony export */   RM: () => (/* binding */ parseCommand),
+/* harmony export */   Vt: () => (/* binding */ commandForEvent),
+/* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   XZ: () => (/* binding */ parsePipelineName),
+/* harmony export */   gK: () => (/* binding */ parseReviewAppMethod),
+/* harmony export */   h6: () => (/* binding */ InvalidValue),
+/* harmony export */   i5: () => (/* binding */ parseIncludeGlob),
+/* harmony export */   nV: () => (/* binding */ parseApiUrl),
+/* harmony export */   pB: () => (/* binding */ MAX_CONFIG_FILE_BYTES),
+/* harmony export */   rt: () => (/* binding */ parseWaveFailure),
+/* harmony export */   t4: () => (/* binding */ located),
+/* harmony export */   vp: () => (/* binding */ showValue),
+/* harmony export */   xT: () => (/* binding */ unknownKeyProblem),
+/* harmony export */   yG: () => (/* binding */ parseBoolean),
+/* harmony export */   zS: () => (/* binding */ fileError)
+/* harmony export */ });
+/* unused harmony export parseRegex */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3919);
+/* harmony import */ var _health_marker_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4611);
+/* harmony import */ var _package_glob_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9367);
 /**
  * Input values: the pure parsers (each throws only an InputError that names the input, shows
  * the bad value, never a secret, and says what is allowed) and how values are shown.
@@ -1666,7 +2784,7 @@ const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Errors and showing values
 /** An `InputError` that knows its problem apart from its subject, so a config-file location can replace the subject. */
-class InvalidValue extends errors/* InputError */.dz {
+class InvalidValue extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz {
     problem;
     constructor(input, problem) {
         super(input, `Input '${input}': ${problem}`);
@@ -1711,7 +2829,7 @@ function invalid(input, value, allowed) {
     return new InvalidValue(input, `invalid value ${shown}; ${allowed}`);
 }
 function fileError(loc, problem) {
-    return new errors/* InputError */.dz(loc.key, `Config file ${showValue(loc.file)}, line ${loc.line}, key ${showValue(loc.key)}: ${problem}`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(loc.key, `Config file ${showValue(loc.file)}, line ${loc.line}, key ${showValue(loc.key)}: ${problem}`);
 }
 /** Runs a parser; an error about a config-file value is re-labelled with the file, line and key. */
 function located(origin, parse) {
@@ -1809,6 +2927,13 @@ function parseList(raw) {
         .map((item) => item.trim())
         .filter((item) => item !== '');
 }
+/** `wave-failure`: `stop` or `rollback-all`. */
+function parseWaveFailure(raw, input = 'wave-failure') {
+    const value = raw.trim().toLowerCase();
+    if (value === 'stop' || value === 'rollback-all')
+        return value;
+    throw new InvalidValue(input, `invalid value ${showValue(raw)}; expected stop or rollback-all`);
+}
 /** A Heroku app name (`^[a-z][a-z0-9-]{1,28}[a-z0-9]$`) or an app UUID, as written. */
 function parseAppName(raw, input = 'app') {
     const value = raw.trim();
@@ -1876,15 +3001,15 @@ function parseRegex(raw, input = 'health-check-body') {
  * match, or match literally); the pattern must compile once the markers are filled.
  */
 function parseBodyPattern(raw, input = 'health-check-body') {
-    const unknown = (0,marker/* unknownPlaceholders */.hX)(raw.trim());
+    const unknown = (0,_health_marker_js__WEBPACK_IMPORTED_MODULE_1__/* .unknownPlaceholders */ .hX)(raw.trim());
     if (unknown.length > 0) {
-        const known = Object.keys(marker/* RELEASE_MARKERS */.GZ)
+        const known = Object.keys(_health_marker_js__WEBPACK_IMPORTED_MODULE_1__/* .RELEASE_MARKERS */ .GZ)
             .map((n) => `{${n}}`)
             .join(' and ');
         throw invalid(input, raw, `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}: only ${known} are replaced (write \\{ for a literal brace)`);
     }
     const value = parseRegex(raw, input);
-    const filled = (0,marker/* fillMarkers */.R9)(value, marker/* SAMPLE_MARKER_VALUES */.RY);
+    const filled = (0,_health_marker_js__WEBPACK_IMPORTED_MODULE_1__/* .fillMarkers */ .R9)(value, _health_marker_js__WEBPACK_IMPORTED_MODULE_1__/* .SAMPLE_MARKER_VALUES */ .RY);
     if ('pattern' in filled)
         parseRegex(filled.pattern, input);
     return value;
@@ -1951,21 +3076,27 @@ function commandForEvent(eventName) {
 }
 function parseMethod(raw, input = 'method') {
     const value = raw.trim();
-    if (value === 'build' || value === 'git')
+    if (value === 'build' || value === 'git' || value === 'container')
         return value;
-    throw invalid(input, raw, 'expected build or git');
+    throw invalid(input, raw, 'expected build, git or container');
 }
 /**
  * One `include-ignored` glob, relative to `source-dir`: `*`, `**`, `?` and character classes
  * (`package/glob.ts`). Absolute paths and `..` are refused: nothing outside `source-dir` may go
  * into the archive. Returned trimmed, as written.
  */
+function parseReviewAppMethod(raw, input = 'review-app-method') {
+    const value = raw.trim();
+    if (value === 'auto' || value === 'api' || value === 'app-setup')
+        return value;
+    throw invalid(input, raw, 'expected auto (api when the pipeline has review apps enabled, else app-setup), api (the Review Apps API) or app-setup (an app setup coupled to the pipeline, no GitHub connection needed)');
+}
 function parseIncludeGlob(raw, input = 'include-ignored') {
     try {
-        return (0,glob/* compileGlob */.SO)(raw).text;
+        return (0,_package_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .compileGlob */ .SO)(raw).text;
     }
     catch (err) {
-        if (err instanceof glob/* GlobError */.pZ)
+        if (err instanceof _package_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .GlobError */ .pZ)
             throw invalid(input, raw, err.reason);
         throw err;
     }
@@ -2033,738 +3164,6 @@ function escapeText(text, max) {
     const head = chars.slice(0, max).map(escapeChar).join('');
     return chars.length > max ? `${head}…` : head;
 }
-
-;// CONCATENATED MODULE: ./src/inputs/config-file.ts
-/**
- * The config file: YAML whose keys are input names, read, masked and checked whole (errors name
- * the file, the line and the key), and its per-target health settings.
- */
-
-
-
-
-
-
-
-function lineOf(config, node, fallback = 1) {
-    if ((0,dist/* isAlias */.Vj)(node) || (0,dist/* isScalar */.jn)(node) || (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
-        const range = node.range;
-        if (range)
-            return config.lines.linePos(range[0]).line;
-    }
-    return fallback;
-}
-function resolveNode(doc, node) {
-    const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(doc) : node;
-    if ((0,dist/* isScalar */.jn)(resolved) || (0,dist/* isMap */.jh)(resolved) || (0,dist/* isSeq */.oP)(resolved))
-        return resolved;
-    return undefined;
-}
-function isNullNode(node) {
-    return node === undefined || ((0,dist/* isScalar */.jn)(node) && node.value === null);
-}
-function describeNode(node) {
-    if ((0,dist/* isMap */.jh)(node))
-        return 'a map';
-    if ((0,dist/* isSeq */.oP)(node))
-        return 'a list';
-    if ((0,dist/* isScalar */.jn)(node)) {
-        if (node.value === null)
-            return 'an empty value';
-        return `a ${typeof node.value}`;
-    }
-    return 'an alias';
-}
-/** The string key of a pair, or an error naming its line. */
-function pairKey(config, pair, parentKey, parentLine) {
-    const key = pair.key;
-    if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'string')
-        return key.value;
-    const line = lineOf(config, key, parentLine);
-    throw fileError({ file: config.file, line, key: parentKey || '(top level)' }, 'every key must be a plain string');
-}
-function loadConfigFile(configPath, workspace, mask) {
-    const input = 'config-file';
-    const fullPath = external_node_path_.resolve(workspace, configPath);
-    let text;
-    try {
-        const stat = external_node_fs_.statSync(fullPath);
-        if (!stat.isFile())
-            throw invalid(input, configPath, 'expected a YAML file (this is not a file)');
-        if (stat.size > MAX_CONFIG_FILE_BYTES) {
-            throw invalid(input, configPath, `expected a YAML file of at most ${MAX_CONFIG_FILE_BYTES} bytes`);
-        }
-        text = external_node_fs_.readFileSync(fullPath, 'utf8');
-    }
-    catch (err) {
-        if (err instanceof errors/* InputError */.dz)
-            throw err;
-        const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'read error';
-        throw invalid(input, configPath, `expected a readable YAML file, path relative to the workspace (${escapeText(code, 40)})`);
-    }
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    const config = { file: configPath, doc, lines, entries: new Map() };
-    maskFileSecrets(config, mask);
-    const syntaxError = doc.errors[0];
-    if (syntaxError) {
-        const line = lines.linePos(syntaxError.pos[0]).line;
-        const key = topLevelKeyAt(config, syntaxError.pos[0]);
-        const keyPart = key === undefined ? '' : `, key ${showValue(key)}`;
-        throw new errors/* InputError */.dz(key ?? input, `Config file ${showValue(configPath)}, line ${line}${keyPart}: YAML syntax error (${syntaxError.code}): ${escapeText(syntaxError.message, 160)}`);
-    }
-    const root = doc.contents;
-    if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
-        return config;
-    if (!(0,dist/* isMap */.jh)(root)) {
-        throw fileError({ file: configPath, line: lineOf(config, root), key: '(top level)' }, `expected a map of input names to values, got ${describeNode(root)}`);
-    }
-    for (const pair of root.items) {
-        const key = pairKey(config, pair, '', 1);
-        const keyLine = lineOf(config, pair.key);
-        const loc = { file: configPath, line: keyLine, key };
-        if (SECRET_INPUTS.has(key)) {
-            throw fileError(loc, `secrets do not belong in the config file (it is committed with the code); pass ${key} in the workflow from the repository's secrets, e.g. ${secretExample(key)}`);
-        }
-        if (key === 'config-file')
-            throw fileError(loc, 'the config file cannot name another config file');
-        if (!Object.hasOwn(FILE_KEYS, key)) {
-            throw fileError(loc, unknownKeyProblem(key, Object.keys(FILE_KEYS), ''));
-        }
-        const node = resolveNode(doc, pair.value);
-        if (node === undefined && pair.value !== null && (0,dist/* isAlias */.Vj)(pair.value)) {
-            throw fileError(loc, 'the alias does not point to a value');
-        }
-        if (node === undefined || isNullNode(node))
-            continue;
-        config.entries.set(key, {
-            config,
-            file: configPath,
-            key,
-            line: lineOf(config, node, keyLine),
-            node
-        });
-    }
-    return config;
-}
-/**
- * Masks what the file holds that is or may be secret (config-var and review-app-env values, a
- * misplaced key or token) before anything is validated, even in a file with syntax errors.
- */
-function maskFileSecrets(config, mask) {
-    const root = config.doc.contents;
-    if (!(0,dist/* isMap */.jh)(root))
-        return;
-    for (const pair of root.items) {
-        const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : undefined;
-        if (key !== 'config-vars' && key !== 'review-app-env' && !SECRET_INPUTS.has(String(key))) {
-            continue;
-        }
-        const node = resolveNode(config.doc, pair.value);
-        if (node === undefined)
-            continue;
-        if ((0,dist/* isMap */.jh)(node))
-            for (const value of scalarValuesOf(config, node))
-                maskSecret(value, mask);
-        else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string') {
-            if (SECRET_INPUTS.has(String(key)))
-                maskSecret(node.value.trim(), mask);
-            else
-                maskKeyValueText(node.value, mask);
-        }
-    }
-}
-/** The top-level key whose entry holds `offset`, for syntax errors. */
-function topLevelKeyAt(config, offset) {
-    const root = config.doc.contents;
-    if (!(0,dist/* isMap */.jh)(root))
-        return undefined;
-    for (const pair of root.items) {
-        const start = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.range?.[0] : undefined;
-        const value = pair.value;
-        const end = value && 'range' in value && value.range ? value.range[2] : undefined;
-        if (start !== undefined && end !== undefined && start <= offset && offset <= end) {
-            return (0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
-        }
-    }
-    return undefined;
-}
-/** A nested value of a config-file entry (list item, map value) with its own line and key path. */
-function childEntry(entry, node, key, fallbackLine = entry.line) {
-    const resolved = resolveNode(entry.config.doc, node);
-    const loc = { file: entry.file, key, line: lineOf(entry.config, resolved ?? node, fallbackLine) };
-    if (resolved === undefined)
-        throw fileError(loc, 'expected a value here');
-    return { ...entry, ...loc, node: resolved };
-}
-function fileOrigin(entry) {
-    return { kind: 'file', file: entry.file, line: entry.line, key: entry.key };
-}
-/** A scalar of the file as the text an input would hold; maps, lists and wrong types are errors. */
-function scalarText(entry, kind) {
-    const node = entry.node;
-    if (kind === 'status' && (0,dist/* isSeq */.oP)(node)) {
-        return node.items
-            .map((item, i) => scalarText(childEntry(entry, item, `${entry.key}[${i}]`), 'integer'))
-            .join(',');
-    }
-    const expected = {
-        string: 'a string',
-        boolean: 'true or false',
-        integer: 'a whole number',
-        status: 'status codes and ranges (a string, a number or a list)'
-    }[kind];
-    if (!(0,dist/* isScalar */.jn)(node))
-        throw fileError(entry, `expected ${expected}, got ${describeNode(node)}`);
-    const value = node.value;
-    if (typeof value === 'string')
-        return value;
-    // Numbers keep their source text, so `version: 1.10` stays "1.10" and `timeout: 1e3` is refused.
-    if (typeof value === 'number' && kind !== 'boolean')
-        return node.source ?? String(value);
-    if (typeof value === 'boolean' && kind === 'boolean')
-        return String(value);
-    throw fileError(entry, `expected ${expected}, got ${describeNode(node)}`);
-}
-/**
- * Every key of the file in its shape (and, for booleans, whole numbers and status ranges, its
- * value), whether or not the workflow sets the same input: errors name the file, line and key.
- */
-function checkWholeFile(config) {
-    for (const [key, entry] of config.entries) {
-        const kind = FILE_KEYS[key];
-        const at = fileOrigin(entry);
-        switch (kind) {
-            case 'targets':
-                fileTargets(entry);
-                break;
-            case 'list': {
-                const items = fileListItems(entry);
-                // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
-                if (key === 'include-ignored')
-                    for (const item of items)
-                        located(item.origin, () => parseIncludeGlob(item.text));
-                break;
-            }
-            case 'key-values':
-                fileKeyValues(entry);
-                break;
-            case 'boolean': {
-                const text = scalarText(entry, kind);
-                if (text.trim() !== '')
-                    located(at, () => parseBoolean(text, key, false));
-                break;
-            }
-            case 'integer': {
-                const text = scalarText(entry, kind);
-                const limits = INTEGER_LIMITS[key];
-                if (text.trim() !== '' && limits)
-                    located(at, () => parsePositiveInt(text, key, limits));
-                break;
-            }
-            case 'status': {
-                const text = scalarText(entry, kind);
-                if (text.trim() !== '')
-                    located(at, () => parseStatusRanges(text, key));
-                break;
-            }
-            default:
-                scalarText(entry, 'string');
-        }
-    }
-}
-/** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */
-function fileListItems(entry) {
-    const node = entry.node;
-    if ((0,dist/* isSeq */.oP)(node)) {
-        return node.items.map((item, i) => {
-            const child = childEntry(entry, item, `${entry.key}[${i}]`);
-            return { text: scalarText(child, 'string'), origin: fileOrigin(child) };
-        });
-    }
-    const origin = fileOrigin(entry);
-    return parseList(scalarText(entry, 'string')).map((text) => ({ text, origin }));
-}
-/** The scalar values of a `KEY: value` map (for masking), whatever their validity. */
-function scalarValuesOf(config, node) {
-    if (!(0,dist/* isMap */.jh)(node))
-        return [];
-    return node.items.flatMap((pair) => {
-        const value = resolveNode(config.doc, pair.value);
-        if (!(0,dist/* isScalar */.jn)(value) || value.value === null)
-            return [];
-        return [scalarString(value)];
-    });
-}
-/** A string, number (its source text) or boolean scalar as text; anything else as ''. */
-function scalarString(node) {
-    const value = node.value;
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number')
-        return node.source ?? String(value);
-    if (typeof value === 'boolean')
-        return String(value);
-    return '';
-}
-/** `config-vars` / `review-app-env` in the file: a `KEY: value` map, or `KEY=VALUE` lines. */
-function fileKeyValues(entry) {
-    const node = entry.node;
-    if (!(0,dist/* isMap */.jh)(node)) {
-        const text = scalarText(entry, 'string');
-        return located(fileOrigin(entry), () => parseKeyValueLines(text, entry.key));
-    }
-    const result = new Map();
-    for (const pair of node.items) {
-        const key = pairKey(entry.config, pair, entry.key, entry.line);
-        const keyLine = lineOf(entry.config, pair.key, entry.line);
-        const keyPath = `${entry.key}.${key}`;
-        if (!CONFIG_VAR_KEY.test(key)) {
-            throw fileError({ file: entry.file, line: keyLine, key: keyPath }, 'invalid key; keys are letters, digits and underscores (^\\w+$)');
-        }
-        const child = childEntry(entry, pair.value, keyPath, keyLine);
-        const value = child.node;
-        const kind = (0,dist/* isScalar */.jn)(value) ? typeof value.value : '';
-        if (!(0,dist/* isScalar */.jn)(value) || !['string', 'number', 'boolean'].includes(kind)) {
-            // The value is a secret: say what it is, never what it holds.
-            throw fileError(child, `expected a string value (write "" for an empty one), got ${describeNode(value)}`);
-        }
-        result.set(key, scalarString(value));
-    }
-    return Object.fromEntries(result);
-}
-/** A map in the file's `targets` list: `{app, health-check…}`. */
-function fileTargetMap(entry) {
-    const node = entry.node;
-    if (!(0,dist/* isMap */.jh)(node))
-        throw fileError(entry, `expected an app name or a map, got ${describeNode(node)}`);
-    const fields = new Map();
-    for (const pair of node.items) {
-        const key = pairKey(entry.config, pair, entry.key, entry.line);
-        const keyLine = lineOf(entry.config, pair.key, entry.line);
-        const keyPath = `${entry.key}.${key}`;
-        if (!Object.hasOwn(TARGET_KEYS, key)) {
-            throw fileError({ file: entry.file, line: keyLine, key: keyPath }, unknownKeyProblem(key, Object.keys(TARGET_KEYS), ' in a target'));
-        }
-        const child = childEntry(entry, pair.value, keyPath, keyLine);
-        if (!isNullNode(child.node))
-            fields.set(key, child);
-    }
-    const appEntry = fields.get('app');
-    if (!appEntry)
-        throw fileError(entry, 'a target map needs an app, e.g. "- app: my-app-eu"');
-    const appText = scalarText(appEntry, 'string');
-    const app = located(fileOrigin(appEntry), () => parseAppName(appText, 'app'));
-    const overrides = HEALTH_FIELDS.flatMap((name) => {
-        const field = fields.get(name);
-        if (!field)
-            return [];
-        const text = scalarText(field, TARGET_KEYS[name]);
-        return [{ name, text, origin: fileOrigin(field) }];
-    });
-    return { app, origin: fileOrigin(entry), overrides };
-}
-/** The file's `targets`: a list of app names and maps, or one comma/newline separated string. */
-function fileTargets(entry) {
-    const node = entry.node;
-    if (!(0,dist/* isSeq */.oP)(node)) {
-        return fileListItems(entry).map(({ text, origin }) => ({
-            app: located(origin, () => parseAppName(text, 'targets')),
-            origin,
-            overrides: []
-        }));
-    }
-    return node.items.map((item, i) => {
-        const child = childEntry(entry, item, `targets[${i}]`);
-        if ((0,dist/* isMap */.jh)(child.node))
-            return fileTargetMap(child);
-        const text = scalarText(child, 'string');
-        const origin = fileOrigin(child);
-        return { app: located(origin, () => parseAppName(text, 'targets')), origin, overrides: [] };
-    });
-}
-/** Sets one health field from its text. For a target, an empty check or body turns it off. */
-function applyHealthField(health, name, text) {
-    switch (name) {
-        case 'health-check':
-            health.target = text.trim() === '' ? undefined : parseHealthCheckTarget(text, name);
-            return;
-        case 'health-check-body':
-            health.bodyPattern = text.trim() === '' ? undefined : parseBodyPattern(text, name);
-            return;
-        case 'health-check-status':
-            health.statuses = parseStatusRanges(text, name);
-            return;
-        case 'health-check-timeout':
-            health.timeoutSeconds = parsePositiveInt(text, name, INTEGER_LIMITS[name]);
-            return;
-        case 'health-check-interval':
-            health.intervalSeconds = parsePositiveInt(text, name, INTEGER_LIMITS[name]);
-            return;
-        case 'health-check-successes':
-            health.successes = parsePositiveInt(text, name, INTEGER_LIMITS[name]);
-            return;
-        case 'preboot-wait':
-            health.prebootWaitSeconds = parsePositiveInt(text, name, INTEGER_LIMITS[name]);
-            return;
-    }
-}
-function checkIntervalWithinTimeout(health, origin) {
-    if (health.intervalSeconds <= health.timeoutSeconds)
-        return;
-    located(origin, () => {
-        throw new InvalidValue('health-check-interval', `the interval (${health.intervalSeconds} s) is longer than health-check-timeout (${health.timeoutSeconds} s); the interval must not exceed the timeout`);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/inputs/source-dir.ts
-/** `source-dir`: a directory inside the workspace, after `..` and symbolic links. */
-
-
-
-// ---------------------------------------------------------------------------------------------
-// source-dir
-function isInside(parent, child) {
-    const rel = external_node_path_.relative(parent, child);
-    return rel === '' || !(rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || external_node_path_.isAbsolute(rel));
-}
-function realpathOr(p) {
-    try {
-        return external_node_fs_.realpathSync(p);
-    }
-    catch {
-        return external_node_path_.resolve(p);
-    }
-}
-/**
- * `source-dir` resolved against the workspace; it must stay inside it after `..` and symbolic
- * links. Returned as a real path when it exists. `mustExist`: the command packages it.
- */
-function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
-    const value = raw.trim();
-    const inside = 'expected a directory inside the workspace (GITHUB_WORKSPACE)';
-    if (value === '' || /[\p{C}\p{Zl}\p{Zp}]/u.test(value))
-        throw invalid(input, raw, inside);
-    const lexical = external_node_path_.resolve(workspace, value);
-    if (!isInside(external_node_path_.resolve(workspace), lexical)) {
-        throw invalid(input, raw, `${inside}; ".." or an absolute path may not leave it`);
-    }
-    let real;
-    try {
-        real = external_node_fs_.realpathSync(lexical);
-    }
-    catch {
-        if (!mustExist)
-            return lexical;
-        throw invalid(input, raw, `${inside}; it does not exist (did the workflow check out the code?)`);
-    }
-    if (!isInside(realpathOr(workspace), real)) {
-        throw invalid(input, raw, `${inside}; a symbolic link leads outside it`);
-    }
-    if (mustExist) {
-        let isDirectory;
-        try {
-            isDirectory = external_node_fs_.statSync(real).isDirectory();
-        }
-        catch {
-            isDirectory = false;
-        }
-        if (!isDirectory)
-            throw invalid(input, raw, `${inside}; this is not a directory`);
-    }
-    return real;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-/**
- * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
- * network.
- *
- * Every failure is an `InputError` that names the input (or the config file, line and key), shows
- * the bad value (never a secret: those read "(hidden)") and says what is allowed.
- *
- * Workflow vs config file: the runner fills every input with its action.yml default, so a
- * workflow value can only be told apart from "not set" by comparing it with that default. The
- * rule is: a workflow value that is empty or equal to the action.yml default (`INPUT_DEFAULTS`;
- * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
- * workflow value wins over the file.
- */
-
-
-
-
-
-// ---------------------------------------------------------------------------------------------
-// Settings
-const WORKFLOW = { kind: 'workflow' };
-const DEFAULT = { kind: 'default' };
-/**
- * Every input and the config file → `Settings`, validated without any network call.
- * Hands the Heroku key, the GitHub token and every config-var / review-app-env value to `mask`
- * first (also when validation then fails).
- */
-function getSettings(env, ctx, mask) {
-    // Secrets first: masked before anything can fail or log.
-    const herokuApiKey = readInput(env, 'heroku-api-key');
-    const githubToken = readInput(env, 'github-token');
-    maskSecret(herokuApiKey, mask);
-    maskSecret(githubToken, mask);
-    maskKeyValueText(readInput(env, 'config-vars'), mask);
-    maskKeyValueText(readInput(env, 'review-app-env'), mask);
-    checkSecretToken(herokuApiKey, 'heroku-api-key', true);
-    checkSecretToken(githubToken, 'github-token', false);
-    const configFile = nonEmpty(readInput(env, 'config-file'));
-    const file = configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask);
-    // The file is shared by several workflows: all of it is checked, also the keys this
-    // workflow overrides (a wrong type there would break the next workflow that reads it).
-    if (file)
-        checkWholeFile(file);
-    /** The workflow's value, unless it is empty or the action.yml default (then the file may set it). */
-    const workflowValue = (name) => {
-        const value = readInput(env, name);
-        if (value === '' || value === INPUT_DEFAULTS[name])
-            return undefined;
-        if (name === 'version' && value === ctx.sha)
-            return undefined;
-        return value;
-    };
-    const pick = (name, kind) => {
-        const fromWorkflow = workflowValue(name);
-        if (fromWorkflow !== undefined)
-            return { text: fromWorkflow, origin: WORKFLOW };
-        const entry = file?.entries.get(name);
-        if (entry) {
-            const text = scalarText(entry, kind);
-            if (text.trim() !== '')
-                return { text, origin: fileOrigin(entry) };
-        }
-        return { text: INPUT_DEFAULTS[name], origin: DEFAULT };
-    };
-    const optional = (name, parse) => {
-        const picked = pick(name, 'string');
-        if (picked.text.trim() === '')
-            return { value: undefined, origin: picked.origin };
-        return { value: located(picked.origin, () => parse(picked.text, name)), origin: picked.origin };
-    };
-    const boolean = (name) => {
-        const picked = pick(name, 'boolean');
-        const fallback = INPUT_DEFAULTS[name] === 'true';
-        return {
-            value: located(picked.origin, () => parseBoolean(picked.text, name, fallback)),
-            origin: picked.origin
-        };
-    };
-    const integer = (name) => {
-        const picked = pick(name, 'integer');
-        return located(picked.origin, () => parsePositiveInt(picked.text, name, INTEGER_LIMITS[name]));
-    };
-    const keyValues = (name) => {
-        const fromWorkflow = workflowValue(name);
-        if (fromWorkflow !== undefined)
-            return parseKeyValueLines(fromWorkflow, name);
-        const entry = file?.entries.get(name);
-        return entry ? fileKeyValues(entry) : {};
-    };
-    // command
-    const commandPicked = pick('command', 'string');
-    const commandInput = located(commandPicked.origin, () => parseCommand(commandPicked.text));
-    const command = commandInput === 'auto' ? commandForEvent(ctx.eventName) : commandInput;
-    const commandSource = commandInput !== 'auto'
-        ? commandPicked.origin.kind === 'file'
-            ? 'config-file'
-            : 'input'
-        : ctx.eventName || 'auto';
-    const commandWhy = commandInput === 'auto'
-        ? ` (chosen by command: auto from the event ${showValue(ctx.eventName)})`
-        : '';
-    const pipeline = optional('pipeline', parsePipelineName).value;
-    const app = optional('app', parseAppName);
-    const release = optional('release', parseReleaseRef).value;
-    // health: the global settings, then each target's overrides over them
-    const health = {
-        target: undefined,
-        statuses: [],
-        bodyPattern: undefined,
-        timeoutSeconds: 0,
-        intervalSeconds: 0,
-        successes: 0,
-        prebootWaitSeconds: 0
-    };
-    const healthOrigins = new Map();
-    for (const name of HEALTH_FIELDS) {
-        const picked = pick(name, TARGET_KEYS[name]);
-        located(picked.origin, () => applyHealthField(health, name, picked.text));
-        healthOrigins.set(name, picked.origin);
-    }
-    const timingOrigin = [
-        healthOrigins.get('health-check-interval'),
-        healthOrigins.get('health-check-timeout')
-    ].find((origin) => origin?.kind === 'file');
-    checkIntervalWithinTimeout(health, timingOrigin ?? WORKFLOW);
-    // targets: the workflow's list (with the file's per-target health for the same apps), or the file's
-    const targetsEntry = file?.entries.get('targets');
-    const fileTargetSpecs = targetsEntry ? fileTargets(targetsEntry) : [];
-    const targetsFromWorkflow = workflowValue('targets');
-    const targetSpecs = targetsFromWorkflow === undefined
-        ? fileTargetSpecs
-        : parseList(targetsFromWorkflow).map((text) => {
-            const name = parseAppName(text, 'targets');
-            const fromFile = fileTargetSpecs.find((spec) => sameApp(spec.app, name));
-            return { app: name, origin: WORKFLOW, overrides: fromFile?.overrides ?? [] };
-        });
-    const targets = [];
-    for (const spec of targetSpecs) {
-        if (targets.some((t) => sameApp(t.app, spec.app))) {
-            located(spec.origin, () => {
-                throw new InvalidValue('targets', `app ${showValue(spec.app)} is listed twice; list each target once`);
-            });
-        }
-        if (app.value !== undefined && sameApp(app.value, spec.app)) {
-            located(spec.origin, () => {
-                throw new InvalidValue('targets', `app ${showValue(spec.app)} is also the source app (app); list only the apps to promote to`);
-            });
-        }
-        const targetHealth = { ...health, statuses: [...health.statuses] };
-        for (const override of spec.overrides) {
-            if (override.text.trim() === '' &&
-                override.name !== 'health-check' &&
-                override.name !== 'health-check-body')
-                continue;
-            located(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
-        }
-        if (spec.overrides.length > 0) {
-            checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : WORKFLOW);
-        }
-        targets.push({ app: spec.app, health: targetHealth });
-    }
-    const promote = boolean('promote');
-    const methodPicked = pick('method', 'string');
-    let method = located(methodPicked.origin, () => parseMethod(methodPicked.text));
-    const packages = command === 'deploy' || command === 'review-app';
-    const sourceDirPicked = pick('source-dir', 'string');
-    const sourceDir = located(sourceDirPicked.origin, () => resolveSourceDir(sourceDirPicked.text, ctx.workspace, packages));
-    const versionPicked = pick('version', 'string');
-    const defaultVersion = command === 'review-app' && ctx.pullRequest ? ctx.pullRequest.headSha : ctx.sha;
-    const version = versionPicked.origin.kind === 'default'
-        ? defaultVersion
-        : located(versionPicked.origin, () => parseLine(versionPicked.text, 'version', 256, 'a source version such as a commit SHA'));
-    const buildpacksFromWorkflow = workflowValue('buildpacks');
-    const buildpacksEntry = file?.entries.get('buildpacks');
-    const buildpackItems = buildpacksFromWorkflow !== undefined
-        ? parseList(buildpacksFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
-        : buildpacksEntry
-            ? fileListItems(buildpacksEntry)
-            : [];
-    const buildpacks = buildpackItems.map(({ text, origin }) => located(origin, () => parseBuildpack(text)));
-    // include-ignored: every glob checked now, before anything happens (none may leave source-dir)
-    const includeFromWorkflow = workflowValue('include-ignored');
-    const includeEntry = file?.entries.get('include-ignored');
-    const includeItems = includeFromWorkflow !== undefined
-        ? parseList(includeFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
-        : includeEntry
-            ? fileListItems(includeEntry)
-            : [];
-    const includeIgnored = [
-        ...new Set(includeItems.map(({ text, origin }) => located(origin, () => parseIncludeGlob(text))))
-    ];
-    const configVars = keyValues('config-vars');
-    const reviewAppEnv = keyValues('review-app-env');
-    const environmentEntry = file?.entries.get('review-app-environment');
-    let reviewAppEnvironment;
-    if (environmentEntry) {
-        const text = scalarText(environmentEntry, 'string');
-        reviewAppEnvironment = located(fileOrigin(environmentEntry), () => parseLine(text, 'review-app-environment', 255, 'a GitHub environment name'));
-        if (reviewAppEnvironment === '')
-            reviewAppEnvironment = undefined;
-    }
-    const herokuApiUrlPicked = pick('heroku-api-url', 'string');
-    const herokuApiUrl = located(herokuApiUrlPicked.origin, () => parseApiUrl(herokuApiUrlPicked.text));
-    const settings = {
-        herokuApiKey,
-        command,
-        commandSource,
-        pipeline,
-        app: app.value,
-        targets,
-        promote: promote.value,
-        release,
-        sourceDir,
-        method,
-        includeIgnored,
-        version,
-        buildpacks,
-        configVars,
-        reviewAppEnv,
-        reviewAppMaxAgeDays: integer('review-app-max-age'),
-        health,
-        rollbackOnFailure: boolean('rollback-on-failure').value,
-        waitTimeoutSeconds: integer('wait-timeout'),
-        githubToken,
-        prComment: boolean('pr-comment').value,
-        githubDeployments: boolean('github-deployments').value,
-        reviewAppEnvironment,
-        configFile,
-        dryRun: boolean('dry-run').value,
-        herokuApiUrl
-    };
-    // Cross-field checks. A value that came from the config file (shared by several workflows)
-    // and does not apply to this command is ignored; the same value from the workflow is an error.
-    if (settings.promote && command !== 'deploy') {
-        if (promote.origin.kind === 'file')
-            settings.promote = false;
-        else {
-            throw new InvalidValue('promote', `true is only allowed with command deploy, not ${command}${commandWhy}; use command promote to promote a release`);
-        }
-    }
-    if (method === 'git' && command === 'review-app') {
-        if (methodPicked.origin.kind === 'file')
-            method = 'build';
-        else {
-            throw new InvalidValue('method', `git cannot be used with command review-app${commandWhy}: review apps are created from a source tarball; use method build`);
-        }
-        settings.method = method;
-    }
-    if (includeIgnored.length > 0 && command === 'deploy' && settings.method === 'git') {
-        const includeOrigin = includeItems[0].origin;
-        // A shared file's globs yield to this workflow's own choice of git.
-        if (includeOrigin.kind === 'file' && methodPicked.origin.kind !== 'file') {
-            settings.includeIgnored = [];
-        }
-        else {
-            const where = methodPicked.origin.kind === 'file' ? ' in the config file' : '';
-            located(includeOrigin, () => {
-                throw new InvalidValue('include-ignored', `needs method build: git push sends only committed files (method is git${where}); use method build to package build output, or leave include-ignored out`);
-            });
-        }
-    }
-    if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
-        throw new InvalidValue('pipeline', `is required by command ${command}${commandWhy}; set it to the pipeline's name or UUID`);
-    }
-    if (command === 'promote' && targets.length === 0 && !pipeline) {
-        throw new InvalidValue('pipeline', `is required by command promote${commandWhy} when targets is empty (the targets are the pipeline's production apps); set pipeline or targets`);
-    }
-    if ((command === 'deploy' || command === 'rollback' || command === 'promote') &&
-        !settings.app &&
-        !pipeline) {
-        throw new InvalidValue('app', `command ${command}${commandWhy} needs app or pipeline (neither is set); set app to the Heroku app, or pipeline to use its staging app`);
-    }
-    return settings;
-}
-/** App names are lowercase; UUIDs may be written in either case. */
-function sameApp(a, b) {
-    return a.toLowerCase() === b.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/inputs/index.ts
-/**
- * All inputs and the config file → one typed, validated `Settings`; the runner's environment and
- * event payload → `RunContext`. `table.ts` lists every input; the rest reads it.
- */
-
-
-
-
-
 
 
 /***/ }),
@@ -2955,6 +3354,148 @@ function globIncludes(glob, rel) {
 
 /***/ }),
 
+/***/ 8228:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C7: () => (/* binding */ parseReviewAppNameTemplate),
+/* harmony export */   Ek: () => (/* binding */ matchesReviewAppName),
+/* harmony export */   eD: () => (/* binding */ REVIEW_APP_NAME_INPUT),
+/* harmony export */   fw: () => (/* binding */ reviewAppName)
+/* harmony export */ });
+/* unused harmony exports APP_NAME, MAX_APP_NAME, branchForName, shortenName */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _inputs_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5746);
+/**
+ * `review-app-name`: the name of an `app-setup` review app. The template is checked with the
+ * other inputs (`parseReviewAppNameTemplate`); the name is made once the pipeline's name and the
+ * PR are known (`reviewAppName`), and the sweep recognises names it made (`matchesReviewAppName`).
+ *
+ * Heroku's app names: `^[a-z][a-z0-9-]{1,28}[a-z0-9]$` (the Platform API schema's `app` `name`
+ * pattern), so at most 30 characters.
+ */
+
+
+const REVIEW_APP_NAME_INPUT = 'review-app-name';
+const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+const MAX_APP_NAME = 30;
+/** Characters of the hash that ends a shortened name (after a dash). */
+const HASH_CHARS = 6;
+const PLACEHOLDERS = ['pipeline', 'pr', 'branch'];
+/** An input error naming `review-app-name` (with the config file's line when it came from there). */
+function fail(problem) {
+    return new _inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InvalidValue */ .h6(REVIEW_APP_NAME_INPUT, problem);
+}
+/**
+ * Checks the template: only `{pipeline}`, `{pr}` and `{branch}` as placeholders, `{pr}` among
+ * them (every pull request needs its own app), and otherwise only what an app name may hold.
+ * Returns it in lower case.
+ */
+function parseReviewAppNameTemplate(raw) {
+    const template = raw.trim().toLowerCase();
+    const shown = (0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .showValue */ .vp)(raw.trim());
+    for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+        if (!PLACEHOLDERS.includes(match[1])) {
+            throw fail(`unknown placeholder {${match[1]}} in ${shown}; the placeholders are {pipeline}, {pr} and {branch}`);
+        }
+    }
+    const literal = template.replace(/\{(pipeline|pr|branch)\}/g, '');
+    if (/[{}]/.test(literal))
+        throw fail(`unbalanced braces in ${shown}`);
+    if (/[^a-z0-9-]/.test(literal)) {
+        throw fail(`${shown} holds characters an app name cannot have; besides the placeholders use only lowercase letters, digits and dashes`);
+    }
+    if (!template.includes('{pr}')) {
+        throw fail(`${shown} has no {pr}: every pull request needs an app name of its own`);
+    }
+    return template;
+}
+/** A branch name as part of an app name: lower case, other characters as dashes, no runs of them. */
+function branchForName(branch) {
+    return branch
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^-+|-+$/g, '');
+}
+function substitute(template, parts) {
+    return template.replace(/\{(pipeline|pr|branch)\}/g, (_, key) => parts[key]);
+}
+/** `name` cut to 30 characters with a dash and a short hash of the whole name at the end. */
+function shortenName(full) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(full).digest('hex').slice(0, HASH_CHARS);
+    const head = full.slice(0, MAX_APP_NAME - HASH_CHARS - 1).replace(/-+$/, '');
+    return `${head}-${hash}`;
+}
+/**
+ * The app name for a pull request: the template with its placeholders replaced, in lower case;
+ * longer than 30 characters → shortened (`shortenedFrom` says from what). A result that is not a
+ * valid Heroku app name is an input error naming the input.
+ */
+function reviewAppName(template, parts) {
+    const full = substitute(template, {
+        pipeline: parts.pipeline.toLowerCase(),
+        pr: String(parts.pr),
+        branch: branchForName(parts.branch)
+    });
+    const name = full.length > MAX_APP_NAME ? shortenName(full) : full;
+    if (!APP_NAME.test(name)) {
+        throw fail(`the template ${(0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .showValue */ .vp)(template)} gives the app name ${(0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .showValue */ .vp)(name)}, which is not a valid Heroku app name (lowercase letters, digits and dashes, starting with a letter, not ending with a dash, 3 to 30 characters)`);
+    }
+    return name === full ? { name } : { name, shortenedFrom: full };
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * Whether `name` is a name the template makes for pull request `pr` of `pipeline`, whatever the
+ * branch was (the sweep does not know it). A shortened name counts when its start is the start
+ * of such a name and, without `{branch}`, when it is exactly the name made.
+ */
+function matchesReviewAppName(template, pipeline, pr, name) {
+    if (!template.includes('{branch}')) {
+        return reviewAppNameOrUndefined(template, { pipeline, pr, branch: '' }) === name;
+    }
+    const fixed = { pipeline: pipeline.toLowerCase(), pr: String(pr) };
+    const pieces = template.split(/(\{(?:pipeline|pr|branch)\})/);
+    const source = pieces
+        .map((piece) => {
+        if (piece === '{branch}')
+            return '[a-z0-9-]*';
+        if (piece === '{pipeline}')
+            return escapeRegExp(fixed.pipeline);
+        if (piece === '{pr}')
+            return fixed.pr;
+        return escapeRegExp(piece);
+    })
+        .join('');
+    if (new RegExp(`^${source}$`).test(name) && name.length <= MAX_APP_NAME)
+        return true;
+    const short = new RegExp(`^([a-z0-9-]{1,${MAX_APP_NAME - HASH_CHARS - 1}})-[0-9a-f]{${HASH_CHARS}}$`);
+    const head = short.exec(name)?.[1];
+    if (!head)
+        return false;
+    // The fixed start of the template (up to the branch) must begin the shortened name.
+    const before = substitute(template.slice(0, template.indexOf('{branch}')), {
+        ...fixed,
+        branch: ''
+    });
+    const n = Math.min(before.length, head.length);
+    return n > 0 && before.slice(0, n) === head.slice(0, n);
+}
+function reviewAppNameOrUndefined(template, parts) {
+    try {
+        return reviewAppName(template, parts).name;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 8918:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2993,8 +3534,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: TUNING_ENV, tuningFromEnv
 
-// EXTERNAL MODULE: ./src/inputs/index.ts + 6 modules
-var inputs = __webpack_require__(2845);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 4 modules
+var inputs = __webpack_require__(1879);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(5775);
 // EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules
@@ -3075,7 +3616,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(8), __webpack_require__.e(806), __webpack_require__.e(583)]).then(__webpack_require__.bind(__webpack_require__, 3583));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(8), __webpack_require__.e(806), __webpack_require__.e(85)]).then(__webpack_require__.bind(__webpack_require__, 466));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

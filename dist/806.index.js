@@ -286,6 +286,8 @@ function renderComment(outcome, ctx, purpose, phase = outcome.endedAt === undefi
     const parts = [`<h3>${title}</h3>`, table];
     if (!single && apps.length > 1)
         parts.push(appsTable(outcome));
+    if (outcome.waves)
+        parts.push((0,_format_js__WEBPACK_IMPORTED_MODULE_1__/* .wavesTableHtml */ .Yg)(outcome));
     if (outcome.dryRun)
         parts.push('<p><em>Dry run: nothing was changed.</em></p>');
     const body = `${parts.join('\n\n')}\n\n${marker}\n`;
@@ -441,6 +443,7 @@ function link(text, url) {
 /* harmony export */   Uj: () => (/* binding */ statusLabels),
 /* harmony export */   Vp: () => (/* binding */ runUrl),
 /* harmony export */   Wg: () => (/* binding */ liveNowHtml),
+/* harmony export */   Yg: () => (/* binding */ wavesTableHtml),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   d2: () => (/* binding */ rolledBackHtml),
 /* harmony export */   hk: () => (/* binding */ currentPhase),
@@ -520,6 +523,51 @@ function durationText(startedAt, endedAt) {
     return startedAt !== undefined && endedAt !== undefined
         ? formatDuration(endedAt - startedAt)
         : '—';
+}
+const waveStatusLabels = {
+    healthy: '✅ healthy',
+    failed: '❌ failed',
+    'rolled-back': '↩️ rolled back',
+    'not-started': '⏸️ not started'
+};
+/**
+ * The waves of a promotion in waves, one row each: promoted, healthy, baked, rolled back,
+ * status (summary and PR comment alike).
+ */
+function wavesTableHtml(outcome) {
+    const waves = outcome.waves ?? [];
+    const byName = new Map(outcome.targets.map((t) => [t.app, t]));
+    const header = '<tr><th>Wave</th><th>Apps</th><th>Promoted</th><th>Healthy</th><th>Baked</th><th>Rolled back</th><th>Status</th></tr>';
+    const rows = waves.map((w, i) => {
+        const apps = w.apps.map((name) => byName.get(name));
+        const started = w.status !== 'not-started';
+        const healthy = apps.filter((a) => a?.health?.passed).length;
+        const rolledBack = apps.filter((a) => a?.rolledBack).map((a) => a.app);
+        const baked = !w.bake
+            ? '—'
+            : w.bake.passed
+                ? `✅ ${w.bake.seconds} s · ${w.bake.probes.length} probes${latencyText(w.bake.probes)}`
+                : `❌ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(w.bake.reason ?? 'failed', 200))}`;
+        const cells = [
+            String(i + 1),
+            (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(w.apps.join(', ')),
+            started
+                ? w.promotionId
+                    ? `<code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(w.promotionId.slice(0, 8))}</code>`
+                    : '✅'
+                : '—',
+            started ? `${healthy}/${w.apps.length}` : '—',
+            baked,
+            rolledBack.length > 0 ? (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(rolledBack.join(', ')) : '—',
+            w.startedAt !== undefined && w.endedAt === undefined
+                ? outcome.endedAt === undefined
+                    ? '⏳ in progress'
+                    : '⏹️ did not finish'
+                : waveStatusLabels[w.status]
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>${header}${rows.join('')}</table>`;
 }
 /** Nearest-rank percentile of the probes' latencies. */
 function percentile(values, p) {
@@ -743,6 +791,7 @@ function truncateDescription(text) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   WM: () => (/* binding */ savedApps),
+/* harmony export */   ep: () => (/* binding */ savedWaves),
 /* harmony export */   tu: () => (/* binding */ releaseFromSaved)
 /* harmony export */ });
 /* unused harmony export savedRelease */
@@ -756,6 +805,15 @@ function savedRelease(r) {
 function releaseFromSaved(r) {
     return r ? { id: r.id, version: r.version, slugId: undefined, commit: r.commit } : undefined;
 }
+/** The waves without their bake probes. */
+function savedWaves(outcome) {
+    return outcome.waves?.map(({ apps, status, startedAt, endedAt }) => ({
+        apps,
+        status,
+        ...(startedAt !== undefined ? { startedAt } : {}),
+        ...(endedAt !== undefined ? { endedAt } : {})
+    }));
+}
 function savedApps(outcome) {
     const one = (a, role) => ({
         role,
@@ -765,7 +823,8 @@ function savedApps(outcome) {
         before: savedRelease(a.before),
         release: savedRelease(a.release),
         liveAfter: savedRelease(a.liveAfter),
-        rolledBack: a.rolledBack
+        rolledBack: a.rolledBack,
+        ...(a.wave !== undefined ? { wave: a.wave } : {})
     });
     return [
         ...(outcome.app ? [one(outcome.app, 'app')] : []),
@@ -904,6 +963,9 @@ function renderSummary(outcome, ctx, limits = {}) {
         add(planHtml(outcome.plan ?? []), true);
     if (apps.length > 0)
         add(appsTableHtml(apps, ctx), true);
+    add(imagesHtml(apps), true);
+    if (outcome.waves)
+        add(`<h3>Waves</h3>\n${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .wavesTableHtml */ .Yg)(outcome)}`, true);
     if ((status === 'failed' || status === 'cancelled') && apps.length > 0)
         add(liveNowSectionHtml(apps), true);
     if (outcome.reviewApp)
@@ -1003,6 +1065,28 @@ function appsTableHtml(apps, ctx) {
     });
     const more = apps.length > maxApps ? `\n<p>… and ${apps.length - maxApps} more apps.</p>` : '';
     return `<h3>Apps</h3>\n<table>${header}${rows.join('')}</table>${more}`;
+}
+/**
+ * The images of container releases (image ID per process type, and the manifest digest where
+ * this run resolved it) and the OCI image of Fir releases: what identifies a release without a
+ * slug. At least 12 hex characters of each are shown, the whole ID in the title.
+ */
+function imagesHtml(apps) {
+    const short = (digest) => `<code title="${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(digest)}">${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(digest.replace(/^sha256:/, '').slice(0, 12))}</code>`;
+    const rows = [];
+    for (const a of apps.slice(0, maxApps)) {
+        const images = a.release?.images ?? {};
+        for (const [process, imageId] of Object.entries(images).slice(0, 20)) {
+            const manifest = a.images?.[process]?.manifestDigest;
+            rows.push(`<tr><td>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(a.app)}</td><td>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(process)}</td><td>${short(imageId)}</td><td>${manifest ? short(manifest) : '—'}</td></tr>`);
+        }
+        if (a.release?.ociImageId) {
+            rows.push(`<tr><td>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(a.app)}</td><td>OCI image (Fir)</td><td><code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(a.release.ociImageId)}</code></td><td>—</td></tr>`);
+        }
+    }
+    if (rows.length === 0)
+        return undefined;
+    return `<h3>Images</h3>\n<table><tr><th>App</th><th>Process</th><th>Image ID</th><th>Manifest digest</th></tr>${rows.join('')}</table>`;
 }
 function liveNowSectionHtml(apps) {
     const items = apps.slice(0, maxApps).map((a) => `<li>${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .appHtml */ .HN)(a)}: ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .liveNowHtml */ .Wg)(a)}</li>`);

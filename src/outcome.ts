@@ -26,6 +26,13 @@ export interface ReleaseInfo {
   status?: string
   /** Heroku's `eligible_for_rollback` (false for expired releases), when known. */
   eligibleForRollback?: boolean
+  /**
+   * Container-stack releases (no slug): the image ID (`sha256:…`, the image config's digest)
+   * each process type runs, `release` included when a release image was released, when known.
+   */
+  images?: Record<string, string>
+  /** Fir releases (no slug): the OCI image id (`artifacts` of type `oci-image`). */
+  ociImageId?: string
 }
 
 export interface Probe {
@@ -70,8 +77,24 @@ export interface HealthResult {
   replacedBy?: number
 }
 
+/** How one wave of a promotion in waves ended. */
+export type WaveStatus = 'healthy' | 'failed' | 'rolled-back' | 'not-started'
+
+export interface WaveResult {
+  /** Target app names, in the order given. */
+  apps: string[]
+  status: WaveStatus
+  promotionId?: string
+  startedAt?: number
+  endedAt?: number
+  /** `wave-bake-time`: the probes after the gate passed, and whether they all held. */
+  bake?: { seconds: number; probes: Probe[]; passed: boolean; reason?: string }
+}
+
 export interface AppResult {
   app: string
+  /** With `waves`: the wave (1-based) the app was promoted in. */
+  wave?: number
   appId?: string
   stage: Stage
   webUrl?: string
@@ -81,6 +104,8 @@ export interface AppResult {
   release?: ReleaseInfo
   buildId?: string
   buildStatus?: string
+  /** `method: container`: the images this run released, per process type. */
+  images?: Record<string, { imageId: string; manifestDigest: string; repository: string }>
   health?: HealthResult
   rolledBack: boolean
   /** The release whose code a rollback restored (the rollback command's target, or `before`). */
@@ -147,6 +172,8 @@ export interface Outcome {
   app?: AppResult
   /** Promotion targets, one per app. */
   targets: AppResult[]
+  /** `waves`: each wave's promotion, in order (its apps are among `targets`). */
+  waves?: WaveResult[]
   promotionId?: string
   /** Commits a promotion carries, from GitHub compare (may be truncated). */
   promotedCommits?: CommitInfo[]

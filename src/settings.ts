@@ -2,8 +2,12 @@
  * The one typed, validated view of every input and the config file (built by `inputs/`).
  * Nothing else reads `core.getInput`.
  */
+import type { ImageRef } from './inputs/images.js'
 
 export type Command = 'deploy' | 'promote' | 'review-app' | 'rollback' | 'review-app-sweep'
+
+/** How review apps are made: the Review Apps API, or an app setup coupled at stage `review`. */
+export type ReviewAppMethod = 'auto' | 'api' | 'app-setup'
 
 /** A status acceptance rule: a list of single codes and inclusive ranges. */
 export interface StatusRange {
@@ -44,13 +48,24 @@ export interface Settings {
   commandSource: string
   pipeline: string | undefined
   app: string | undefined
-  /** Empty: every production app of the pipeline. */
+  /** Empty: every production app of the pipeline. With `waves`, every app of every wave. */
   targets: Target[]
+  /** `waves`: the targets grouped into promotions made one after the other; empty without. */
+  waves: Target[][]
+  /** Seconds a healthy wave keeps being probed before the next one starts. */
+  waveBakeSeconds: number
+  /** What a failed wave does: roll back its failed apps (`stop`), or every app of the run. */
+  waveFailure: 'stop' | 'rollback-all'
   promote: boolean
   release: ReleaseRef | undefined
   /** Absolute path, inside the workspace. */
   sourceDir: string
-  method: 'build' | 'git'
+  method: 'build' | 'git' | 'container'
+  /**
+   * `images` (`method: container`): per process type, the image to release: one already in the
+   * Heroku Container Registry, or a local image the action pushes. Empty otherwise.
+   */
+  images: Record<string, ImageRef>
   /**
    * `include-ignored`: globs relative to `sourceDir` (validated: none leaves it) of files packaged
    * although git ignores them; used where a tarball is packaged (`method: build`, review apps).
@@ -62,6 +77,10 @@ export interface Settings {
   configVars: Record<string, string>
   reviewAppEnv: Record<string, string>
   reviewAppMaxAgeDays: number
+  /** `review-app-method`: `auto` decides per run (review apps enabled on the pipeline → `api`). */
+  reviewAppMethod: ReviewAppMethod
+  /** `review-app-name`: the checked, lower-case template of `app-setup` review apps' names. */
+  reviewAppName: string
   health: HealthCheck
   rollbackOnFailure: boolean
   waitTimeoutSeconds: number
@@ -73,6 +92,8 @@ export interface Settings {
   configFile: string | undefined
   dryRun: boolean
   herokuApiUrl: string
+  /** The Heroku Container Registry's base URL (`heroku-registry-url`), no trailing slash. */
+  herokuRegistryUrl: string
 }
 
 /** What the runner tells us about the run (env + event payload), read once in inputs/context.ts. */

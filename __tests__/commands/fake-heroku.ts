@@ -23,6 +23,7 @@ import type {
   PipelineCoupling,
   PipelinePromotion,
   PipelinePromotionTarget,
+  ReviewAppConfig,
   PipelineStage,
   PromotionCreate,
   Release,
@@ -211,6 +212,19 @@ export class FakeHeroku implements HerokuPort {
 
   listFormation(): Promise<Formation[]> {
     return Promise.resolve([{ type: 'web', quantity: 1 }])
+  }
+
+  /** Slug apps only here: no process type runs a Docker image. */
+  listFormationImages(): Promise<Formation[]> {
+    return Promise.resolve([{ type: 'web', quantity: 1 }])
+  }
+
+  releaseImages(): Promise<Formation[]> {
+    return Promise.reject(new Error('FakeHeroku: container releases are not scripted'))
+  }
+
+  getOciImage(): Promise<undefined> {
+    return Promise.resolve(undefined)
   }
 
   listDynos(app: string): Promise<Dyno[]> {
@@ -455,6 +469,28 @@ export class FakeHeroku implements HerokuPort {
       failure_message: r?.message ?? null,
       build: null
     })
+  }
+
+  /** Review apps are enabled on every fake pipeline: `review-app-method: auto` picks `api`. */
+  getReviewAppConfig(pipelineId: string): Promise<ReviewAppConfig | undefined> {
+    return Promise.resolve({ pipeline_id: pipelineId })
+  }
+
+  getStageConfigVars(): Promise<ConfigVars> {
+    return Promise.resolve({})
+  }
+
+  // App setups are tested end to end against the emulator (e2e/review-app-setup.test.ts).
+  createAppSetup(): Promise<AppSetup> {
+    return Promise.reject(new Error('FakeHeroku: app setups are not modelled'))
+  }
+
+  createPipelineCoupling(): Promise<PipelineCoupling> {
+    return Promise.reject(new Error('FakeHeroku: couplings are not modelled'))
+  }
+
+  deleteApp(): Promise<App | undefined> {
+    return Promise.reject(new Error('FakeHeroku: deleting apps is not modelled'))
   }
 
   /** Seeds a review app created `ageMs` ago for a PR (the sweep tests). */

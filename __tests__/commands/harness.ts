@@ -8,12 +8,13 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { runCommand } from '../../src/commands/index.js'
 import type { RunEvents } from '../../src/commands/events.js'
-import { INPUT_DEFAULTS, getSettings } from '../../src/inputs/index.js'
+import { getSettings } from '../../src/inputs/index.js'
 import { newOutcome, type Outcome } from '../../src/outcome.js'
 import type { RunContext } from '../../src/settings.js'
+import { TEST_SHA, runContext, runnerEnv } from '../support/settings.js'
 import { FakeHeroku, fakeClock, type FakeClock } from './fake-heroku.js'
 
-export const SHA = '0123456789abcdef0123456789abcdef01234567'
+export const SHA = TEST_SHA
 
 export interface CommandRun {
   outcome: Outcome
@@ -50,23 +51,8 @@ export function world(): World {
     heroku,
     workspace,
     async run(inputs, ctxOverrides = {}) {
-      const env: NodeJS.ProcessEnv = {}
-      const all = { ...INPUT_DEFAULTS, 'heroku-api-key': 'HRKU-fake-key-0123456789', ...inputs }
-      for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value
-      const ctx: RunContext = {
-        eventName: 'push',
-        sha: SHA,
-        ref: 'refs/heads/main',
-        repository: { owner: 'acme', repo: 'shop' },
-        serverUrl: 'https://github.com',
-        apiUrl: 'https://api.github.com',
-        runId: '1',
-        workspace,
-        runnerTemp: os.tmpdir(),
-        pullRequest: undefined,
-        ...ctxOverrides
-      }
-      const settings = getSettings(env, ctx, () => undefined)
+      const ctx = runContext(workspace, ctxOverrides)
+      const settings = getSettings(runnerEnv(inputs), ctx, () => undefined)
       const outcome = newOutcome(settings.command, settings.dryRun)
       const events: string[] = []
       const recorder: RunEvents = {

@@ -167,10 +167,14 @@ describe('review-app', () => {
     const off = shopSeed(['shop-eu'])
     off.pipelines![0].reviewApps = { enabled: false }
     scenario = await startScenario(off)
-    const result = await scenario.run(inputs, {
-      eventName: 'pull_request',
-      event: prEvent('opened', scenario.workspace.sha)
-    })
+    // (auto would choose app-setup here: see review-app-setup.test.ts)
+    const result = await scenario.run(
+      { ...inputs, 'review-app-method': 'api' },
+      {
+        eventName: 'pull_request',
+        event: prEvent('opened', scenario.workspace.sha)
+      }
+    )
     expect(result.exitCode).not.toBe(0)
     expect(result.outputs.status).toBe('failed')
     expect(result.stdout + result.stderr).toMatch(/422/)

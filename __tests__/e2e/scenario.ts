@@ -170,8 +170,8 @@ function isGraphqlQuery(r: GitHubServer['requests'][number]): boolean {
  * `scanForSecrets`) and in everything it sent: every GitHub request (path, query, body: comment
  * bodies, deployment payloads and statuses) and every Heroku request (path, query, headers but
  * Authorization, body). The only exceptions are where a value must go: config-var values in the
- * config-vars PATCH and a review app's `environment`, and the source's signed URL in the build's
- * or review app's `source_blob.url`.
+ * config-vars PATCH, a review app's `environment` and an app setup's `overrides.env`, and the
+ * source's signed URL in the build's, review app's or app setup's `source_blob.url`.
  */
 export function checkSecrets(result: RunResult, scenario: Scenario): string[] {
   const credentials = [scenario.heroku.apiKey, scenario.github.token]
@@ -217,13 +217,20 @@ function withoutConfigValues(r: HerokuRequest): unknown {
   if (r.method === 'POST' && r.path === '/review-apps' && isObject(r.body)) {
     return { ...r.body, environment: undefined }
   }
+  if (r.method === 'POST' && r.path === '/app-setups' && isObject(r.body)) {
+    const overrides = isObject(r.body.overrides) ? r.body.overrides : {}
+    return { ...r.body, overrides: { ...overrides, env: undefined } }
+  }
   return r.body
 }
 
 /** A request body without the place a source's signed URL must go. */
 function withoutSourceUrl(r: HerokuRequest): unknown {
   const creates =
-    r.method === 'POST' && (/^\/apps\/[^/]+\/builds$/.test(r.path) || r.path === '/review-apps')
+    r.method === 'POST' &&
+    (/^\/apps\/[^/]+\/builds$/.test(r.path) ||
+      r.path === '/review-apps' ||
+      r.path === '/app-setups')
   if (creates && isObject(r.body) && isObject(r.body.source_blob)) {
     return { ...r.body, source_blob: { ...r.body.source_blob, url: undefined } }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { outputNames, outputsFor, setOutputs } from '../../src/report/outputs.js'
 import { verdict } from '../../src/verdict.js'
+import { newOutcome } from '../../src/outcome.js'
 import {
   app,
   deployed,
@@ -24,6 +25,8 @@ describe('outputsFor', () => {
       'slug-id': 'slug-42',
       'promotion-id': '',
       'promoted-apps': '[]',
+      waves: '',
+      images: '',
       'rolled-back': 'false',
       'review-app-id': '',
       'review-app-url': ''
@@ -89,5 +92,29 @@ describe('outputsFor', () => {
     const set: [string, string][] = []
     setOutputs(deployed(), (name, value) => set.push([name, value]))
     expect(set.map(([n]) => n)).toEqual([...outputNames])
+  })
+})
+
+describe('outputsFor with waves', () => {
+  it('gives each promoted app its wave and the waves their status', () => {
+    const run = newOutcome('promote', false)
+    run.status = 'failed'
+    run.targets = [
+      { app: 'shop-canary', stage: 'production', rolledBack: true, wave: 1, startedAt: 0 },
+      { app: 'shop-eu', stage: 'production', rolledBack: false, wave: 2, startedAt: 0 }
+    ]
+    run.waves = [
+      { apps: ['shop-canary'], status: 'rolled-back' },
+      { apps: ['shop-eu'], status: 'failed' }
+    ]
+    const out = outputsFor(run)
+    expect(JSON.parse(out['promoted-apps'])).toEqual([
+      expect.objectContaining({ app: 'shop-canary', wave: 1, rolled_back: true }),
+      expect.objectContaining({ app: 'shop-eu', wave: 2 })
+    ])
+    expect(JSON.parse(out.waves)).toEqual([
+      { apps: ['shop-canary'], status: 'rolled-back' },
+      { apps: ['shop-eu'], status: 'failed' }
+    ])
   })
 })

@@ -20,6 +20,24 @@ export interface ResolvedApp {
   stage: Stage
   /** Preboot and formation, read when the app was resolved (the gate reads them otherwise). */
   facts?: GateFacts
+  /** What its releases carry: a slug (Cedar), Docker images (container stack), an OCI image (Fir). */
+  kind: AppKind
+  /** `stack.name` (`heroku-24`, `container`, `cnb`), when the API says. */
+  stack: string | undefined
+}
+
+/**
+ * What identifies an app's releases. `container`: the app's `stack` or `build_stack` is
+ * `container` (heroku/cli `container/release.ts` `ensureContainerStack` checks both), its
+ * releases have `slug: null` and run Docker images. `fir`: `generation.name` is `fir`, releases
+ * carry an OCI image (`artifacts`). `slug`: a Cedar buildpack app.
+ */
+export type AppKind = 'slug' | 'container' | 'fir'
+
+export function appKind(app: Pick<App, 'stack' | 'build_stack' | 'generation'>): AppKind {
+  if (app.generation?.name === 'fir') return 'fir'
+  if (app.stack?.name === 'container' || app.build_stack?.name === 'container') return 'container'
+  return 'slug'
 }
 
 export function resolvedApp(app: App, stage: Stage, facts?: GateFacts): ResolvedApp {
@@ -29,8 +47,17 @@ export function resolvedApp(app: App, stage: Stage, facts?: GateFacts): Resolved
     webUrl: app.web_url ?? undefined,
     gitUrl: app.git_url ?? undefined,
     stage,
-    facts
+    facts,
+    kind: appKind(app),
+    stack: app.stack?.name
   }
+}
+
+/** How an app's kind reads in the log and messages. */
+export function describeKind(app: ResolvedApp): string {
+  if (app.kind === 'fir') return 'a Fir-generation app'
+  if (app.kind === 'container') return 'a container-stack app'
+  return `a ${app.stack ?? 'buildpack'} app`
 }
 
 /** What the gate must know of the app: its `preboot` feature and its formation. */
@@ -107,10 +134,11 @@ export async function resolveAppInput(
         `Input app ${app.name} is in no pipeline${needsPipeline ? `: ${needsPipeline}` : ''}.`
       )
     }
+    const resolved = resolvedApp(app, stageOf(coupling), facts)
     core.info(
-      `App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}`
+      `App: ${app.name}${coupling ? ` (${coupling.stage} in ${outcome.pipeline?.name})` : ''}, ${describeKind(resolved)}`
     )
-    return resolvedApp(app, stageOf(coupling), facts)
+    return resolved
   }
   if (!settings.pipeline) {
     throw new InputError(

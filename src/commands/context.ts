@@ -4,6 +4,8 @@ import type { HerokuPort } from './heroku-port.js'
 import type { Outcome } from '../outcome.js'
 import type { RunContext, Settings } from '../settings.js'
 import type { RunEvents } from './events.js'
+import type { RegistryPort } from '../registry/client.js'
+import type { DockerPort } from '../registry/docker.js'
 
 /**
  * The run's clock: real time in the action, a fake one in the in-process command tests, so
@@ -31,4 +33,8 @@ export interface CommandContext {
   clock: Clock
   /** One health probe (default: an HTTP request to the app); tests hand in a scripted one. */
   probe?: ProbeFn
+  /** The Container Registry (`method: container`); default: one for `heroku-registry-url`. */
+  registry?: RegistryPort
+  /** The docker CLI that pushes local images (`method: container`); default: `docker` on PATH. */
+  docker?: DockerPort
 }

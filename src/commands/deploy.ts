@@ -4,7 +4,7 @@
  * verified release goes on to `promote`.
  */
 import * as core from '@actions/core'
-import { DeployError } from '../errors.js'
+import { DeployError, InputError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
 import { waitUntil } from '../heroku/wait.js'
@@ -24,7 +24,9 @@ import {
   wentLiveAt,
   type KnownSlug
 } from './releases.js'
-import { packageInTempDir } from './source.js'
+import { packagePhase } from './source.js'
+import { checkContainerFits, describeImages, releaseImages } from './container.js'
+import type { Settings } from '../settings.js'
 import { groupedPhase, phase, startDeployment } from './timeline.js'
 
 /** The release a deploy verified, handed to `promote`. */
@@ -52,6 +54,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   })
 
   const alreadyLive =
+    settings.method !== 'container' &&
     result.before?.status === 'succeeded' &&
     result.before.commit === settings.version &&
     settings.version !== ''
@@ -60,6 +63,9 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
       `Deploy ${settings.version || 'the workspace'} to ${app.name} (${app.stage}) with method ${settings.method}` +
         (alreadyLive ? ': already live, the build would be skipped' : ''),
       `Live now: ${result.before ? `v${result.before.version}` : 'nothing'}`,
+      ...(settings.method === 'container'
+        ? [`Release the images ${describeImages(settings.images)} (one formation update)`]
+        : []),
       `Health gate: ${gatePlan(app, settings.health)}`,
       ...(settings.promote ? ['Then promote the verified release (see below).'] : [])
     ]
@@ -86,14 +92,31 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     )
     release = await c.heroku.getRelease(app.id, result.before.id)
     liveSince = wentLiveAt(release, c.clock.now())
+  } else if (settings.method === 'container') {
+    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
+    const released = await releaseImages(c, app, result)
+    release = released.release
+    built = {
+      slugId: undefined,
+      commit: undefined,
+      releaseId: release.id,
+      images: released.unchanged
+        ? { ...(result.before?.images ?? {}), ...released.images }
+        : released.images
+    }
+    if (released.unchanged) liveSince = wentLiveAt(release, c.clock.now())
   } else {
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
     release = await followBuildRelease(c, app, result, build)
-    built = { slugId: build.slug?.id, commit: build.source_blob.version }
+    built = {
+      slugId: build.slug?.id,
+      commit: build.source_blob.version,
+      releaseId: release.id
+    }
   }
 
-  result.release = await releaseInfo(c.heroku, app.id, release, built)
+  result.release = await releaseInfo(c.heroku, app.id, release, built, app.kind)
   await c.events.progress(outcome)
 
   const health = await gatePhase(c, app, result, result.release, undefined, liveSince)
@@ -129,8 +152,44 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   return { app, release: result.release }
 }
 
-function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
-  return resolveAppInput(c, c.settings.promote ? 'it cannot be promoted from' : undefined)
+async function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
+  const app = await resolveAppInput(
+    c,
+    c.settings.promote ? 'it cannot be promoted from' : undefined
+  )
+  checkSettingsFitApp(c.settings, app)
+  // A promotion that could not be made is refused now, not after the deploy.
+  if (c.settings.promote && app.kind === 'container' && c.settings.method !== 'container') {
+    throw new InputError(
+      'promote',
+      `Input 'promote': ${app.name} builds heroku.yml on the container stack; Heroku cannot promote container-stack apps through a pipeline, and the images of a heroku.yml build are not in the registry to copy. Deploy each app with its own build instead.`
+    )
+  }
+  return app
+}
+
+/**
+ * Settings the app's generation or stack does not support are input errors, found before any
+ * change: `buildpacks` on Fir (Cloud Native Buildpacks read `project.toml`; Heroku's Terraform
+ * provider refuses them: "buildpacks cannot be specified for fir generation apps") or on the
+ * container stack (heroku.yml builds Dockerfiles), `method: container` on another stack.
+ */
+export function checkSettingsFitApp(settings: Settings, app: ResolvedApp): void {
+  if (settings.buildpacks.length > 0 && settings.method !== 'container') {
+    if (app.kind === 'fir') {
+      throw new InputError(
+        'buildpacks',
+        `Input 'buildpacks': ${app.name} is a Fir-generation app, and Fir apps use project.toml to choose their Cloud Native Buildpacks; leave buildpacks out.`
+      )
+    }
+    if (app.kind === 'container') {
+      throw new InputError(
+        'buildpacks',
+        `Input 'buildpacks': ${app.name} is on the container stack, which builds the Dockerfiles its heroku.yml names; leave buildpacks out.`
+      )
+    }
+  }
+  checkContainerFits(settings, app)
 }
 
 /** PATCHes the config vars and waits for the release the change creates. */
@@ -205,17 +264,7 @@ export async function buildSource(
     })
   }
 
-  const tarball = await groupedPhase(
-    c,
-    'package',
-    'Package the source',
-    settings.sourceDir,
-    async () => {
-      const packaged = await packageInTempDir(c)
-      core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
-      return packaged
-    }
-  )
+  const tarball = await packagePhase(c)
   try {
     const source = await groupedPhase(c, 'upload', 'Upload the source', app.name, async () => {
       const created = await c.heroku.createSource()
@@ -323,7 +372,13 @@ export async function followBuildRelease(
     if (!releaseId) throw new DeployError(`Build ${build.id} made no release.`)
     const { release, tail } = await waitForReleaseEnd(c, app, releaseId, true)
     if (release.status !== 'succeeded') {
-      result.release = await releaseInfo(c.heroku, app.id, release)
+      result.release = await releaseInfo(
+        c.heroku,
+        app.id,
+        release,
+        { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id },
+        app.kind
+      )
       result.liveAfter = result.before
       throw new DeployError(
         `Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ` +

@@ -149,7 +149,7 @@ export async function rollbackTo(
   // on top of it meanwhile, a rollback would undo that one instead.
   const current = await c.heroku.currentRelease(app.id)
   if (current && result.release && current.id !== result.release.id) {
-    result.liveAfter = await releaseInfo(c.heroku, app.id, current)
+    result.liveAfter = await releaseInfo(c.heroku, app.id, current, undefined, app.kind)
     say(
       `Not rolling ${app.name} back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`
     )
@@ -175,7 +175,7 @@ export async function rollbackTo(
     )
     return
   }
-  const info = await releaseInfo(c.heroku, app.id, release)
+  const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind)
   result.liveAfter = info
   const health = await gateRelease(c, app, info, check, c.clock.now(), say, {
     onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)

@@ -8,11 +8,12 @@ import { DeployError, InputError, TimeoutError } from '../errors.js'
 import type { PipelinePromotion, PipelinePromotionTarget, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
-import type { HealthCheck, Target } from '../settings.js'
+import type { Target } from '../settings.js'
 import type { CommandContext } from './context.js'
 import type { VerifiedRelease } from './deploy.js'
 import {
   appsOfStage,
+  describeKind,
   newAppResult,
   resolveAppInput,
   resolveGateFacts,
@@ -20,15 +21,21 @@ import {
   stageOf,
   type ResolvedApp
 } from './apps.js'
-import { gate, gateFailure, gatePhase, gatePlan, rollbackTo } from './health-gate.js'
-import { recordLive, releaseInfo, waitBudget, waitForReleaseEnd, wentLiveAt } from './releases.js'
+import { gateFailure, gatePhase, gatePlan } from './health-gate.js'
+import {
+  describeIdentity,
+  recordLive,
+  releaseCarries,
+  releaseIdentity,
+  releaseInfo,
+  waitBudget,
+  waitForReleaseEnd,
+  wentLiveAt
+} from './releases.js'
 import { groupedPhase, phase, startDeployment } from './timeline.js'
-
-interface PromotionTarget {
-  app: ResolvedApp
-  health: HealthCheck
-  result: AppResult
-}
+import { findSourceImages, promoteImagesTo } from './promote-images.js'
+import { promoteInWaves, wavePlan } from './waves.js'
+import { verifyAndGate, type PromotionTarget } from './target-gate.js'
 
 export async function promote(
   c: CommandContext,
@@ -65,28 +72,40 @@ export async function promote(
   })
   outcome.targets = targets.map((t) => t.result)
 
+  // Container apps: where the verified images are in the registry, found before any change.
+  const sourceImages =
+    source.kind === 'container'
+      ? await core.group(`Images of ${source.name} v${chosen.version}`, () =>
+          findSourceImages(c, source, chosen, verified ? outcome.app?.images : undefined)
+        )
+      : undefined
+
+  // With `waves`, the resolved targets grouped as the settings group them (same order).
+  const waves = groupIntoWaves(
+    targets,
+    settings.waves.map((w) => w.length)
+  )
+
   if (settings.dryRun) {
     outcome.plan = [
       ...(outcome.plan ?? []),
-      `Promote ${source.name} v${chosen.version} (slug ${chosen.slugId ?? 'unknown'}, commit ${chosen.commit ?? 'unknown'})`,
+      `Promote ${source.name} v${chosen.version} (${describeIdentity(chosen)}, commit ${chosen.commit ?? 'unknown'})`,
       ...targets.map(
         (t) =>
           `  to ${t.app.name}: now ${t.result.before ? `v${t.result.before.version} (commit ${t.result.before.commit ?? 'unknown'})` : 'no release'}` +
           `, health gate: ${gatePlan(t.app, t.health)}`
-      )
+      ),
+      ...(waves ? wavePlan(c, waves) : [])
     ]
     outcome.status = 'planned'
     return
   }
-  if (!chosen.slugId)
-    throw new DeployError(`${source.name} v${chosen.version} has no slug to promote.`)
-
-  await Promise.all(
-    targets.map((t) =>
-      startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production')
+  if (!releaseIdentity(chosen)) {
+    // Nothing would tell a target's new release apart: never verify by comparing two unknowns.
+    throw new DeployError(
+      `${source.name} v${chosen.version} has no slug or OCI image: its promotion could not be verified on the targets, so it is not promoted.`
     )
-  )
-  await c.events.progress(outcome)
+  }
 
   const pipelineId = outcome.pipeline?.id
   if (!pipelineId) throw new DeployError(`${source.name} is in no pipeline.`)
@@ -94,12 +113,11 @@ export async function promote(
   // Every target in parallel, each as soon as its release exists: release phase (streamed,
   // prefixed by the app), slug check, dynos, health; roll back what fails.
   const failures: string[] = []
-  const verify = async (
-    t: PromotionTarget,
-    state: PipelinePromotionTarget | undefined
-  ): Promise<void> => {
+  const verify = (t: PromotionTarget, state: PipelinePromotionTarget | undefined): Promise<void> =>
+    guard(t, () => verifyTarget(c, t, chosen, state))
+  const guard = async (t: PromotionTarget, work: () => Promise<void>): Promise<void> => {
     try {
-      await verifyTarget(c, t, chosen, state)
+      await work()
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       t.result.error = message
@@ -110,15 +128,36 @@ export async function promote(
       t.result.endedAt = c.clock.now()
     }
   }
-  await core.group(
-    `Promote ${source.name} v${chosen.version} to ${targets.map((t) => t.app.name).join(', ')}`,
-    async () => {
-      const promotion = await createPromotion(c, pipelineId, source, chosen, targets)
-      outcome.promotionId = promotion.id || undefined
-      await followPromotion(c, promotion.id, targets, verify)
-    }
-  )
-  await c.events.progress(outcome)
+  // One promotion of `chosen` to `some` targets: their deployments, the promotion (or the image
+  // copy for container apps), every target followed, verified and gated in parallel.
+  const promoteTo = async (some: PromotionTarget[]): Promise<void> => {
+    await Promise.all(
+      some.map((t) =>
+        startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production')
+      )
+    )
+    await c.events.progress(outcome)
+    await core.group(
+      `Promote ${source.name} v${chosen.version} to ${some.map((t) => t.app.name).join(', ')}`,
+      async () => {
+        if (sourceImages) {
+          core.info(
+            `${CONTAINER_PROMOTION_LIMIT}: copying the verified images to each target's registry repositories and releasing them there.`
+          )
+          await Promise.all(
+            some.map((t) => guard(t, () => promoteImagesTo(c, t, chosen, sourceImages)))
+          )
+          return
+        }
+        const promotion = await createPromotion(c, pipelineId, source, chosen, some)
+        outcome.promotionId = promotion.id || undefined
+        await followPromotion(c, promotion.id, some, verify)
+      }
+    )
+    await c.events.progress(outcome)
+  }
+  if (waves) await promoteInWaves(c, waves, failures, (wave) => promoteTo(wave))
+  else await promoteTo(targets)
   if (failures.length > 0) {
     const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name)
     throw new DeployError(
@@ -141,6 +180,8 @@ async function resolvePromotion(
   const couplings = await heroku.listCouplings(outcome.pipeline.id)
 
   const pipelineName = outcome.pipeline.name
+  // With waves, the apps come from `waves`: errors name that input.
+  const input = settings.waves.length > 0 ? 'waves' : 'targets'
   let targets: PromotionTarget[]
   if (settings.targets.length === 0) {
     const production = await appsOfStage(heroku, couplings, 'production', settings.health)
@@ -160,13 +201,13 @@ async function resolvePromotion(
       settings.targets.map(async (t: Target) => {
         const app = await heroku.getApp(t.app).catch((err: unknown) => {
           throw new InputError(
-            'targets',
+            input,
             `Target ${t.app} could not be read: ${String((err as Error).message)}`
           )
         })
         const coupling = couplings.find((cp) => cp.app.id === app.id)
         if (!coupling)
-          throw new InputError('targets', `Target ${app.name} is not in pipeline ${pipelineName}.`)
+          throw new InputError(input, `Target ${app.name} is not in pipeline ${pipelineName}.`)
         const resolved = await resolveGateFacts(
           heroku,
           resolvedApp(app, stageOf(coupling)),
@@ -176,15 +217,24 @@ async function resolvePromotion(
       })
     )
   }
+  for (const t of targets) {
+    // Images go to container apps only, slugs and OCI images through the pipeline to their kind.
+    if ((t.app.kind === 'container') !== (source.kind === 'container')) {
+      throw new InputError(
+        input,
+        `Target ${t.app.name} is ${describeKind(t.app)} and the source ${source.name} is ${describeKind(source)}: a release can only be promoted to apps of the same kind.`
+      )
+    }
+  }
   const ids = new Set<string>()
   for (const t of targets) {
     if (t.app.id === source.id) {
       throw new InputError(
-        'targets',
+        input,
         `Target ${t.app.name} is the source app itself: an app cannot be promoted to itself.`
       )
     }
-    if (ids.has(t.app.id)) throw new InputError('targets', `Target ${t.app.name} is named twice.`)
+    if (ids.has(t.app.id)) throw new InputError(input, `Target ${t.app.name} is named twice.`)
     ids.add(t.app.id)
   }
   core.info(
@@ -192,6 +242,20 @@ async function resolvePromotion(
   )
   return { source, targets }
 }
+
+/**
+ * The targets cut into waves of the given sizes (the settings' waves, resolved in the same
+ * order), or undefined without waves.
+ */
+function groupIntoWaves<T>(targets: T[], sizes: number[]): T[][] | undefined {
+  if (sizes.length === 0) return undefined
+  let next = 0
+  return sizes.map((size) => targets.slice(next, (next += size)))
+}
+
+/** Heroku's documented limitation (Dev Center, quoted in heroku/roadmap#222). */
+export const CONTAINER_PROMOTION_LIMIT =
+  'Heroku cannot promote container-stack apps through a pipeline ("it is not possible (via UI or API) to promote an app that uses the container stack")'
 
 /** The `release` input, or the source's current release (gated first when a health check is set). */
 async function chooseRelease(
@@ -225,7 +289,7 @@ async function chooseRelease(
     }
     release = current
   }
-  const info = await releaseInfo(heroku, source.id, release)
+  const info = await releaseInfo(heroku, source.id, release, undefined, source.kind)
   result.release = info
   result.before = info
   result.liveAfter = info
@@ -265,7 +329,7 @@ async function createPromotion(
       targetAppIds: targets.map((t) => t.app.id)
     },
     async () => {
-      const arrived = await Promise.all(targets.map((t) => newReleaseWithSlug(c, t, chosen.slugId)))
+      const arrived = await Promise.all(targets.map((t) => newReleaseCarrying(c, t, chosen)))
       if (arrived.every((r) => r !== undefined)) {
         core.info(
           'The promotion request lost its answer, but every target has the new release: not promoting again.'
@@ -341,15 +405,15 @@ async function followPromotion(
   await Promise.all(started.values())
 }
 
-/** The target's newest release if it is newer than the recorded one and carries `slugId`. */
-async function newReleaseWithSlug(
+/** The target's newest release if it is newer than the recorded one and carries `chosen`'s slug or image. */
+async function newReleaseCarrying(
   c: CommandContext,
   t: PromotionTarget,
-  slugId: string | undefined
+  chosen: ReleaseInfo
 ): Promise<Release | undefined> {
   const newest = (await c.heroku.listReleases(t.app.id, 1))[0]
   if (!newest || newest.version <= (t.result.before?.version ?? 0)) return undefined
-  return newest.slug?.id === slugId ? newest : undefined
+  return releaseCarries(newest, chosen) ? newest : undefined
 }
 
 async function verifyTarget(
@@ -361,7 +425,7 @@ async function verifyTarget(
   const name = t.app.name
   let releaseId = state?.release?.id
   if (!releaseId) {
-    const found = await newReleaseWithSlug(c, t, chosen.slugId)
+    const found = await newReleaseCarrying(c, t, chosen)
     releaseId = found?.id
   }
   if (state?.status === 'failed' && !releaseId) {
@@ -377,11 +441,14 @@ async function verifyTarget(
   const { release, tail } = await phase(c, 'release-phase', name, () =>
     waitForReleaseEnd(c, t.app, releaseId, true, name)
   )
-  // The promoted slug's commit is known: the slug is read only if the release carries another.
-  t.result.release = await releaseInfo(c.heroku, t.app.id, release, {
-    slugId: chosen.slugId,
-    commit: chosen.commit
-  })
+  // The promoted slug's (or OCI image's) commit is known: read only if the release carries another.
+  t.result.release = await releaseInfo(
+    c.heroku,
+    t.app.id,
+    release,
+    { slugId: chosen.slugId, commit: chosen.commit, ociImageId: chosen.ociImageId },
+    t.app.kind
+  )
   if (release.status !== 'succeeded') {
     t.result.liveAfter = t.result.before
     throw new DeployError(
@@ -390,38 +457,5 @@ async function verifyTarget(
       tail
     )
   }
-  if (t.result.release.slugId !== chosen.slugId) {
-    // Never vouch for something we did not verify: say so loudly and treat it as a failure.
-    const err = new DeployError(
-      `${name}: release v${release.version} carries slug ${t.result.release.slugId ?? 'none'}, not the promoted slug ${chosen.slugId}.`
-    )
-    await rollbackIfWanted(c, t, err)
-    throw err
-  }
-  const health = await phase(
-    c,
-    'health',
-    name,
-    () => gate(c, t.app, t.result, t.result.release!, t.health, name),
-    (h) => h.passed
-  )
-  if (!health.passed) {
-    const err = gateFailure(t.app, release.version, health)
-    await rollbackIfWanted(c, t, err)
-    throw err
-  }
-  t.result.liveAfter = t.result.release
-  core.info(`[${name}] v${release.version} is live and healthy.`)
-}
-
-async function rollbackIfWanted(c: CommandContext, t: PromotionTarget, err: Error): Promise<void> {
-  t.result.error = err.message
-  if (!c.settings.rollbackOnFailure || !t.result.before) {
-    t.result.liveAfter = t.result.release
-    return
-  }
-  const before = t.result.before
-  await phase(c, 'rollback', t.app.name, () =>
-    rollbackTo(c, t.app, t.result, before, t.health, t.app.name)
-  )
+  await verifyAndGate(c, t, chosen, release.version, t.result.release)
 }

@@ -10,7 +10,7 @@ import type { Build, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
 import { settledWithin, waitUntil } from '../heroku/wait.js'
 import type { ReleaseInfo } from '../outcome.js'
-import type { ResolvedApp } from './apps.js'
+import type { AppKind, ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
 
 /**
@@ -26,24 +26,54 @@ export function wentLiveAt(release: Release, now: number): number {
 export interface KnownSlug {
   slugId: string | undefined
   commit: string | undefined | null
+  /** The release this run saw made from that source (a build's release): its commit is `commit`. */
+  releaseId?: string
+  /** The Fir OCI image whose commit is `commit`. */
+  ociImageId?: string
+  /** Container releases: the images this run released (image ID per process type). */
+  images?: Record<string, string>
 }
 
 /**
- * A release as the outcome records it, with its slug's commit when there is a slug. `known`
- * saves the slug read (one API request) when the release carries that very slug.
+ * A release as the outcome records it, with what identifies it and its commit. A slug release
+ * (Cedar): its slug and the slug's `commit`. A Fir release (`slug: null`): its OCI image, from
+ * `artifacts` (type `oci-image`), and the image's `commit` (`GET /apps/{app}/oci-images/{id}`,
+ * as heroku/cli `pipelines/diff.ts` reads `[0].commit`). A container-stack release (`slug:
+ * null`, no artifacts): its image IDs, which only the formation shows (`docker_image` with
+ * `3.docker-releases`), so they are read for the app's current release only, unless this run
+ * released them (`known.images`). `known` saves reads where the run knows the answer already.
  */
 export async function releaseInfo(
   heroku: HerokuPort,
   app: string,
   release: Release,
-  known?: KnownSlug
+  known?: KnownSlug,
+  kind?: AppKind
 ): Promise<ReleaseInfo> {
   const slugId = release.slug?.id ?? undefined
   let commit: string | undefined
+  let images: Record<string, string> | undefined
+  const ociImageId = slugId ? undefined : ociImageOf(release)
+  const knownCommit =
+    known?.releaseId !== undefined && known.releaseId === release.id
+      ? (known.commit ?? undefined)
+      : undefined
   if (slugId && known?.commit && known.slugId === slugId) {
     commit = known.commit
   } else if (slugId) {
     commit = (await heroku.getSlug(app, slugId)).commit ?? undefined
+  } else if (ociImageId) {
+    commit =
+      knownCommit ??
+      (known?.ociImageId === ociImageId && known.commit
+        ? known.commit
+        : (await heroku.getOciImage(app, ociImageId))?.commit || undefined)
+  } else {
+    commit = knownCommit
+    if (known?.images) images = { ...known.images }
+    else if (kind === 'container' && release.current && release.status === 'succeeded') {
+      images = formationImages(await heroku.listFormationImages(app))
+    }
   }
   const info: ReleaseInfo = {
     id: release.id,
@@ -54,7 +84,72 @@ export async function releaseInfo(
   }
   if (release.eligible_for_rollback !== undefined)
     info.eligibleForRollback = release.eligible_for_rollback
+  if (ociImageId) info.ociImageId = ociImageId
+  if (images && Object.keys(images).length > 0) info.images = images
   return info
+}
+
+/**
+ * What a release carries, by which another release can be told to carry the same: its slug
+ * (Cedar), its OCI image (Fir), its image IDs (container stack). Undefined when none is known:
+ * then nothing can be verified, and two unknowns are never "the same".
+ */
+export type ReleaseIdentity =
+  | { kind: 'slug'; id: string }
+  | { kind: 'oci-image'; id: string }
+  | { kind: 'images'; images: Record<string, string> }
+
+export function releaseIdentity(r: ReleaseInfo | undefined): ReleaseIdentity | undefined {
+  if (r?.slugId) return { kind: 'slug', id: r.slugId }
+  if (r?.ociImageId) return { kind: 'oci-image', id: r.ociImageId }
+  if (r?.images && Object.keys(r.images).length > 0) return { kind: 'images', images: r.images }
+  return undefined
+}
+
+/** Whether `actual` carries what `expected` carries; false when either is unknown. */
+export function sameIdentity(actual: ReleaseInfo | undefined, expected: ReleaseInfo): boolean {
+  const want = releaseIdentity(expected)
+  const got = releaseIdentity(actual)
+  if (!want || !got || want.kind !== got.kind) return false
+  if (want.kind === 'images' && got.kind === 'images') {
+    // The formation lists no `release` image: compare the process types both name.
+    const types = Object.keys(want.images).filter((t) => t !== 'release')
+    return types.length > 0 && types.every((t) => got.images[t] === want.images[t])
+  }
+  return (want as { id: string }).id === (got as { id: string }).id
+}
+
+/** The identity in words, for messages: `slug …`, `OCI image …`, `images web=…`. */
+export function describeIdentity(r: ReleaseInfo | undefined): string {
+  const id = releaseIdentity(r)
+  if (!id) return 'no slug or image'
+  if (id.kind === 'slug') return `slug ${id.id}`
+  if (id.kind === 'oci-image') return `OCI image ${id.id}`
+  return `images ${Object.entries(id.images)
+    .map(([t, d]) => `${t}=${d.replace(/^sha256:/, '').slice(0, 12)}`)
+    .join(', ')}`
+}
+
+/** Whether a release (as the API lists it) carries the identity of `expected`. */
+export function releaseCarries(release: Release, expected: ReleaseInfo): boolean {
+  const want = releaseIdentity(expected)
+  if (want?.kind === 'slug') return release.slug?.id === want.id
+  if (want?.kind === 'oci-image') return ociImageOf(release) === want.id
+  return false
+}
+
+/** A Fir release's OCI image: its `artifacts` entry of type `oci-image` (Terraform matches that type). */
+export function ociImageOf(release: Pick<Release, 'artifacts'>): string | undefined {
+  return release.artifacts?.find((a) => a.type === 'oci-image')?.id
+}
+
+/** `{type: docker_image}` of a formation read with `3.docker-releases` (types with an image). */
+export function formationImages(
+  formation: Array<{ type: string; docker_image?: string | null }>
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const f of formation) if (f.docker_image) out[f.type] = f.docker_image
+  return out
 }
 
 /**
@@ -164,7 +259,7 @@ export async function recordLive(
   newest?: Release[]
 ): Promise<ReleaseInfo | undefined> {
   const current = newest ? pickCurrentRelease(newest) : await heroku.currentRelease(app.id)
-  return current ? releaseInfo(heroku, app.id, current) : undefined
+  return current ? releaseInfo(heroku, app.id, current, undefined, app.kind) : undefined
 }
 
 /**

@@ -8,21 +8,14 @@ import { DeployError, HerokuApiError, InputError } from '../errors.js'
 import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import { streamOutput } from '../heroku/stream.js'
-import type { AppResult, SweepEntry } from '../outcome.js'
-import { reviewAppEnvironmentName } from '../github/environments.js'
+import type { SweepEntry } from '../outcome.js'
 import type { CommandContext } from './context.js'
-import { buildSource, followBuildRelease } from './deploy.js'
-import { newAppResult, resolvedApp, type ResolvedApp } from './apps.js'
-import { gateFailure, gatePhase } from './health-gate.js'
-import {
-  recordLive,
-  releaseInfo,
-  waitBudget,
-  waitForPendingWork,
-  waitForReleaseEnd
-} from './releases.js'
-import { packageInTempDir } from './source.js'
-import { groupedPhase, phase, startDeployment } from './timeline.js'
+import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
+import { resolvedApp, type ResolvedApp } from './apps.js'
+import { waitBudget, waitForReleaseEnd } from './releases.js'
+import { packagePhase } from './source.js'
+import { chooseReviewAppMethod, reviewAppBySetup, sweepSetupApps } from './review-app-setup.js'
+import { groupedPhase, phase } from './timeline.js'
 
 const GONE = new Set(['deleted', 'errored'])
 const IN_PROGRESS = new Set(['pending', 'creating'])
@@ -58,6 +51,10 @@ export async function reviewApp(c: CommandContext): Promise<void> {
     heroku.getPipeline(settings.pipeline ?? '')
   )
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
+  if ((await chooseReviewAppMethod(c, pipeline)) === 'app-setup') {
+    await reviewAppBySetup(c, pipeline)
+    return
+  }
   const findForPr = async (): Promise<ReviewApp | undefined> => {
     const all = (await heroku.listReviewApps(pipeline.id)).filter((r) => r.pr_number === pr.number)
     all.sort((a, b) => b.created_at.localeCompare(a.created_at))
@@ -109,37 +106,9 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   const appId = ready.app?.id
   if (!appId) throw new DeployError(`Review app ${ready.id} has no app.`)
   const app: ResolvedApp = resolvedApp(await heroku.getApp(appId), 'review')
-  const result: AppResult = newAppResult(app, c.clock.now())
-  outcome.app = result
-  await startDeployment(
-    c,
-    result,
-    reviewAppEnvironmentName(settings.reviewAppEnvironment, pr.number),
-    true,
-    false
-  )
-  await c.events.progress(outcome)
+  const result = await startReviewAppResult(c, app, pr.number)
 
-  await waitForPendingWork(c, app)
-  let live = await recordLive(heroku, app)
-  if (!created && live?.commit !== settings.version) {
-    result.before = live
-    if (Object.keys(settings.configVars).length > 0) {
-      await heroku.setConfigVars(app.id, settings.configVars)
-    }
-    const build = await buildSource(c, app, result)
-    const release = await followBuildRelease(c, app, result, build)
-    live = await releaseInfo(heroku, app.id, release)
-  } else if (!created) {
-    core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`)
-  }
-  if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
-  result.release = live
-  result.liveAfter = live
-  const health = await gatePhase(c, app, result, live)
-  if (!health.passed) throw gateFailure(app, live.version, health)
-  result.endedAt = c.clock.now()
-  outcome.status = 'review-app-ready'
+  await buildOntoAndGate(c, app, result, created)
 }
 
 async function createReviewApp(
@@ -150,17 +119,7 @@ async function createReviewApp(
   const { settings, ctx, heroku } = c
   const pr = ctx.pullRequest!
   const since = c.clock.now()
-  const tarball = await groupedPhase(
-    c,
-    'package',
-    'Package the source',
-    settings.sourceDir,
-    async () => {
-      const packaged = await packageInTempDir(c)
-      core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes`)
-      return packaged
-    }
-  )
+  const tarball = await packagePhase(c)
   try {
     const source = await groupedPhase(c, 'upload', 'Upload the source', undefined, async () => {
       const made = await heroku.createSource()
@@ -338,9 +297,8 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
   const entries: SweepEntry[] = []
   outcome.sweep = entries
   await phase(c, 'sweep', pipeline.name, async () => {
-    const apps = (await heroku.listReviewApps(pipeline.id)).filter(
-      (r) => r.status !== 'deleted' && r.status !== 'deleting'
-    )
+    const listed = await heroku.listReviewApps(pipeline.id)
+    const apps = listed.filter((r) => r.status !== 'deleted' && r.status !== 'deleting')
     const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000
     for (const r of apps) {
       let reason: string | undefined
@@ -372,6 +330,9 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
       }
       entries.push(entry)
     }
+    // Review apps made by app setup (review-app-method: app-setup): not in that list.
+    const apiAppIds = new Set(listed.flatMap((r) => (r.app?.id ? [r.app.id] : [])))
+    entries.push(...(await sweepSetupApps(c, pipeline, apiAppIds)))
   })
   if (!c.github) outcome.notes.push('No github-token: pull request states could not be checked.')
   outcome.status = settings.dryRun ? 'planned' : 'review-app-deleted'

@@ -21,7 +21,7 @@ export async function rollback(c: CommandContext): Promise<void> {
   if (!result.before) throw new DeployError(`${app.name} has no release: nothing to roll back.`)
 
   const target = await chooseTarget(c, app, result.before.id)
-  const targetInfo = await releaseInfo(heroku, app.id, target)
+  const targetInfo = await releaseInfo(heroku, app.id, target, undefined, app.kind)
   if (settings.dryRun) {
     outcome.plan = [
       `Roll ${app.name} back from v${result.before.version} to v${target.version} (commit ${targetInfo.commit ?? 'unknown'})`
@@ -43,7 +43,7 @@ export async function rollback(c: CommandContext): Promise<void> {
     }
     return release
   })
-  result.release = await releaseInfo(heroku, app.id, created)
+  result.release = await releaseInfo(heroku, app.id, created, undefined, app.kind)
   result.rolledBack = true
   result.rolledBackTo = targetInfo
   const health = await gatePhase(c, app, result, result.release)
@@ -83,7 +83,8 @@ async function chooseTarget(
         `Input 'release': Release v${release.version} of ${app.name} cannot be rolled back to: ${release.status === 'expired' ? 'it has expired (Heroku destroys the artifacts of releases older than 30 days and beyond the newest 20)' : 'Heroku says it is not eligible for rollback'}. Nothing was changed.`
       )
     }
-    if (!release.slug)
+    // Container and Fir releases have no slug: Heroku's `eligible_for_rollback` decides for them.
+    if (!release.slug && app.kind === 'slug')
       throw new InputError(
         'release',
         `Release v${release.version} of ${app.name} has no slug to roll back to.`
@@ -99,7 +100,7 @@ async function chooseTarget(
       r.id !== currentId &&
       r.status === 'succeeded' &&
       r.eligible_for_rollback !== false &&
-      r.slug &&
+      (r.slug || app.kind !== 'slug') &&
       r.version < (current?.version ?? Infinity)
   )
   if (!previous)

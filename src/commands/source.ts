@@ -4,6 +4,16 @@ import { describeIncluded, noMatchWarning, type IncludedGlob } from '../package/
 import { packageSource, type PackagedSource } from '../package/tarball.js'
 import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
 import type { CommandContext } from './context.js'
+import { groupedPhase } from './timeline.js'
+
+/** The `package` phase of the timeline: `source-dir` packaged, its size and checksum logged. */
+export function packagePhase(c: CommandContext): Promise<PackagedSource> {
+  return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
+    const packaged = await packageInTempDir(c)
+    core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
+    return packaged
+  })
+}
 
 /**
  * Packages `source-dir` (with what `include-ignored` adds) into the run's own temporary

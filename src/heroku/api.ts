@@ -10,19 +10,26 @@ import type {
   App,
   AppFeature,
   AppSetup,
+  AppSetupCreate,
   Build,
   BuildCreate,
   ConfigVars,
   ConfigVarsUpdate,
   Dyno,
   Formation,
+  FormationWithImage,
+  ImageUpdate,
+  OciImage,
   Pipeline,
   PipelineCoupling,
+  PipelineCouplingCreate,
   PipelinePromotion,
   PipelinePromotionTarget,
   PromotionCreate,
   Release,
+  PipelineStage,
   ReviewApp,
+  ReviewAppConfig,
   ReviewAppCreate,
   Slug,
   Source
@@ -34,6 +41,8 @@ const CLOCK_SKEW_MS = 2 * 60 * 1000
 export const CURRENT_RELEASE_WINDOW = 10
 /** The variant the Heroku CLI reads pipelines with (name filter). */
 const ACCEPT_PIPELINES = 'application/vnd.heroku+json; version=3.pipelines'
+/** The variant with `docker_image` on formations (heroku/cli `container/release.ts`). */
+export const ACCEPT_DOCKER_RELEASES = 'application/vnd.heroku+json; version=3.docker-releases'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class HerokuApi {
@@ -105,6 +114,44 @@ export class HerokuApi {
       this.takePrefetched<Formation[]>(`formation:${app}`) ??
       this.client.getList<Formation>(`/apps/${seg(app)}/formation`, { all: true })
     )
+  }
+
+  /**
+   * The formation with each process type's `docker_image` (container stack): the images of the
+   * app's current release. Read with `3.docker-releases`, the variant that has the field.
+   */
+  listFormationImages(app: string): Promise<FormationWithImage[]> {
+    return this.client.getList<FormationWithImage>(`/apps/${seg(app)}/formation`, {
+      all: true,
+      accept: ACCEPT_DOCKER_RELEASES
+    })
+  }
+
+  /**
+   * Releases images on a container-stack app: one release for every updated process type
+   * (heroku/cli `container/release.ts`). `findExisting` says, after a lost answer, whether the
+   * release was made (the caller knows the release that was newest before).
+   */
+  releaseImages(
+    app: string,
+    updates: ImageUpdate[],
+    findExisting: () => Promise<FormationWithImage[] | undefined>
+  ): Promise<FormationWithImage[]> {
+    return this.client.create<FormationWithImage[]>(
+      'PATCH',
+      `/apps/${seg(app)}/formation`,
+      { updates },
+      findExisting,
+      { accept: ACCEPT_DOCKER_RELEASES }
+    )
+  }
+
+  /** A Fir OCI image (the endpoint answers a one-item list); undefined when not found. */
+  async getOciImage(app: string, imageId: string): Promise<OciImage | undefined> {
+    const found = await orUndefinedOn404(
+      this.client.get<OciImage[] | OciImage>(`/apps/${seg(app)}/oci-images/${seg(imageId)}`)
+    )
+    return Array.isArray(found) ? found[0] : found
   }
 
   listDynos(app: string): Promise<Dyno[]> {
@@ -322,6 +369,46 @@ export class HerokuApi {
 
   getAppSetup(appSetupId: string): Promise<AppSetup> {
     return this.client.get<AppSetup>(`/app-setups/${seg(appSetupId)}`)
+  }
+
+  /**
+   * `POST /app-setups` (202, `pending`). `findExisting` is the caller's: after a lost answer, the
+   * app of the requested name (a setup's id cannot be looked up otherwise).
+   */
+  createAppSetup(
+    body: AppSetupCreate,
+    findExisting: () => Promise<AppSetup | undefined>
+  ): Promise<AppSetup> {
+    return this.client.create<AppSetup>('POST', '/app-setups', body, findExisting)
+  }
+
+  /** Deletes the app; undefined if it was already gone (a repeated delete lands here too). */
+  deleteApp(app: string): Promise<App | undefined> {
+    return orUndefinedOn404(this.client.delete<App>(`/apps/${seg(app)}`, { idempotent: true }))
+  }
+
+  /** Couples the app to the pipeline; after a lost answer, the app's coupling to it counts. */
+  createPipelineCoupling(body: PipelineCouplingCreate): Promise<PipelineCoupling> {
+    return this.client.create<PipelineCoupling>('POST', '/pipeline-couplings', body, async () => {
+      const coupling = await orUndefinedOn404(
+        this.client.get<PipelineCoupling>(`/apps/${seg(body.app)}/pipeline-couplings`)
+      )
+      return coupling?.pipeline.id === body.pipeline ? coupling : undefined
+    })
+  }
+
+  /** The pipeline's review-app config; undefined (404) when review apps are not enabled on it. */
+  getReviewAppConfig(pipelineId: string): Promise<ReviewAppConfig | undefined> {
+    return orUndefinedOn404(
+      this.client.get<ReviewAppConfig>(`/pipelines/${seg(pipelineId)}/review-app-config`)
+    )
+  }
+
+  /** The pipeline's config vars of one stage (only `test` and `review` have any). */
+  getStageConfigVars(pipelineId: string, stage: PipelineStage): Promise<ConfigVars> {
+    return this.client.get<ConfigVars>(
+      `/pipelines/${seg(pipelineId)}/stage/${seg(stage)}/config-vars`
+    )
   }
 
   getReviewApp(reviewAppId: string): Promise<ReviewApp> {

@@ -6,7 +6,7 @@ export function hintFor(
   path?: string
 ): string | undefined {
   if (status === 422 && method === 'POST' && path === '/review-apps') {
-    return 'review apps must be enabled on the pipeline (pipeline settings on Heroku), and the key must be able to create apps for the pipeline owner'
+    return 'review apps must be enabled on the pipeline (pipeline settings on Heroku; enabling them needs the pipeline connected to GitHub), and the key must be able to create apps for the pipeline owner. Without the GitHub connection, set review-app-method: app-setup (the action creates the app itself)'
   }
   switch (status) {
     case 401:

@@ -65,6 +65,31 @@ export interface Formation {
   size?: string
 }
 
+/**
+ * A formation entry as the `3.docker-releases` variant shows it: `docker_image` is the image ID
+ * (the image config's digest) the process type runs on a container-stack app, null without one
+ * (heroku/cli `container/rm.ts` sends `{docker_image: null}` with that variant).
+ */
+export interface FormationWithImage extends Formation {
+  docker_image?: string | null
+}
+
+/** One update of `PATCH /apps/{app}/formation` (`3.docker-releases`, heroku/cli `container/release.ts`). */
+export interface ImageUpdate {
+  type: string
+  /** The image ID: the manifest's `config.digest`, `sha256:<64 hex>`. */
+  docker_image: string
+}
+
+/** `GET /apps/{app}/oci-images/{id}` (Fir) answers a list of these (schema oci-image "Info"). */
+export interface OciImage {
+  id: string
+  digest?: string
+  /** The source commit the image was built from; `''` when unknown. */
+  commit?: string | null
+  commit_description?: string | null
+}
+
 export type ConfigVars = Record<string, string>
 
 /** PATCH body: a key set to null is deleted. */
@@ -233,7 +258,41 @@ export interface AppSetup {
   failure_message?: string | null
   manifest_errors?: string[] | null
   app?: NamedRef | null
-  build?: { id: string; status: string; output_stream_url?: string | null } | null
+  /** null until the build exists (Heroku answered `{id: null, status: null}` in 2015: "not yet" too). */
+  build?: { id: string | null; status: string | null; output_stream_url?: string | null } | null
+  /** app.json `scripts.postdeploy`: null until it ended (or `{output: null, exit_code: null}`). */
+  postdeploy?: { output: string | null; exit_code: number | null } | null
+  resolved_success_url?: string | null
+  created_at?: string
+}
+
+/** `POST /app-setups`: an app made from a source tarball and its `app.json`. */
+export interface AppSetupCreate {
+  app?: {
+    name?: string
+    /** The team (organization) name or id; absent: the key's personal account. */
+    organization?: string
+    region?: string
+    stack?: string
+  }
+  source_blob: { url: string; checksum?: string | null; version?: string | null }
+  overrides?: { env?: Record<string, string>; buildpacks?: Array<{ url: string }> }
+}
+
+/** `GET /pipelines/{id}/review-app-config`: present only when review apps are enabled. */
+export interface ReviewAppConfig {
+  pipeline_id?: string
+  repo?: { id: number | string } | null
+  automatic_review_apps?: boolean
+  destroy_stale_apps?: boolean
+}
+
+export interface PipelineCouplingCreate {
+  /** App id or name. */
+  app: string
+  /** Pipeline UUID. */
+  pipeline: string
+  stage: PipelineStage
 }
 
 export interface ReviewAppCreate {

@@ -277,6 +277,9 @@ export function checkWholeFile(config: ConfigFile): void {
       case 'targets':
         fileTargets(entry)
         break
+      case 'waves':
+        fileWaves(entry)
+        break
       case 'list': {
         const items = fileListItems(entry)
         // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
@@ -437,6 +440,43 @@ export function fileTargets(entry: FileEntry): TargetSpec[] {
     const origin = fileOrigin(child)
     return { app: located(origin, () => parseAppName(text, 'targets')), origin, overrides: [] }
   })
+}
+
+/**
+ * The file's `waves`: a list of waves, each a list of app names and target maps (as `targets`
+ * entries) or one comma separated string; or one string with a wave per line.
+ */
+export function fileWaves(entry: FileEntry): TargetSpec[][] {
+  const node = entry.node
+  if (!isSeq(node)) {
+    const origin = fileOrigin(entry)
+    return parseWaveLines(scalarText(entry, 'string')).map((wave) =>
+      wave.map((text) => ({
+        app: located(origin, () => parseAppName(text, 'waves')),
+        origin,
+        overrides: []
+      }))
+    )
+  }
+  return node.items.map((item, i) => {
+    const child = childEntry(entry, item, `waves[${i}]`)
+    if (isSeq(child.node)) return fileTargets(child)
+    if (isMap(child.node)) return [fileTargetMap(child)]
+    const origin = fileOrigin(child)
+    return parseList(scalarText(child, 'string')).map((text) => ({
+      app: located(origin, () => parseAppName(text, 'waves')),
+      origin,
+      overrides: []
+    }))
+  })
+}
+
+/** `waves` as the workflow writes it: one line per wave, apps comma separated; blank lines skipped. */
+export function parseWaveLines(text: string): string[][] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => parseList(line))
+    .filter((wave) => wave.length > 0)
 }
 
 /** Sets one health field from its text. For a target, an empty check or body turns it off. */

@@ -31,11 +31,15 @@ import {
   fileListItems,
   fileOrigin,
   fileTargets,
+  fileWaves,
+  parseWaveLines,
   loadConfigFile,
   scalarText
 } from './config-file.js'
 import { type Mask, maskKeyValueText, maskSecret, nonEmpty, readInput } from './context.js'
 import { resolveSourceDir } from './source-dir.js'
+import { HEROKU_REGISTRY_HOST, parseImageEntry, parseImagesLines } from './images.js'
+import { parseReviewAppNameTemplate } from '../review-app-name.js'
 import {
   InvalidValue,
   type Origin,
@@ -44,6 +48,7 @@ import {
   located,
   parseApiUrl,
   parseAppName,
+  parseWaveFailure,
   parseBoolean,
   parseBuildpack,
   parseCommand,
@@ -55,6 +60,7 @@ import {
   parsePipelineName,
   parsePositiveInt,
   parseReleaseRef,
+  parseReviewAppMethod,
   showValue
 } from './values.js'
 
@@ -180,29 +186,71 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
   // targets: the workflow's list (with the file's per-target health for the same apps), or the file's
   const targetsEntry = file?.entries.get('targets')
   const fileTargetSpecs = targetsEntry ? fileTargets(targetsEntry) : []
+  const wavesEntry = file?.entries.get('waves')
+  const fileWaveSpecs = wavesEntry ? fileWaves(wavesEntry) : []
+  /** The file's health settings for an app the workflow names (from its targets or its waves). */
+  const fileOverridesFor = (name: string): TargetSpec['overrides'] =>
+    [...fileTargetSpecs, ...fileWaveSpecs.flat()].find((spec) => sameApp(spec.app, name))
+      ?.overrides ?? []
   const targetsFromWorkflow = workflowValue('targets')
+  const wavesFromWorkflow = workflowValue('waves')
+  if (targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined) {
+    throw new InvalidValue(
+      'waves',
+      'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets empty'
+    )
+  }
+  // A level (workflow, file) that sets one of them overrides the other level's.
+  const waveSpecs: TargetSpec[][] =
+    targetsFromWorkflow !== undefined
+      ? []
+      : wavesFromWorkflow !== undefined
+        ? parseWaveLines(wavesFromWorkflow).map((wave) =>
+            wave.map((text) => {
+              const name = parseAppName(text, 'waves')
+              return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) }
+            })
+          )
+        : fileWaveSpecs
+  if (
+    wavesFromWorkflow === undefined &&
+    targetsFromWorkflow === undefined &&
+    wavesEntry &&
+    targetsEntry
+  ) {
+    located(fileOrigin(wavesEntry), () => {
+      throw new InvalidValue(
+        'waves',
+        'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets out'
+      )
+    })
+  }
   const targetSpecs: TargetSpec[] =
-    targetsFromWorkflow === undefined
-      ? fileTargetSpecs
-      : parseList(targetsFromWorkflow).map((text) => {
-          const name = parseAppName(text, 'targets')
-          const fromFile = fileTargetSpecs.find((spec) => sameApp(spec.app, name))
-          return { app: name, origin: WORKFLOW, overrides: fromFile?.overrides ?? [] }
-        })
+    waveSpecs.length > 0
+      ? waveSpecs.flat()
+      : targetsFromWorkflow === undefined
+        ? fileTargetSpecs
+        : parseList(targetsFromWorkflow).map((text) => {
+            const name = parseAppName(text, 'targets')
+            return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) }
+          })
+  const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets'
   const targets: Target[] = []
   for (const spec of targetSpecs) {
     if (targets.some((t) => sameApp(t.app, spec.app))) {
       located(spec.origin, () => {
         throw new InvalidValue(
-          'targets',
-          `app ${showValue(spec.app)} is listed twice; list each target once`
+          targetsInput,
+          waveSpecs.length > 0
+            ? `app ${showValue(spec.app)} is listed twice; each app belongs to one wave, once`
+            : `app ${showValue(spec.app)} is listed twice; list each target once`
         )
       })
     }
     if (app.value !== undefined && sameApp(app.value, spec.app)) {
       located(spec.origin, () => {
         throw new InvalidValue(
-          'targets',
+          targetsInput,
           `app ${showValue(spec.app)} is also the source app (app); list only the apps to promote to`
         )
       })
@@ -222,6 +270,13 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     }
     targets.push({ app: spec.app, health: targetHealth })
   }
+  // The waves, as the targets above grouped (same objects, same order).
+  let next = 0
+  const waves: Target[][] = waveSpecs.map((wave) => wave.map(() => targets[next++]))
+  const waveFailurePicked = pick('wave-failure', 'string')
+  const waveFailure = located(waveFailurePicked.origin, () =>
+    parseWaveFailure(waveFailurePicked.text)
+  )
 
   const promote = boolean('promote')
   const methodPicked = pick('method', 'string')
@@ -272,6 +327,14 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
 
   const configVars = keyValues('config-vars')
   const reviewAppEnv = keyValues('review-app-env')
+  const reviewAppMethodPicked = pick('review-app-method', 'string')
+  const reviewAppMethod = located(reviewAppMethodPicked.origin, () =>
+    parseReviewAppMethod(reviewAppMethodPicked.text)
+  )
+  const reviewAppNamePicked = pick('review-app-name', 'string')
+  const reviewAppName = located(reviewAppNamePicked.origin, () =>
+    parseReviewAppNameTemplate(reviewAppNamePicked.text)
+  )
 
   const environmentEntry = file?.entries.get('review-app-environment')
   let reviewAppEnvironment: string | undefined
@@ -287,6 +350,29 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
   const herokuApiUrl = located(herokuApiUrlPicked.origin, () =>
     parseApiUrl(herokuApiUrlPicked.text)
   )
+  const registryUrlPicked = pick('heroku-registry-url', 'string')
+  const herokuRegistryUrl = located(registryUrlPicked.origin, () =>
+    parseApiUrl(registryUrlPicked.text, 'heroku-registry-url')
+  )
+  // images: registry references name registry.heroku.com (or the configured registry's host)
+  const registryHosts = [HEROKU_REGISTRY_HOST, new URL(herokuRegistryUrl).host]
+  const imagesFromWorkflow = workflowValue('images')
+  const imagesEntry = file?.entries.get('images')
+  const imagesOrigin: Origin | undefined =
+    imagesFromWorkflow !== undefined ? WORKFLOW : imagesEntry ? fileOrigin(imagesEntry) : undefined
+  const images =
+    imagesFromWorkflow !== undefined
+      ? parseImagesLines(imagesFromWorkflow, registryHosts)
+      : imagesEntry
+        ? located(fileOrigin(imagesEntry), () =>
+            Object.fromEntries(
+              Object.entries(fileKeyValues(imagesEntry)).map(([process, image]) => [
+                process,
+                parseImageEntry(process, image, registryHosts)
+              ])
+            )
+          )
+        : {}
 
   const settings: Settings = {
     herokuApiKey,
@@ -295,6 +381,9 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     pipeline,
     app: app.value,
     targets,
+    waves,
+    waveBakeSeconds: integer('wave-bake-time'),
+    waveFailure,
     promote: promote.value,
     release,
     sourceDir,
@@ -305,6 +394,8 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     configVars,
     reviewAppEnv,
     reviewAppMaxAgeDays: integer('review-app-max-age'),
+    reviewAppMethod,
+    reviewAppName,
     health,
     rollbackOnFailure: boolean('rollback-on-failure').value,
     waitTimeoutSeconds: integer('wait-timeout'),
@@ -314,7 +405,9 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     reviewAppEnvironment,
     configFile,
     dryRun: boolean('dry-run').value,
-    herokuApiUrl
+    herokuApiUrl,
+    images,
+    herokuRegistryUrl
   }
 
   // Cross-field checks. A value that came from the config file (shared by several workflows)
@@ -353,6 +446,13 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
       })
     }
   }
+  checkContainerMethod(settings, {
+    method: methodPicked.origin,
+    images: imagesOrigin,
+    buildpacks: buildpackItems[0]?.origin,
+    includeIgnored: includeItems[0]?.origin,
+    commandWhy
+  })
   if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
     throw new InvalidValue(
       'pipeline',
@@ -376,6 +476,71 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     )
   }
   return settings
+}
+
+/**
+ * `method: container` and `images` belong together, on `deploy`: `images` is required with
+ * container (the processes to release), and build-only settings do not apply to it. A value from
+ * the (shared) config file that does not apply here is dropped; from the workflow it is an error.
+ */
+function checkContainerMethod(
+  settings: Settings,
+  origins: {
+    method: Origin
+    images: Origin | undefined
+    buildpacks: Origin | undefined
+    includeIgnored: Origin | undefined
+    commandWhy: string
+  }
+): void {
+  const { command } = settings
+  const fromFile = (origin: Origin | undefined): boolean => origin?.kind === 'file'
+  if (settings.method === 'container' && command === 'review-app') {
+    if (fromFile(origins.method)) settings.method = 'build'
+    else {
+      throw new InvalidValue(
+        'method',
+        `container cannot be used with command review-app${origins.commandWhy}: review apps are built from a source tarball; use method build`
+      )
+    }
+  }
+  const hasImages = Object.keys(settings.images).length > 0
+  if (settings.method !== 'container' || command !== 'deploy') {
+    if (hasImages && command === 'deploy' && !fromFile(origins.images)) {
+      located(origins.images ?? WORKFLOW, () => {
+        throw new InvalidValue(
+          'images',
+          `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`
+        )
+      })
+    }
+    settings.images = command === 'deploy' && !fromFile(origins.images) ? settings.images : {}
+    return
+  }
+  if (!hasImages) {
+    throw new InvalidValue(
+      'images',
+      'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)'
+    )
+  }
+  if (settings.buildpacks.length > 0) {
+    if (fromFile(origins.buildpacks)) settings.buildpacks = []
+    else {
+      throw new InvalidValue(
+        'buildpacks',
+        'do not apply to method container: the images are built already; leave buildpacks out'
+      )
+    }
+  }
+  if (settings.includeIgnored.length > 0) {
+    if (fromFile(origins.includeIgnored)) settings.includeIgnored = []
+    else {
+      throw new InvalidValue(
+        'include-ignored',
+        'needs method build: method container packages no source; leave include-ignored out'
+      )
+    }
+  }
 }
 
 /** App names are lowercase; UUIDs may be written in either case. */

@@ -6,7 +6,7 @@
 
 /** The YAML shape of a key in the config file. */
 export type ValueKind =
-  'string' | 'boolean' | 'integer' | 'status' | 'list' | 'key-values' | 'targets'
+  'string' | 'boolean' | 'integer' | 'status' | 'list' | 'key-values' | 'targets' | 'waves'
 
 export interface IntegerLimits {
   allowZero: boolean
@@ -33,10 +33,14 @@ export const INPUTS = {
   pipeline: { default: '', kind: 'string' },
   app: { default: '', kind: 'string' },
   targets: { default: '', kind: 'targets' },
+  waves: { default: '', kind: 'waves' },
+  'wave-bake-time': { default: '0', kind: 'integer', limits: { allowZero: true, max: 3600 } },
+  'wave-failure': { default: 'stop', kind: 'string' },
   promote: { default: 'false', kind: 'boolean' },
   release: { default: '', kind: 'string' },
   'source-dir': { default: '.', kind: 'string' },
   method: { default: 'build', kind: 'string' },
+  images: { default: '', kind: 'key-values' },
   'include-ignored': { default: '', kind: 'list' },
   version: { default: '', kind: 'string' },
   buildpacks: { default: '', kind: 'list' },
@@ -47,6 +51,8 @@ export const INPUTS = {
     kind: 'integer',
     limits: { allowZero: true, max: 3650 }
   },
+  'review-app-method': { default: 'auto', kind: 'string' },
+  'review-app-name': { default: '{pipeline}-pr-{pr}', kind: 'string' },
   'health-check': { default: '', kind: 'string', perTarget: true },
   'health-check-status': { default: '200-399', kind: 'status', perTarget: true },
   'health-check-body': { default: '', kind: 'string', perTarget: true },
@@ -81,7 +87,8 @@ export const INPUTS = {
   'github-deployments': { default: 'true', kind: 'boolean' },
   'config-file': { default: '', kind: 'string', notInFile: true },
   'dry-run': { default: 'false', kind: 'boolean' },
-  'heroku-api-url': { default: 'https://api.heroku.com', kind: 'string' }
+  'heroku-api-url': { default: 'https://api.heroku.com', kind: 'string' },
+  'heroku-registry-url': { default: 'https://registry.heroku.com', kind: 'string' }
 } as const satisfies Record<string, InputSpec>
 
 export type InputName = keyof typeof INPUTS

@@ -207,6 +207,13 @@ export function parseList(raw: string): string[] {
     .filter((item) => item !== '')
 }
 
+/** `wave-failure`: `stop` or `rollback-all`. */
+export function parseWaveFailure(raw: string, input = 'wave-failure'): 'stop' | 'rollback-all' {
+  const value = raw.trim().toLowerCase()
+  if (value === 'stop' || value === 'rollback-all') return value
+  throw new InvalidValue(input, `invalid value ${showValue(raw)}; expected stop or rollback-all`)
+}
+
 /** A Heroku app name (`^[a-z][a-z0-9-]{1,28}[a-z0-9]$`) or an app UUID, as written. */
 export function parseAppName(raw: string, input = 'app'): string {
   const value = raw.trim()
@@ -363,10 +370,10 @@ export function commandForEvent(eventName: string): Command {
   }
 }
 
-export function parseMethod(raw: string, input = 'method'): 'build' | 'git' {
+export function parseMethod(raw: string, input = 'method'): 'build' | 'git' | 'container' {
   const value = raw.trim()
-  if (value === 'build' || value === 'git') return value
-  throw invalid(input, raw, 'expected build or git')
+  if (value === 'build' || value === 'git' || value === 'container') return value
+  throw invalid(input, raw, 'expected build, git or container')
 }
 
 /**
@@ -374,6 +381,19 @@ export function parseMethod(raw: string, input = 'method'): 'build' | 'git' {
  * (`package/glob.ts`). Absolute paths and `..` are refused: nothing outside `source-dir` may go
  * into the archive. Returned trimmed, as written.
  */
+export function parseReviewAppMethod(
+  raw: string,
+  input = 'review-app-method'
+): 'auto' | 'api' | 'app-setup' {
+  const value = raw.trim()
+  if (value === 'auto' || value === 'api' || value === 'app-setup') return value
+  throw invalid(
+    input,
+    raw,
+    'expected auto (api when the pipeline has review apps enabled, else app-setup), api (the Review Apps API) or app-setup (an app setup coupled to the pipeline, no GitHub connection needed)'
+  )
+}
+
 export function parseIncludeGlob(raw: string, input = 'include-ignored'): string {
   try {
     return compileGlob(raw).text

@@ -20,7 +20,8 @@ import {
   runUrl,
   statusIcons,
   statusLabels,
-  versionText
+  versionText,
+  wavesTableHtml
 } from './format.js'
 import { appsOf, verdict } from '../verdict.js'
 
@@ -96,6 +97,7 @@ export function renderComment(
   const table = `<table>${rows.map(([k, v]) => `<tr><td><strong>${k}</strong></td><td>${v}</td></tr>`).join('')}</table>`
   const parts = [`<h3>${title}</h3>`, table]
   if (!single && apps.length > 1) parts.push(appsTable(outcome))
+  if (outcome.waves) parts.push(wavesTableHtml(outcome))
   if (outcome.dryRun) parts.push('<p><em>Dry run: nothing was changed.</em></p>')
 
   const body = `${parts.join('\n\n')}\n\n${marker}\n`

@@ -3,6 +3,7 @@
  * escapes what it was given; the plain-text ones say so.
  */
 import type {
+  WaveStatus,
   AppResult,
   HealthResult,
   Outcome,
@@ -82,6 +83,54 @@ export function durationText(startedAt: number | undefined, endedAt: number | un
   return startedAt !== undefined && endedAt !== undefined
     ? formatDuration(endedAt - startedAt)
     : '—'
+}
+
+const waveStatusLabels: Record<WaveStatus, string> = {
+  healthy: '✅ healthy',
+  failed: '❌ failed',
+  'rolled-back': '↩️ rolled back',
+  'not-started': '⏸️ not started'
+}
+
+/**
+ * The waves of a promotion in waves, one row each: promoted, healthy, baked, rolled back,
+ * status (summary and PR comment alike).
+ */
+export function wavesTableHtml(outcome: Outcome): string {
+  const waves = outcome.waves ?? []
+  const byName = new Map(outcome.targets.map((t) => [t.app, t]))
+  const header =
+    '<tr><th>Wave</th><th>Apps</th><th>Promoted</th><th>Healthy</th><th>Baked</th><th>Rolled back</th><th>Status</th></tr>'
+  const rows = waves.map((w, i) => {
+    const apps = w.apps.map((name) => byName.get(name))
+    const started = w.status !== 'not-started'
+    const healthy = apps.filter((a) => a?.health?.passed).length
+    const rolledBack = apps.filter((a) => a?.rolledBack).map((a) => a!.app)
+    const baked = !w.bake
+      ? '—'
+      : w.bake.passed
+        ? `✅ ${w.bake.seconds} s · ${w.bake.probes.length} probes${latencyText(w.bake.probes)}`
+        : `❌ ${escapeHtml(oneLine(w.bake.reason ?? 'failed', 200))}`
+    const cells = [
+      String(i + 1),
+      escapeHtml(w.apps.join(', ')),
+      started
+        ? w.promotionId
+          ? `<code>${escapeHtml(w.promotionId.slice(0, 8))}</code>`
+          : '✅'
+        : '—',
+      started ? `${healthy}/${w.apps.length}` : '—',
+      baked,
+      rolledBack.length > 0 ? escapeHtml(rolledBack.join(', ')) : '—',
+      w.startedAt !== undefined && w.endedAt === undefined
+        ? outcome.endedAt === undefined
+          ? '⏳ in progress'
+          : '⏹️ did not finish'
+        : waveStatusLabels[w.status]
+    ]
+    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
+  })
+  return `<table>${header}${rows.join('')}</table>`
 }
 
 /** Nearest-rank percentile of the probes' latencies. */

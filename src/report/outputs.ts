@@ -16,6 +16,8 @@ export const outputNames = [
   'slug-id',
   'promotion-id',
   'promoted-apps',
+  'waves',
+  'images',
   'rolled-back',
   'review-app-id',
   'review-app-url'
@@ -34,7 +36,8 @@ export function outputsFor(outcome: Outcome): Record<OutputName, string> {
       release_version: t.release?.version ?? null,
       healthy,
       verified: healthy && t.health?.verified !== false,
-      rolled_back: t.rolledBack
+      rolled_back: t.rolledBack,
+      ...(t.wave !== undefined ? { wave: t.wave } : {})
     }
   })
   const reviewApp = outcome.command === 'review-app' ? outcome.reviewApp : undefined
@@ -48,6 +51,11 @@ export function outputsFor(outcome: Outcome): Record<OutputName, string> {
     'slug-id': release?.slugId ?? '',
     'promotion-id': outcome.promotionId ?? '',
     'promoted-apps': JSON.stringify(promotedApps),
+    waves: outcome.waves
+      ? JSON.stringify(outcome.waves.map((w) => ({ apps: w.apps, status: w.status })))
+      : '',
+    // Container releases: the image ID (config digest) per process type of the verified release.
+    images: release?.images ? JSON.stringify(release.images) : '',
     'rolled-back': String(appsOf(outcome).some((a) => a.rolledBack)),
     'review-app-id': reviewApp?.id ?? '',
     'review-app-url': reviewApp ? (app?.webUrl ?? '') : ''

@@ -33,7 +33,8 @@ export function outcomeFromProgress(progress: Progress, now = Date.now()): Outco
     before: releaseFromSaved(a.before),
     release: releaseFromSaved(a.release),
     liveAfter: releaseFromSaved(a.liveAfter),
-    rolledBack: a.rolledBack ?? false
+    rolledBack: a.rolledBack ?? false,
+    ...(a.wave !== undefined ? { wave: a.wave } : {})
   })
   const phase = progress.phase !== 'start' ? (progress.phase as PhaseName) : undefined
   const during = phase ? ` during the ${phase} phase` : ''
@@ -52,6 +53,7 @@ export function outcomeFromProgress(progress: Progress, now = Date.now()): Outco
     pipeline: progress.pipeline ? { id: '', name: progress.pipeline } : undefined,
     app: main ? toApp(main) : undefined,
     targets: progress.apps.filter((a) => a.role === 'target').map(toApp),
+    ...(progress.waves ? { waves: progress.waves.map((w) => ({ ...w })) } : {}),
     phases: phase
       ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
       : [],

@@ -20,7 +20,7 @@ import { setOutputs } from './outputs.js'
 import { appFailure, appsOf, appVerdict, verdict } from '../verdict.js'
 import { newProgress, saveProgress } from './state.js'
 import { githubWarning, permission, truncateDescription } from './github-warnings.js'
-import { savedApps } from './saved.js'
+import { savedApps, savedWaves } from './saved.js'
 import type { Progress, SavedDeployment } from './state.js'
 import { writeSummary } from './summary.js'
 
@@ -461,6 +461,7 @@ export class Reporter implements RunEvents {
     }
     this.progressState.pipeline = outcome.pipeline?.name
     this.progressState.apps = savedApps(outcome)
+    this.progressState.waves = savedWaves(outcome)
     this.saveProgressOnly()
   }
 

@@ -1,6 +1,6 @@
 /** The Outcome's releases and apps as the post step's saved progress holds them, and back. */
 import type { AppResult, Outcome, ReleaseInfo } from '../outcome.js'
-import type { SavedApp, SavedRelease } from './state.js'
+import type { SavedApp, SavedRelease, SavedWave } from './state.js'
 
 export function savedRelease(r: ReleaseInfo | undefined): SavedRelease | undefined {
   if (!r) return undefined
@@ -13,6 +13,16 @@ export function releaseFromSaved(r: SavedRelease | undefined): ReleaseInfo | und
   return r ? { id: r.id, version: r.version, slugId: undefined, commit: r.commit } : undefined
 }
 
+/** The waves without their bake probes. */
+export function savedWaves(outcome: Outcome): SavedWave[] | undefined {
+  return outcome.waves?.map(({ apps, status, startedAt, endedAt }) => ({
+    apps,
+    status,
+    ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(endedAt !== undefined ? { endedAt } : {})
+  }))
+}
+
 export function savedApps(outcome: Outcome): SavedApp[] {
   const one = (a: AppResult, role: SavedApp['role']): SavedApp => ({
     role,
@@ -22,7 +32,8 @@ export function savedApps(outcome: Outcome): SavedApp[] {
     before: savedRelease(a.before),
     release: savedRelease(a.release),
     liveAfter: savedRelease(a.liveAfter),
-    rolledBack: a.rolledBack
+    rolledBack: a.rolledBack,
+    ...(a.wave !== undefined ? { wave: a.wave } : {})
   })
   return [
     ...(outcome.app ? [one(outcome.app, 'app')] : []),

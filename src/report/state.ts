@@ -4,7 +4,7 @@
  * show anyway: never a key, token, config-var value or signed URL.
  */
 import * as core from '@actions/core'
-import type { Stage } from '../outcome.js'
+import type { WaveStatus, Stage } from '../outcome.js'
 import type { Command } from '../settings.js'
 
 export const StateKey = {
@@ -29,6 +29,16 @@ export interface SavedApp {
   release?: SavedRelease
   liveAfter?: SavedRelease
   rolledBack?: boolean
+  /** With `waves`: the app's wave (1-based). */
+  wave?: number
+}
+
+/** A wave of a promotion in waves as the post step needs it (no probes). */
+export interface SavedWave {
+  apps: string[]
+  status: WaveStatus
+  startedAt?: number
+  endedAt?: number
 }
 
 export interface SavedDeployment {
@@ -71,6 +81,7 @@ export interface Progress {
   comments: SavedComment[]
   deployments: SavedDeployment[]
   apps: SavedApp[]
+  waves?: SavedWave[]
 }
 
 export function newProgress(command: Command, dryRun: boolean, startedAt = Date.now()): Progress {

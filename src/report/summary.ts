@@ -23,7 +23,8 @@ import {
   runUrl,
   statusIcons,
   statusLabels,
-  versionText
+  versionText,
+  wavesTableHtml
 } from './format.js'
 import { appsOf, verdict } from '../verdict.js'
 
@@ -79,6 +80,8 @@ export function renderSummary(
   if (status === 'failed' || status === 'cancelled') add(causeHtml(outcome), true)
   if (outcome.dryRun || outcome.plan) add(planHtml(outcome.plan ?? []), true)
   if (apps.length > 0) add(appsTableHtml(apps, ctx), true)
+  add(imagesHtml(apps), true)
+  if (outcome.waves) add(`<h3>Waves</h3>\n${wavesTableHtml(outcome)}`, true)
   if ((status === 'failed' || status === 'cancelled') && apps.length > 0)
     add(liveNowSectionHtml(apps), true)
   if (outcome.reviewApp) add(reviewAppHtml(outcome), true)
@@ -179,6 +182,33 @@ function appsTableHtml(apps: AppResult[], ctx: RunContext): string {
   })
   const more = apps.length > maxApps ? `\n<p>… and ${apps.length - maxApps} more apps.</p>` : ''
   return `<h3>Apps</h3>\n<table>${header}${rows.join('')}</table>${more}`
+}
+
+/**
+ * The images of container releases (image ID per process type, and the manifest digest where
+ * this run resolved it) and the OCI image of Fir releases: what identifies a release without a
+ * slug. At least 12 hex characters of each are shown, the whole ID in the title.
+ */
+function imagesHtml(apps: AppResult[]): string | undefined {
+  const short = (digest: string): string =>
+    `<code title="${escapeHtml(digest)}">${escapeHtml(digest.replace(/^sha256:/, '').slice(0, 12))}</code>`
+  const rows: string[] = []
+  for (const a of apps.slice(0, maxApps)) {
+    const images = a.release?.images ?? {}
+    for (const [process, imageId] of Object.entries(images).slice(0, 20)) {
+      const manifest = a.images?.[process]?.manifestDigest
+      rows.push(
+        `<tr><td>${escapeHtml(a.app)}</td><td>${escapeHtml(process)}</td><td>${short(imageId)}</td><td>${manifest ? short(manifest) : '—'}</td></tr>`
+      )
+    }
+    if (a.release?.ociImageId) {
+      rows.push(
+        `<tr><td>${escapeHtml(a.app)}</td><td>OCI image (Fir)</td><td><code>${escapeHtml(a.release.ociImageId)}</code></td><td>—</td></tr>`
+      )
+    }
+  }
+  if (rows.length === 0) return undefined
+  return `<h3>Images</h3>\n<table><tr><th>App</th><th>Process</th><th>Image ID</th><th>Manifest digest</th></tr>${rows.join('')}</table>`
 }
 
 function liveNowSectionHtml(apps: AppResult[]): string {

@@ -1,0 +1,428 @@
+/**
+ * Container-stack apps end to end: `method: container` releases images from the emulator's
+ * registry (one formation update, release phase from a `release` image, gate, rollback), local
+ * images pushed with the fake docker CLI (key on stdin), input errors before any change, a
+ * heroku.yml build through the Build API, and `promote` of a container app refused before
+ * anything changes (Heroku cannot promote the container stack).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, join, resolve } from 'node:path'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { pushFixtureImage } from '../../tools/heroku-emulator/images.js'
+import type { AppSeed, Seed } from '../../tools/heroku-emulator/index.js'
+import { annotationText, startScenario, type Scenario } from './scenario.js'
+
+let scenario: Scenario | undefined
+let dockerState: string | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+  if (dockerState) await rm(dockerState, { recursive: true, force: true })
+  dockerState = undefined
+})
+
+const DOCKER_RELEASES = 'application/vnd.heroku+json; version=3.docker-releases'
+const WEB = { fixture: 'healthy', cmd: ['node', 'server.js'], env: { APP_VERSION: 'one' } }
+const WORKER = { fixture: 'worker', cmd: ['node', 'worker.js'] }
+const RELEASE_OK = { fixture: 'healthy', cmd: ['node', 'release.js'] }
+
+function boxySeed(
+  app: Partial<AppSeed> = {},
+  production = ['boxy-prod'],
+  productionApps: Record<string, Partial<AppSeed>> = {}
+): Seed {
+  return {
+    pipelines: [
+      {
+        name: 'boxes',
+        apps: [
+          {
+            name: 'boxy',
+            stage: 'staging',
+            stack: 'container',
+            formation: { web: 1, worker: 1 },
+            release: { images: { web: WEB, worker: WORKER } },
+            ...app
+          },
+          ...production.map((name) => ({
+            name,
+            stage: 'production' as const,
+            stack: 'container' as const,
+            release: { images: { web: { ...WEB, env: { APP_VERSION: 'old' } } } },
+            ...productionApps[name]
+          }))
+        ]
+      }
+    ]
+  }
+}
+
+async function push(s: Scenario, repository: string, spec: object, tag = 'ci') {
+  return pushFixtureImage({
+    registryUrl: s.heroku.registryUrl,
+    apiKey: s.heroku.apiKey,
+    repository,
+    tag,
+    ...spec
+  })
+}
+
+function registryInputs(s: Scenario) {
+  return {
+    app: 'boxy',
+    method: 'container',
+    'heroku-registry-url': s.heroku.registryUrl,
+    'health-check': '/health',
+    'health-check-timeout': '30'
+  }
+}
+
+const formationPatches = (s: Scenario) =>
+  s.heroku.requests.filter((r) => r.method === 'PATCH' && /^\/apps\/[^/]+\/formation$/.test(r.path))
+
+describe('method: container', () => {
+  it('releases web, worker and release images in one formation update, gates and reports them', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const before = s.heroku.state.apps.boxy.currentRelease!
+    const web = await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
+    const worker = await push(s, 'boxy/worker', { ...WORKER, env: { V: '2' } })
+    const release = await push(s, 'boxy/release', RELEASE_OK)
+    const mark = s.mark()
+
+    const result = await s.run({
+      ...registryInputs(s),
+      'health-check-body': '"version":"two"',
+      images: [
+        'web=registry.heroku.com/boxy/web:ci',
+        `worker=registry.heroku.com/boxy/worker@${worker.manifestDigest}`,
+        'release=registry.heroku.com/boxy/release:ci'
+      ].join('\n')
+    })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    const app = s.heroku.state.apps.boxy
+    expect(app.currentRelease!.version).toBe(before.version + 1)
+    expect(app.currentRelease!.slug).toBeNull()
+    expect(app.images).toEqual({
+      web: web.imageId,
+      worker: worker.imageId,
+      release: release.imageId
+    })
+    // One PATCH, with the variant that has docker_image, naming the image IDs.
+    const patches = formationPatches(s)
+    expect(patches).toHaveLength(1)
+    expect(patches[0].headers.accept).toBe(DOCKER_RELEASES)
+    expect(patches[0].body).toEqual({
+      updates: [
+        { type: 'web', docker_image: web.imageId },
+        { type: 'worker', docker_image: worker.imageId },
+        { type: 'release', docker_image: release.imageId }
+      ]
+    })
+    expect(JSON.parse(result.outputs.images)).toEqual({
+      web: web.imageId,
+      worker: worker.imageId,
+      release: release.imageId
+    })
+    expect(result.outputs['release-version']).toBe(String(app.currentRelease!.version))
+    expect(result.outputs['slug-id']).toBe('')
+    for (const id of [web.imageId, worker.imageId, release.imageId])
+      expect(result.summary).toContain(id.slice(7, 19))
+    expect(result.summary).toContain(web.manifestDigest.slice(7, 19))
+    // Nothing but the formation update changed anything (no build, no source, no rollback).
+    expect(
+      s
+        .mutations(mark)
+        .filter((m) => m.startsWith('heroku'))
+        .map((m) => m.replace(/\/apps\/[^/]+\//, '/apps/:app/'))
+    ).toEqual(['heroku PATCH /apps/:app/formation'])
+  })
+
+  it('reports a failing release image as a release-phase failure: the old release stays live', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const before = s.heroku.state.apps.boxy.currentRelease!
+    const imagesBefore = { ...s.heroku.state.apps.boxy.images }
+    await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
+    await push(s, 'boxy/release', { fixture: 'release-fails', cmd: ['node', 'release.js'] })
+
+    const result = await s.run({
+      ...registryInputs(s),
+      images: 'web=registry.heroku.com/boxy/web:ci\nrelease=registry.heroku.com/boxy/release:ci'
+    })
+
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.status).toBe('failed')
+    expect(result.outputs['rolled-back']).toBe('false')
+    const app = s.heroku.state.apps.boxy
+    expect(app.currentRelease!.id).toBe(before.id)
+    expect(app.images).toEqual(imagesBefore)
+    expect(annotationText(result, 'error')).toMatch(/failed its release phase/)
+    expect(s.count('POST', /\/releases$/)).toBe(0)
+  })
+
+  it('rolls an unhealthy image back to the release live before the run', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const before = s.heroku.state.apps.boxy.currentRelease!
+    const imagesBefore = { ...s.heroku.state.apps.boxy.images }
+    await push(s, 'boxy/web', { fixture: 'unhealthy', cmd: ['node', 'server.js'] })
+
+    const result = await s.run({
+      ...registryInputs(s),
+      'health-check-timeout': '6',
+      images: 'web=registry.heroku.com/boxy/web:ci'
+    })
+
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs['rolled-back']).toBe('true')
+    const rollbacks = s.heroku.requests.filter(
+      (r) => r.method === 'POST' && /^\/apps\/[^/]+\/releases$/.test(r.path)
+    )
+    expect(rollbacks).toHaveLength(1)
+    expect(rollbacks[0].body).toEqual({ release: before.id })
+    const app = s.heroku.state.apps.boxy
+    expect(app.currentRelease!.version).toBe(before.version + 2)
+    expect(app.images).toEqual(imagesBefore)
+    expect(result.stdout).toMatch(/failed its health gate/)
+  })
+
+  it('pushes a local image with docker, the key on stdin only', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    dockerState = await mkdtemp(join(tmpdir(), 'c17-docker-'))
+    const host = new URL(s.heroku.registryUrl).host
+    const result = await s.run(
+      { ...registryInputs(s), images: 'web=shop-web:latest' },
+      {
+        env: {
+          PATH: `${resolve('tools', 'fake-docker')}${delimiter}${process.env.PATH ?? ''}`,
+          FAKE_DOCKER_STATE: dockerState,
+          FAKE_DOCKER_REGISTRY_URL: s.heroku.registryUrl,
+          FAKE_DOCKER_REGISTRY_HOST: host,
+          FAKE_DOCKER_IMAGES: JSON.stringify({
+            'shop-web': { ...WEB, env: { APP_VERSION: 'local' } }
+          })
+        }
+      }
+    )
+
+    expect(result.exitCode).toBe(0)
+    const calls = (await readFile(join(dockerState, 'calls.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[]; stdinKey: boolean; exit: number })
+    expect(calls.map((c) => c.argv)).toEqual([
+      ['login', host, '--username', '_', '--password-stdin'],
+      ['tag', 'shop-web:latest', `${host}/boxy/web`],
+      ['push', `${host}/boxy/web`]
+    ])
+    expect(calls[0].stdinKey).toBe(true)
+    expect(calls.every((c) => c.exit === 0)).toBe(true)
+    const pushed = s.heroku.state.registry.repositories['boxy/web']
+    expect(pushed.tags.latest).toBeDefined()
+    expect((JSON.parse(result.outputs.images) as Record<string, string>).web).toBe(
+      s.heroku.state.apps.boxy.images!.web
+    )
+  })
+
+  it('without images, or on an app not on the container stack, is an input error before any change', async () => {
+    scenario = await startScenario({
+      pipelines: [
+        {
+          name: 'shop',
+          apps: [{ name: 'shop-staging', stage: 'staging', release: { fixture: 'healthy' } }]
+        }
+      ]
+    })
+    const s = scenario
+    const missing = await s.run({ app: 'shop-staging', method: 'container' })
+    expect(missing.exitCode).not.toBe(0)
+    expect(annotationText(missing, 'error')).toMatch(/images.*is required with method container/)
+    expect(s.heroku.requests).toHaveLength(0)
+
+    const wrongStack = await s.run({
+      app: 'shop-staging',
+      method: 'container',
+      'heroku-registry-url': s.heroku.registryUrl,
+      images: 'web=registry.heroku.com/shop-staging/web:latest'
+    })
+    expect(wrongStack.exitCode).not.toBe(0)
+    expect(annotationText(wrongStack, 'error')).toMatch(
+      /container releases images on container-stack apps, and shop-staging is/
+    )
+    expect(s.mutations()).toEqual([])
+  })
+
+  it('promotes by copying the verified images to each target and releasing exactly them', async () => {
+    scenario = await startScenario(boxySeed({}, ['boxy-eu', 'boxy-us']))
+    const s = scenario
+    const web = await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
+    const release = await push(s, 'boxy/release', RELEASE_OK)
+    const result = await s.run({
+      ...registryInputs(s),
+      promote: 'true',
+      'health-check-body': '"version":"two"',
+      images: 'web=registry.heroku.com/boxy/web:ci\nrelease=registry.heroku.com/boxy/release:ci'
+    })
+    expect(annotationText(result, 'error')).toBe('')
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('promoted')
+    for (const target of ['boxy-eu', 'boxy-us']) {
+      const app = s.heroku.state.apps[target]
+      expect(app.images).toEqual({ web: web.imageId, release: release.imageId })
+      // The images were copied into the target's own repositories (blobs mounted, not pushed).
+      const repo = s.heroku.state.registry.repositories[`${target}/web`]
+      expect(repo.manifests).toContain(web.manifestDigest)
+    }
+    const mounts = s.heroku.requests.filter(
+      (r) => r.method === 'POST' && /\/blobs\/uploads\/$/.test(r.path) && r.query.mount
+    )
+    expect(mounts.length).toBeGreaterThan(0)
+    expect(s.count('POST', /^\/pipeline-promotions$/)).toBe(0)
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      healthy: boolean
+    }>
+    expect(promoted.map((p) => [p.app, p.healthy]).sort()).toEqual([
+      ['boxy-eu', true],
+      ['boxy-us', true]
+    ])
+  })
+
+  it('promotes the current container release with command promote, rolling back an unhealthy target', async () => {
+    scenario = await startScenario(
+      boxySeed(
+        {
+          release: {
+            images: {
+              web: { fixture: 'unhealthy-when-flag', cmd: ['node', 'server.js'] },
+              worker: WORKER
+            }
+          }
+        },
+        ['boxy-eu', 'boxy-us'],
+        { 'boxy-us': { configVars: { BREAK_HEALTH: '1' } } }
+      )
+    )
+    const s = scenario
+    const staging = s.heroku.state.apps.boxy
+    const usBefore = s.heroku.state.apps['boxy-us'].currentRelease!
+    const usImagesBefore = { ...s.heroku.state.apps['boxy-us'].images }
+    const result = await s.run({
+      command: 'promote',
+      pipeline: 'boxes',
+      'heroku-registry-url': s.heroku.registryUrl,
+      'health-check': '/health',
+      'health-check-timeout': '20'
+    })
+    expect(result.exitCode).not.toBe(0)
+    const eu = s.heroku.state.apps['boxy-eu']
+    expect(eu.images!.web).toBe(staging.images!.web)
+    expect(eu.images!.worker).toBe(staging.images!.worker)
+    const us = s.heroku.state.apps['boxy-us']
+    expect(us.images).toEqual(usImagesBefore)
+    expect(us.currentRelease!.version).toBe(usBefore.version + 2)
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      healthy: boolean
+      rolled_back: boolean
+    }>
+    expect(promoted.find((p) => p.app === 'boxy-eu')).toMatchObject({ healthy: true })
+    expect(promoted.find((p) => p.app === 'boxy-us')).toMatchObject({
+      healthy: false,
+      rolled_back: true
+    })
+  })
+})
+
+describe('rollback of a container app', () => {
+  it('rolls back to the previous release (no slug: chosen by eligible_for_rollback) and gates it', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const v2 = s.heroku.state.apps.boxy.currentRelease!
+    const imagesV2 = { ...s.heroku.state.apps.boxy.images }
+    await s.heroku.createRelease(
+      'boxy',
+      { images: { web: { ...WEB, env: { APP_VERSION: 'three' } } } },
+      { wait: 'up' }
+    )
+    const result = await s.run({
+      command: 'rollback',
+      app: 'boxy',
+      'health-check': '/health',
+      'health-check-timeout': '20'
+    })
+    expect(annotationText(result, 'error')).toBe('')
+    expect(result.outputs.status).toBe('rolled-back')
+    const rollbacks = s.heroku.requests.filter(
+      (r) => r.method === 'POST' && /^\/apps\/[^/]+\/releases$/.test(r.path)
+    )
+    expect(rollbacks.map((r) => r.body)).toEqual([{ release: v2.id }])
+    expect(s.heroku.state.apps.boxy.images).toEqual(imagesV2)
+    expect(JSON.parse(result.outputs.images)).toEqual(
+      Object.fromEntries(Object.entries(imagesV2).filter(([type]) => type !== 'release'))
+    )
+  })
+})
+
+describe('heroku.yml apps', () => {
+  it('builds heroku.yml through the Build API and identifies the release by its images', async () => {
+    scenario = await startScenario(
+      {
+        apps: [{ name: 'ymly', stack: 'container', release: { fixture: 'heroku-yml' } }]
+      },
+      { fixture: 'heroku-yml' }
+    )
+    const s = scenario
+    const result = await s.run({
+      app: 'ymly',
+      'health-check': '/health',
+      'health-check-timeout': '30'
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    const app = s.heroku.state.apps.ymly
+    expect(app.currentRelease!.slug).toBeNull()
+    const images = JSON.parse(result.outputs.images) as Record<string, string>
+    expect(images.web).toBe(app.images!.web)
+    expect(result.summary).toContain(app.images!.web.slice(7, 19))
+    expect(s.count('POST', /\/builds$/)).toBe(1)
+    expect(s.count('PATCH', /\/formation$/)).toBe(0)
+  })
+
+  it('refuses promote: true for a heroku.yml app before any change', async () => {
+    scenario = await startScenario(
+      {
+        pipelines: [
+          {
+            name: 'ymls',
+            apps: [
+              {
+                name: 'ymly',
+                stage: 'staging',
+                stack: 'container',
+                release: { fixture: 'heroku-yml' }
+              },
+              {
+                name: 'ymly-prod',
+                stage: 'production',
+                stack: 'container',
+                release: { fixture: 'heroku-yml' }
+              }
+            ]
+          }
+        ]
+      },
+      { fixture: 'heroku-yml' }
+    )
+    const s = scenario
+    const result = await s.run({ app: 'ymly', promote: 'true' })
+    expect(result.exitCode).not.toBe(0)
+    expect(annotationText(result, 'error')).toMatch(/builds heroku.yml on the container stack/)
+    expect(s.mutations().filter((m) => m.startsWith('heroku'))).toEqual([])
+  })
+})

@@ -1,0 +1,254 @@
+/**
+ * Promotion in waves end to end against the emulator: a canary first, bake time, and what a
+ * failed wave does (`wave-failure`), over real sockets.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { Seed } from '../../tools/heroku-emulator/index.js'
+import { shopSeed, startScenario, type Scenario } from './scenario.js'
+
+let scenario: Scenario | undefined
+afterEach(async () => {
+  await scenario?.close()
+  scenario = undefined
+})
+
+const APPS = ['shop-canary', 'shop-eu', 'shop-us']
+const WAVES = 'shop-canary\nshop-eu, shop-us'
+const health = { 'health-check': '/health', 'health-check-timeout': '20' }
+
+interface WaveOutput {
+  apps: string[]
+  status: string
+}
+
+function promotions(s: Scenario): Array<{ at: number; body: unknown }> {
+  return s.heroku.requests
+    .filter((r) => r.method === 'POST' && r.path === '/pipeline-promotions' && r.status === 201)
+    .map((r) => ({ at: r.at, body: r.body }))
+}
+
+function targetIds(body: unknown): string[] {
+  return (body as { targets: Array<{ app: { id: string } }> }).targets.map((t) => t.app.id)
+}
+
+/** When the last passing probe of the canary's gate (or bake) arrived at its router. */
+function lastCanaryProbeBefore(s: Scenario, at: number): number {
+  const probes = s.heroku.timings.routed.filter(
+    (r) => r.app === 'shop-canary' && r.path === '/health' && r.at <= at && r.status === 200
+  )
+  return probes[probes.length - 1]?.at ?? -1
+}
+
+describe('promotion in waves', () => {
+  it('promotes the canary first, then the rest once it is healthy, the same release each time', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    const result = await s.run({ app: 'shop-staging', promote: 'true', waves: WAVES, ...health })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('promoted')
+    const made = promotions(s)
+    expect(made).toHaveLength(2)
+    expect(targetIds(made[0].body)).toEqual([s.heroku.appId('shop-canary')])
+    expect(targetIds(made[1].body).sort()).toEqual(
+      [s.heroku.appId('shop-eu'), s.heroku.appId('shop-us')].sort()
+    )
+    // Both name the same verified release.
+    const releaseOf = (body: unknown): string =>
+      (body as { source: { release: { id: string } } }).source.release.id
+    expect(releaseOf(made[1].body)).toBe(releaseOf(made[0].body))
+    expect(releaseOf(made[0].body)).toBe(result.outputs['release-id'])
+    // The second wave began only after the canary's gate passed.
+    const canaryPassed = lastCanaryProbeBefore(s, made[1].at)
+    expect(canaryPassed).toBeGreaterThan(made[0].at)
+    expect(made[1].at).toBeGreaterThanOrEqual(canaryPassed)
+    const slug = s.heroku.state.apps['shop-staging'].currentRelease!.slug!.id
+    for (const app of APPS) expect(s.heroku.state.apps[app].currentRelease!.slug!.id).toBe(slug)
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'healthy' },
+      { apps: ['shop-eu', 'shop-us'], status: 'healthy' }
+    ])
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      wave: number
+    }>
+    expect(Object.fromEntries(promoted.map((p) => [p.app, p.wave]))).toEqual({
+      'shop-canary': 1,
+      'shop-eu': 2,
+      'shop-us': 2
+    })
+    expect(result.summary).toContain('<h3>Waves</h3>')
+    expect(result.summary).toMatch(/<td>1<\/td><td>shop-canary<\/td>.*✅ healthy/)
+  })
+
+  it('a failing canary is rolled back and no second promotion is ever created', async () => {
+    const seed: Seed = shopSeed(APPS)
+    seed.pipelines![0].apps.find((a) => a.name === 'shop-canary')!.configVars = {
+      BREAK_HEALTH: '1'
+    }
+    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+    const s = scenario
+    const canaryBefore = s.heroku.state.apps['shop-canary'].currentRelease!
+    const euBefore = s.heroku.state.apps['shop-eu'].currentRelease!
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      ...health,
+      'health-check-timeout': '6'
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(promotions(s)).toHaveLength(1)
+    expect(s.heroku.state.apps['shop-canary'].currentRelease!.slug!.id).toBe(canaryBefore.slug!.id)
+    expect(s.heroku.state.apps['shop-eu'].currentRelease!.id).toBe(euBefore.id)
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'failed' },
+      { apps: ['shop-eu', 'shop-us'], status: 'not-started' }
+    ])
+    expect(result.summary).toContain('⏸️ not started')
+  })
+
+  it('wave-failure rollback-all: a failing second wave rolls the healthy canary back too, re-gated', async () => {
+    const seed: Seed = shopSeed(APPS)
+    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
+    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+    const s = scenario
+    const before = Object.fromEntries(
+      APPS.map((a) => [a, s.heroku.state.apps[a].currentRelease!.slug!.id])
+    )
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      'wave-failure': 'rollback-all',
+      ...health,
+      'health-check-timeout': '6'
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(promotions(s)).toHaveLength(2)
+    // Every app is back on what it ran before the run: the canary too, though it was healthy.
+    for (const app of APPS)
+      expect(s.heroku.state.apps[app].currentRelease!.slug!.id).toBe(before[app])
+    const rollbacks = s.heroku.requests.filter(
+      (r) => r.method === 'POST' && /\/releases$/.test(r.path) && r.status === 201
+    )
+    expect(rollbacks.length).toBeGreaterThanOrEqual(2)
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      rolled_back: boolean
+    }>
+    expect(promoted.find((p) => p.app === 'shop-canary')?.rolled_back).toBe(true)
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'rolled-back' },
+      { apps: ['shop-eu', 'shop-us'], status: 'failed' }
+    ])
+    // The canary's rollback was itself gated.
+    expect(result.summary).toMatch(/shop-canary[\s\S]*healthy again/)
+  })
+
+  it('wave-bake-time delays the next wave; a failure during the bake fails the wave', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      'wave-bake-time': '3',
+      'health-check-interval': '1',
+      ...health
+    })
+    expect(result.exitCode).toBe(0)
+    const made = promotions(s)
+    expect(made).toHaveLength(2)
+    // The canary's gate passed at its first passing probe after the promotion; the bake kept
+    // probing at least 3 s before the second promotion.
+    const canaryProbes = s.heroku.timings.routed.filter(
+      (r) =>
+        r.app === 'shop-canary' && r.path === '/health' && r.at > made[0].at && r.at < made[1].at
+    )
+    expect(made[1].at - canaryProbes[0].at).toBeGreaterThanOrEqual(3000)
+    expect(result.summary).toMatch(/✅ 3 s · \d+ probes/)
+
+    await s.close()
+    scenario = await startScenario(shopSeed(APPS), { fixture: 'flapping' })
+    const flapping = scenario
+    // Every app alternates 200 and 500: one passing probe passes a gate, the bake sees the 500.
+    const failed = await flapping.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      'wave-bake-time': '3',
+      'health-check-interval': '1',
+      'health-check-successes': '1',
+      ...health
+    })
+    expect(failed.exitCode).not.toBe(0)
+    expect(promotions(flapping)).toHaveLength(1)
+    expect(JSON.parse(failed.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'failed' },
+      { apps: ['shop-eu', 'shop-us'], status: 'not-started' }
+    ])
+    expect(failed.summary).toMatch(/a probe failed during the bake/)
+  })
+
+  it('bad combinations are input errors before any change', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ waves: WAVES, targets: 'shop-eu' }, /waves and targets are both set/],
+      [{ waves: 'shop-canary\nshop-eu, shop-canary' }, /shop-canary.*listed twice/],
+      [{ waves: 'shop-canary\nshop-elsewhere' }, /shop-elsewhere/],
+      [{ waves: WAVES, 'wave-failure': 'panic' }, /wave-failure/]
+    ]
+    for (const [inputs, message] of cases) {
+      const mark = s.mark()
+      const result = await s.run({
+        command: 'promote',
+        pipeline: 'shop',
+        release: 'v2',
+        ...inputs,
+        ...health
+      })
+      expect(result.exitCode).not.toBe(0)
+      expect(result.stdout + result.stderr).toMatch(message)
+      expect(s.mutations(mark).filter((m) => m.startsWith('heroku'))).toEqual([])
+    }
+  })
+
+  it('a dry run prints the wave plan and changes nothing', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    const mark = s.mark()
+    const result = await s.run({
+      command: 'promote',
+      pipeline: 'shop',
+      waves: WAVES,
+      'wave-bake-time': '60',
+      'dry-run': 'true',
+      ...health
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.summary).toMatch(/Wave 1: shop-canary/)
+    expect(result.summary).toMatch(/Wave 2: shop-eu, shop-us/)
+    expect(result.summary).toMatch(/bake 60 s/)
+    expect(result.summary).toMatch(/a failed wave stops/)
+    expect(s.mutations(mark).filter((m) => m.startsWith('heroku'))).toEqual([])
+  })
+})
+
+describe('a cancelled promotion in waves', () => {
+  it('leaves the later waves unstarted, and the report says which waves ran', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    const result = await s.run(
+      { app: 'shop-staging', promote: 'true', waves: WAVES, 'wave-bake-time': '30', ...health },
+      { cancelWhen: (out) => /\[shop-canary\] bake probe/.test(out) }
+    )
+    expect(result.cancelled).toBe(true)
+    expect(promotions(s)).toHaveLength(1)
+    // The post step finished the report from the saved outcome.
+    const summary = result.postSummary ?? ''
+    expect(summary).toMatch(/cancelled/)
+    expect(summary).toMatch(/<td>1<\/td><td>shop-canary<\/td>.*⏹️ did not finish/)
+    expect(summary).toMatch(/<td>2<\/td><td>shop-eu, shop-us<\/td>.*⏸️ not started/)
+  })
+})

@@ -1,0 +1,136 @@
+/**
+ * The registry client against the emulator's registry: resolving a tag or a digest to the image
+ * ID, finding an image by its ID among a repository's tags, copying an image across
+ * repositories by mounting its blobs or, where the registry opens an upload instead, streaming
+ * them; errors that never show the key.
+ */
+import { createServer, request, type Server } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { startHerokuEmulator, type HerokuEmulator } from '../../tools/heroku-emulator/index.js'
+import { pushFixtureImage } from '../../tools/heroku-emulator/images.js'
+import { RegistryClient, RegistryError } from '../../src/registry/client.js'
+import { FAST_TIMING } from '../emulator/helpers.js'
+
+let emulator: HerokuEmulator
+let noMount: Server
+let noMountUrl: string
+let pushed: Awaited<ReturnType<typeof pushFixtureImage>>
+
+beforeAll(async () => {
+  emulator = await startHerokuEmulator(
+    {
+      apps: [
+        { name: 'src-app', stack: 'container' },
+        { name: 'dst-app', stack: 'container' },
+        { name: 'dst-two', stack: 'container' }
+      ]
+    },
+    { timing: FAST_TIMING }
+  )
+  pushed = await pushFixtureImage({
+    registryUrl: emulator.registryUrl,
+    apiKey: emulator.apiKey,
+    repository: 'src-app/web',
+    tag: 'v1',
+    fixture: 'healthy',
+    cmd: ['node', 'server.js']
+  })
+  // A registry that cannot mount: the proxy drops `mount`/`from`, so an upload session opens.
+  const target = new URL(emulator.registryUrl)
+  noMount = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    url.searchParams.delete('mount')
+    url.searchParams.delete('from')
+    const forward = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...req.headers, host: target.host }
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
+    req.pipe(forward)
+  })
+  await new Promise<void>((done) => noMount.listen(0, '127.0.0.1', done))
+  const address = noMount.address()
+  noMountUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+})
+
+afterAll(async () => {
+  await new Promise((done) => noMount.close(done))
+  await emulator.close()
+})
+
+const client = (baseUrl: string, apiKey = emulator.apiKey) =>
+  new RegistryClient({ baseUrl, apiKey, sleep: () => Promise.resolve() })
+
+describe('RegistryClient', () => {
+  it('resolves a tag and a digest to the image ID and manifest digest', async () => {
+    const registry = client(emulator.registryUrl)
+    const byTag = await registry.resolveImage('src-app/web', 'v1')
+    expect(byTag).toEqual({
+      repository: 'src-app/web',
+      reference: 'v1',
+      imageId: pushed.imageId,
+      manifestDigest: pushed.manifestDigest
+    })
+    const byDigest = await registry.resolveImage('src-app/web', pushed.manifestDigest)
+    expect(byDigest.imageId).toBe(pushed.imageId)
+    // Sent as heroku/cli's container:release does: Basic auth, the v2 schema 2 Accept.
+    const get = emulator.requests.filter((r) => r.path === '/v2/src-app/web/manifests/v1').at(-1)!
+    expect(get.headers.accept).toBe('application/vnd.docker.distribution.manifest.v2+json')
+  })
+
+  it('finds an image by its ID among the tags', async () => {
+    const registry = client(emulator.registryUrl)
+    expect((await registry.findImage('src-app/web', pushed.imageId))?.manifestDigest).toBe(
+      pushed.manifestDigest
+    )
+    expect(await registry.findImage('src-app/web', `sha256:${'0'.repeat(64)}`)).toBeUndefined()
+  })
+
+  it('copies by mounting the blobs', async () => {
+    const copied = await client(emulator.registryUrl).copyImage(
+      'src-app/web',
+      pushed.manifestDigest,
+      'dst-app/web',
+      'latest'
+    )
+    expect(copied.blobs.map((b) => b.how)).toEqual(['mounted', 'mounted'])
+    expect(emulator.state.registry.repositories['dst-app/web'].tags.latest).toBe(
+      pushed.manifestDigest
+    )
+  })
+
+  it('streams the blobs where the registry opens an upload instead of mounting', async () => {
+    const copied = await client(noMountUrl).copyImage(
+      'src-app/web',
+      pushed.manifestDigest,
+      'dst-two/web',
+      'latest'
+    )
+    expect(copied.blobs.map((b) => b.how)).toEqual(['copied', 'copied'])
+    const again = await client(emulator.registryUrl).resolveImage('dst-two/web', 'latest')
+    expect(again.imageId).toBe(pushed.imageId)
+  })
+
+  it('says what failed without the key', async () => {
+    const wrongKey = 'HRKU-wrong-key-0123456789'
+    const err = await client(emulator.registryUrl, wrongKey)
+      .resolveImage('src-app/web', 'v1')
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RegistryError)
+    expect((err as RegistryError).status).toBe(401)
+    expect((err as Error).message).toMatch(/401 UNAUTHORIZED/)
+    expect((err as Error).message).not.toContain(wrongKey)
+    const missing = await client(emulator.registryUrl)
+      .resolveImage('src-app/web', 'nope')
+      .catch((e: unknown) => e)
+    expect((missing as Error).message).toMatch(/MANIFEST_UNKNOWN.*Push the image first/)
+  })
+})

@@ -1,0 +1,226 @@
+/**
+ * `method: container`: release images from the Heroku Container Registry on a container-stack
+ * app, as `heroku container:release` does (heroku/cli `container/release.ts`): each image's ID
+ * (its manifest's `config.digest`) from the registry, then ONE `PATCH /apps/{app}/formation`
+ * (`3.docker-releases`) for every process type, then the release it made, followed through its
+ * release phase (a `release` image). Local images are pushed first with `docker push`.
+ */
+import * as core from '@actions/core'
+import { DeployError, InputError } from '../errors.js'
+import type { Release } from '../heroku/types.js'
+import { waitUntil } from '../heroku/wait.js'
+import { HEROKU_REGISTRY_HOST, type ImageRef } from '../inputs/images.js'
+import { RegistryClient, type RegistryPort, type ResolvedImage } from '../registry/client.js'
+import { DockerCli, type DockerPort } from '../registry/docker.js'
+import type { AppResult } from '../outcome.js'
+import type { Settings } from '../settings.js'
+import { USER_AGENT } from '../version.js'
+import { describeKind, type ResolvedApp } from './apps.js'
+import type { CommandContext } from './context.js'
+import { formationImages, releaseInfo, waitForReleaseEnd } from './releases.js'
+import { groupedPhase } from './timeline.js'
+
+/**
+ * Checks, before any change, that `method: container` fits the app: a container-stack app (the
+ * formation release refuses others), and registry images of this very app.
+ */
+export function checkContainerFits(settings: Settings, app: ResolvedApp): void {
+  if (settings.method !== 'container') return
+  if (app.kind !== 'container') {
+    throw new InputError(
+      'method',
+      `Input 'method': container releases images on container-stack apps, and ${app.name} is ${describeKind(app)} (stack ${app.stack ?? 'unknown'}). Set its stack with heroku stack:set container, or use method build.`
+    )
+  }
+  for (const [process, ref] of Object.entries(settings.images)) {
+    if (ref.kind === 'registry' && ref.app !== app.name) {
+      throw new InputError(
+        'images',
+        `Input 'images': ${process} names ${HEROKU_REGISTRY_HOST}/${ref.repository}, an image of app ${ref.app}, not of ${app.name}; an app releases images from its own repositories (${HEROKU_REGISTRY_HOST}/${app.name}/<process>).`
+      )
+    }
+  }
+}
+
+/** The images of `images` as the summary and plan name them. */
+export function describeImages(images: Record<string, ImageRef>): string {
+  return Object.entries(images)
+    .map(([process, ref]) =>
+      ref.kind === 'registry'
+        ? `${process}=${HEROKU_REGISTRY_HOST}/${ref.repository}${ref.reference.startsWith('sha256:') ? '@' : ':'}${ref.reference}`
+        : `${process}=${ref.name} (local, pushed by the action)`
+    )
+    .join(', ')
+}
+
+export function registryFor(c: CommandContext): RegistryPort {
+  return (
+    c.registry ??
+    new RegistryClient({
+      baseUrl: c.settings.herokuRegistryUrl,
+      apiKey: c.settings.herokuApiKey,
+      userAgent: USER_AGENT,
+      requestTimeoutMs: c.heroku.requestTimeoutMs
+    })
+  )
+}
+
+export interface ReleasedImages {
+  /** The release the images made, ended (succeeded) or the current one when nothing changed. */
+  release: Release
+  /** Image ID per process type, as released. */
+  images: Record<string, string>
+  /** Every image already ran on the app: Heroku makes no release for that; nothing was sent. */
+  unchanged: boolean
+}
+
+/**
+ * Pushes the local images, resolves every image ID, releases them in one formation update and
+ * follows the release through its release phase. A failed release phase throws (the previous
+ * release stays live: nothing to roll back).
+ */
+export async function releaseImages(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult
+): Promise<ReleasedImages> {
+  const registry = registryFor(c)
+  const resolved = await groupedPhase(c, 'upload', `Images for ${app.name}`, app.name, async () => {
+    await pushLocalImages(c, app, c.docker ?? new DockerCli())
+    return resolveImages(registry, app, c.settings.images)
+  })
+  const images = Object.fromEntries(
+    Object.entries(resolved).map(([process, image]) => [process, image.imageId])
+  )
+  result.images = Object.fromEntries(
+    Object.entries(resolved).map(([process, image]) => [
+      process,
+      { imageId: image.imageId, manifestDigest: image.manifestDigest, repository: image.repository }
+    ])
+  )
+
+  return groupedPhase(c, 'release-phase', `Release on ${app.name}`, app.name, async () => {
+    const done = await releaseImageIds(c, app, images)
+    if (done.unchanged) return { release: done.release, images, unchanged: true }
+    const { release, tail } = done
+    if (release.status !== 'succeeded') {
+      result.release = await releaseInfo(
+        c.heroku,
+        app.id,
+        release,
+        { slugId: undefined, commit: undefined, releaseId: release.id, images },
+        app.kind
+      )
+      result.liveAfter = result.before
+      throw new DeployError(
+        `Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase (the release image)' : `ended ${release.status}`}; ` +
+          (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'),
+        tail
+      )
+    }
+    core.info(`Release v${release.version} succeeded.`)
+    return { release, images, unchanged: false }
+  })
+}
+
+/**
+ * Releases image IDs on a container-stack app with one formation update and follows the release
+ * it makes through its release phase (streamed, prefixed with `prefix` when apps run in
+ * parallel). `unchanged`: the app already ran every image, and Heroku makes no release for that
+ * (heroku/heroku-releases-retry#11); `release` is then the current one.
+ */
+export async function releaseImageIds(
+  c: CommandContext,
+  app: ResolvedApp,
+  images: Record<string, string>,
+  prefix?: string
+): Promise<{ release: Release; tail: string; unchanged: boolean }> {
+  const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  const alreadyRuns = async (): Promise<Release | undefined> => {
+    const running = formationImages(await c.heroku.listFormationImages(app.id))
+    const current = await c.heroku.currentRelease(app.id)
+    const same = Object.entries(images).every(
+      ([process, id]) => process === 'release' || running[process] === id
+    )
+    return same && current?.status === 'succeeded' ? current : undefined
+  }
+  const unchanged = (current: Release): { release: Release; tail: string; unchanged: true } => {
+    say(
+      `${app.name} already runs these images (v${current.version}): Heroku makes no release for the same images; checking its health.`
+    )
+    const note = `No release was made: v${current.version} of ${app.name} already runs these images.`
+    if (!c.outcome.notes.includes(note)) c.outcome.notes.push(note)
+    return { release: current, tail: '', unchanged: true }
+  }
+  if (!('release' in images)) {
+    const current = await alreadyRuns()
+    if (current) return unchanged(current)
+  }
+  const newestBefore = (await c.heroku.listReleases(app.id, 1))[0]?.version ?? 0
+  const updates = Object.entries(images).map(([type, docker_image]) => ({ type, docker_image }))
+  say(
+    `Releasing ${updates.map((u) => `${u.type} (${u.docker_image.slice(7, 19)})`).join(', ')} on ${app.name}.`
+  )
+  const newRelease = async (): Promise<Release | undefined> => {
+    const newest = (await c.heroku.listReleases(app.id, 1))[0]
+    return newest && newest.version > newestBefore ? newest : undefined
+  }
+  await c.heroku.releaseImages(app.id, updates, async () => ((await newRelease()) ? [] : undefined))
+  // One release for every process type, made before the answer (heroku/cli reads the newest
+  // release right after); none when every image already ran.
+  const made = await waitUntil(newRelease, (r) => r !== undefined, {
+    ...c.clock,
+    what: `the release of the images on ${app.name}`,
+    timeoutMs: 15000,
+    maxIntervalMs: 2000
+  }).catch(async (err: unknown) => {
+    const current = await alreadyRuns()
+    if (current) return current
+    throw err
+  })
+  if (!made) throw new DeployError(`Releasing the images on ${app.name} made no release.`)
+  if (made.version <= newestBefore) return unchanged(made)
+  const { release, tail } = await waitForReleaseEnd(c, app, made.id, true, prefix)
+  return { release, tail, unchanged: false }
+}
+
+/** `docker login` (key on stdin), `docker tag` and `docker push` for every local image. */
+async function pushLocalImages(
+  c: CommandContext,
+  app: ResolvedApp,
+  docker: DockerPort
+): Promise<void> {
+  const local = Object.entries(c.settings.images).filter(([, ref]) => ref.kind === 'local')
+  if (local.length === 0) return
+  const host = new URL(c.settings.herokuRegistryUrl).host
+  await docker.login(host, c.settings.herokuApiKey)
+  for (const [process, ref] of local) {
+    if (ref.kind !== 'local') continue
+    const target = `${host}/${app.name}/${process}`
+    core.info(`Pushing ${ref.name} as ${target}.`)
+    await docker.tag(ref.name, target)
+    await docker.push(target)
+  }
+}
+
+/** The image ID and manifest digest of every process's image, read from the registry. */
+async function resolveImages(
+  registry: RegistryPort,
+  app: ResolvedApp,
+  images: Record<string, ImageRef>
+): Promise<Record<string, ResolvedImage>> {
+  const entries = await Promise.all(
+    Object.entries(images).map(async ([process, ref]) => {
+      const [repository, reference] =
+        ref.kind === 'registry'
+          ? [ref.repository, ref.reference]
+          : [`${app.name}/${process}`, 'latest']
+      const image = await registry.resolveImage(repository, reference)
+      core.info(
+        `${process}: ${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference} → image ${image.imageId} (manifest ${image.manifestDigest})`
+      )
+      return [process, image] as const
+    })
+  )
+  return Object.fromEntries(entries)
+}

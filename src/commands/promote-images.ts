@@ -1,0 +1,110 @@
+/**
+ * Promotion of container-stack apps, which Heroku cannot do through a pipeline promotion (Dev
+ * Center, quoted in heroku/roadmap#222: "it is not possible (via UI or API) to promote an app
+ * that uses the container stack"). Instead, the verified images are copied into each target's
+ * registry repositories (cross-repository blob mounts, else a streamed copy; then the manifest)
+ * and released there with the same formation update a container deploy makes; each target's new
+ * release must run exactly the verified image IDs, then it is gated, and rolled back on failure.
+ */
+import * as core from '@actions/core'
+import { DeployError } from '../errors.js'
+import type { AppResult, ReleaseInfo } from '../outcome.js'
+import type { ResolvedApp } from './apps.js'
+import type { CommandContext } from './context.js'
+import { registryFor, releaseImageIds } from './container.js'
+import { releaseInfo } from './releases.js'
+import { phase } from './timeline.js'
+import { verifyAndGate, type PromotionTarget } from './target-gate.js'
+
+/** One image of the verified release, where it is in the source app's registry. */
+export interface SourceImage {
+  imageId: string
+  manifestDigest: string
+  /** `<source app>/<name>` */
+  repository: string
+}
+
+/**
+ * Where the verified release's images are in the source app's registry, found before any
+ * change: what a deploy of this run pushed or resolved (`known`), else each process type's
+ * repository searched by tag for the manifest with that image ID. An image that cannot be
+ * found (a heroku.yml build's images, which Heroku keeps out of reach) stops the promotion.
+ */
+export async function findSourceImages(
+  c: CommandContext,
+  source: ResolvedApp,
+  chosen: ReleaseInfo,
+  known: AppResult['images']
+): Promise<Record<string, SourceImage>> {
+  const images = chosen.images ?? {}
+  const registry = registryFor(c)
+  const out: Record<string, SourceImage> = {}
+  for (const [process, imageId] of Object.entries(images)) {
+    const k = known?.[process]
+    if (k && k.imageId === imageId) {
+      out[process] = { imageId, manifestDigest: k.manifestDigest, repository: k.repository }
+      continue
+    }
+    const found = await registry.findImage(`${source.name}/${process}`, imageId)
+    if (!found) {
+      throw new DeployError(
+        `${source.name} v${chosen.version}: the ${process} image ${imageId} is not in the registry repository ${source.name}/${process}, so it cannot be copied to the targets (images built from heroku.yml are not served by the registry). Release the same images on each app with method: container instead.`
+      )
+    }
+    out[process] = { imageId, manifestDigest: found.manifestDigest, repository: found.repository }
+  }
+  if (Object.keys(out).length === 0) {
+    throw new DeployError(
+      `${source.name} v${chosen.version}: its images are not known (the formation shows only the current release's images), so nothing can be promoted; promote the current release, or deploy the targets with method: container.`
+    )
+  }
+  return out
+}
+
+/**
+ * One target: copy the images, release them, check the release runs exactly them, gate, roll
+ * back on failure. Throws the target's failure (the caller records it beside the others).
+ */
+export async function promoteImagesTo(
+  c: CommandContext,
+  t: PromotionTarget,
+  chosen: ReleaseInfo,
+  images: Record<string, SourceImage>
+): Promise<void> {
+  const name = t.app.name
+  const registry = registryFor(c)
+  await phase(c, 'promotion', name, async () => {
+    for (const [process, image] of Object.entries(images)) {
+      const to = `${name}/${process}`
+      const copied = await registry.copyImage(image.repository, image.manifestDigest, to, 'latest')
+      const how = copied.blobs.map((b) => b.how)
+      core.info(
+        `[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`
+      )
+    }
+  })
+  const imageIds = Object.fromEntries(Object.entries(images).map(([p, i]) => [p, i.imageId]))
+  const done = await phase(c, 'release-phase', name, () =>
+    releaseImageIds(c, t.app, imageIds, name)
+  )
+  const release = done.release
+  t.result.release = await releaseInfo(
+    c.heroku,
+    t.app.id,
+    release,
+    { slugId: undefined, commit: chosen.commit, releaseId: release.id, images: imageIds },
+    t.app.kind
+  )
+  if (release.status !== 'succeeded') {
+    t.result.liveAfter = t.result.before
+    throw new DeployError(
+      `${name}: release v${release.version} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ${t.result.before ? `v${t.result.before.version} is still live` : 'nothing is live'}.`,
+      done.tail
+    )
+  }
+  // What the target runs now, as Heroku says it (the formation's image IDs), must be the
+  // verified images: read it rather than trust what was sent.
+  const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind)
+  const runs = running.images ? running : t.result.release
+  await verifyAndGate(c, t, chosen, release.version, runs)
+}

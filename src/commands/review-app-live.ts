@@ -1,0 +1,67 @@
+/**
+ * What a PR's review app goes through once it exists, whichever way it was made (the Review
+ * Apps API or an app setup): its GitHub Deployment, then the PR's commit built onto it when it
+ * runs another one, then the gate.
+ */
+import * as core from '@actions/core'
+import { DeployError } from '../errors.js'
+import { reviewAppEnvironmentName } from '../github/environments.js'
+import type { AppResult } from '../outcome.js'
+import { newAppResult, type ResolvedApp } from './apps.js'
+import type { CommandContext } from './context.js'
+import { buildSource, followBuildRelease } from './deploy.js'
+import { gateFailure, gatePhase } from './health-gate.js'
+import { recordLive, releaseInfo, waitForPendingWork } from './releases.js'
+import { startDeployment } from './timeline.js'
+
+/** The review app's result in the outcome, and its (transient) GitHub Deployment started. */
+export async function startReviewAppResult(
+  c: CommandContext,
+  app: ResolvedApp,
+  prNumber: number
+): Promise<AppResult> {
+  const result = newAppResult(app, c.clock.now())
+  c.outcome.app = result
+  await startDeployment(
+    c,
+    result,
+    reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber),
+    true,
+    false
+  )
+  await c.events.progress(c.outcome)
+  return result
+}
+
+/**
+ * Builds the PR's commit onto the review app unless it was just created from it or already runs
+ * it, then gates what is live; the run is `review-app-ready` when that passes.
+ */
+export async function buildOntoAndGate(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  created: boolean
+): Promise<void> {
+  const { settings, heroku } = c
+  await waitForPendingWork(c, app)
+  let live = await recordLive(heroku, app)
+  if (!created && live?.commit !== settings.version) {
+    result.before = live
+    if (Object.keys(settings.configVars).length > 0) {
+      await heroku.setConfigVars(app.id, settings.configVars)
+    }
+    const build = await buildSource(c, app, result)
+    const release = await followBuildRelease(c, app, result, build)
+    live = await releaseInfo(heroku, app.id, release)
+  } else if (!created) {
+    core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`)
+  }
+  if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
+  result.release = live
+  result.liveAfter = live
+  const health = await gatePhase(c, app, result, live)
+  if (!health.passed) throw gateFailure(app, live.version, health)
+  result.endedAt = c.clock.now()
+  c.outcome.status = 'review-app-ready'
+}

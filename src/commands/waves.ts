@@ -1,0 +1,165 @@
+/**
+ * Promotion in waves (`waves`, `wave-bake-time`, `wave-failure`): one promotion per wave of the
+ * same verified release, in order; a wave starts only when every app of the one before is
+ * healthy and stayed so through its bake. A failed wave starts no later wave; with
+ * `rollback-all` every app this run promoted goes back to what it ran before.
+ */
+import * as core from '@actions/core'
+import { asPoll } from '../heroku/pacer.js'
+import { bake, type BakeResult } from '../health/bake.js'
+import { resolveHealthUrl } from '../health/probe.js'
+import type { WaveResult } from '../outcome.js'
+import type { CommandContext } from './context.js'
+import { rollbackTo } from './health-gate.js'
+import { phase } from './timeline.js'
+import { rollbackIfWanted, type PromotionTarget } from './target-gate.js'
+
+/** A promotion target, with its wave. */
+export type WaveTarget = PromotionTarget
+
+/** The dry run's lines for the wave plan. */
+export function wavePlan(c: CommandContext, waves: WaveTarget[][]): string[] {
+  const { waveBakeSeconds, waveFailure } = c.settings
+  return [
+    ...waves.map(
+      (wave, i) =>
+        `Wave ${i + 1}: ${wave.map((t) => t.app.name).join(', ')}` +
+        (waveBakeSeconds > 0 && i < waves.length - 1 ? `, then bake ${waveBakeSeconds} s` : '')
+    ),
+    waveFailure === 'stop'
+      ? 'If a wave fails: a failed wave stops the promotion; its failed apps are rolled back, later waves do not start.'
+      : 'If a wave fails: a failed wave stops the promotion and every app this run promoted is rolled back to the release it ran before (rollback-all).'
+  ]
+}
+
+/**
+ * Runs the waves in order. `promoteWave` promotes one wave's apps (deployments, promotion,
+ * release phases, gates, rollback of what fails) and pushes a message into `failures` for each
+ * app that failed; it never throws for an app's failure.
+ */
+export async function promoteInWaves(
+  c: CommandContext,
+  waves: WaveTarget[][],
+  failures: string[],
+  promoteWave: (wave: WaveTarget[], index: number) => Promise<void>
+): Promise<void> {
+  const { outcome, settings } = c
+  const results: WaveResult[] = waves.map((wave) => ({
+    apps: wave.map((t) => t.app.name),
+    status: 'not-started'
+  }))
+  outcome.waves = results
+  waves.forEach((wave, i) => wave.forEach((t) => (t.result.wave = i + 1)))
+
+  for (const [i, wave] of waves.entries()) {
+    const result = results[i]
+    const names = result.apps.join(', ')
+    core.info(`Wave ${i + 1} of ${waves.length}: ${names}`)
+    result.startedAt = c.clock.now()
+    // Not healthy until it is known to be: a run cancelled now reports this wave as failed.
+    result.status = 'failed'
+    const failedBefore = failures.length
+    await promoteWave(wave, i)
+    result.promotionId = outcome.promotionId
+    let failed = failures.length > failedBefore
+    const last = i === waves.length - 1
+    if (!failed && settings.waveBakeSeconds > 0 && !last) {
+      result.bake = await bakeWave(c, wave, settings.waveBakeSeconds)
+      if (!result.bake.passed) {
+        failed = true
+        failures.push(result.bake.reason ?? `wave ${i + 1} failed its bake.`)
+      }
+    }
+    result.endedAt = c.clock.now()
+    if (!failed) {
+      result.status = 'healthy'
+      await c.events.progress(outcome)
+      continue
+    }
+    result.status = 'failed'
+    if (settings.waveFailure === 'rollback-all')
+      await rollBackAll(c, waves.slice(0, i + 1), results)
+    const unstarted = results.slice(i + 1).map((r) => r.apps.join(', '))
+    if (unstarted.length > 0) {
+      core.info(`Wave ${i + 1} failed: not starting ${unstarted.map((u) => `[${u}]`).join(', ')}.`)
+    }
+    await c.events.progress(outcome)
+    return
+  }
+}
+
+/** Watches every app of a healthy wave for `seconds`; apps whose bake fails are rolled back. */
+async function bakeWave(
+  c: CommandContext,
+  wave: WaveTarget[],
+  seconds: number
+): Promise<NonNullable<WaveResult['bake']>> {
+  const baked = await phase(
+    c,
+    'health',
+    `bake ${wave.map((t) => t.app.name).join(', ')}`,
+    () =>
+      Promise.all(
+        wave.map(async (t): Promise<[WaveTarget, BakeResult]> => {
+          const check = t.health
+          const url =
+            check.target === undefined ? undefined : resolveHealthUrl(check.target, t.app.webUrl)
+          const outcome = await bake(
+            { listDynos: (id) => asPoll(() => c.heroku.listDynos(id)) },
+            {
+              app: t.app.id,
+              name: t.app.name,
+              version: t.result.release?.version ?? 0,
+              url,
+              expectedBody: t.result.health?.expectedBody
+            },
+            check,
+            seconds,
+            {
+              now: c.clock.now,
+              sleep: c.clock.sleep,
+              probe: c.probe,
+              onProbe: (p) =>
+                core.info(
+                  `[${t.app.name}] bake probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`
+                )
+            }
+          )
+          return [t, outcome]
+        })
+      ),
+    (all) => all.every(([, b]) => b.passed)
+  )
+  const failedApps = baked.filter(([, b]) => !b.passed)
+  for (const [t, b] of failedApps) await rollbackIfWanted(c, t, new Error(b.reason))
+  return {
+    seconds,
+    probes: baked.flatMap(([, b]) => b.probes),
+    passed: failedApps.length === 0,
+    ...(failedApps.length > 0 ? { reason: failedApps.map(([, b]) => b.reason).join(' ') } : {})
+  }
+}
+
+/**
+ * `rollback-all`: every app of the waves that ran and is still on this run's release goes back
+ * to the release it ran before this run, each re-gated. The failing wave's healthy apps too:
+ * the run leaves no app on a release it gave up on.
+ */
+async function rollBackAll(
+  c: CommandContext,
+  ran: WaveTarget[][],
+  results: WaveResult[]
+): Promise<void> {
+  for (const [i, wave] of ran.entries()) {
+    const promoted = wave.filter((t) => !t.result.rolledBack && t.result.release && t.result.before)
+    await Promise.all(
+      promoted.map((t) =>
+        phase(c, 'rollback', t.app.name, () =>
+          rollbackTo(c, t.app, t.result, t.result.before!, t.health, t.app.name)
+        )
+      )
+    )
+    if (i < ran.length - 1 && wave.some((t) => t.result.rolledBack))
+      results[i].status = 'rolled-back'
+  }
+}

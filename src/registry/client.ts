@@ -1,0 +1,281 @@
+/**
+ * The Heroku Container Registry over HTTP (Docker registry HTTP API v2 / OCI distribution spec):
+ * resolve an image reference to its image ID, copy an image between repositories. Commands see
+ * only `RegistryPort`; tests may hand in anything with its methods.
+ *
+ * Auth is HTTP Basic with the API key as password, sent with every request, as heroku/cli
+ * `container/release.ts` does (no token exchange; Heroku's registry answers a `Basic` challenge).
+ * The key is never put in a URL, an error message or a log line.
+ */
+import { Readable } from 'node:stream'
+import { isDigest, ManifestError, manifestDigest, MANIFEST_V2, parseManifest } from './manifest.js'
+
+export interface ResolvedImage {
+  /** `<app>/<process>` */
+  repository: string
+  /** The tag or digest it was resolved from. */
+  reference: string
+  /** The image ID (`config.digest`): what `PATCH /formation` releases as `docker_image`. */
+  imageId: string
+  /** The manifest's digest. */
+  manifestDigest: string
+}
+
+export interface CopiedImage extends ResolvedImage {
+  /** How the blobs got there: already present, mounted from the source, or copied. */
+  blobs: Array<{ digest: string; how: 'exists' | 'mounted' | 'copied' }>
+}
+
+export interface RegistryPort {
+  /** The image ID and manifest digest of `repository` at `reference` (a tag or a digest). */
+  resolveImage(repository: string, reference: string): Promise<ResolvedImage>
+  /**
+   * Copies the manifest `manifestDigest` of `from` into `to` (tagged `tag`): each blob is
+   * mounted across repositories where the registry allows it, else streamed from `from`.
+   */
+  copyImage(from: string, manifestDigest: string, to: string, tag: string): Promise<CopiedImage>
+  /** The manifest in `repository` whose image ID is `imageId`, looked for by its tags. */
+  findImage(repository: string, imageId: string): Promise<ResolvedImage | undefined>
+}
+
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code: string | undefined
+  ) {
+    super(message)
+    this.name = 'RegistryError'
+  }
+}
+
+export interface RegistryClientOptions {
+  /** e.g. `https://registry.heroku.com`; no trailing slash. */
+  baseUrl: string
+  apiKey: string
+  userAgent?: string
+  requestTimeoutMs?: number
+  /** Attempts for a request that may be repeated (reads, blob checks); default 3. */
+  attempts?: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
+
+export class RegistryClient implements RegistryPort {
+  private readonly authorization: string
+  private readonly timeoutMs: number
+  private readonly attempts: number
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(private readonly opts: RegistryClientOptions) {
+    // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
+    this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`
+    this.timeoutMs = opts.requestTimeoutMs ?? 30000
+    this.attempts = opts.attempts ?? 3
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  }
+
+  async resolveImage(repository: string, reference: string): Promise<ResolvedImage> {
+    const res = await this.request('GET', manifestPath(repository, reference), {
+      accept: MANIFEST_V2
+    })
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    const text = Buffer.from(bytes).toString('utf8')
+    const parsed = parseManifest(text)
+    const digest = manifestDigest(bytes)
+    const stated = res.headers.get('docker-content-digest')
+    if (stated && stated !== digest) {
+      throw new RegistryError(
+        `The registry's manifest for ${repository}:${reference} does not match its Docker-Content-Digest ${stated}.`,
+        res.status,
+        undefined
+      )
+    }
+    if (isDigest(reference) && reference !== digest) {
+      throw new RegistryError(
+        `The registry answered another manifest (${digest}) for ${repository}@${reference}.`,
+        res.status,
+        undefined
+      )
+    }
+    return { repository, reference, imageId: parsed.imageId, manifestDigest: digest }
+  }
+
+  async findImage(repository: string, imageId: string): Promise<ResolvedImage | undefined> {
+    const res = await this.request('GET', `/v2/${repository}/tags/list`, { allow: [404] })
+    if (res.status === 404) return undefined
+    const body = (await res.json()) as { tags?: unknown }
+    const tags = Array.isArray(body.tags) ? body.tags.filter((t) => typeof t === 'string') : []
+    // `latest` first: where heroku container:push and docker push without a tag put an image.
+    tags.sort((a, b) => Number(b === 'latest') - Number(a === 'latest'))
+    for (const tag of tags.slice(0, 50)) {
+      const image = await this.resolveImage(repository, String(tag)).catch((err: unknown) => {
+        // A tag of another manifest type is not the image looked for.
+        if (err instanceof ManifestError) return undefined
+        throw err
+      })
+      if (image?.imageId === imageId) return image
+    }
+    return undefined
+  }
+
+  async copyImage(from: string, digest: string, to: string, tag: string): Promise<CopiedImage> {
+    const res = await this.request('GET', manifestPath(from, digest), { accept: MANIFEST_V2 })
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    if (manifestDigest(bytes) !== digest) {
+      throw new RegistryError(
+        `The registry answered another manifest for ${from}@${digest}.`,
+        res.status,
+        undefined
+      )
+    }
+    const parsed = parseManifest(Buffer.from(bytes).toString('utf8'))
+    const blobs: CopiedImage['blobs'] = []
+    for (const blob of parsed.blobs) {
+      blobs.push({ digest: blob.digest, how: await this.copyBlob(from, to, blob.digest) })
+    }
+    const put = await this.request('PUT', manifestPath(to, tag), {
+      contentType: MANIFEST_V2,
+      body: bytes,
+      retry: true
+    })
+    const stated = put.headers.get('docker-content-digest')
+    if (stated && stated !== digest) {
+      throw new RegistryError(
+        `The registry stored the manifest in ${to} as ${stated}, not ${digest}.`,
+        put.status,
+        undefined
+      )
+    }
+    return {
+      repository: to,
+      reference: tag,
+      imageId: parsed.imageId,
+      manifestDigest: digest,
+      blobs
+    }
+  }
+
+  /** One blob into `to`: there already, mounted from `from`, or streamed from `from`. */
+  private async copyBlob(
+    from: string,
+    to: string,
+    digest: string
+  ): Promise<'exists' | 'mounted' | 'copied'> {
+    const head = await this.request('HEAD', `/v2/${to}/blobs/${digest}`, { allow: [404] })
+    if (head.status === 200) return 'exists'
+    const mount = await this.request(
+      'POST',
+      `/v2/${to}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      { allow: [202] }
+    )
+    if (mount.status === 201) return 'mounted'
+    // 202: no mount (the spec's SHOULD), an upload session instead: stream the blob into it.
+    const location = mount.headers.get('location')
+    if (!location) {
+      throw new RegistryError(
+        `The registry opened an upload in ${to} without a Location.`,
+        202,
+        undefined
+      )
+    }
+    const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {})
+    if (!source.body)
+      throw new RegistryError(`The blob ${digest} of ${from} is empty.`, 200, undefined)
+    const target = new URL(location, `${this.opts.baseUrl}/`)
+    target.searchParams.set('digest', digest)
+    const length = source.headers.get('content-length')
+    await this.request('PUT', `${target.pathname}${target.search}`, {
+      contentType: 'application/octet-stream',
+      body: Readable.fromWeb(source.body),
+      contentLength: length ?? undefined
+    })
+    return 'copied'
+  }
+
+  private async request(
+    method: 'GET' | 'HEAD' | 'POST' | 'PUT',
+    path: string,
+    opts: {
+      accept?: string
+      contentType?: string
+      contentLength?: string
+      body?: Uint8Array | Readable
+      /** Statuses besides 2xx that are answers, not errors. */
+      allow?: number[]
+      /** Repeat on 429/5xx/network failures (reads and PUTs of the same bytes). */
+      retry?: boolean
+    }
+  ): Promise<Response> {
+    const repeatable =
+      (opts.retry ?? (method === 'GET' || method === 'HEAD')) && !(opts.body instanceof Readable)
+    const attempts = repeatable ? this.attempts : 1
+    let last: unknown
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const headers: Record<string, string> = { Authorization: this.authorization }
+      if (opts.accept) headers.Accept = opts.accept
+      if (opts.contentType) headers['Content-Type'] = opts.contentType
+      if (opts.contentLength) headers['Content-Length'] = opts.contentLength
+      if (this.opts.userAgent) headers['User-Agent'] = this.opts.userAgent
+      let res: Response
+      try {
+        res = await fetch(`${this.opts.baseUrl}${path}`, {
+          method,
+          headers,
+          body: opts.body as RequestInit['body'],
+          redirect: 'follow',
+          signal: AbortSignal.timeout(this.timeoutMs),
+          ...(opts.body instanceof Readable ? { duplex: 'half' } : {})
+        })
+      } catch (err) {
+        last = new RegistryError(
+          `${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${(err as Error).message}`,
+          undefined,
+          undefined
+        )
+        if (attempt < attempts) await this.sleep(1000 * attempt)
+        continue
+      }
+      if (res.ok || opts.allow?.includes(res.status)) return res
+      const error = await errorOf(res, method, `${this.opts.baseUrl}${stripQuery(path)}`)
+      if (!RETRY_STATUSES.has(res.status) || attempt >= attempts) throw error
+      last = error
+      await this.sleep(1000 * attempt)
+    }
+    throw last
+  }
+}
+
+function manifestPath(repository: string, reference: string): string {
+  return `/v2/${repository}/manifests/${encodeURIComponent(reference).replace(/%3A/gi, ':')}`
+}
+
+function stripQuery(path: string): string {
+  return path.replace(/\?.*$/, '')
+}
+
+/** The registry's error (`{errors: [{code, message}]}`) as one sentence, with a hint for 401. */
+async function errorOf(res: Response, method: string, url: string): Promise<RegistryError> {
+  let code: string | undefined
+  let message = ''
+  try {
+    const body = (await res.json()) as { errors?: Array<{ code?: unknown; message?: unknown }> }
+    const first = body.errors?.[0]
+    if (typeof first?.code === 'string') code = first.code
+    if (typeof first?.message === 'string') message = first.message
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const hint =
+    res.status === 401
+      ? ' The registry refused the key: heroku-api-key must be able to deploy the app (the repository is <app>/<process>).'
+      : res.status === 404 && code === 'MANIFEST_UNKNOWN'
+        ? ' Push the image first (docker push, or docker/build-push-action), or check the tag.'
+        : ''
+  return new RegistryError(
+    `Container registry ${method} ${url} answered ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}.${hint}`,
+    res.status,
+    code
+  )
+}
