@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7890:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8488);
+/* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2237);
 
 // The rest of the action is a separate chunk, loaded only when there is work: a post step after
 // a finished main step (the usual case) ends here, without loading it.
@@ -13,7 +13,7 @@ if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .postStepHasNoth
     process.stdout.write(`::debug::${_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .NOTHING_TO_DO */ .UO}\n`);
 }
 else {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(431), __nccwpck_require__.e(66)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8066));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(487), __nccwpck_require__.e(977)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4977));
     await run();
 }
 
@@ -22,7 +22,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8488:
+/***/ 2237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -194,7 +194,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
-/***/ 5434:
+/***/ 3053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
@@ -679,6 +679,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(7890);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -2,7 +2,6 @@
  * The one typed, validated view of every input and the config file (built by `inputs/`).
  * Nothing else reads `core.getInput`.
  */
-import type { ImageRef } from './inputs/images.js'
 
 export type Command = 'deploy' | 'promote' | 'review-app' | 'rollback' | 'review-app-sweep'
 
@@ -40,6 +39,24 @@ export interface Target {
 
 /** `release` input: a version number or a release UUID. */
 export type ReleaseRef = { version: number } | { id: string }
+
+/** An image already in the Heroku Container Registry: repository `<app>/<name>`. */
+export interface RegistryImage {
+  kind: 'registry'
+  app: string
+  /** `<app>/<name>`, the registry repository. */
+  repository: string
+  /** A tag, or a digest `sha256:<64 hex>`; `latest` when the reference names neither. */
+  reference: string
+}
+
+/** A local image (any docker reference), pushed by the action to `<app>/<process>`. */
+export interface LocalImage {
+  kind: 'local'
+  name: string
+}
+
+export type ImageRef = RegistryImage | LocalImage
 
 export interface Settings {
   herokuApiKey: string

@@ -3,28 +3,13 @@
  * the Heroku Container Registry (`registry.heroku.com/<app>/<repo>[:tag|@digest]`) or a local
  * image the action pushes with `docker push`. Pure: no network, no docker.
  */
+import type { ImageRef } from '../settings.js'
 import { InvalidValue, showValue } from './values.js'
 
 /** The Container Registry's host in image references (Dev Center "Container Registry"). */
 export const HEROKU_REGISTRY_HOST = 'registry.heroku.com'
 
-/** An image already in the Heroku Container Registry: repository `<app>/<name>`. */
-export interface RegistryImage {
-  kind: 'registry'
-  app: string
-  /** `<app>/<name>`, the registry repository. */
-  repository: string
-  /** A tag, or a digest `sha256:<64 hex>`; `latest` when the reference names neither. */
-  reference: string
-}
-
-/** A local image (any docker reference), pushed by the action to `<app>/<process>`. */
-export interface LocalImage {
-  kind: 'local'
-  name: string
-}
-
-export type ImageRef = RegistryImage | LocalImage
+export type { ImageRef, LocalImage, RegistryImage } from '../settings.js'
 
 /** Process types as the formation schema allows them (`^[-\w]{1,128}$`). */
 const PROCESS_TYPE = /^[-\w]{1,128}$/
