@@ -159,13 +159,18 @@ describe('promotion in waves', () => {
     expect(result.exitCode).toBe(0)
     const made = promotions(s)
     expect(made).toHaveLength(2)
-    // The canary's gate passed at its first passing probe after the promotion; the bake kept
-    // probing at least 3 s before the second promotion.
+    // The canary's gate passed at its second passing probe (health-check-successes 2); the
+    // bake kept probing at least 3 s after that before the second promotion.
     const canaryProbes = s.heroku.timings.routed.filter(
       (r) =>
-        r.app === 'shop-canary' && r.path === '/health' && r.at > made[0].at && r.at < made[1].at
+        r.app === 'shop-canary' &&
+        r.path === '/health' &&
+        r.status === 200 &&
+        r.at > made[0].at &&
+        r.at < made[1].at
     )
-    expect(made[1].at - canaryProbes[0].at).toBeGreaterThanOrEqual(3000)
+    expect(canaryProbes.length).toBeGreaterThanOrEqual(5)
+    expect(made[1].at - canaryProbes[1].at).toBeGreaterThanOrEqual(3000)
     expect(result.summary).toMatch(/✅ 3 s · \d+ probes/)
 
     await s.close()
