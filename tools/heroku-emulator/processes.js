@@ -68,6 +68,9 @@ export function isAlive(pid) {
   }
 }
 
+/** How long output may still arrive after a process exited before it is given up. */
+const OUTPUT_DRAIN_MS = 2000
+
 export class ProcessTracker {
   constructor() {
     this.live = new Map()
@@ -85,9 +88,24 @@ export class ProcessTracker {
   spawn(command, args, options = {}) {
     if (this.closed) throw new Error('emulator is closed')
     const child = spawn(command, args, { ...options, detached: true })
-    const exited = new Promise((resolve) => {
+    // 'exit' can come before the last output is read: `exited` waits for the child's stdio to
+    // close too (bounded: a grandchild holding the pipes open must not hold a release forever).
+    const exit = new Promise((resolve) => {
       child.on('exit', (code, signal) => resolve({ code, signal }))
       child.on('error', (error) => resolve({ code: null, signal: null, error }))
+    })
+    const closed = new Promise((resolve) => {
+      child.once('close', resolve)
+      child.once('error', resolve)
+    })
+    const exited = exit.then(async (result) => {
+      let timer
+      await Promise.race([
+        closed,
+        new Promise((resolve) => (timer = setTimeout(resolve, OUTPUT_DRAIN_MS)))
+      ])
+      clearTimeout(timer)
+      return result
     })
     if (child.pid !== undefined) {
       this.live.set(child.pid, { child, exited })
