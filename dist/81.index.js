@@ -3915,7 +3915,8 @@ async function bakeWave(c, wave, seconds) {
  */
 async function rollBackAll(c, ran, results) {
     for (const [i, wave] of ran.entries()) {
-        const promoted = wave.filter((t) => !t.result.rolledBack && t.result.release && t.result.before);
+        // Only apps on this run's release: a release that failed its release phase never went live.
+        const promoted = wave.filter((t) => !t.result.rolledBack && t.result.release?.status === 'succeeded' && t.result.before);
         await Promise.all(promoted.map((t) => phase(c, 'rollback', t.app.name, () => rollbackTo(c, t.app, t.result, t.result.before, t.health, t.app.name))));
         if (i < ran.length - 1 && wave.some((t) => t.result.rolledBack))
             results[i].status = 'rolled-back';

@@ -151,7 +151,10 @@ async function rollBackAll(
   results: WaveResult[]
 ): Promise<void> {
   for (const [i, wave] of ran.entries()) {
-    const promoted = wave.filter((t) => !t.result.rolledBack && t.result.release && t.result.before)
+    // Only apps on this run's release: a release that failed its release phase never went live.
+    const promoted = wave.filter(
+      (t) => !t.result.rolledBack && t.result.release?.status === 'succeeded' && t.result.before
+    )
     await Promise.all(
       promoted.map((t) =>
         phase(c, 'rollback', t.app.name, () =>
