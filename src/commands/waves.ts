@@ -150,19 +150,21 @@ async function rollBackAll(
   ran: WaveTarget[][],
   results: WaveResult[]
 ): Promise<void> {
-  for (const [i, wave] of ran.entries()) {
-    // Only apps on this run's release: a release that failed its release phase never went live.
-    const promoted = wave.filter(
+  // Only apps on this run's release (a release that failed its release phase never went
+  // live), all waves at once: the rollbacks are independent.
+  const promoted = ran
+    .flat()
+    .filter(
       (t) => !t.result.rolledBack && t.result.release?.status === 'succeeded' && t.result.before
     )
-    await Promise.all(
-      promoted.map((t) =>
-        phase(c, 'rollback', t.app.name, () =>
-          rollbackTo(c, t.app, t.result, t.result.before!, t.health, t.app.name)
-        )
+  await Promise.all(
+    promoted.map((t) =>
+      phase(c, 'rollback', t.app.name, () =>
+        rollbackTo(c, t.app, t.result, t.result.before!, t.health, t.app.name)
       )
     )
-    if (i < ran.length - 1 && wave.some((t) => t.result.rolledBack))
-      results[i].status = 'rolled-back'
+  )
+  for (const [i, wave] of ran.slice(0, -1).entries()) {
+    if (wave.some((t) => t.result.rolledBack)) results[i].status = 'rolled-back'
   }
 }
