@@ -3476,7 +3476,7 @@ async function resolveDeployApp(c) {
     checkSettingsFitApp(c.settings, app);
     // A promotion that could not be made is refused now, not after the deploy.
     if (c.settings.promote && app.kind === 'container' && c.settings.method !== 'container') {
-        throw new errors/* InputError */.dz('promote', `Input 'promote': ${app.name} builds heroku.yml on the container stack; Heroku cannot promote container-stack apps through a pipeline, and the images of a heroku.yml build are not in the registry to copy. Deploy each app with its own build instead.`);
+        throw new errors/* InputError */.dz('promote', `Input 'promote': ${app.name} builds heroku.yml on the container stack; Heroku cannot promote container-stack apps through a pipeline, and the images of a heroku.yml build cannot be counted on to be readable from the registry (and released by image they would run their Dockerfile CMD, not heroku.yml's run commands). Deploy each app with its own build instead.`);
     }
     return app;
 }
@@ -3709,7 +3709,8 @@ async function rollbackIfWanted(c, t, err) {
  * Where the verified release's images are in the source app's registry, found before any
  * change: what a deploy of this run pushed or resolved (`known`), else each process type's
  * repository searched by tag for the manifest with that image ID. An image that cannot be
- * found (a heroku.yml build's images, which Heroku keeps out of reach) stops the promotion.
+ * found (a heroku.yml build's images, which Heroku does not document as readable) stops the
+ * promotion before any change.
  */
 async function findSourceImages(c, source, chosen, known) {
     const images = chosen.images ?? {};
@@ -3723,7 +3724,7 @@ async function findSourceImages(c, source, chosen, known) {
         }
         const found = await registry.findImage(`${source.name}/${process}`, imageId);
         if (!found) {
-            throw new errors/* DeployError */.sH(`${source.name} v${chosen.version}: the ${process} image ${imageId} is not in the registry repository ${source.name}/${process}, so it cannot be copied to the targets (images built from heroku.yml are not served by the registry). Release the same images on each app with method: container instead.`);
+            throw new errors/* DeployError */.sH(`${source.name} v${chosen.version}: the ${process} image ${imageId} is not in the registry repository ${source.name}/${process}, so it cannot be copied to the targets (a heroku.yml build's images may not be readable from the registry). Release the same images on each app with method: container instead.`);
         }
         out[process] = { imageId, manifestDigest: found.manifestDigest, repository: found.repository };
     }

@@ -162,7 +162,7 @@ async function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
   if (c.settings.promote && app.kind === 'container' && c.settings.method !== 'container') {
     throw new InputError(
       'promote',
-      `Input 'promote': ${app.name} builds heroku.yml on the container stack; Heroku cannot promote container-stack apps through a pipeline, and the images of a heroku.yml build are not in the registry to copy. Deploy each app with its own build instead.`
+      `Input 'promote': ${app.name} builds heroku.yml on the container stack; Heroku cannot promote container-stack apps through a pipeline, and the images of a heroku.yml build cannot be counted on to be readable from the registry (and released by image they would run their Dockerfile CMD, not heroku.yml's run commands). Deploy each app with its own build instead.`
     )
   }
   return app

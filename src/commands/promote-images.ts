@@ -28,7 +28,8 @@ export interface SourceImage {
  * Where the verified release's images are in the source app's registry, found before any
  * change: what a deploy of this run pushed or resolved (`known`), else each process type's
  * repository searched by tag for the manifest with that image ID. An image that cannot be
- * found (a heroku.yml build's images, which Heroku keeps out of reach) stops the promotion.
+ * found (a heroku.yml build's images, which Heroku does not document as readable) stops the
+ * promotion before any change.
  */
 export async function findSourceImages(
   c: CommandContext,
@@ -48,7 +49,7 @@ export async function findSourceImages(
     const found = await registry.findImage(`${source.name}/${process}`, imageId)
     if (!found) {
       throw new DeployError(
-        `${source.name} v${chosen.version}: the ${process} image ${imageId} is not in the registry repository ${source.name}/${process}, so it cannot be copied to the targets (images built from heroku.yml are not served by the registry). Release the same images on each app with method: container instead.`
+        `${source.name} v${chosen.version}: the ${process} image ${imageId} is not in the registry repository ${source.name}/${process}, so it cannot be copied to the targets (a heroku.yml build's images may not be readable from the registry). Release the same images on each app with method: container instead.`
       )
     }
     out[process] = { imageId, manifestDigest: found.manifestDigest, repository: found.repository }
