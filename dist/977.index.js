@@ -111,6 +111,37 @@ function describeInputError(err) {
 
 /***/ }),
 
+/***/ 1652:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   jE: () => (/* binding */ withJitter),
+/* harmony export */   p1: () => (/* binding */ realNow),
+/* harmony export */   uk: () => (/* binding */ realSleep)
+/* harmony export */ });
+/** Time as the health gate sees it; injected so tests can run the waits without real timers. */
+const realSleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(signal.reason);
+    const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+const realNow = () => Date.now();
+/** Shortens a wait by up to 10 %, so many runners polling together drift apart. */
+function withJitter(ms, random = Math.random) {
+    return Math.round(ms * (1 - 0.1 * random()));
+}
+
+
+/***/ }),
+
 /***/ 9662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -743,17 +774,16 @@ function sameArtifact(a, b) {
 /* harmony export */   NO: () => (/* binding */ resolveRetryPolicy),
 /* harmony export */   mk: () => (/* binding */ equalJitterDelay),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
-/* harmony export */   uk: () => (/* binding */ realSleep),
 /* harmony export */   x4: () => (/* binding */ fullJitterDelay)
 /* harmony export */ });
+/* harmony import */ var _health_clock_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1652);
 /**
  * The retry budget shared by the API client and the source upload: how many attempts, how long
  * between them (exponential, jittered), and how long in total. Time is injectable so tests never
  * wait for real.
  */
-function realSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
+
+
 function resolveRetryPolicy(options, sleep, random, now) {
     return {
         maxAttempts: Math.max(1, options?.maxAttempts ?? 6),
@@ -762,7 +792,7 @@ function resolveRetryPolicy(options, sleep, random, now) {
         maxDelayMs: options?.maxDelayMs ?? 30000,
         maxTotalMs: options?.maxTotalMs ?? 120000,
         settleMs: options?.settleMs ?? 10000,
-        sleep: sleep ?? realSleep,
+        sleep: sleep ?? _health_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .realSleep */ .uk,
         random: random ?? Math.random,
         now: now ?? Date.now
     };
@@ -1324,7 +1354,7 @@ function errorBody(body, status) {
 /* harmony export */ });
 /* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6698);
 /* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1252);
+/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1652);
 /**
  * The run's one request budget (the contract's "Heroku as it is" rule: at most one request a
  * second on average over the run). Heroku gives an account 4,500 tokens refilled at about 75 a
@@ -1415,12 +1445,13 @@ class RequestPacer {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Sg: () => (/* binding */ DUE_INTERVAL_MS),
 /* harmony export */   X$: () => (/* binding */ settledWithin),
 /* harmony export */   a0: () => (/* binding */ waitUntil)
 /* harmony export */ });
 /* unused harmony exports deadlineFrom, remainingMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1252);
+/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1652);
 /* harmony import */ var _pacer_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5791);
 /**
  * The waits with a deadline: `waitUntil`, the one polling helper (poll until done or the
@@ -1440,6 +1471,8 @@ function deadlineFrom(timeoutMs, now = Date.now) {
 function remainingMs(deadline, now = Date.now) {
     return Math.max(0, deadline - now());
 }
+/** How soon to look again once a change is due: a status lags its log by a moment. */
+const DUE_INTERVAL_MS = 100;
 /**
  * Calls `poll` until `isDone` accepts its value and returns that value. Throws `TimeoutError`
  * naming `what` when the deadline passes; errors from `poll` propagate (the client retries
@@ -1452,10 +1485,36 @@ async function waitUntil(poll, isDone, opts) {
     const factor = Math.max(1, opts.factor ?? 1.5);
     let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500));
     const deadline = opts.deadline ?? deadlineFrom(opts.timeoutMs, now);
+    // A change that becomes due ends the current sleep (the timer is cleared through the signal)
+    // and the looks after it start fast again; it happens once per wait.
+    const wake = new AbortController();
+    let dueNow = false;
+    let dueSeen = false;
+    const onDue = () => {
+        dueNow = true;
+        wake.abort();
+    };
+    const woken = opts.due?.then(onDue, onDue);
+    const nap = async (ms) => {
+        if (dueNow)
+            return;
+        if (dueSeen || !woken)
+            return sleep(ms);
+        const slept = sleep(ms, wake.signal).catch((err) => {
+            if (!wake.signal.aborted)
+                throw err;
+        });
+        await Promise.race([slept, woken]);
+    };
     const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), deadline - now());
     if (initialDelay > 0)
-        await sleep(initialDelay);
+        await nap(initialDelay);
     for (;;) {
+        if (dueNow) {
+            dueNow = false;
+            dueSeen = true;
+            interval = Math.min(interval, DUE_INTERVAL_MS);
+        }
         const value = await (0,_pacer_js__WEBPACK_IMPORTED_MODULE_1__/* .asPoll */ .Et)(poll);
         opts.onPoll?.(value);
         if (isDone(value))
@@ -1463,8 +1522,9 @@ async function waitUntil(poll, isDone, opts) {
         const left = deadline - now();
         if (left <= 0)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .TimeoutError */ .MU(opts.what, Math.round(opts.timeoutMs / 1000), opts.limitInput);
-        await sleep(Math.min(interval, left));
-        interval = Math.min(maxInterval, Math.ceil(interval * factor));
+        await nap(Math.min(interval, left));
+        if (!dueNow)
+            interval = Math.min(maxInterval, Math.ceil(interval * factor));
     }
 }
 /**
@@ -3611,7 +3671,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(166), __webpack_require__.e(81)]).then(__webpack_require__.bind(__webpack_require__, 5081));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(166), __webpack_require__.e(898)]).then(__webpack_require__.bind(__webpack_require__, 6898));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

@@ -118,6 +118,44 @@ describe('health gate edge cases', () => {
     expect(await (await fetch(`${webUrl}__login-hits`)).json()).toBe(0)
   })
 
+  it('notices a slow boot by probing the app, with few dyno listings, and counts probes only once the dynos are up', async () => {
+    // The new dyno binds its port 5 s after it starts: until then the router answers 503.
+    const files = server(`    res.writeHead(200)
+    res.end('ok')`)
+    files['server.js'] = files['server.js'].replace(
+      "server.listen(Number(process.env.PORT), '127.0.0.1')",
+      "setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1'), 5000)"
+    )
+    scenario = await startScenario(shopSeed(), { workspace: { files } })
+    const s = scenario
+    const mark = s.mark()
+    const startedAt = Date.now()
+    const result = await s.run({ app: 'shop-staging', 'health-check': '/health' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    const id = s.heroku.appId('shop-staging')
+    const listings = s.heroku.requests
+      .slice(mark.heroku)
+      .filter((r) => r.method === 'GET' && r.path === `/apps/${id}/dynos`)
+    const served = s.heroku.timings.routed.filter(
+      (r) => r.app === 'shop-staging' && r.path === '/health' && r.at >= startedAt
+    )
+    const firstPass = served.findIndex((r) => r.status === 200)
+    // The app was asked while it booted (the router answered 503 then) ...
+    expect(firstPass).toBeGreaterThan(0)
+    expect(served.slice(0, firstPass).every((r) => r.status === 503 && r.release === null)).toBe(
+      true
+    )
+    // ... and every request after its first answer was served by the new release: the quiet
+    // probe that noticed the boot, then the two counted probes, which alone are in the log.
+    expect(served.slice(firstPass).every((r) => r.status === 200 && r.release !== null)).toBe(true)
+    expect(probeLines(result)).toHaveLength(2)
+    expect(probeLines(result).every((l) => l.includes('(pass)'))).toBe(true)
+    // 5 s of boot cost the first listing, crash watches 1.5 s and 3 s apart, the listing that
+    // saw the dyno up and the one after the probes: not one listing every 1.5 s.
+    expect(listings.length).toBeLessThanOrEqual(5)
+  })
+
   it('a body that matches only after a while passes once it matches', async () => {
     scenario = await startScenario(shopSeed(), {
       workspace: {

@@ -57,6 +57,8 @@ function subject(
   return { app, name: app, release: { version, commit }, webUrl, facts, liveSince: 0 }
 }
 
+const PREBOOT: GateFacts = { preboot: true, formation: [{ type: 'web', quantity: 1 }] }
+
 describe('waitForWebDynos', () => {
   it('waits while the new release starts, then resolves when every web dyno is up on it', async () => {
     const lister = scripted(
@@ -176,10 +178,89 @@ describe('runHealthGate', () => {
     expect(result).toMatchObject({ checked: true, passed: true, url: `${server.url}/health` })
     // Twice before the probes, once after them (every web dyno still up).
     expect(lister.calls).toBe(3)
-    // The first probe goes out as soon as the dynos are seen up, the second a second later.
+    // The app answered the readiness probe at once, so the dynos were listed again without a
+    // wait; the first probe goes out as soon as they are seen up, the second a second later.
     expect(result.probes).toHaveLength(2)
-    expect(result.probes[0].at).toBe(start + clock.sleeps[0])
+    expect(result.probes[0].at).toBe(start)
     expect(result.probes[1].at - result.probes[0].at).toBe(1000)
+  })
+
+  describe('while the new web dynos boot', () => {
+    /** Dynos `starting` until `upAt`, then `up`; the app answers from `upAt` too. */
+    function booting(clock: { now: () => number }, upAt: number) {
+      const lister = {
+        calls: 0,
+        listDynos: () => {
+          lister.calls++
+          return Promise.resolve([dyno('web.1', clock.now() >= upAt ? 'up' : 'starting', 12)])
+        }
+      }
+      const asked: number[] = []
+      const probe: ProbeFn = () => {
+        asked.push(clock.now())
+        const ok = clock.now() >= upAt
+        return Promise.resolve({ at: clock.now(), status: ok ? 200 : 503, latencyMs: 1, ok })
+      }
+      return { lister, probe, asked }
+    }
+
+    it('notices the boot by probing the app, and lists the dynos only now and then meanwhile', async () => {
+      const clock = fakeClock()
+      const start = clock.now()
+      const { lister, probe, asked } = booting(clock, start + 10_000)
+      const result = await runHealthGate(
+        { dynos: lister },
+        subject('shop-staging', 12, 'http://app.test/'),
+        check(),
+        { ...clock, probe }
+      )
+      expect(result.passed).toBe(true)
+      // The first counted probe comes within one readiness gap of the boot.
+      expect(result.probes[0].at - (start + 10_000)).toBeLessThanOrEqual(150)
+      expect(result.probes[1].at - result.probes[0].at).toBe(1000)
+      // Readiness probes are not recorded as probes of the gate.
+      expect(result.probes).toHaveLength(2)
+      expect(asked.length).toBeGreaterThan(30)
+      // 10 s of boot cost the first listing, the crash watches (1.5 s, 3 s, 6 s apart), the
+      // one that saw the dynos up and one after the probes: not one listing per 1.5 s.
+      expect(lister.calls).toBeLessThanOrEqual(6)
+    })
+
+    it('still sees a crash while it probes', async () => {
+      const clock = fakeClock()
+      const start = clock.now()
+      const lister = scripted([dyno('web.1', 'starting', 12)], [dyno('web.1', 'crashed', 12)])
+      const result = await runHealthGate(
+        { dynos: lister },
+        subject('shop-staging', 12, 'http://app.test/'),
+        check(),
+        {
+          ...clock,
+          probe: () => Promise.resolve({ at: clock.now(), status: 503, latencyMs: 1, ok: false })
+        }
+      )
+      expect(result).toMatchObject({ passed: false, reason: 'web dyno web.1 crashed on v12.' })
+      expect(result.probes).toEqual([])
+      // Noticed at the first crash watch.
+      expect(clock.now() - start).toBeLessThanOrEqual(1500)
+    })
+
+    it('does not probe for readiness on a preboot app without a release marker (the old dynos answer)', async () => {
+      const clock = fakeClock()
+      const start = clock.now()
+      const { lister, probe, asked } = booting(clock, start + 3_000)
+      await runHealthGate(
+        { dynos: lister },
+        {
+          ...subject('shop-staging', 12, 'http://app.test/', PREBOOT),
+          liveSince: start
+        },
+        check({ prebootWaitSeconds: 0 }),
+        { ...clock, probe }
+      )
+      // Every probe made is a counted one, after the dynos were seen up.
+      expect(asked.every((at) => at >= start + 3_000)).toBe(true)
+    })
   })
 
   it('fails when a web dyno is no longer up once the probes have passed (a crash loop)', async () => {
@@ -288,7 +369,6 @@ describe('runHealthGate', () => {
 
 describe('runHealthGate: which release answered', () => {
   const COMMIT = 'c'.repeat(40)
-  const PREBOOT: GateFacts = { preboot: true, formation: [{ type: 'web', quantity: 1 }] }
   /** A probe answered by whichever release `servedAt(t)` says serves at that moment. */
   function routedProbe(clock: { now: () => number }, servedAt: (t: number) => number): ProbeFn {
     return (_url, criteria, opts) => {

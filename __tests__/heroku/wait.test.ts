@@ -32,6 +32,38 @@ describe('waitUntil', () => {
     expect(time.sleeps).toEqual([500, 750, 1125, 1688, 2532, 3798, 5000])
   })
 
+  it('looks at once when the change becomes due, then often, and backs off again from there', async () => {
+    const slept: number[] = []
+    let wokenEarly = 0
+    let markDue = (): void => {}
+    const due = new Promise<void>((resolve) => (markDue = resolve))
+    let polls = 0
+    // A sleep of the long interval lasts until the signal aborts it; short ones pass at once.
+    const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+      slept.push(ms)
+      if (ms < 3000) return Promise.resolve()
+      return new Promise((_resolve, reject) =>
+        signal?.addEventListener('abort', () => {
+          wokenEarly++
+          reject(new Error('woken'))
+        })
+      )
+    }
+    await waitUntil(
+      () => {
+        polls++
+        // The stream ends while the wait sleeps after the first look.
+        if (polls === 1) setImmediate(markDue)
+        return Promise.resolve(polls)
+      },
+      (n) => n === 4,
+      { what: 'release v7 on shop', timeoutMs: 60000, minIntervalMs: 3000, due, sleep }
+    )
+    // The 3 s sleep was cut short; then 100 ms, 150 ms: fast while the status catches up.
+    expect(wokenEarly).toBe(1)
+    expect(slept).toEqual([3000, 100, 150])
+  })
+
   it('never sleeps past the deadline and throws TimeoutError naming what it waited for', async () => {
     const time = fakeTime()
     const start = time.now()

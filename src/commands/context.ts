@@ -6,6 +6,7 @@ import type { RunContext, Settings } from '../settings.js'
 import type { RunEvents } from './events.js'
 import type { RegistryPort } from '../registry/client.js'
 import type { DockerPort } from '../registry/docker.js'
+import { realSleep } from '../health/clock.js'
 
 /**
  * The run's clock: real time in the action, a fake one in the in-process command tests, so
@@ -13,12 +14,13 @@ import type { DockerPort } from '../registry/docker.js'
  */
 export interface Clock {
   now: () => number
-  sleep: (ms: number) => Promise<void>
+  /** A signal that aborts ends the sleep early (rejecting) and clears its timer. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  sleep: realSleep
 }
 
 /** What every command receives: settings, the run's context, and the modules it orchestrates. */

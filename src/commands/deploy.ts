@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
-import { waitUntil } from '../heroku/wait.js'
+import { DUE_INTERVAL_MS, waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
@@ -331,9 +331,8 @@ async function finishBuild(
     {
       what: `build ${build.id} on ${app.name}`,
       ...budget,
-      // The log ends a moment before the status changes: look after that moment, then often.
-      initialDelayMs: streamEnded ? 100 : 0,
-      minIntervalMs: streamEnded ? 150 : undefined,
+      // The log ends as the build does: look at once, then often while the status catches up.
+      minIntervalMs: streamEnded ? DUE_INTERVAL_MS : undefined,
       maxIntervalMs: 3000
     }
   )

@@ -374,8 +374,10 @@ async function followPromotion(
         {
           what: `promotion ${promotionId}`,
           ...waitBudget(c),
-          // The targets' releases take a moment to appear: a poll right away finds none.
-          initialDelayMs: 500,
+          // The targets' releases take a moment to appear: a poll right away finds none, but
+          // each target's gate starts from the poll that finds its release, so look soon.
+          initialDelayMs: 150,
+          minIntervalMs: 250,
           maxIntervalMs: 3000
         }
       )

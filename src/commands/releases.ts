@@ -312,6 +312,8 @@ export async function waitForReleaseEnd(
       {
         what: `release v${first.version} on ${app.name} (release phase)`,
         ...budget,
+        // The release phase's log ends as it does: look then, not at the next interval.
+        due: streaming.then((s) => (s.completed ? undefined : NEVER)),
         maxIntervalMs: 3000
       }
     )
@@ -330,6 +332,9 @@ export async function waitForReleaseEnd(
     throw err
   }
 }
+
+/** A promise that never settles: a `due` that never comes. */
+const NEVER = new Promise<never>(() => {})
 
 /** Writes streamed text to the log, optionally prefixing every line (parallel targets). */
 export function lineWriter(prefix?: string): (text: string) => void {

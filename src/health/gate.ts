@@ -17,6 +17,9 @@ import { fillMarkers, hasReleaseMarker, type MarkerValues } from './marker.js'
 import {
   FIRST_PROBE_INTERVAL_MS,
   type ProbeFn,
+  compileCriteria,
+  defaultProbeTimeoutMs,
+  probeOnce,
   probeUntilHealthy,
   redactUrl,
   resolveHealthUrl
@@ -97,6 +100,12 @@ export interface WaitForDynosOptions {
   acceptReplaced?: boolean
   /** For messages: the app's name (API calls use `app`). */
   appName?: string
+  /**
+   * Whether the release answers now (a quiet probe, `timeoutMs` at most): given only where an
+   * answer can come from this release alone (no preboot, or a release marker). While every web
+   * dyno is on the release and booting, it replaces most listings.
+   */
+  answers?: (timeoutMs: number) => Promise<boolean>
 }
 
 /**
@@ -110,6 +119,18 @@ const QUICK_BOOT_WINDOW_MS = 12_000
 const QUICK_BOOT_MAX_POLL_MS = 1500
 const MAX_DYNO_POLL_MS = 3000
 const DYNO_POLL_FACTOR = 1.5
+/**
+ * While the release's web dynos boot and a readiness probe can tell when they answer, the probe
+ * (a request to the app, not to the Platform API) notices the boot within `READY_PROBE_GAP_MS`,
+ * and the dyno listings are only a watch for crashes: they start after `WATCH_FIRST_MS` and
+ * double up to `WATCH_MAX_MS`. Heroku's router holds a request while the dynos boot (H20 after
+ * 75 s, Dev Center "Heroku Error Codes"), so there a probe returns as the dyno binds.
+ */
+const READY_PROBE_GAP_MS = 150
+const WATCH_FIRST_MS = 1500
+const WATCH_MAX_MS = 6000
+/** Once the app answered, the listing that says so is due: look again soon. */
+const ANSWERED_POLL_MS = 100
 /** During a preboot wait the dynos are still watched for crashes, but rarely. */
 const PREBOOT_DYNO_POLL_MS = 10_000
 
@@ -190,6 +211,8 @@ export async function waitForWebDynos(
   const started = now()
   const deadline = started + opts.timeoutMs
   let pollMs = FIRST_DYNO_POLL_MS
+  let watchMs = WATCH_FIRST_MS
+  let answered = false
   let lastSummary: string | undefined
   for (;;) {
     opts.signal?.throwIfAborted()
@@ -216,9 +239,47 @@ export async function waitForWebDynos(
         Math.round(opts.timeoutMs / 1000)
       )
     }
-    await sleep(Math.min(withJitter(pollMs, opts.random), left), opts.signal)
     const cap = now() - started < QUICK_BOOT_WINDOW_MS ? QUICK_BOOT_MAX_POLL_MS : MAX_DYNO_POLL_MS
+    if (opts.answers && !answered && kind === 'web' && allBooting(dynos, releaseVersion)) {
+      // The probe notices the boot; the next listing only watches for a crash meanwhile.
+      answered = await answersWithin(
+        opts.answers,
+        Math.min(withJitter(watchMs, opts.random), left),
+        { sleep, now, signal: opts.signal }
+      )
+      watchMs = Math.min(watchMs * 2, WATCH_MAX_MS)
+      if (answered) pollMs = ANSWERED_POLL_MS
+      continue
+    }
+    await sleep(Math.min(withJitter(pollMs, opts.random), left), opts.signal)
     pollMs = Math.min(pollMs * DYNO_POLL_FACTOR, cap)
+  }
+}
+
+/** Every dyno listed runs the release and none has crashed: only their boot is awaited. */
+function allBooting(dynos: DynoInfo[], releaseVersion: number): boolean {
+  return (
+    dynos.length > 0 &&
+    dynos.every((d) => d.release?.version === releaseVersion && d.state !== 'crashed')
+  )
+}
+
+/** Asks `answers` until it says yes or `windowMs` is over; every ask fits in the window. */
+async function answersWithin(
+  answers: (timeoutMs: number) => Promise<boolean>,
+  windowMs: number,
+  t: { sleep: Sleep; now: Now; signal?: AbortSignal }
+): Promise<boolean> {
+  const until = t.now() + windowMs
+  for (;;) {
+    t.signal?.throwIfAborted()
+    const askedAt = t.now()
+    const left = until - askedAt
+    if (left <= 0) return false
+    if (await answers(left)) return true
+    const wait = READY_PROBE_GAP_MS - (t.now() - askedAt)
+    if (t.now() + Math.max(0, wait) >= until) return false
+    if (wait > 0) await t.sleep(wait, t.signal)
   }
 }
 
@@ -307,7 +368,11 @@ export async function runHealthGate(
         kind,
         formation: subject.facts.formation,
         acceptReplaced: marker && url !== undefined,
-        appName: subject.name
+        appName: subject.name,
+        answers:
+          url !== undefined && (!subject.facts.preboot || marker)
+            ? readinessProbe(url, expectedBody, check, opts)
+            : undefined
       })
       replacedBy = waited.replacedBy
       if (kind === 'dynos' && replacedBy === undefined) {
@@ -411,6 +476,29 @@ export async function runHealthGate(
     passed: false,
     reason: `The probes passed, but then not every ${dynoNoun(kind)} was up on v${version} (${summary}).`
   }
+}
+
+/**
+ * One quiet probe with the gate's criteria (the marker filled in): not recorded, since it only
+ * tells when to look at the dynos; the probes that count start once they are all up.
+ */
+function readinessProbe(
+  url: string,
+  expectedBody: string | undefined,
+  check: HealthCheck,
+  opts: HealthGateOptions
+): (timeoutMs: number) => Promise<boolean> {
+  const criteria = compileCriteria({ ...check, bodyPattern: expectedBody })
+  const probe = opts.probe ?? probeOnce
+  const limit = opts.probeTimeoutMs ?? defaultProbeTimeoutMs(check.intervalSeconds)
+  return async (timeoutMs) =>
+    (
+      await probe(url, criteria, {
+        timeoutMs: Math.max(1, Math.min(limit, timeoutMs)),
+        now: opts.now,
+        signal: opts.signal
+      })
+    ).ok
 }
 
 /**

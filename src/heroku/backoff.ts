@@ -4,6 +4,7 @@
  * wait for real.
  */
 
+import { realSleep } from '../health/clock.js'
 export interface RetryOptions {
   /** Attempts in all, the first included (default 6). */
   maxAttempts?: number
@@ -35,9 +36,7 @@ export interface RetryPolicy {
   now: () => number
 }
 
-export function realSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
+export { realSleep }
 
 export function resolveRetryPolicy(
   options: RetryOptions | undefined,

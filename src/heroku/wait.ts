@@ -31,7 +31,12 @@ export interface WaitOptions<T> {
   maxIntervalMs?: number
   /** Growth factor of the interval (default 1.5). */
   factor?: number
-  sleep?: (ms: number) => Promise<void>
+  /**
+   * Settles when the awaited change becomes due (the log stream of the thing ended): the wait
+   * then looks at once, and again every `DUE_INTERVAL_MS` or so, growing as usual from there.
+   */
+  due?: Promise<unknown>
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   now?: () => number
   /** Sees every polled value (progress logs). */
   onPoll?: (value: T) => void
@@ -46,6 +51,9 @@ export function deadlineFrom(timeoutMs: number, now: () => number = Date.now): n
 export function remainingMs(deadline: number, now: () => number = Date.now): number {
   return Math.max(0, deadline - now())
 }
+
+/** How soon to look again once a change is due: a status lags its log by a moment. */
+export const DUE_INTERVAL_MS = 100
 
 /**
  * Calls `poll` until `isDone` accepts its value and returns that value. Throws `TimeoutError`
@@ -63,18 +71,41 @@ export async function waitUntil<T>(
   const factor = Math.max(1, opts.factor ?? 1.5)
   let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500))
   const deadline = opts.deadline ?? deadlineFrom(opts.timeoutMs, now)
+  // A change that becomes due ends the current sleep (the timer is cleared through the signal)
+  // and the looks after it start fast again; it happens once per wait.
+  const wake = new AbortController()
+  let dueNow = false
+  let dueSeen = false
+  const onDue = (): void => {
+    dueNow = true
+    wake.abort()
+  }
+  const woken = opts.due?.then(onDue, onDue)
+  const nap = async (ms: number): Promise<void> => {
+    if (dueNow) return
+    if (dueSeen || !woken) return sleep(ms)
+    const slept = sleep(ms, wake.signal).catch((err: unknown) => {
+      if (!wake.signal.aborted) throw err
+    })
+    await Promise.race([slept, woken])
+  }
   const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), deadline - now())
-  if (initialDelay > 0) await sleep(initialDelay)
+  if (initialDelay > 0) await nap(initialDelay)
 
   for (;;) {
+    if (dueNow) {
+      dueNow = false
+      dueSeen = true
+      interval = Math.min(interval, DUE_INTERVAL_MS)
+    }
     const value = await asPoll(poll)
     opts.onPoll?.(value)
     if (isDone(value)) return value
     const left = deadline - now()
     if (left <= 0)
       throw new TimeoutError(opts.what, Math.round(opts.timeoutMs / 1000), opts.limitInput)
-    await sleep(Math.min(interval, left))
-    interval = Math.min(maxInterval, Math.ceil(interval * factor))
+    await nap(Math.min(interval, left))
+    if (!dueNow) interval = Math.min(maxInterval, Math.ceil(interval * factor))
   }
 }
 
