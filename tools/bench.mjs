@@ -71,6 +71,7 @@ const CONFIG = QUICK
       lagBootMs: 1000,
       apiBootMs: 1000,
       fanoutTargets: 2,
+      fanoutRuns: 1,
       historyCommits: 30,
       tree: {
         name: 'quick-4mb',
@@ -89,6 +90,7 @@ const CONFIG = QUICK
       lagBootMs: 3000,
       apiBootMs: 10000,
       fanoutTargets: 20,
+      fanoutRuns: 2,
       historyCommits: 2000,
       tree: {
         name: 'mixed-500mb',
@@ -474,12 +476,12 @@ async function closeAll() {
 
 const gateInputs = { 'health-check': '/health', 'health-check-successes': '1' }
 
-async function deployRun(ctx, extra = {}, files = {}, node = NODE) {
+async function deployRun(ctx, extra = {}, files = {}, node = NODE, timeoutMs = undefined) {
   const ws = await freshWorkspace(ctx.fixture, files)
   const run = await runObserved(
     ctx,
     { app: 'shop-staging', ...gateInputs, ...extra },
-    { workspace: ws.dir, sha: ws.sha, node }
+    { workspace: ws.dir, sha: ws.sha, node, timeoutMs }
   )
   await ws.dispose()
   return run
@@ -527,7 +529,7 @@ async function benchDeploy(figures, details) {
         )
       }
     }
-    figures.push(figure('cold-start', 'cold start', 'ms', cold, { op: '<=', value: 150 }))
+    figures.push(figure('cold-start', 'cold start', 'ms', cold, { op: '<=', value: 90 }))
     // For context: the same on this machine's own node, when that is not the one measured.
     if (NODE_VERSION !== process.version) {
       const other = []
@@ -547,7 +549,7 @@ async function benchDeploy(figures, details) {
         'deploy overhead',
         's',
         deployOverhead.map((x) => x / 1000),
-        { op: '<=', value: 1.0 }
+        { op: '<=', value: 0.45 }
       )
     )
     figures.push(
@@ -556,7 +558,7 @@ async function benchDeploy(figures, details) {
         'deploy + promote overhead',
         's',
         promoteOverhead.map((x) => x / 1000),
-        { op: '<=', value: 1.5 }
+        { op: '<=', value: 0.7 }
       )
     )
     details.deploy = perRun
@@ -637,9 +639,11 @@ async function benchLag(figures, details) {
           lags,
           s.target
             ? {
+                // The deliberate second between confirming probes, plus 0.35 s for noticing
+                // the boot and making the probes (issue 20's 1.35 s at the default 2 successes).
                 op: '<=',
-                value: successes + 0.3,
-                text: `≤ successes × 1 s + 0.3 s = ${successes + 0.3} s`
+                value: successes - 1 + 0.35,
+                text: `≤ (successes − 1) × 1 s + 0.35 s = ${successes - 1 + 0.35} s`
               }
             : undefined
         )
@@ -667,6 +671,7 @@ async function benchApi(figures, details) {
       // The action's defaults (two passing probes), as users run it.
       const run = await deployRun(ctx, { promote: 'true', 'health-check-successes': undefined })
       expectExit(run, 0, 'deploy + promote with a slow boot')
+      if (args.trace) traceRun(ctx, run)
       const reqs = requestsOf(ctx.heroku, run)
       const api = reqs.filter((r) => !NON_API.test(r.path))
       check(api.length > 0, 'no API request seen')
@@ -682,7 +687,7 @@ async function benchApi(figures, details) {
       )
     }
     figures.push(
-      figure('api-requests', 'API requests', 'requests', counts, { op: '<=', value: 40 })
+      figure('api-requests', 'API requests', 'requests', counts, { op: '<=', value: 32 })
     )
     details.api = { bootMs: CONFIG.apiBootMs, runs: breakdowns }
   } finally {
@@ -698,13 +703,21 @@ async function benchFanout(figures, details) {
   log(`fan-out (${n} targets): starting the emulator`)
   const ctx = await startContext({ fixture: BENCH_APP_DIR, production })
   try {
-    expectExit(await deployRun(ctx, { promote: 'true' }), 0, 'warm-up fan-out')
+    // Many targets take as long as the run's request budget needs (ACTION.md: at most one
+    // request per second on average), which is more than one deploy's few minutes.
+    const manyTimeoutMs = 900_000
+    expectExit(
+      await deployRun(ctx, { promote: 'true', targets: production[0] }),
+      0,
+      'warm-up fan-out'
+    )
     const ratios = []
+    const perTarget = []
     const perRun = []
-    for (let i = 0; i < CONFIG.runs; i++) {
+    for (let i = 0; i < CONFIG.fanoutRuns; i++) {
       const one = await deployRun(ctx, { promote: 'true', targets: production[0] })
       expectExit(one, 0, 'deploy + promote to 1 target')
-      const many = await deployRun(ctx, { promote: 'true' })
+      const many = await deployRun(ctx, { promote: 'true' }, {}, NODE, manyTimeoutMs)
       expectExit(many, 0, `deploy + promote to ${n} targets`)
       if (args.trace) {
         traceRun(ctx, one)
@@ -716,22 +729,30 @@ async function benchFanout(figures, details) {
       )
       // Heroku boots the targets' dynos on separate machines; the emulator boots them all on
       // this machine's cores, so its own time grows with the targets. The figure keeps Heroku's
-      // time at the 1-target value: (wall(N) − heroku(N) + heroku(1)) ÷ wall(1).
+      // time at the 1-target value, and compares with the longer of the 1-target run and the
+      // time the run's request budget needs for the N-target run's requests (the action's
+      // pacer: a burst of 30, then 0.75 a second, src/heroku/pacer.ts): what is beyond both.
       const ownOne = herokuOwnMs(ctx.heroku, one)
       const ownMany = herokuOwnMs(ctx.heroku, many)
-      const ratio = (many.wallMs - ownMany + ownOne) / one.wallMs
+      const apiOne = requestsOf(ctx.heroku, one).filter((r) => !NON_API.test(r.path)).length
+      const apiMany = requestsOf(ctx.heroku, many).filter((r) => !NON_API.test(r.path)).length
+      const budgetMs = Math.max(0, (apiMany - 30) / 0.75) * 1000
+      const ratio = (many.wallMs - ownMany + ownOne) / Math.max(one.wallMs, budgetMs)
       ratios.push(ratio)
+      perTarget.push((apiMany - apiOne) / (n - 1))
       const entry = {
         oneWallMs: Math.round(one.wallMs),
         manyWallMs: Math.round(many.wallMs),
         oneHerokuMs: ownOne,
         manyHerokuMs: ownMany,
+        budgetMs: Math.round(budgetMs),
         rawWallRatio: +(many.wallMs / one.wallMs).toFixed(3),
-        manyApiRequests: requestsOf(ctx.heroku, many).filter((r) => !NON_API.test(r.path)).length
+        oneApiRequests: apiOne,
+        manyApiRequests: apiMany
       }
       perRun.push(entry)
       log(
-        `  1 target ${entry.oneWallMs} ms (heroku ${ownOne}), ${n} targets ${entry.manyWallMs} ms (heroku ${ownMany}): ratio ${ratio.toFixed(2)}, raw ${entry.rawWallRatio}`
+        `  1 target ${entry.oneWallMs} ms (heroku ${ownOne}, ${apiOne} requests), ${n} targets ${entry.manyWallMs} ms (heroku ${ownMany}, ${apiMany} requests, budget ${entry.budgetMs} ms): ratio ${ratio.toFixed(2)}, raw ${entry.rawWallRatio}`
       )
     }
     figures.push(
@@ -741,7 +762,17 @@ async function benchFanout(figures, details) {
         '×',
         ratios,
         { op: '<=', value: 1.25, text: '≤ 1.25' },
-        `deploy + promote to ${n} targets ÷ to 1 target (wall time, Heroku's own time as for 1 target)`
+        `deploy + promote to ${n} targets ÷ the longer of: to 1 target, the request budget's time for its requests`
+      )
+    )
+    figures.push(
+      figure(
+        'fan-out-requests',
+        'API requests per further target',
+        'requests',
+        perTarget,
+        undefined,
+        `(requests to ${n} targets − to 1) ÷ ${n - 1}`
       )
     )
     details.fanout = { targets: n, runs: perRun }
@@ -1411,11 +1442,16 @@ ${rows.join('\n')}
   second passing probe in a row (default \`health-check-successes: 2\`). The "app warming up" row
   is an app that binds at once but answers \`/health\` 503 for ${lagRange(Math.min(3, CONFIG.runs))}: failing probes back off
   towards \`health-check-interval\` (default 5 s) as ACTION.md promises, so that lag is reported.
-- **fan-out**: wall time of deploy + promote to ${CONFIG.fanoutTargets} production apps ÷ to 1 of them, same
-  emulator, runs interleaved, a light app (node, no release phase). Heroku boots each target's
-  dynos on its own machines, the emulator boots all of them on this machine's cores: so the
+- **fan-out**: wall time of deploy + promote to ${CONFIG.fanoutTargets} production apps, same
+  emulator, runs interleaved, a light app (node, no release phase), ÷ the longer of two: the same to
+  1 of them, and the time the run's request budget needs for the ${CONFIG.fanoutTargets}-target run's
+  Platform API requests (ACTION.md: at most one a second on average; the action keeps a burst of 30,
+  then 0.75 a second, so ${CONFIG.fanoutTargets} targets take minutes by design). Heroku boots each
+  target's dynos on its own machines, the emulator boots all of them on this machine's cores: so the
   ${CONFIG.fanoutTargets}-target wall time counts Heroku's own time (as above) at its 1-target value,
-  \`(wall(N) − heroku(N) + heroku(1)) ÷ wall(1)\`. The raw wall ratio is in \`results.json\`.
+  \`(wall(N) − heroku(N) + heroku(1)) ÷ max(wall(1), (requests(N) − 30) ÷ 0.75 s)\`: what the
+  targets cost beyond the budget. **API requests per further target**: (requests(N) − requests(1))
+  ÷ (N − 1). The raw wall ratio is in \`results.json\`.
 - **packaging throughput**: \`tar -czf out --null -T list\` (GNU tar + gzip -6) time ÷ the action's
   "Package the source" step (file listing included) over the same ${CONFIG.tree.name} tree (cached in the OS temp dir).
   The emulator refuses the build after the upload, so no 500 MB build runs.
