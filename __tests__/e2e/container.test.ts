@@ -336,6 +336,31 @@ describe('method: container', () => {
       healthy: false,
       rolled_back: true
     })
+    // No release image in the source's registry: nothing to warn about.
+    expect(result.stdout).not.toMatch(/run no release phase/)
+  })
+
+  it('warns before any change that command promote cannot carry the source release image', async () => {
+    scenario = await startScenario(
+      boxySeed({ release: { images: { web: WEB, worker: WORKER, release: RELEASE_OK } } }, [
+        'boxy-eu'
+      ])
+    )
+    const s = scenario
+    const result = await s.run({
+      command: 'promote',
+      pipeline: 'boxes',
+      'heroku-registry-url': s.heroku.registryUrl,
+      'health-check': '/health'
+    })
+    expect(result.exitCode).toBe(0)
+    const warning = `boxy has a release image (boxy/release:latest), but Heroku's formation does not say which release image v`
+    expect(annotationText(result, 'warning')).toContain(warning)
+    expect(result.summary).toContain('run no release phase')
+    // The warning came before the first change (the copy into boxy-eu's repositories).
+    const warnedAt = result.stdout.indexOf(warning)
+    expect(warnedAt).toBeGreaterThan(-1)
+    expect(warnedAt).toBeLessThan(result.stdout.indexOf('[boxy-eu] web: copied'))
   })
 })
 

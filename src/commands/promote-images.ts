@@ -59,7 +59,28 @@ export async function findSourceImages(
       `${source.name} v${chosen.version}: its images are not known (the formation shows only the current release's images), so nothing can be promoted; promote the current release, or deploy the targets with method: container.`
     )
   }
+  if (!known && !('release' in out)) await warnOfReleaseImage(c, source, chosen)
   return out
+}
+
+/**
+ * The formation lists no `release` process type, so a release image the source ran is known only
+ * when this run released it. When the source's registry has one, the targets' new releases would
+ * run no release phase (no migrations): say so before anything changes.
+ */
+async function warnOfReleaseImage(
+  c: CommandContext,
+  source: ResolvedApp,
+  chosen: ReleaseInfo
+): Promise<void> {
+  const repository = `${source.name}/release`
+  const found = await registryFor(c)
+    .resolveImage(repository, 'latest')
+    .catch(() => undefined)
+  if (!found) return
+  const text = `${source.name} has a release image (${repository}:latest), but Heroku's formation does not say which release image v${chosen.version} ran, so the targets' new releases run no release phase. Deploy with promote: true (it carries the release image it released), or run the release step on the targets yourself.`
+  core.warning(text)
+  if (!c.outcome.notes.includes(text)) c.outcome.notes.push(text)
 }
 
 /**
