@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { bake } from '../../src/health/bake.js'
-import type { DynoInfo } from '../../src/health/gate.js'
+import type { DynoInfo } from '../../src/health/dynos.js'
 import type { ProbeFn } from '../../src/health/probe.js'
 import type { HealthCheck } from '../../src/settings.js'
 

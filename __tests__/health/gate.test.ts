@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DeployError, HerokuApiError, TimeoutError } from '../../src/errors.js'
-import {
-  type DynoInfo,
-  type DynoLister,
-  type GateFacts,
-  type GateSubject,
-  runHealthGate,
-  waitForWebDynos
-} from '../../src/health/gate.js'
+import { type DynoInfo, type DynoLister, waitForWebDynos } from '../../src/health/dynos.js'
+import { type GateFacts, type GateSubject, runHealthGate } from '../../src/health/gate.js'
 import type { ProbeFn } from '../../src/health/probe.js'
 import type { HealthCheck } from '../../src/settings.js'
 import { type TestServer, fakeClock, startServer } from './support/server.js'

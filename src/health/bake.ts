@@ -8,7 +8,7 @@
 import type { HealthCheck } from '../settings.js'
 import type { Probe } from '../outcome.js'
 import { type Now, type Sleep, realNow, realSleep } from './clock.js'
-import type { DynoLister } from './gate.js'
+import type { DynoLister } from './dynos.js'
 import { compileCriteria, defaultProbeTimeoutMs, probeOnce, type ProbeFn } from './probe.js'
 
 export interface BakeSubject {
