@@ -5,15 +5,15 @@
  * rules (an app of that name made by someone else is never touched).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
 import {
-  REPOSITORY,
   annotationText,
   shopSeed,
   startScenario,
   writeWorkspaceFiles,
-  type Scenario
+  type Scenario,
+  commitAll,
+  prEvent
 } from './scenario.js'
 
 let scenario: Scenario | undefined
@@ -38,34 +38,6 @@ function setupSeed(
   }
   pipeline.apps.push(...extraApps)
   return s
-}
-
-function prEvent(action: string, sha: string, number = 7): object {
-  return {
-    action,
-    number,
-    pull_request: {
-      number,
-      state: action === 'closed' ? 'closed' : 'open',
-      merged: false,
-      head: { ref: 'feature/login', sha, repo: { full_name: REPOSITORY } },
-      base: { ref: 'main', repo: { full_name: REPOSITORY } }
-    },
-    repository: { full_name: REPOSITORY }
-  }
-}
-
-function commitAll(dir: string, message: string): string {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'T',
-    GIT_AUTHOR_EMAIL: 't@example.com',
-    GIT_COMMITTER_NAME: 'T',
-    GIT_COMMITTER_EMAIL: 't@example.com'
-  }
-  execFileSync('git', ['add', '-A'], { cwd: dir, env })
-  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env })
-  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env }).toString().trim()
 }
 
 const inputs = {

@@ -5,13 +5,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
 import {
-  REPOSITORY,
   shopSeed,
   startScenario,
   writeWorkspaceFiles,
-  type Scenario
+  type Scenario,
+  commitAll,
+  prEvent
 } from './scenario.js'
-import { execFileSync } from 'node:child_process'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -25,43 +25,6 @@ function seed(): Seed {
   const s = shopSeed(['shop-eu'])
   s.pipelines![0].reviewApps = { enabled: true }
   return s
-}
-
-function prEvent(
-  action: string,
-  sha: string,
-  opts: { number?: number; fork?: boolean } = {}
-): object {
-  const number = opts.number ?? 7
-  return {
-    action,
-    number,
-    pull_request: {
-      number,
-      state: action === 'closed' ? 'closed' : 'open',
-      merged: false,
-      head: {
-        ref: number === 7 ? 'feature/login' : `feature/pr-${number}`,
-        sha,
-        repo: { full_name: opts.fork ? 'someone/octo-repo' : REPOSITORY }
-      },
-      base: { ref: 'main', repo: { full_name: REPOSITORY } }
-    },
-    repository: { full_name: REPOSITORY }
-  }
-}
-
-function commitAll(dir: string, message: string): string {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'T',
-    GIT_AUTHOR_EMAIL: 't@example.com',
-    GIT_COMMITTER_NAME: 'T',
-    GIT_COMMITTER_EMAIL: 't@example.com'
-  }
-  execFileSync('git', ['add', '-A'], { cwd: dir, env })
-  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env })
-  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env }).toString().trim()
 }
 
 const inputs = { pipeline: 'shop', 'health-check': '/health', 'health-check-timeout': '30' }

@@ -6,6 +6,7 @@
  * response that does not validate against Heroku's schema.
  */
 import { expect } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -356,4 +357,43 @@ export function annotationText(result: RunResult, level: string): string {
     .filter((a) => a.level === level)
     .map((a) => a.message)
     .join('\n')
+}
+
+/** A `pull_request` event of this repository (PR 7 on `feature/login` unless told otherwise). */
+export function prEvent(
+  action: string,
+  sha: string,
+  opts: { number?: number; fork?: boolean } = {}
+): object {
+  const number = opts.number ?? 7
+  return {
+    action,
+    number,
+    pull_request: {
+      number,
+      state: action === 'closed' ? 'closed' : 'open',
+      merged: false,
+      head: {
+        ref: number === 7 ? 'feature/login' : `feature/pr-${number}`,
+        sha,
+        repo: { full_name: opts.fork ? 'someone/octo-repo' : REPOSITORY }
+      },
+      base: { ref: 'main', repo: { full_name: REPOSITORY } }
+    },
+    repository: { full_name: REPOSITORY }
+  }
+}
+
+/** Commits everything in `dir` (a workspace) and returns the new HEAD. */
+export function commitAll(dir: string, message: string): string {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'T',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 'T',
+    GIT_COMMITTER_EMAIL: 't@example.com'
+  }
+  execFileSync('git', ['add', '-A'], { cwd: dir, env })
+  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env })
+  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env }).toString().trim()
 }
