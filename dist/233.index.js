@@ -3490,11 +3490,7 @@ async function deploy(c) {
             await applyConfigVars(c, app);
         const build = await buildSource(c, app, result);
         release = await followBuildRelease(c, app, result, build);
-        built = {
-            slugId: build.slug?.id,
-            commit: build.source_blob.version,
-            releaseId: release.id
-        };
+        built = builtRelease(build, release);
     }
     result.release = await releaseInfo(c.heroku, app.id, release, built, app.kind);
     await c.events.progress(outcome);
@@ -3552,7 +3548,11 @@ function checkSettingsFitApp(settings, app) {
     }
     checkContainerFits(settings, app);
 }
-/** PATCHes the config vars and waits for the release the change creates. */
+/** What a build tells about the release it made: its slug and commit (saves reading them). */
+function builtRelease(build, release) {
+    return { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id };
+}
+/** PATCHes the changed config vars and waits for the release the change creates. */
 async function applyConfigVars(c, app) {
     const keys = Object.keys(c.settings.configVars);
     await groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
@@ -3688,7 +3688,7 @@ async function followBuildRelease(c, app, result, build) {
             throw new errors/* DeployError */.sH(`Build ${build.id} made no release.`);
         const { release, tail } = await waitForReleaseEnd(c, app, releaseId, true);
         if (release.status !== 'succeeded') {
-            result.release = await releaseInfo(c.heroku, app.id, release, { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id }, app.kind);
+            result.release = await releaseInfo(c.heroku, app.id, release, builtRelease(build, release), app.kind);
             result.liveAfter = result.before;
             throw new errors/* DeployError */.sH(`Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ` +
                 (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'), tail);
@@ -3830,13 +3830,14 @@ async function promoteImagesTo(c, t, chosen, images) {
         throw new errors/* DeployError */.sH(`${name}: release v${release.version} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ${t.result.before ? `v${t.result.before.version} is still live` : 'nothing is live'}.`, done.tail);
     }
     // What the target runs now, as Heroku says it (the formation's image IDs), must be the
-    // verified images: read it rather than trust what was sent.
+    // verified images: read it rather than trust what was sent. No images read (the release is no
+    // longer current) is no proof, and fails the check.
     const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind);
-    const runs = running.images ? running : t.result.release;
-    await verifyAndGate(c, t, chosen, release.version, runs);
+    await verifyAndGate(c, t, chosen, release.version, running);
 }
 
 ;// CONCATENATED MODULE: ./src/health/bake.ts
+
 
 
 /** Watches one app for `seconds`, a round every `check.intervalSeconds`. */
@@ -3851,7 +3852,9 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
     const failed = (reason) => ({ seconds, probes, passed: false, reason });
     for (;;) {
         opts.signal?.throwIfAborted();
-        const listed = await dynos.listDynos(subject.app);
+        // One-off and release dynos are not the release's formation: a `heroku run` session on an
+        // older release, or one that crashed, says nothing about the release being baked.
+        const listed = (await dynos.listDynos(subject.app)).filter((d) => !NOT_FORMATION_TYPES.has(d.type));
         const crashed = listed.find((d) => d.state === 'crashed');
         if (crashed)
             return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`);
@@ -3973,8 +3976,8 @@ async function bakeWave(c, wave, seconds) {
         return [t, outcome];
     })), (all) => all.every(([, b]) => b.passed));
     const failedApps = baked.filter(([, b]) => !b.passed);
-    for (const [t, b] of failedApps)
-        await rollbackIfWanted(c, t, new Error(b.reason));
+    // Independent apps: their rollbacks and re-gates run at once.
+    await Promise.all(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))));
     return {
         seconds,
         probes: baked.flatMap(([, b]) => b.probes),
@@ -3988,11 +3991,15 @@ async function bakeWave(c, wave, seconds) {
  * the run leaves no app on a release it gave up on.
  */
 async function rollBackAll(c, ran, results) {
-    // Only apps on this run's release (a release that failed its release phase never went
-    // live), all waves at once: the rollbacks are independent.
+    // Only apps on a release this run made (a release that failed its release phase never went
+    // live; images an app already ran make no new release, as rollbackIfWanted also checks), all
+    // waves at once: the rollbacks are independent.
     const promoted = ran
         .flat()
-        .filter((t) => !t.result.rolledBack && t.result.release?.status === 'succeeded' && t.result.before);
+        .filter((t) => !t.result.rolledBack &&
+        t.result.release?.status === 'succeeded' &&
+        t.result.before &&
+        t.result.before.id !== t.result.release.id);
     await Promise.all(promoted.map((t) => phase(c, 'rollback', t.app.name, () => rollbackTo(c, t.app, t.result, t.result.before, t.health, t.app.name))));
     for (const [i, wave] of ran.slice(0, -1).entries()) {
         if (wave.some((t) => t.result.rolledBack))
@@ -4344,16 +4351,16 @@ async function startReviewAppResult(c, app, prNumber) {
  */
 async function buildOntoAndGate(c, app, result, created) {
     const { settings, heroku } = c;
-    await waitForPendingWork(c, app);
-    let live = await recordLive(heroku, app);
+    // The releases listed while checking for pending work are still current: no second listing.
+    const newest = await waitForPendingWork(c, app);
+    let live = await recordLive(heroku, app, newest);
     if (!created && live?.commit !== settings.version) {
         result.before = live;
-        if (Object.keys(settings.configVars).length > 0) {
-            await heroku.setConfigVars(app.id, settings.configVars);
-        }
+        if (Object.keys(settings.configVars).length > 0)
+            await applyConfigVars(c, app);
         const build = await buildSource(c, app, result);
         const release = await followBuildRelease(c, app, result, build);
-        live = await releaseInfo(heroku, app.id, release);
+        live = await releaseInfo(heroku, app.id, release, builtRelease(build, release), app.kind);
     }
     else if (!created) {
         core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`);

@@ -2734,7 +2734,8 @@ function checkContainerMethod(settings, origins) {
                 throw new values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
             });
         }
-        settings.images = command === 'deploy' && !fromFile(origins.images) ? settings.images : {};
+        // Images from the config file serve the workflows that release them; the others ignore them.
+        settings.images = {};
         return;
     }
     if (!hasImages) {

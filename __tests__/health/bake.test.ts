@@ -96,6 +96,24 @@ describe('bake', () => {
     expect(probed).toBe(0)
   })
 
+  it('ignores one-off and release dynos: a crashed heroku run session on an older release', async () => {
+    const result = await bake(
+      {
+        listDynos: () =>
+          Promise.resolve([
+            ...up(),
+            { name: 'run.4821', type: 'run', state: 'crashed', release: { version: 6 } }
+          ])
+      },
+      subject,
+      check,
+      10,
+      { ...clock(), probe: answers([]) }
+    )
+    expect(result.passed).toBe(true)
+    expect(result.probes.length).toBeGreaterThan(0)
+  })
+
   it('without a probed URL watches only the dynos', async () => {
     const result = await bake(
       { listDynos: () => Promise.resolve(up()) },

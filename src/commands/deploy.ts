@@ -109,11 +109,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
     release = await followBuildRelease(c, app, result, build)
-    built = {
-      slugId: build.slug?.id,
-      commit: build.source_blob.version,
-      releaseId: release.id
-    }
+    built = builtRelease(build, release)
   }
 
   result.release = await releaseInfo(c.heroku, app.id, release, built, app.kind)
@@ -192,8 +188,13 @@ export function checkSettingsFitApp(settings: Settings, app: ResolvedApp): void 
   checkContainerFits(settings, app)
 }
 
-/** PATCHes the config vars and waits for the release the change creates. */
-async function applyConfigVars(c: CommandContext, app: ResolvedApp): Promise<void> {
+/** What a build tells about the release it made: its slug and commit (saves reading them). */
+export function builtRelease(build: Build, release: Release): KnownSlug {
+  return { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id }
+}
+
+/** PATCHes the changed config vars and waits for the release the change creates. */
+export async function applyConfigVars(c: CommandContext, app: ResolvedApp): Promise<void> {
   const keys = Object.keys(c.settings.configVars)
   await groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
     const current = await c.heroku.getConfigVars(app.id)
@@ -375,7 +376,7 @@ export async function followBuildRelease(
         c.heroku,
         app.id,
         release,
-        { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id },
+        builtRelease(build, release),
         app.kind
       )
       result.liveAfter = result.before

@@ -125,8 +125,8 @@ export async function promoteImagesTo(
     )
   }
   // What the target runs now, as Heroku says it (the formation's image IDs), must be the
-  // verified images: read it rather than trust what was sent.
+  // verified images: read it rather than trust what was sent. No images read (the release is no
+  // longer current) is no proof, and fails the check.
   const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind)
-  const runs = running.images ? running : t.result.release
-  await verifyAndGate(c, t, chosen, release.version, runs)
+  await verifyAndGate(c, t, chosen, release.version, running)
 }

@@ -9,7 +9,7 @@ import { reviewAppEnvironmentName } from '../github/environments.js'
 import type { AppResult } from '../outcome.js'
 import { newAppResult, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
-import { buildSource, followBuildRelease } from './deploy.js'
+import { applyConfigVars, buildSource, builtRelease, followBuildRelease } from './deploy.js'
 import { gateFailure, gatePhase } from './health-gate.js'
 import { recordLive, releaseInfo, waitForPendingWork } from './releases.js'
 import { startDeployment } from './timeline.js'
@@ -44,16 +44,15 @@ export async function buildOntoAndGate(
   created: boolean
 ): Promise<void> {
   const { settings, heroku } = c
-  await waitForPendingWork(c, app)
-  let live = await recordLive(heroku, app)
+  // The releases listed while checking for pending work are still current: no second listing.
+  const newest = await waitForPendingWork(c, app)
+  let live = await recordLive(heroku, app, newest)
   if (!created && live?.commit !== settings.version) {
     result.before = live
-    if (Object.keys(settings.configVars).length > 0) {
-      await heroku.setConfigVars(app.id, settings.configVars)
-    }
+    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
     const release = await followBuildRelease(c, app, result, build)
-    live = await releaseInfo(heroku, app.id, release)
+    live = await releaseInfo(heroku, app.id, release, builtRelease(build, release), app.kind)
   } else if (!created) {
     core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`)
   }

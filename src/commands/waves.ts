@@ -131,7 +131,8 @@ async function bakeWave(
     (all) => all.every(([, b]) => b.passed)
   )
   const failedApps = baked.filter(([, b]) => !b.passed)
-  for (const [t, b] of failedApps) await rollbackIfWanted(c, t, new Error(b.reason))
+  // Independent apps: their rollbacks and re-gates run at once.
+  await Promise.all(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))))
   return {
     seconds,
     probes: baked.flatMap(([, b]) => b.probes),
@@ -150,12 +151,17 @@ async function rollBackAll(
   ran: WaveTarget[][],
   results: WaveResult[]
 ): Promise<void> {
-  // Only apps on this run's release (a release that failed its release phase never went
-  // live), all waves at once: the rollbacks are independent.
+  // Only apps on a release this run made (a release that failed its release phase never went
+  // live; images an app already ran make no new release, as rollbackIfWanted also checks), all
+  // waves at once: the rollbacks are independent.
   const promoted = ran
     .flat()
     .filter(
-      (t) => !t.result.rolledBack && t.result.release?.status === 'succeeded' && t.result.before
+      (t) =>
+        !t.result.rolledBack &&
+        t.result.release?.status === 'succeeded' &&
+        t.result.before &&
+        t.result.before.id !== t.result.release.id
     )
   await Promise.all(
     promoted.map((t) =>

@@ -514,7 +514,8 @@ function checkContainerMethod(
         )
       })
     }
-    settings.images = command === 'deploy' && !fromFile(origins.images) ? settings.images : {}
+    // Images from the config file serve the workflows that release them; the others ignore them.
+    settings.images = {}
     return
   }
   if (!hasImages) {
