@@ -291,6 +291,15 @@ describe('method: container', () => {
       ['boxy-eu', true],
       ['boxy-us', true]
     ])
+    // The images output gives the promoted images in full; the summary names each by at least
+    // its first 12 hex characters.
+    expect(JSON.parse(result.outputs.images)).toEqual({
+      web: web.imageId,
+      release: release.imageId
+    })
+    for (const id of [web.imageId, release.imageId]) {
+      expect(result.summary).toContain(id.replace(/^sha256:/, '').slice(0, 12))
+    }
   })
 
   it('promotes the current container release with command promote, rolling back an unhealthy target', async () => {
