@@ -65,6 +65,9 @@ const FIXTURES = path.join(REPO_ROOT, 'tools', 'fixtures', 'apps')
 const TIMING = { buildMs: 3000 }
 const CONFIG_VARS = { BOOT_DELAY_MS: '1000', RELEASE_PHASE_MS: '1000' }
 const DELAYS = [0, 5]
+/** Heroku's own work in a healthy deploy here: build, release phase, web dyno boot. */
+const HEROKU_OWN_MS =
+  TIMING.buildMs + Number(CONFIG_VARS.RELEASE_PHASE_MS) + Number(CONFIG_VARS.BOOT_DELAY_MS)
 /**
  * Ours keeps probing a failing /health until this timeout (the input's default is 300 s); 60 s
  * keeps the failing-health-check case short. It only lengthens that case's wall time.
@@ -214,63 +217,97 @@ export async function ensureHerokuCli(cache, log) {
 // ----------------------------------------------------------------------------- the repository
 
 /**
- * A repository of HISTORY_COMMITS small commits around the emulator's healthy fixture app (git
- * fast-import, deterministic), built once into the cache. Returns its directory and head.
+ * A bare repository in the cache, made once by `make(dir)` (which leaves its history on `main`)
+ * and kept while its `main` is still the recorded head. Returns its directory, head, commit count
+ * and pack size, plus `extra` (recorded beside them).
  */
-async function ensureHistory(cache, log) {
-  const dir = path.join(cache, `ak-history-${HISTORY_COMMITS}.git`)
+async function cachedRepository(dir, make, extra = {}) {
   const metaFile = `${dir}.json`
   if (existsSync(metaFile)) {
     const meta = JSON.parse(await readFile(metaFile, 'utf8'))
     const head = await git(dir, ['rev-parse', 'refs/heads/main'], { allowFail: true })
     if (head.stdout.trim() === meta.sha) return { dir, ...meta }
   }
-  log(`generating a ${HISTORY_COMMITS}-commit repository around the healthy fixture (once; cached)`)
   await rm(dir, { recursive: true, force: true })
-  await mkdir(dir, { recursive: true })
-  await git(dir, ['init', '-q', '--bare', '-b', 'main'])
-  const random = prng(0xa4)
-  const words =
-    'const let return function await async import export from value user order item list map set get put post data error result config'.split(
-      ' '
-    )
-  const text = (n) => {
-    let s = ''
-    while (s.length < n)
-      s += words[Math.floor(random() * words.length)] + (random() < 0.12 ? ';\n' : ' ')
-    return s
-  }
-  const files = new Map(
-    Object.entries({ ...(await fixtureFiles('healthy')), 'release.js': RELEASE_JS })
-  )
-  for (let i = 0; i < 120; i++)
-    files.set(
-      `lib/module-${String(i).padStart(3, '0')}.js`,
-      text(1500 + Math.floor(random() * 4000))
-    )
-  const input = historyStream({
-    files,
-    commits: HISTORY_COMMITS,
-    dir: 'lib/',
-    random,
-    text,
-    email: EMAIL,
-    since: '2021-01-01T00:00:00Z',
-    edit: { keep: 400, min: 200, spread: 300, cut: 200 },
-    newEvery: 25,
-    newSize: 1200,
-    message: (c) => `Change ${c}`
-  })
-  await git(dir, ['fast-import', '--quiet'], { input })
-  await git(dir, ['gc', '-q', '--aggressive'])
+  await make(dir)
   const sha = (await git(dir, ['rev-parse', 'refs/heads/main'])).stdout.trim()
   const count = Number((await git(dir, ['rev-list', '--count', 'main'])).stdout.trim())
   const packKiB = Number(
     /size-pack: (\d+)/.exec((await git(dir, ['count-objects', '-v'])).stdout)?.[1] ?? 0
   )
-  const meta = { sha, commits: count, packBytes: packKiB * 1024 }
+  const meta = { sha, commits: count, packBytes: packKiB * 1024, ...extra }
   await writeFile(metaFile, JSON.stringify(meta, null, 2))
   return { dir, ...meta }
+}
+
+/**
+ * A repository of HISTORY_COMMITS small commits around the emulator's healthy fixture app (git
+ * fast-import, deterministic), built once into the cache.
+ */
+function ensureHistory(cache, log) {
+  return cachedRepository(path.join(cache, `ak-history-${HISTORY_COMMITS}.git`), async (dir) => {
+    log(
+      `generating a ${HISTORY_COMMITS}-commit repository around the healthy fixture (once; cached)`
+    )
+    await mkdir(dir, { recursive: true })
+    await git(dir, ['init', '-q', '--bare', '-b', 'main'])
+    const random = prng(0xa4)
+    const words =
+      'const let return function await async import export from value user order item list map set get put post data error result config'.split(
+        ' '
+      )
+    const text = (n) => {
+      let s = ''
+      while (s.length < n)
+        s += words[Math.floor(random() * words.length)] + (random() < 0.12 ? ';\n' : ' ')
+      return s
+    }
+    const files = new Map(
+      Object.entries({ ...(await fixtureFiles('healthy')), 'release.js': RELEASE_JS })
+    )
+    for (let i = 0; i < 120; i++)
+      files.set(
+        `lib/module-${String(i).padStart(3, '0')}.js`,
+        text(1500 + Math.floor(random() * 4000))
+      )
+    const input = historyStream({
+      files,
+      commits: HISTORY_COMMITS,
+      dir: 'lib/',
+      random,
+      text,
+      email: EMAIL,
+      since: '2021-01-01T00:00:00Z',
+      edit: { keep: 400, min: 200, spread: 300, cut: 200 },
+      newEvery: 25,
+      newSize: 1200,
+      message: (c) => `Change ${c}`
+    })
+    await git(dir, ['fast-import', '--quiet'], { input })
+    await git(dir, ['gc', '-q', '--aggressive'])
+  })
+}
+
+/**
+ * A real repository's history (`--ak-repo`, a git URL or path), bare-cloned once into the cache.
+ * Its HEAD becomes `main`; each deploy commit then lays the fixture app over its tree, so both
+ * procedures deploy that repository's files plus the app.
+ */
+function ensureRealHistory(source, cache, log) {
+  const key = source
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(-60)
+  return cachedRepository(
+    path.join(cache, `ak-repo-${key}.git`),
+    async (dir) => {
+      log(`cloning ${source} into the cache (once)`)
+      await git(cache, ['clone', '-q', '--bare', source, dir])
+      const head = (await git(dir, ['rev-parse', 'HEAD'])).stdout.trim()
+      await git(dir, ['update-ref', 'refs/heads/main', head])
+    },
+    { source }
+  )
 }
 
 /**
@@ -660,9 +697,11 @@ export async function compareAk(opts) {
     })
   ).stdout.trim()
   log(`Heroku CLI: ${cliVersion || HEROKU_CLI_VERSION}`)
-  const history = await ensureHistory(opts.cache, log)
+  const history = opts.repo
+    ? await ensureRealHistory(opts.repo, opts.cache, log)
+    : await ensureHistory(opts.cache, log)
   log(
-    `repository: ${history.commits} commits around the healthy fixture, pack ${(history.packBytes / 1024 / 1024).toFixed(1)} MiB`
+    `repository: ${history.source ?? 'generated'}, ${history.commits} commits, pack ${(history.packBytes / 1024 / 1024).toFixed(1)} MiB`
   )
   const root = await mkdtemp(path.join(os.tmpdir(), 'bench-ak-'))
   const version = 'a'.repeat(40)
@@ -790,10 +829,15 @@ function buildReport({ rows, runs, history, cliVersion, started, script }) {
   }
   const ours = summary.find((s) => s.case === 'healthy' && s.procedure === 'ours')
   const ratios = {}
+  const beyond = {}
+  // Time beyond Heroku's own work: what each procedure adds to the build, release and boot.
+  const beyondOf = (row) => (row?.medianWallMs == null ? null : row.medianWallMs - HEROKU_OWN_MS)
+  beyond.ours = beyondOf(ours)
   for (const d of DELAYS) {
     const ak = summary.find((s) => s.case === 'healthy' && s.procedure === `ak-delay-${d}`)
     ratios[`ak-delay-${d}`] =
       ak && ours?.medianWallMs ? +(ak.medianWallMs / ours.medianWallMs).toFixed(2) : null
+    beyond[`ak-delay-${d}`] = beyondOf(ak)
   }
   return {
     generatedAt: new Date().toISOString(),
@@ -815,12 +859,15 @@ function buildReport({ rows, runs, history, cliVersion, started, script }) {
       note: 'build 3 s, release phase 1 s, web dyno boot 1 s, standard (no preboot) dyno replacement, runtime-dyno-metadata on; the same seed for both apps'
     },
     repository: {
+      source: history.source ?? `generated (${HISTORY_COMMITS} commits around the healthy fixture)`,
       commits: history.commits,
       packBytes: history.packBytes,
       clone: 'git clone --depth 1 (fresh per run), local bare origin'
     },
     runs,
     healthyRatio: ratios,
+    herokuOwnMs: HEROKU_OWN_MS,
+    healthyBeyondHerokuMs: beyond,
     summary,
     rows
   }
@@ -840,7 +887,7 @@ function markdownOf(report) {
     `${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.machine.cpus} × ${report.machine.cpu}, ${report.runs} runs per cell (medians), ${report.durationSeconds} s.`,
     '',
     `Theirs: the command sequence of ${report.theirs.source}, run with ${report.theirs.herokuCli} and git; ${report.theirs.inputs}. Ours: ${report.action}, ${report.oursInputs}.`,
-    `Heroku (emulator): ${report.heroku.note}. Repository: ${report.repository.commits} commits (pack ${kb(report.repository.packBytes)}), ${report.repository.clone}.`,
+    `Heroku (emulator): ${report.heroku.note}. Repository: ${report.repository.source}, ${report.repository.commits} commits (pack ${kb(report.repository.packBytes)}), ${report.repository.clone}.`,
     '',
     '| case | procedure | wall (median) | right | verdicts | API requests | git requests | sent | pulled |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
@@ -857,6 +904,11 @@ function markdownOf(report) {
     '',
     `Healthy deploy, theirs ÷ ours (median wall time): ${Object.entries(report.healthyRatio)
       .map(([k, v]) => `${k} ${v ?? '–'}×`)
+      .join(', ')}.`,
+    `Beyond Heroku's own ${s(report.herokuOwnMs)} (build, release phase, boot), healthy deploy: ${Object.entries(
+      report.healthyBeyondHerokuMs
+    )
+      .map(([k, v]) => `${k} ${s(v)}`)
       .join(', ')}.`,
     '',
     '"right": healthy — the procedure succeeded and the new release is current and answers /health at its end; broken — the procedure failed and the previous code is live at its end. Wall time: ours is the action\'s main step (node start included); theirs is the first to the last command (their own node start not included). "sent": ours the source tarball upload, theirs the git push bodies; "pulled": the unshallow fetch (received pack). API requests: Platform API requests in the emulator\'s log during the run (git, uploads and streams not counted).',

@@ -14,6 +14,8 @@
  *   npm run bench -- --compare-ak  this action vs AkhileshNS/heroku-deploy's procedure (real Heroku
  *                                  CLI and git, same emulator and repository; tools/bench-ak.mjs);
  *                                  not in CI, not in --quick; writes bench/out/compare-ak.*
+ *            --ak-repo <git URL or path>: that repository's history instead of the generated one
+ *            (e.g. https://github.com/expressjs/express.git, the repository of issue 20's figure)
  *
  * ACTION_SCRIPT (or --script) selects the bundle (default dist/index.js). Partial and quick runs
  * write to bench/out/ and never touch the committed report.
@@ -54,7 +56,8 @@ const { values: args } = parseArgs({
     strict: { type: 'boolean', default: false },
     node: { type: 'string' },
     trace: { type: 'boolean', default: false },
-    'compare-ak': { type: 'boolean', default: false }
+    'compare-ak': { type: 'boolean', default: false },
+    'ak-repo': { type: 'string' }
   }
 })
 const QUICK = args.quick
@@ -1473,6 +1476,7 @@ Details per run are in \`results.json\`.
 // -------------------------------------------------------------------------------------- main
 
 async function main() {
+  if (args['ak-repo'] && !args['compare-ak']) fail('--ak-repo goes with --compare-ak')
   if (args['compare-ak']) {
     if (QUICK || args.only) fail('--compare-ak runs alone (not with --quick or --only)')
     check(existsSync(SCRIPT), `no bundle at ${SCRIPT}`)
@@ -1484,6 +1488,7 @@ async function main() {
       runs: args.runs ? CONFIG.runs : 3,
       cache: CACHE,
       outDir: SCRATCH,
+      repo: args['ak-repo'],
       log
     })
   }
