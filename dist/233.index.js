@@ -587,219 +587,6 @@ class Reporter {
     }
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __webpack_require__(4708);
-var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __webpack_require__(6193);
-// EXTERNAL MODULE: ./src/health/clock.ts
-var clock = __webpack_require__(1652);
-// EXTERNAL MODULE: ./src/heroku/client.ts + 1 modules
-var heroku_client = __webpack_require__(161);
-;// CONCATENATED MODULE: ./src/heroku/stream.ts
-/**
- * Follows a build's or release's `output_stream_url` until the server closes it. The URL needs no
- * Heroku credentials and is treated as a secret: it is never logged or put in an error.
- *
- * Streaming is best effort: it never throws for a stream problem. `completed` says whether the
- * server ended the stream normally; callers read the build/release status from the API anyway.
- */
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-async function streamOutput(url, opts) {
-    const now = opts.now ?? Date.now;
-    const sleep = opts.sleep ?? clock/* realSleep */.uk;
-    const retryIntervalMs = opts.retryIntervalMs ?? 1000;
-    const maxReconnects = opts.maxReconnects ?? 5;
-    const deadline = now() + (opts.timeoutMs ?? 30 * 60 * 1000);
-    const startDeadline = now() + (opts.notFoundRetryMs ?? 10000);
-    const tail = new TailBuffer(opts.tailLines ?? 40);
-    const decoder = new external_node_string_decoder_.StringDecoder('utf8');
-    const emit = (text) => {
-        if (!text)
-            return;
-        tail.push(text);
-        opts.onText(text);
-    };
-    const result = (completed) => {
-        emit(decoder.end());
-        return { tail: tail.toString(), completed };
-    };
-    let current;
-    try {
-        current = new URL(url);
-    }
-    catch {
-        return result(false);
-    }
-    if (current.protocol !== 'http:' && current.protocol !== 'https:')
-        return result(false);
-    const state = { received: 0 };
-    let streamStarted = false;
-    let reconnects = 0;
-    let redirects = 0;
-    for (;;) {
-        if (opts.signal?.aborted || now() >= deadline)
-            return result(false);
-        const fetched = await fetchOnce(current, state, {
-            deliver: (text) => emit(decoder.write(text)),
-            signal: opts.signal,
-            idleTimeoutMs: opts.idleTimeoutMs ?? 120000,
-            answerTimeoutMs: opts.answerTimeoutMs ?? 30000,
-            timeLeftMs: deadline - now()
-        });
-        switch (fetched.kind) {
-            case 'done':
-                return result(true);
-            case 'stopped':
-                return result(false);
-            case 'redirect':
-                if (++redirects > MAX_REDIRECTS)
-                    return result(false);
-                try {
-                    current = new URL(fetched.location, current);
-                }
-                catch {
-                    return result(false);
-                }
-                continue;
-            case 'dropped':
-                if (fetched.started)
-                    streamStarted = true;
-                break;
-            case 'status':
-                break;
-        }
-        // Not there yet (404 before the build or release phase starts), or the connection dropped.
-        if (!streamStarted) {
-            if (now() + retryIntervalMs > startDeadline)
-                return result(false);
-            await sleep(retryIntervalMs);
-        }
-        else {
-            if (++reconnects > maxReconnects)
-                return result(false);
-            await sleep(Math.min(retryIntervalMs * 2 ** (reconnects - 1), 10000));
-        }
-    }
-}
-/** One GET from byte `state.received` on; never rejects. */
-function fetchOnce(url, state, ctx) {
-    return new Promise((resolve) => {
-        let settled = false;
-        const finish = (result) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(overall);
-            clearTimeout(answerTimer);
-            ctx.signal?.removeEventListener('abort', onAbort);
-            resolve(result);
-        };
-        const headers = { 'User-Agent': heroku_client/* DEFAULT_USER_AGENT */.qx };
-        if (state.received > 0)
-            headers.Range = `bytes=${state.received}-`;
-        const get = url.protocol === 'https:' ? (external_node_https_default()).get : (external_node_http_default()).get;
-        let started = false;
-        const req = get(url, { headers }, (res) => {
-            clearTimeout(answerTimer);
-            const status = res.statusCode ?? 0;
-            if (status >= 300 && status < 400 && res.headers.location) {
-                res.resume();
-                finish({ kind: 'redirect', location: res.headers.location });
-                return;
-            }
-            if (status === 416 && state.received > 0) {
-                // Nothing after what we have: the stream had already ended.
-                res.resume();
-                finish({ kind: 'done' });
-                return;
-            }
-            if (status < 200 || status >= 300) {
-                res.resume();
-                finish({ kind: 'status', status });
-                return;
-            }
-            started = true;
-            // Bytes already shown: a server that ignores Range starts again from the beginning.
-            let skip = state.received - rangeStart(status, res.headers['content-range'], state.received);
-            res.on('data', (chunk) => {
-                let bytes = stripNul(chunk);
-                if (skip > 0) {
-                    const dropped = Math.min(skip, bytes.length);
-                    bytes = bytes.subarray(dropped);
-                    skip -= dropped;
-                }
-                if (bytes.length === 0)
-                    return;
-                state.received += bytes.length;
-                ctx.deliver(bytes);
-            });
-            res.on('error', () => undefined);
-            res.on('end', () => finish(res.complete ? { kind: 'done' } : { kind: 'dropped', started }));
-            res.on('close', () => finish(res.complete ? { kind: 'done' } : { kind: 'dropped', started }));
-        });
-        req.on('error', () => finish({ kind: 'dropped', started }));
-        // An idle connection (no bytes, not even heartbeats) is reopened.
-        req.setTimeout(ctx.idleTimeoutMs, () => req.destroy());
-        // Heartbeats keep an answered stream busy; an answer that never starts is asked again.
-        const answerTimer = setTimeout(() => req.destroy(), ctx.answerTimeoutMs);
-        const overall = setTimeout(() => {
-            finish({ kind: 'stopped' });
-            req.destroy();
-        }, Math.max(0, ctx.timeLeftMs));
-        const onAbort = () => {
-            finish({ kind: 'stopped' });
-            req.destroy();
-        };
-        ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/**
- * Where the answer starts: 0 for a full answer; for a 206, its Content-Range, or (a live stream
- * cannot know its end, so may send none) the offset that was asked for.
- */
-function rangeStart(status, contentRange, asked) {
-    if (status !== 206)
-        return 0;
-    const match = /^bytes\s+(\d+)-/.exec(contentRange ?? '');
-    return match ? Number(match[1]) : asked;
-}
-/** NUL bytes are keep-alive heartbeats, not output. */
-function stripNul(chunk) {
-    if (!chunk.includes(0))
-        return chunk;
-    return Buffer.from(chunk.filter((byte) => byte !== 0));
-}
-/** The last N lines of a text that arrives in pieces. */
-class TailBuffer {
-    maxLines;
-    lines = [];
-    partial = '';
-    constructor(maxLines) {
-        this.maxLines = maxLines;
-    }
-    push(text) {
-        const parts = (this.partial + text).split('\n');
-        this.partial = parts.pop() ?? '';
-        for (const line of parts)
-            this.lines.push(line.replace(/\r$/, ''));
-        if (this.lines.length > this.maxLines * 2)
-            this.lines = this.lines.slice(-this.maxLines);
-    }
-    toString() {
-        const all = this.partial ? [...this.lines, this.partial] : this.lines;
-        return all.slice(-this.maxLines).join('\n');
-    }
-}
-
 // EXTERNAL MODULE: ./src/heroku/wait.ts
 var wait = __webpack_require__(2799);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
@@ -895,10 +682,18 @@ function scrub(text, secrets) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/health/clock.ts
+var clock = __webpack_require__(1652);
 // EXTERNAL MODULE: ./src/health/marker.ts
 var health_marker = __webpack_require__(9662);
 // EXTERNAL MODULE: ./src/version.ts
 var version = __webpack_require__(311);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __webpack_require__(643);
 ;// CONCATENATED MODULE: ./src/health/probe.ts
@@ -1751,6 +1546,211 @@ function stageOf(coupling) {
 var pacer = __webpack_require__(5791);
 // EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules
 var api = __webpack_require__(299);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __webpack_require__(6193);
+// EXTERNAL MODULE: ./src/heroku/client.ts + 1 modules
+var heroku_client = __webpack_require__(161);
+;// CONCATENATED MODULE: ./src/heroku/stream.ts
+/**
+ * Follows a build's or release's `output_stream_url` until the server closes it. The URL needs no
+ * Heroku credentials and is treated as a secret: it is never logged or put in an error.
+ *
+ * Streaming is best effort: it never throws for a stream problem. `completed` says whether the
+ * server ended the stream normally; callers read the build/release status from the API anyway.
+ */
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+async function streamOutput(url, opts) {
+    const now = opts.now ?? Date.now;
+    const sleep = opts.sleep ?? clock/* realSleep */.uk;
+    const retryIntervalMs = opts.retryIntervalMs ?? 1000;
+    const maxReconnects = opts.maxReconnects ?? 5;
+    const deadline = now() + (opts.timeoutMs ?? 30 * 60 * 1000);
+    const startDeadline = now() + (opts.notFoundRetryMs ?? 10000);
+    const tail = new TailBuffer(opts.tailLines ?? 40);
+    const decoder = new external_node_string_decoder_.StringDecoder('utf8');
+    const emit = (text) => {
+        if (!text)
+            return;
+        tail.push(text);
+        opts.onText(text);
+    };
+    const result = (completed) => {
+        emit(decoder.end());
+        return { tail: tail.toString(), completed };
+    };
+    let current;
+    try {
+        current = new URL(url);
+    }
+    catch {
+        return result(false);
+    }
+    if (current.protocol !== 'http:' && current.protocol !== 'https:')
+        return result(false);
+    const state = { received: 0 };
+    let streamStarted = false;
+    let reconnects = 0;
+    let redirects = 0;
+    for (;;) {
+        if (opts.signal?.aborted || now() >= deadline)
+            return result(false);
+        const fetched = await fetchOnce(current, state, {
+            deliver: (text) => emit(decoder.write(text)),
+            signal: opts.signal,
+            idleTimeoutMs: opts.idleTimeoutMs ?? 120000,
+            answerTimeoutMs: opts.answerTimeoutMs ?? 30000,
+            timeLeftMs: deadline - now()
+        });
+        switch (fetched.kind) {
+            case 'done':
+                return result(true);
+            case 'stopped':
+                return result(false);
+            case 'redirect':
+                if (++redirects > MAX_REDIRECTS)
+                    return result(false);
+                try {
+                    current = new URL(fetched.location, current);
+                }
+                catch {
+                    return result(false);
+                }
+                continue;
+            case 'dropped':
+                if (fetched.started)
+                    streamStarted = true;
+                break;
+            case 'status':
+                break;
+        }
+        // Not there yet (404 before the build or release phase starts), or the connection dropped.
+        if (!streamStarted) {
+            if (now() + retryIntervalMs > startDeadline)
+                return result(false);
+            await sleep(retryIntervalMs);
+        }
+        else {
+            if (++reconnects > maxReconnects)
+                return result(false);
+            await sleep(Math.min(retryIntervalMs * 2 ** (reconnects - 1), 10000));
+        }
+    }
+}
+/** One GET from byte `state.received` on; never rejects. */
+function fetchOnce(url, state, ctx) {
+    return new Promise((resolve) => {
+        let settled = false;
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(overall);
+            clearTimeout(answerTimer);
+            ctx.signal?.removeEventListener('abort', onAbort);
+            resolve(result);
+        };
+        const headers = { 'User-Agent': heroku_client/* DEFAULT_USER_AGENT */.qx };
+        if (state.received > 0)
+            headers.Range = `bytes=${state.received}-`;
+        const get = url.protocol === 'https:' ? (external_node_https_default()).get : (external_node_http_default()).get;
+        let started = false;
+        const req = get(url, { headers }, (res) => {
+            clearTimeout(answerTimer);
+            const status = res.statusCode ?? 0;
+            if (status >= 300 && status < 400 && res.headers.location) {
+                res.resume();
+                finish({ kind: 'redirect', location: res.headers.location });
+                return;
+            }
+            if (status === 416 && state.received > 0) {
+                // Nothing after what we have: the stream had already ended.
+                res.resume();
+                finish({ kind: 'done' });
+                return;
+            }
+            if (status < 200 || status >= 300) {
+                res.resume();
+                finish({ kind: 'status', status });
+                return;
+            }
+            started = true;
+            // Bytes already shown: a server that ignores Range starts again from the beginning.
+            let skip = state.received - rangeStart(status, res.headers['content-range'], state.received);
+            res.on('data', (chunk) => {
+                let bytes = stripNul(chunk);
+                if (skip > 0) {
+                    const dropped = Math.min(skip, bytes.length);
+                    bytes = bytes.subarray(dropped);
+                    skip -= dropped;
+                }
+                if (bytes.length === 0)
+                    return;
+                state.received += bytes.length;
+                ctx.deliver(bytes);
+            });
+            res.on('error', () => undefined);
+            res.on('end', () => finish(res.complete ? { kind: 'done' } : { kind: 'dropped', started }));
+            res.on('close', () => finish(res.complete ? { kind: 'done' } : { kind: 'dropped', started }));
+        });
+        req.on('error', () => finish({ kind: 'dropped', started }));
+        // An idle connection (no bytes, not even heartbeats) is reopened.
+        req.setTimeout(ctx.idleTimeoutMs, () => req.destroy());
+        // Heartbeats keep an answered stream busy; an answer that never starts is asked again.
+        const answerTimer = setTimeout(() => req.destroy(), ctx.answerTimeoutMs);
+        const overall = setTimeout(() => {
+            finish({ kind: 'stopped' });
+            req.destroy();
+        }, Math.max(0, ctx.timeLeftMs));
+        const onAbort = () => {
+            finish({ kind: 'stopped' });
+            req.destroy();
+        };
+        ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/**
+ * Where the answer starts: 0 for a full answer; for a 206, its Content-Range, or (a live stream
+ * cannot know its end, so may send none) the offset that was asked for.
+ */
+function rangeStart(status, contentRange, asked) {
+    if (status !== 206)
+        return 0;
+    const match = /^bytes\s+(\d+)-/.exec(contentRange ?? '');
+    return match ? Number(match[1]) : asked;
+}
+/** NUL bytes are keep-alive heartbeats, not output. */
+function stripNul(chunk) {
+    if (!chunk.includes(0))
+        return chunk;
+    return Buffer.from(chunk.filter((byte) => byte !== 0));
+}
+/** The last N lines of a text that arrives in pieces. */
+class TailBuffer {
+    maxLines;
+    lines = [];
+    partial = '';
+    constructor(maxLines) {
+        this.maxLines = maxLines;
+    }
+    push(text) {
+        const parts = (this.partial + text).split('\n');
+        this.partial = parts.pop() ?? '';
+        for (const line of parts)
+            this.lines.push(line.replace(/\r$/, ''));
+        if (this.lines.length > this.maxLines * 2)
+            this.lines = this.lines.slice(-this.maxLines);
+    }
+    toString() {
+        const all = this.partial ? [...this.lines, this.partial] : this.lines;
+        return all.slice(-this.maxLines).join('\n');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/releases.ts
 /**
  * Releases as commands follow them: what is live, work still pending, a release through its
@@ -1882,6 +1882,35 @@ function waitBudget(c) {
     const timeoutMs = c.settings.waitTimeoutSeconds * 1000;
     const { now, sleep } = c.clock;
     return { timeoutMs, deadline: now() + timeoutMs, limitInput: 'wait-timeout', now, sleep };
+}
+/**
+ * Streams a build's output (when it has a stream), then reads its status until it is no longer
+ * pending: at once when the log has ended, as the build ends with it, then often while the
+ * status catches up. Returns the final build and the log's tail.
+ */
+async function streamBuildToEnd(c, app, buildId, streamUrl, opts) {
+    const { budget } = opts;
+    let tail = '';
+    let streamEnded = false;
+    if (streamUrl) {
+        const streamed = await streamOutput(streamUrl, {
+            onText: lineWriter(),
+            timeoutMs: budgetLeftMs(budget),
+            ...(opts.notFoundRetryMs !== undefined ? { notFoundRetryMs: opts.notFoundRetryMs } : {}),
+            now: budget.now,
+            sleep: budget.sleep,
+            answerTimeoutMs: c.heroku.requestTimeoutMs
+        });
+        tail = streamed.tail;
+        streamEnded = streamed.completed;
+    }
+    const build = await (0,wait/* waitUntil */.a0)(() => c.heroku.getBuild(app.id, buildId), (b) => b.status !== 'pending', {
+        what: `build ${buildId} on ${app.name}`,
+        ...budget,
+        minIntervalMs: streamEnded ? wait/* DUE_INTERVAL_MS */.Sg : undefined,
+        maxIntervalMs: 3000
+    });
+    return { build, tail };
 }
 /** What is left of a budget, for a wait that takes a duration (a log stream). */
 function budgetLeftMs(budget) {
@@ -2905,6 +2934,20 @@ function packagePhase(c) {
     });
 }
 /**
+ * The `upload` phase: a source blob is created (its signed URLs masked at once) and the packaged
+ * source is sent to it. `app` names the app the phase is for, when there is one yet.
+ */
+function uploadPhase(c, tarball, app) {
+    return groupedPhase(c, 'upload', 'Upload the source', app, async () => {
+        const made = await c.heroku.createSource();
+        core.setSecret(made.source_blob.get_url);
+        core.setSecret(made.source_blob.put_url);
+        await c.heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes);
+        core.info(`Uploaded ${tarball.bytes} bytes.`);
+        return made;
+    });
+}
+/**
  * Packages `source-dir` (with what `include-ignored` adds) into the run's own temporary
  * directory, which the reporter saves for the post step; `cleanup()` removes the directory and
  * says so.
@@ -3423,7 +3466,6 @@ async function resolveImages(registry, app, images) {
 
 
 
-
 async function deploy(c) {
     const { settings, outcome } = c;
     const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveDeployApp(c));
@@ -3609,14 +3651,7 @@ async function buildSource(c, app, result) {
     }
     const tarball = await packagePhase(c);
     try {
-        const source = await groupedPhase(c, 'upload', 'Upload the source', app.name, async () => {
-            const created = await c.heroku.createSource();
-            core.setSecret(created.source_blob.get_url);
-            core.setSecret(created.source_blob.put_url);
-            await c.heroku.uploadSource(created.source_blob.put_url, tarball.path, tarball.bytes);
-            core.info(`Uploaded ${tarball.bytes} bytes.`);
-            return created;
-        });
+        const source = await uploadPhase(c, tarball, app.name);
         return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
             const description = await commitSubject(settings.sourceDir, ctx.sha);
             const buildpacks = settings.buildpacks.length > 0
@@ -3644,26 +3679,8 @@ async function finishBuild(c, app, result, build) {
     result.buildStatus = build.status;
     core.info(`Build ${build.id} started.`);
     // One wait-timeout for the build: its log stream and its status share the deadline.
-    const budget = waitBudget(c);
-    let tail = '';
-    let streamEnded = false;
-    if (build.output_stream_url) {
-        const streamed = await streamOutput(build.output_stream_url, {
-            onText: lineWriter(),
-            timeoutMs: budgetLeftMs(budget),
-            now: budget.now,
-            sleep: budget.sleep,
-            answerTimeoutMs: c.heroku.requestTimeoutMs
-        });
-        tail = streamed.tail;
-        streamEnded = streamed.completed;
-    }
-    const done = await (0,wait/* waitUntil */.a0)(() => c.heroku.getBuild(app.id, build.id), (b) => b.status !== 'pending', {
-        what: `build ${build.id} on ${app.name}`,
-        ...budget,
-        // The log ends as the build does: look at once, then often while the status catches up.
-        minIntervalMs: streamEnded ? wait/* DUE_INTERVAL_MS */.Sg : undefined,
-        maxIntervalMs: 3000
+    const { build: done, tail } = await streamBuildToEnd(c, app, build.id, build.output_stream_url, {
+        budget: waitBudget(c)
     });
     result.buildStatus = done.status;
     if (done.status !== 'succeeded') {
@@ -4403,7 +4420,6 @@ var review_app_name = __webpack_require__(2921);
 
 
 
-
 /** The config var that marks an app as this action's review app of pull request `<n>`. */
 const PR_MARKER = 'HEROKU_PIPELINE_ACTION_PR';
 /**
@@ -4551,13 +4567,7 @@ async function createSetupApp(c, pipeline, pr, name) {
     const tarball = await packagePhase(c);
     let setup;
     try {
-        const source = await groupedPhase(c, 'upload', 'Upload the source', undefined, async () => {
-            const made = await heroku.createSource();
-            core.setSecret(made.source_blob.get_url);
-            core.setSecret(made.source_blob.put_url);
-            await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes);
-            return made;
-        });
+        const source = await uploadPhase(c, tarball);
         const body = {
             app: {
                 name,
@@ -4633,18 +4643,13 @@ async function followSetup(c, app, result, started) {
     if (buildId) {
         result.buildId = buildId;
         core.info(`Build ${buildId} started.`);
-        if (setup.build?.output_stream_url) {
-            const streamed = await streamOutput(setup.build.output_stream_url, {
-                onText: lineWriter(),
-                timeoutMs: budgetLeftMs(budget),
-                notFoundRetryMs: 10_000,
-                now: budget.now,
-                sleep: budget.sleep,
-                answerTimeoutMs: c.heroku.requestTimeoutMs
-            });
-            buildTail = streamed.tail;
-        }
-        const build = await (0,wait/* waitUntil */.a0)(() => c.heroku.getBuild(app.id, buildId), (b) => b.status !== 'pending', { what: `build ${buildId} on ${app.name}`, ...budget, maxIntervalMs: 3000 });
+        const streamed = await streamBuildToEnd(c, app, buildId, setup.build?.output_stream_url, {
+            budget,
+            // The setup's build log may not exist yet when the setup names the build.
+            notFoundRetryMs: 10_000
+        });
+        buildTail = streamed.tail;
+        const build = streamed.build;
         result.buildStatus = build.status;
         if (build.status === 'succeeded' && build.release?.id) {
             const { release, tail } = await waitForReleaseEnd(c, app, build.release.id, true, undefined, budget);
@@ -4669,15 +4674,20 @@ async function followSetup(c, app, result, started) {
         core.info(`App setup ${setup.id} succeeded.`);
         return;
     }
+    const details = setupFailureDetails(setup);
+    const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0;
+    const tail = failedPostdeploy ? lastLines(postdeploy.output ?? '', 40) : buildTail;
+    throw new errors/* DeployError */.sH(`The app setup of review app ${app.name} ended ${setup.status}: ${details}` +
+        `${failedPostdeploy ? ` (the postdeploy script exited with ${postdeploy.exit_code})` : ''} (app setup ${setup.id}). ` +
+        `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`, tail || undefined);
+}
+/** What Heroku says of a failed app setup: its failure message and app.json's errors. */
+function setupFailureDetails(setup) {
     const details = [
         setup.failure_message,
         ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
     ].filter((d) => Boolean(d));
-    const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0;
-    const tail = failedPostdeploy ? lastLines(postdeploy.output ?? '', 40) : buildTail;
-    throw new errors/* DeployError */.sH(`The app setup of review app ${app.name} ended ${setup.status}: ${details.length > 0 ? details.join('; ') : 'Heroku gave no reason'}` +
-        `${failedPostdeploy ? ` (the postdeploy script exited with ${postdeploy.exit_code})` : ''} (app setup ${setup.id}). ` +
-        `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`, tail || undefined);
+    return details.length > 0 ? details.join('; ') : 'Heroku gave no reason';
 }
 function lastLines(text, n) {
     const lines = text.replace(/\n$/, '').split('\n');
@@ -4706,6 +4716,27 @@ async function deleteSetupApp(c, pipeline, pr, name) {
     outcome.status = 'review-app-deleted';
 }
 /**
+ * Why the sweep deletes a review app (undefined: it is kept): older than `review-app-max-age`,
+ * or its PR is closed. A PR GitHub cannot tell us about keeps its app, with a warning.
+ */
+async function staleReason(c, createdAt, prNumber, appName) {
+    const { settings } = c;
+    const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000;
+    const created = createdAt ? Date.parse(createdAt) : NaN;
+    if (maxAgeMs > 0 && Number.isFinite(created) && c.clock.now() - created > maxAgeMs)
+        return `older than ${settings.reviewAppMaxAgeDays} day(s)`;
+    if (prNumber === null || !c.github)
+        return undefined;
+    try {
+        const pull = await c.github.getPull(prNumber);
+        return pull.state === 'closed' ? `PR #${prNumber} is closed` : undefined;
+    }
+    catch (err) {
+        core.warning(`Could not ask GitHub about PR #${prNumber}: ${err.message}; keeping its review app${appName ? ` ${appName}` : ''}.`);
+        return undefined;
+    }
+}
+/**
  * The sweep's part for app-setup review apps: the pipeline's apps at stage `review` that are
  * not Review Apps API apps, carry `HEROKU_PIPELINE_ACTION_PR=<n>` and have a name
  * `review-app-name` makes for PR n. Those of closed PRs (or older than `review-app-max-age`)
@@ -4715,33 +4746,19 @@ async function sweepSetupApps(c, pipeline, apiAppIds) {
     const { settings, heroku } = c;
     const entries = [];
     const couplings = (await heroku.listCouplings(pipeline.id)).filter((x) => x.stage === 'review' && !apiAppIds.has(x.app.id));
-    const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000;
-    for (const coupling of couplings) {
+    // Each app and its marker are read at once; the deletes below stay one by one, in order.
+    const candidates = await Promise.all(couplings.map(async (coupling) => {
         const app = await findApp(c, coupling.app.id);
-        if (!app)
-            continue;
-        const marker = (await heroku.getConfigVars(app.id))[PR_MARKER];
+        return app ? { app, marker: (await heroku.getConfigVars(app.id))[PR_MARKER] } : undefined;
+    }));
+    for (const { app, marker } of candidates.filter((x) => x !== undefined)) {
         const prNumber = marker !== undefined && /^\d+$/.test(marker) ? Number(marker) : undefined;
         if (prNumber === undefined ||
             !(0,review_app_name/* matchesReviewAppName */.Ek)(settings.reviewAppName, pipeline.name, prNumber, app.name)) {
             core.info(`App ${app.name} is at stage review but is not a review app this action made (${prNumber === undefined ? `no config var ${PR_MARKER}` : `its name is not what ${review_app_name/* REVIEW_APP_NAME_INPUT */.eD} makes for PR #${prNumber}`}): left alone.`);
             continue;
         }
-        let reason;
-        const createdAt = app.created_at ? Date.parse(app.created_at) : NaN;
-        if (maxAgeMs > 0 && Number.isFinite(createdAt) && c.clock.now() - createdAt > maxAgeMs) {
-            reason = `older than ${settings.reviewAppMaxAgeDays} day(s)`;
-        }
-        else if (c.github) {
-            try {
-                const pull = await c.github.getPull(prNumber);
-                if (pull.state === 'closed')
-                    reason = `PR #${prNumber} is closed`;
-            }
-            catch (err) {
-                core.warning(`Could not ask GitHub about PR #${prNumber}: ${err.message}; keeping its review app ${app.name}.`);
-            }
-        }
+        const reason = await staleReason(c, app.created_at, prNumber, app.name);
         const entry = {
             reviewAppId: app.id,
             prNumber,
@@ -4860,13 +4877,7 @@ async function createReviewApp(c, pipelineId, findForPr) {
     const since = c.clock.now();
     const tarball = await packagePhase(c);
     try {
-        const source = await groupedPhase(c, 'upload', 'Upload the source', undefined, async () => {
-            const made = await heroku.createSource();
-            core.setSecret(made.source_blob.get_url);
-            core.setSecret(made.source_blob.put_url);
-            await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes);
-            return made;
-        });
+        const source = await uploadPhase(c, tarball);
         // A lost answer is looked for among the pipeline's review apps before any retry.
         const findNew = async () => {
             const found = await findForPr();
@@ -4911,10 +4922,6 @@ async function reviewAppFailure(c, done) {
         return new errors/* DeployError */.sH(`${lead}: ${own || 'Heroku gave no reason'}`);
     try {
         const setup = await c.heroku.getAppSetup(done.app_setup.id);
-        const details = [
-            setup.failure_message,
-            ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
-        ].filter((d) => Boolean(d));
         let tail;
         if (setup.build?.output_stream_url && setup.build.status !== 'succeeded') {
             const streamed = await streamOutput(setup.build.output_stream_url, {
@@ -4925,7 +4932,7 @@ async function reviewAppFailure(c, done) {
             });
             tail = streamed.tail || undefined;
         }
-        return new errors/* DeployError */.sH(`${lead}: ${details.length > 0 ? details.join('; ') : 'Heroku gave no reason'} (app setup ${setup.id}${setup.build ? `, build ${setup.build.status}` : ''})`, tail);
+        return new errors/* DeployError */.sH(`${lead}: ${setupFailureDetails(setup)} (app setup ${setup.id}${setup.build ? `, build ${setup.build.status}` : ''})`, tail);
     }
     catch (err) {
         core.debug(`Could not read app setup ${done.app_setup.id}: ${String(err)}`);
@@ -5002,22 +5009,8 @@ async function reviewAppSweep(c) {
     await phase(c, 'sweep', pipeline.name, async () => {
         const listed = await heroku.listReviewApps(pipeline.id);
         const apps = listed.filter((r) => r.status !== 'deleted' && r.status !== 'deleting');
-        const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000;
         for (const r of apps) {
-            let reason;
-            if (maxAgeMs > 0 && c.clock.now() - Date.parse(r.created_at) > maxAgeMs) {
-                reason = `older than ${settings.reviewAppMaxAgeDays} day(s)`;
-            }
-            else if (r.pr_number !== null && c.github) {
-                try {
-                    const pull = await c.github.getPull(r.pr_number);
-                    if (pull.state === 'closed')
-                        reason = `PR #${r.pr_number} is closed`;
-                }
-                catch (err) {
-                    core.warning(`Could not ask GitHub about PR #${r.pr_number}: ${err.message}; keeping its review app.`);
-                }
-            }
+            const reason = await staleReason(c, r.created_at, r.pr_number);
             const entry = {
                 reviewAppId: r.id,
                 prNumber: r.pr_number ?? undefined,

@@ -6,25 +6,23 @@
 import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
-import { streamOutput } from '../heroku/stream.js'
-import { DUE_INTERVAL_MS, waitUntil } from '../heroku/wait.js'
+import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
 import { gateFailure, gatePhase, gatePlan, rollbackTo } from './health-gate.js'
 import {
-  lineWriter,
   recordLive,
   releaseInfo,
   waitForPendingWork,
-  budgetLeftMs,
+  streamBuildToEnd,
   waitBudget,
   waitForReleaseEnd,
   wentLiveAt,
   type KnownSlug
 } from './releases.js'
-import { packagePhase } from './source.js'
+import { packagePhase, uploadPhase } from './source.js'
 import { checkContainerFits, describeImages, releaseImages } from './container.js'
 import type { Settings } from '../settings.js'
 import { groupedPhase, phase, startDeployment } from './timeline.js'
@@ -267,14 +265,7 @@ export async function buildSource(
 
   const tarball = await packagePhase(c)
   try {
-    const source = await groupedPhase(c, 'upload', 'Upload the source', app.name, async () => {
-      const created = await c.heroku.createSource()
-      core.setSecret(created.source_blob.get_url)
-      core.setSecret(created.source_blob.put_url)
-      await c.heroku.uploadSource(created.source_blob.put_url, tarball.path, tarball.bytes)
-      core.info(`Uploaded ${tarball.bytes} bytes.`)
-      return created
-    })
+    const source = await uploadPhase(c, tarball, app.name)
     return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const description = await commitSubject(settings.sourceDir, ctx.sha)
       const buildpacks: Buildpack[] | undefined =
@@ -312,31 +303,9 @@ async function finishBuild(
   result.buildStatus = build.status
   core.info(`Build ${build.id} started.`)
   // One wait-timeout for the build: its log stream and its status share the deadline.
-  const budget = waitBudget(c)
-  let tail = ''
-  let streamEnded = false
-  if (build.output_stream_url) {
-    const streamed = await streamOutput(build.output_stream_url, {
-      onText: lineWriter(),
-      timeoutMs: budgetLeftMs(budget),
-      now: budget.now,
-      sleep: budget.sleep,
-      answerTimeoutMs: c.heroku.requestTimeoutMs
-    })
-    tail = streamed.tail
-    streamEnded = streamed.completed
-  }
-  const done = await waitUntil(
-    () => c.heroku.getBuild(app.id, build.id),
-    (b) => b.status !== 'pending',
-    {
-      what: `build ${build.id} on ${app.name}`,
-      ...budget,
-      // The log ends as the build does: look at once, then often while the status catches up.
-      minIntervalMs: streamEnded ? DUE_INTERVAL_MS : undefined,
-      maxIntervalMs: 3000
-    }
-  )
+  const { build: done, tail } = await streamBuildToEnd(c, app, build.id, build.output_stream_url, {
+    budget: waitBudget(c)
+  })
   result.buildStatus = done.status
   if (done.status !== 'succeeded') {
     result.liveAfter = result.before

@@ -8,7 +8,7 @@ import type { HerokuPort } from './heroku-port.js'
 import { CURRENT_RELEASE_WINDOW, pickCurrentRelease } from '../heroku/api.js'
 import type { Build, Release } from '../heroku/types.js'
 import { streamOutput } from '../heroku/stream.js'
-import { settledWithin, waitUntil } from '../heroku/wait.js'
+import { DUE_INTERVAL_MS, settledWithin, waitUntil } from '../heroku/wait.js'
 import type { ReleaseInfo } from '../outcome.js'
 import type { AppKind, ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
@@ -168,6 +168,46 @@ export function waitBudget(c: Pick<CommandContext, 'settings' | 'clock'>): WaitB
   const timeoutMs = c.settings.waitTimeoutSeconds * 1000
   const { now, sleep } = c.clock
   return { timeoutMs, deadline: now() + timeoutMs, limitInput: 'wait-timeout', now, sleep }
+}
+
+/**
+ * Streams a build's output (when it has a stream), then reads its status until it is no longer
+ * pending: at once when the log has ended, as the build ends with it, then often while the
+ * status catches up. Returns the final build and the log's tail.
+ */
+export async function streamBuildToEnd(
+  c: CommandContext,
+  app: ResolvedApp,
+  buildId: string,
+  streamUrl: string | null | undefined,
+  opts: { budget: WaitBudget; notFoundRetryMs?: number }
+): Promise<{ build: Build; tail: string }> {
+  const { budget } = opts
+  let tail = ''
+  let streamEnded = false
+  if (streamUrl) {
+    const streamed = await streamOutput(streamUrl, {
+      onText: lineWriter(),
+      timeoutMs: budgetLeftMs(budget),
+      ...(opts.notFoundRetryMs !== undefined ? { notFoundRetryMs: opts.notFoundRetryMs } : {}),
+      now: budget.now,
+      sleep: budget.sleep,
+      answerTimeoutMs: c.heroku.requestTimeoutMs
+    })
+    tail = streamed.tail
+    streamEnded = streamed.completed
+  }
+  const build = await waitUntil(
+    () => c.heroku.getBuild(app.id, buildId),
+    (b) => b.status !== 'pending',
+    {
+      what: `build ${buildId} on ${app.name}`,
+      ...budget,
+      minIntervalMs: streamEnded ? DUE_INTERVAL_MS : undefined,
+      maxIntervalMs: 3000
+    }
+  )
+  return { build, tail }
 }
 
 /** What is left of a budget, for a wait that takes a duration (a log stream). */

@@ -13,7 +13,6 @@
 import * as core from '@actions/core'
 import { DeployError, HerokuApiError, InputError } from '../errors.js'
 import type { App, AppSetup, AppSetupCreate, Pipeline } from '../heroku/types.js'
-import { streamOutput } from '../heroku/stream.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, SweepEntry } from '../outcome.js'
 import { maskSecret } from '../inputs/context.js'
@@ -22,8 +21,8 @@ import type { RunContext } from '../settings.js'
 import type { CommandContext } from './context.js'
 import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
-import { budgetLeftMs, lineWriter, waitBudget, waitForReleaseEnd } from './releases.js'
-import { packagePhase } from './source.js'
+import { lineWriter, streamBuildToEnd, waitBudget, waitForReleaseEnd } from './releases.js'
+import { packagePhase, uploadPhase } from './source.js'
 import { groupedPhase, phase } from './timeline.js'
 
 /** The config var that marks an app as this action's review app of pull request `<n>`. */
@@ -207,13 +206,7 @@ async function createSetupApp(
   const tarball = await packagePhase(c)
   let setup: AppSetup
   try {
-    const source = await groupedPhase(c, 'upload', 'Upload the source', undefined, async () => {
-      const made = await heroku.createSource()
-      core.setSecret(made.source_blob.get_url)
-      core.setSecret(made.source_blob.put_url)
-      await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes)
-      return made
-    })
+    const source = await uploadPhase(c, tarball)
     const body: AppSetupCreate = {
       app: {
         name,
@@ -303,22 +296,13 @@ async function followSetup(
   if (buildId) {
     result.buildId = buildId
     core.info(`Build ${buildId} started.`)
-    if (setup.build?.output_stream_url) {
-      const streamed = await streamOutput(setup.build.output_stream_url, {
-        onText: lineWriter(),
-        timeoutMs: budgetLeftMs(budget),
-        notFoundRetryMs: 10_000,
-        now: budget.now,
-        sleep: budget.sleep,
-        answerTimeoutMs: c.heroku.requestTimeoutMs
-      })
-      buildTail = streamed.tail
-    }
-    const build = await waitUntil(
-      () => c.heroku.getBuild(app.id, buildId),
-      (b) => b.status !== 'pending',
-      { what: `build ${buildId} on ${app.name}`, ...budget, maxIntervalMs: 3000 }
-    )
+    const streamed = await streamBuildToEnd(c, app, buildId, setup.build?.output_stream_url, {
+      budget,
+      // The setup's build log may not exist yet when the setup names the build.
+      notFoundRetryMs: 10_000
+    })
+    buildTail = streamed.tail
+    const build = streamed.build
     result.buildStatus = build.status
     if (build.status === 'succeeded' && build.release?.id) {
       const { release, tail } = await waitForReleaseEnd(
@@ -349,18 +333,24 @@ async function followSetup(
     core.info(`App setup ${setup.id} succeeded.`)
     return
   }
-  const details = [
-    setup.failure_message,
-    ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
-  ].filter((d): d is string => Boolean(d))
+  const details = setupFailureDetails(setup)
   const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0
   const tail = failedPostdeploy ? lastLines(postdeploy.output ?? '', 40) : buildTail
   throw new DeployError(
-    `The app setup of review app ${app.name} ended ${setup.status}: ${details.length > 0 ? details.join('; ') : 'Heroku gave no reason'}` +
+    `The app setup of review app ${app.name} ended ${setup.status}: ${details}` +
       `${failedPostdeploy ? ` (the postdeploy script exited with ${postdeploy.exit_code})` : ''} (app setup ${setup.id}). ` +
       `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`,
     tail || undefined
   )
+}
+
+/** What Heroku says of a failed app setup: its failure message and app.json's errors. */
+export function setupFailureDetails(setup: AppSetup): string {
+  const details = [
+    setup.failure_message,
+    ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
+  ].filter((d): d is string => Boolean(d))
+  return details.length > 0 ? details.join('; ') : 'Heroku gave no reason'
 }
 
 function lastLines(text: string, n: number): string {
@@ -397,6 +387,33 @@ async function deleteSetupApp(
 }
 
 /**
+ * Why the sweep deletes a review app (undefined: it is kept): older than `review-app-max-age`,
+ * or its PR is closed. A PR GitHub cannot tell us about keeps its app, with a warning.
+ */
+export async function staleReason(
+  c: CommandContext,
+  createdAt: string | null | undefined,
+  prNumber: number | null,
+  appName?: string
+): Promise<string | undefined> {
+  const { settings } = c
+  const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000
+  const created = createdAt ? Date.parse(createdAt) : NaN
+  if (maxAgeMs > 0 && Number.isFinite(created) && c.clock.now() - created > maxAgeMs)
+    return `older than ${settings.reviewAppMaxAgeDays} day(s)`
+  if (prNumber === null || !c.github) return undefined
+  try {
+    const pull = await c.github.getPull(prNumber)
+    return pull.state === 'closed' ? `PR #${prNumber} is closed` : undefined
+  } catch (err) {
+    core.warning(
+      `Could not ask GitHub about PR #${prNumber}: ${(err as Error).message}; keeping its review app${appName ? ` ${appName}` : ''}.`
+    )
+    return undefined
+  }
+}
+
+/**
  * The sweep's part for app-setup review apps: the pipeline's apps at stage `review` that are
  * not Review Apps API apps, carry `HEROKU_PIPELINE_ACTION_PR=<n>` and have a name
  * `review-app-name` makes for PR n. Those of closed PRs (or older than `review-app-max-age`)
@@ -412,11 +429,14 @@ export async function sweepSetupApps(
   const couplings = (await heroku.listCouplings(pipeline.id)).filter(
     (x) => x.stage === 'review' && !apiAppIds.has(x.app.id)
   )
-  const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000
-  for (const coupling of couplings) {
-    const app = await findApp(c, coupling.app.id)
-    if (!app) continue
-    const marker = (await heroku.getConfigVars(app.id))[PR_MARKER]
+  // Each app and its marker are read at once; the deletes below stay one by one, in order.
+  const candidates = await Promise.all(
+    couplings.map(async (coupling) => {
+      const app = await findApp(c, coupling.app.id)
+      return app ? { app, marker: (await heroku.getConfigVars(app.id))[PR_MARKER] } : undefined
+    })
+  )
+  for (const { app, marker } of candidates.filter((x) => x !== undefined)) {
     const prNumber = marker !== undefined && /^\d+$/.test(marker) ? Number(marker) : undefined
     if (
       prNumber === undefined ||
@@ -427,20 +447,7 @@ export async function sweepSetupApps(
       )
       continue
     }
-    let reason: string | undefined
-    const createdAt = app.created_at ? Date.parse(app.created_at) : NaN
-    if (maxAgeMs > 0 && Number.isFinite(createdAt) && c.clock.now() - createdAt > maxAgeMs) {
-      reason = `older than ${settings.reviewAppMaxAgeDays} day(s)`
-    } else if (c.github) {
-      try {
-        const pull = await c.github.getPull(prNumber)
-        if (pull.state === 'closed') reason = `PR #${prNumber} is closed`
-      } catch (err) {
-        core.warning(
-          `Could not ask GitHub about PR #${prNumber}: ${(err as Error).message}; keeping its review app ${app.name}.`
-        )
-      }
-    }
+    const reason = await staleReason(c, app.created_at, prNumber, app.name)
     const entry: SweepEntry = {
       reviewAppId: app.id,
       prNumber,

@@ -13,8 +13,14 @@ import type { CommandContext } from './context.js'
 import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
 import { waitBudget, waitForReleaseEnd } from './releases.js'
-import { packagePhase } from './source.js'
-import { chooseReviewAppMethod, reviewAppBySetup, sweepSetupApps } from './review-app-setup.js'
+import { packagePhase, uploadPhase } from './source.js'
+import {
+  chooseReviewAppMethod,
+  reviewAppBySetup,
+  setupFailureDetails,
+  staleReason,
+  sweepSetupApps
+} from './review-app-setup.js'
 import { groupedPhase, phase } from './timeline.js'
 
 const GONE = new Set(['deleted', 'errored'])
@@ -121,13 +127,7 @@ async function createReviewApp(
   const since = c.clock.now()
   const tarball = await packagePhase(c)
   try {
-    const source = await groupedPhase(c, 'upload', 'Upload the source', undefined, async () => {
-      const made = await heroku.createSource()
-      core.setSecret(made.source_blob.get_url)
-      core.setSecret(made.source_blob.put_url)
-      await heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes)
-      return made
-    })
+    const source = await uploadPhase(c, tarball)
     // A lost answer is looked for among the pipeline's review apps before any retry.
     const findNew = async (): Promise<ReviewApp | undefined> => {
       const found = await findForPr()
@@ -174,10 +174,6 @@ async function reviewAppFailure(c: CommandContext, done: ReviewApp): Promise<Dep
     return new DeployError(`${lead}: ${own || 'Heroku gave no reason'}`)
   try {
     const setup = await c.heroku.getAppSetup(done.app_setup.id)
-    const details = [
-      setup.failure_message,
-      ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
-    ].filter((d): d is string => Boolean(d))
     let tail: string | undefined
     if (setup.build?.output_stream_url && setup.build.status !== 'succeeded') {
       const streamed = await streamOutput(setup.build.output_stream_url, {
@@ -189,7 +185,7 @@ async function reviewAppFailure(c: CommandContext, done: ReviewApp): Promise<Dep
       tail = streamed.tail || undefined
     }
     return new DeployError(
-      `${lead}: ${details.length > 0 ? details.join('; ') : 'Heroku gave no reason'} (app setup ${setup.id}${setup.build ? `, build ${setup.build.status}` : ''})`,
+      `${lead}: ${setupFailureDetails(setup)} (app setup ${setup.id}${setup.build ? `, build ${setup.build.status}` : ''})`,
       tail
     )
   } catch (err) {
@@ -299,21 +295,8 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
   await phase(c, 'sweep', pipeline.name, async () => {
     const listed = await heroku.listReviewApps(pipeline.id)
     const apps = listed.filter((r) => r.status !== 'deleted' && r.status !== 'deleting')
-    const maxAgeMs = settings.reviewAppMaxAgeDays * 86400000
     for (const r of apps) {
-      let reason: string | undefined
-      if (maxAgeMs > 0 && c.clock.now() - Date.parse(r.created_at) > maxAgeMs) {
-        reason = `older than ${settings.reviewAppMaxAgeDays} day(s)`
-      } else if (r.pr_number !== null && c.github) {
-        try {
-          const pull = await c.github.getPull(r.pr_number)
-          if (pull.state === 'closed') reason = `PR #${r.pr_number} is closed`
-        } catch (err) {
-          core.warning(
-            `Could not ask GitHub about PR #${r.pr_number}: ${(err as Error).message}; keeping its review app.`
-          )
-        }
-      }
+      const reason = await staleReason(c, r.created_at, r.pr_number)
       const entry: SweepEntry = {
         reviewAppId: r.id,
         prNumber: r.pr_number ?? undefined,

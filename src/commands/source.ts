@@ -1,5 +1,6 @@
 /** The source a command builds: packaged into the run's own temporary directory. */
 import * as core from '@actions/core'
+import type { Source } from '../heroku/types.js'
 import { describeIncluded, noMatchWarning, type IncludedGlob } from '../package/include.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
 import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
@@ -12,6 +13,25 @@ export function packagePhase(c: CommandContext): Promise<PackagedSource> {
     const packaged = await packageInTempDir(c)
     core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
     return packaged
+  })
+}
+
+/**
+ * The `upload` phase: a source blob is created (its signed URLs masked at once) and the packaged
+ * source is sent to it. `app` names the app the phase is for, when there is one yet.
+ */
+export function uploadPhase(
+  c: CommandContext,
+  tarball: PackagedSource,
+  app?: string
+): Promise<Source> {
+  return groupedPhase(c, 'upload', 'Upload the source', app, async () => {
+    const made = await c.heroku.createSource()
+    core.setSecret(made.source_blob.get_url)
+    core.setSecret(made.source_blob.put_url)
+    await c.heroku.uploadSource(made.source_blob.put_url, tarball.path, tarball.bytes)
+    core.info(`Uploaded ${tarball.bytes} bytes.`)
+    return made
   })
 }
 
