@@ -3046,6 +3046,8 @@ function manifest_sizeOf(value) {
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+// EXTERNAL MODULE: ./src/heroku/backoff.ts
+var backoff = __webpack_require__(1252);
 ;// CONCATENATED MODULE: ./src/registry/client.ts
 /**
  * The Heroku Container Registry over HTTP (Docker registry HTTP API v2 / OCI distribution spec):
@@ -3056,6 +3058,7 @@ function manifest_sizeOf(value) {
  * `container/release.ts` does (no token exchange; Heroku's registry answers a `Basic` challenge).
  * The key is never put in a URL, an error message or a log line.
  */
+
 
 
 class RegistryError extends Error {
@@ -3069,19 +3072,21 @@ class RegistryError extends Error {
     }
 }
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Blobs of one image copied side by side. */
+const BLOB_COPIES_AT_ONCE = 4;
 class RegistryClient {
     opts;
     authorization;
     timeoutMs;
-    attempts;
-    sleep;
+    retry;
     constructor(opts) {
         this.opts = opts;
         // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
         this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`;
         this.timeoutMs = opts.requestTimeoutMs ?? 30000;
-        this.attempts = opts.attempts ?? 3;
-        this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        // The API client's backoff (jittered, Retry-After honoured), with fewer attempts: a copy
+        // that keeps failing is better reported than waited on.
+        this.retry = (0,backoff/* resolveRetryPolicy */.NO)({ maxAttempts: opts.attempts ?? 3, maxTotalMs: 60_000 }, opts.sleep, opts.random);
     }
     async resolveImage(repository, reference) {
         const res = await this.request('GET', manifestPath(repository, reference), {
@@ -3127,10 +3132,19 @@ class RegistryClient {
             throw new RegistryError(`The registry answered another manifest for ${from}@${digest}.`, res.status, undefined);
         }
         const parsed = parseManifest(Buffer.from(bytes).toString('utf8'));
-        const blobs = [];
-        for (const blob of parsed.blobs) {
-            blobs.push({ digest: blob.digest, how: await this.copyBlob(from, to, blob.digest) });
-        }
+        // A few blobs at a time: mounts are one request each; a streamed copy holds little memory.
+        const blobs = parsed.blobs.map((b) => ({
+            digest: b.digest,
+            how: 'exists'
+        }));
+        let next = 0;
+        const worker = async () => {
+            while (next < blobs.length) {
+                const entry = blobs[next++];
+                entry.how = await this.copyBlob(from, to, entry.digest);
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker));
         const put = await this.request('PUT', manifestPath(to, tag), {
             contentType: MANIFEST_V2,
             body: bytes,
@@ -3176,9 +3190,8 @@ class RegistryClient {
     }
     async request(method, path, opts) {
         const repeatable = (opts.retry ?? (method === 'GET' || method === 'HEAD')) && !(opts.body instanceof external_node_stream_.Readable);
-        const attempts = repeatable ? this.attempts : 1;
-        let last;
-        for (let attempt = 1; attempt <= attempts; attempt++) {
+        const budget = new backoff/* RetryBudget */.Km(this.retry);
+        for (let attempt = 1;; attempt++) {
             const headers = { Authorization: this.authorization };
             if (opts.accept)
                 headers.Accept = opts.accept;
@@ -3200,20 +3213,26 @@ class RegistryClient {
                 });
             }
             catch (err) {
-                last = new RegistryError(`${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${err.message}`, undefined, undefined);
-                if (attempt < attempts)
-                    await this.sleep(1000 * attempt);
+                const failed = new RegistryError(`${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${err.message}`, undefined, undefined);
+                const delay = (0,backoff/* fullJitterDelay */.x4)(this.retry, attempt, this.retry.baseDelayMs);
+                if (!repeatable || !budget.allows(attempt, delay))
+                    throw failed;
+                await budget.wait(delay);
                 continue;
             }
             if (res.ok || opts.allow?.includes(res.status))
                 return res;
             const error = await errorOf(res, method, `${this.opts.baseUrl}${stripQuery(path)}`);
-            if (!RETRY_STATUSES.has(res.status) || attempt >= attempts)
+            if (!repeatable || !RETRY_STATUSES.has(res.status))
                 throw error;
-            last = error;
-            await this.sleep(1000 * attempt);
+            const delay = res.status === 429
+                ? ((0,backoff/* parseRetryAfter */.mu)(res.headers.get('retry-after') ?? undefined, this.retry.now()) ??
+                    (0,backoff/* equalJitterDelay */.mk)(this.retry, attempt, this.retry.rateLimitBaseDelayMs))
+                : (0,backoff/* fullJitterDelay */.x4)(this.retry, attempt, this.retry.baseDelayMs);
+            if (!budget.allows(attempt, Math.min(delay, this.retry.maxDelayMs)))
+                throw error;
+            await budget.wait(Math.min(delay, this.retry.maxDelayMs));
         }
-        throw last;
     }
 }
 function manifestPath(repository, reference) {
@@ -3252,8 +3271,7 @@ async function errorOf(res, method, url) {
  * argv, where the process list would show it, and never in a file), `docker tag`, `docker push`.
  */
 
-class DockerError extends Error {
-}
+
 class DockerCli {
     scrub;
     constructor(scrub = (t) => t) {
@@ -3276,11 +3294,11 @@ class DockerCli {
             listeners: { stderr: (data) => (stderr += data.toString()) }
         })
             .catch((err) => {
-            throw new DockerError(`docker ${args[0]} could not run: ${err.message}. method container with a local image needs docker on PATH.`);
+            throw new errors/* DeployError */.sH(`docker ${args[0]} could not run: ${err.message}. method container with a local image needs docker on PATH.`);
         });
         if (code !== 0) {
             const last = this.scrub(stderr.trim().split('\n').slice(-3).join(' '));
-            throw new DockerError(`docker ${args[0]} exited ${code}${last ? `: ${last}` : ''}`);
+            throw new errors/* DeployError */.sH(`docker ${args[0]} exited ${code}${last ? `: ${last}` : ''}`);
         }
     }
 }
@@ -3359,13 +3377,20 @@ async function releaseImages(c, app, result) {
         const { release, tail } = done;
         if (release.status !== 'succeeded') {
             result.release = await releaseInfo(c.heroku, app.id, release, { slugId: undefined, commit: undefined, releaseId: release.id, images }, app.kind);
-            result.liveAfter = result.before;
-            throw new errors/* DeployError */.sH(`Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase (the release image)' : `ended ${release.status}`}; ` +
-                (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'), tail);
+            throw imageReleaseFailed(app, release, result, tail);
         }
         core.info(`Release v${release.version} succeeded.`);
         return { release, images, unchanged: false };
     });
+}
+/**
+ * The error for a release of images that did not succeed (its release phase failed, or it ended
+ * otherwise): the app keeps what was live before, and the result says so.
+ */
+function imageReleaseFailed(app, release, result, tail) {
+    result.liveAfter = result.before;
+    return new errors/* DeployError */.sH(`Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase (the release image)' : `ended ${release.status}`}; ` +
+        (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'), tail);
 }
 /**
  * Releases image IDs on a container-stack app with one formation update and follows the release
@@ -3376,8 +3401,11 @@ async function releaseImages(c, app, result) {
 async function releaseImageIds(c, app, images, prefix) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
     const alreadyRuns = async () => {
-        const running = formationImages(await c.heroku.listFormationImages(app.id));
-        const current = await c.heroku.currentRelease(app.id);
+        const [formation, current] = await Promise.all([
+            c.heroku.listFormationImages(app.id),
+            c.heroku.currentRelease(app.id)
+        ]);
+        const running = formationImages(formation);
         const same = Object.entries(images).every(([process, id]) => process === 'release' || running[process] === id);
         return same && current?.status === 'succeeded' ? current : undefined;
     };
@@ -3388,12 +3416,13 @@ async function releaseImageIds(c, app, images, prefix) {
             c.outcome.notes.push(note);
         return { release: current, tail: '', unchanged: true };
     };
-    if (!('release' in images)) {
-        const current = await alreadyRuns();
-        if (current)
-            return unchanged(current);
-    }
-    const newestBefore = (await c.heroku.listReleases(app.id, 1))[0]?.version ?? 0;
+    // Both looked at together: whether the app already runs these images, and its newest release.
+    const [current, newestBefore] = await Promise.all([
+        'release' in images ? undefined : alreadyRuns(),
+        c.heroku.listReleases(app.id, 1).then((releases) => releases[0]?.version ?? 0)
+    ]);
+    if (current)
+        return unchanged(current);
     const updates = Object.entries(images).map(([type, docker_image]) => ({ type, docker_image }));
     say(`Releasing ${updates.map((u) => `${u.type} (${u.docker_image.slice(7, 19)})`).join(', ')} on ${app.name}.`);
     const newRelease = async () => {
@@ -3831,10 +3860,13 @@ async function promoteImagesTo(c, t, chosen, images) {
     const name = t.app.name;
     const registry = registryFor(c);
     await phase(c, 'promotion', name, async () => {
-        for (const [process, image] of Object.entries(images)) {
+        // The process types' images are copied side by side; the log keeps their order.
+        const copies = await Promise.all(Object.entries(images).map(async ([process, image]) => {
             const to = `${name}/${process}`;
             const copied = await registry.copyImage(image.repository, image.manifestDigest, to, 'latest');
-            const how = copied.blobs.map((b) => b.how);
+            return { process, image, to, how: copied.blobs.map((b) => b.how) };
+        }));
+        for (const { process, image, to, how } of copies) {
             core.info(`[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`);
         }
     });
@@ -3842,10 +3874,8 @@ async function promoteImagesTo(c, t, chosen, images) {
     const done = await phase(c, 'release-phase', name, () => releaseImageIds(c, t.app, imageIds, name));
     const release = done.release;
     t.result.release = await releaseInfo(c.heroku, t.app.id, release, { slugId: undefined, commit: chosen.commit, releaseId: release.id, images: imageIds }, t.app.kind);
-    if (release.status !== 'succeeded') {
-        t.result.liveAfter = t.result.before;
-        throw new errors/* DeployError */.sH(`${name}: release v${release.version} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ${t.result.before ? `v${t.result.before.version} is still live` : 'nothing is live'}.`, done.tail);
-    }
+    if (release.status !== 'succeeded')
+        throw imageReleaseFailed(t.app, release, t.result, done.tail);
     // What the target runs now, as Heroku says it (the formation's image IDs), must be the
     // verified images: read it rather than trust what was sent. No images read (the release is no
     // longer current) is no proof, and fails the check.

@@ -119,6 +119,32 @@ describe('RegistryClient', () => {
     expect(again.imageId).toBe(pushed.imageId)
   })
 
+  it('repeats a read after 503 with jittered backoff, and after 429 as Retry-After says', async () => {
+    const slept: number[] = []
+    const retrying = new RegistryClient({
+      baseUrl: emulator.registryUrl,
+      apiKey: emulator.apiKey,
+      sleep: (ms) => {
+        slept.push(ms)
+        return Promise.resolve()
+      },
+      random: () => 0.5
+    })
+    const manifest = /^\/v2\/src-app\/web\/manifests\/v1$/
+    const unavailable = emulator.inject({ method: 'GET', path: manifest, status: 503 })
+    const limited = emulator.inject({ method: 'GET', path: manifest, status: 429, retryAfter: 2 })
+    const image = await retrying.resolveImage('src-app/web', 'v1')
+    expect(image.imageId).toBe(pushed.imageId)
+    expect([unavailable.hits, limited.hits]).toEqual([1, 1])
+    // 503: full jitter of the 1 s base; 429: the 2 s Retry-After.
+    expect(slept).toEqual([500, 2000])
+    // Three failures in a row are the end: no fourth attempt.
+    const down = emulator.inject({ method: 'GET', path: manifest, status: 503, times: 5 })
+    await expect(retrying.resolveImage('src-app/web', 'v1')).rejects.toThrow(/503/)
+    expect(down.hits).toBe(3)
+    down.remove()
+  })
+
   it('says what failed without the key', async () => {
     const wrongKey = 'HRKU-wrong-key-0123456789'
     const err = await client(emulator.registryUrl, wrongKey)

@@ -111,16 +111,29 @@ export async function releaseImages(
         { slugId: undefined, commit: undefined, releaseId: release.id, images },
         app.kind
       )
-      result.liveAfter = result.before
-      throw new DeployError(
-        `Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase (the release image)' : `ended ${release.status}`}; ` +
-          (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'),
-        tail
-      )
+      throw imageReleaseFailed(app, release, result, tail)
     }
     core.info(`Release v${release.version} succeeded.`)
     return { release, images, unchanged: false }
   })
+}
+
+/**
+ * The error for a release of images that did not succeed (its release phase failed, or it ended
+ * otherwise): the app keeps what was live before, and the result says so.
+ */
+export function imageReleaseFailed(
+  app: ResolvedApp,
+  release: Release,
+  result: AppResult,
+  tail: string
+): DeployError {
+  result.liveAfter = result.before
+  return new DeployError(
+    `Release v${release.version} on ${app.name} ${release.status === 'failed' ? 'failed its release phase (the release image)' : `ended ${release.status}`}; ` +
+      (result.before ? `v${result.before.version} is still live.` : 'nothing is live.'),
+    tail
+  )
 }
 
 /**
@@ -137,8 +150,11 @@ export async function releaseImageIds(
 ): Promise<{ release: Release; tail: string; unchanged: boolean }> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
   const alreadyRuns = async (): Promise<Release | undefined> => {
-    const running = formationImages(await c.heroku.listFormationImages(app.id))
-    const current = await c.heroku.currentRelease(app.id)
+    const [formation, current] = await Promise.all([
+      c.heroku.listFormationImages(app.id),
+      c.heroku.currentRelease(app.id)
+    ])
+    const running = formationImages(formation)
     const same = Object.entries(images).every(
       ([process, id]) => process === 'release' || running[process] === id
     )
@@ -152,11 +168,12 @@ export async function releaseImageIds(
     if (!c.outcome.notes.includes(note)) c.outcome.notes.push(note)
     return { release: current, tail: '', unchanged: true }
   }
-  if (!('release' in images)) {
-    const current = await alreadyRuns()
-    if (current) return unchanged(current)
-  }
-  const newestBefore = (await c.heroku.listReleases(app.id, 1))[0]?.version ?? 0
+  // Both looked at together: whether the app already runs these images, and its newest release.
+  const [current, newestBefore] = await Promise.all([
+    'release' in images ? undefined : alreadyRuns(),
+    c.heroku.listReleases(app.id, 1).then((releases) => releases[0]?.version ?? 0)
+  ])
+  if (current) return unchanged(current)
   const updates = Object.entries(images).map(([type, docker_image]) => ({ type, docker_image }))
   say(
     `Releasing ${updates.map((u) => `${u.type} (${u.docker_image.slice(7, 19)})`).join(', ')} on ${app.name}.`

@@ -11,7 +11,7 @@ import { DeployError } from '../errors.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
 import type { ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
-import { registryFor, releaseImageIds } from './container.js'
+import { imageReleaseFailed, registryFor, releaseImageIds } from './container.js'
 import { releaseInfo } from './releases.js'
 import { phase } from './timeline.js'
 import { verifyAndGate, type PromotionTarget } from './target-gate.js'
@@ -96,10 +96,20 @@ export async function promoteImagesTo(
   const name = t.app.name
   const registry = registryFor(c)
   await phase(c, 'promotion', name, async () => {
-    for (const [process, image] of Object.entries(images)) {
-      const to = `${name}/${process}`
-      const copied = await registry.copyImage(image.repository, image.manifestDigest, to, 'latest')
-      const how = copied.blobs.map((b) => b.how)
+    // The process types' images are copied side by side; the log keeps their order.
+    const copies = await Promise.all(
+      Object.entries(images).map(async ([process, image]) => {
+        const to = `${name}/${process}`
+        const copied = await registry.copyImage(
+          image.repository,
+          image.manifestDigest,
+          to,
+          'latest'
+        )
+        return { process, image, to, how: copied.blobs.map((b) => b.how) }
+      })
+    )
+    for (const { process, image, to, how } of copies) {
       core.info(
         `[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`
       )
@@ -117,13 +127,7 @@ export async function promoteImagesTo(
     { slugId: undefined, commit: chosen.commit, releaseId: release.id, images: imageIds },
     t.app.kind
   )
-  if (release.status !== 'succeeded') {
-    t.result.liveAfter = t.result.before
-    throw new DeployError(
-      `${name}: release v${release.version} ${release.status === 'failed' ? 'failed its release phase' : `ended ${release.status}`}; ${t.result.before ? `v${t.result.before.version} is still live` : 'nothing is live'}.`,
-      done.tail
-    )
-  }
+  if (release.status !== 'succeeded') throw imageReleaseFailed(t.app, release, t.result, done.tail)
   // What the target runs now, as Heroku says it (the formation's image IDs), must be the
   // verified images: read it rather than trust what was sent. No images read (the release is no
   // longer current) is no proof, and fails the check.

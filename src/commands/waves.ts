@@ -14,11 +14,8 @@ import { rollbackTo } from './health-gate.js'
 import { phase } from './timeline.js'
 import { rollbackIfWanted, type PromotionTarget } from './target-gate.js'
 
-/** A promotion target, with its wave. */
-export type WaveTarget = PromotionTarget
-
 /** The dry run's lines for the wave plan. */
-export function wavePlan(c: CommandContext, waves: WaveTarget[][]): string[] {
+export function wavePlan(c: CommandContext, waves: PromotionTarget[][]): string[] {
   const { waveBakeSeconds, waveFailure } = c.settings
   return [
     ...waves.map(
@@ -39,9 +36,9 @@ export function wavePlan(c: CommandContext, waves: WaveTarget[][]): string[] {
  */
 export async function promoteInWaves(
   c: CommandContext,
-  waves: WaveTarget[][],
+  waves: PromotionTarget[][],
   failures: string[],
-  promoteWave: (wave: WaveTarget[], index: number) => Promise<void>
+  promoteWave: (wave: PromotionTarget[], index: number) => Promise<void>
 ): Promise<void> {
   const { outcome, settings } = c
   const results: WaveResult[] = waves.map((wave) => ({
@@ -91,7 +88,7 @@ export async function promoteInWaves(
 /** Watches every app of a healthy wave for `seconds`; apps whose bake fails are rolled back. */
 async function bakeWave(
   c: CommandContext,
-  wave: WaveTarget[],
+  wave: PromotionTarget[],
   seconds: number
 ): Promise<NonNullable<WaveResult['bake']>> {
   const baked = await phase(
@@ -100,7 +97,7 @@ async function bakeWave(
     `bake ${wave.map((t) => t.app.name).join(', ')}`,
     () =>
       Promise.all(
-        wave.map(async (t): Promise<[WaveTarget, BakeResult]> => {
+        wave.map(async (t): Promise<[PromotionTarget, BakeResult]> => {
           const check = t.health
           const url =
             check.target === undefined ? undefined : resolveHealthUrl(check.target, t.app.webUrl)
@@ -148,7 +145,7 @@ async function bakeWave(
  */
 async function rollBackAll(
   c: CommandContext,
-  ran: WaveTarget[][],
+  ran: PromotionTarget[][],
   results: WaveResult[]
 ): Promise<void> {
   // Only apps on a release this run made (a release that failed its release phase never went

@@ -9,6 +9,14 @@
  */
 import { Readable } from 'node:stream'
 import { isDigest, ManifestError, manifestDigest, MANIFEST_V2, parseManifest } from './manifest.js'
+import {
+  RetryBudget,
+  equalJitterDelay,
+  fullJitterDelay,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  type RetryPolicy
+} from '../heroku/backoff.js'
 
 export interface ResolvedImage {
   /** `<app>/<process>` */
@@ -58,22 +66,29 @@ export interface RegistryClientOptions {
   /** Attempts for a request that may be repeated (reads, blob checks); default 3. */
   attempts?: number
   sleep?: (ms: number) => Promise<void>
+  random?: () => number
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
+/** Blobs of one image copied side by side. */
+const BLOB_COPIES_AT_ONCE = 4
 
 export class RegistryClient implements RegistryPort {
   private readonly authorization: string
   private readonly timeoutMs: number
-  private readonly attempts: number
-  private readonly sleep: (ms: number) => Promise<void>
+  private readonly retry: RetryPolicy
 
   constructor(private readonly opts: RegistryClientOptions) {
     // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
     this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`
     this.timeoutMs = opts.requestTimeoutMs ?? 30000
-    this.attempts = opts.attempts ?? 3
-    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    // The API client's backoff (jittered, Retry-After honoured), with fewer attempts: a copy
+    // that keeps failing is better reported than waited on.
+    this.retry = resolveRetryPolicy(
+      { maxAttempts: opts.attempts ?? 3, maxTotalMs: 60_000 },
+      opts.sleep,
+      opts.random
+    )
   }
 
   async resolveImage(repository: string, reference: string): Promise<ResolvedImage> {
@@ -131,10 +146,19 @@ export class RegistryClient implements RegistryPort {
       )
     }
     const parsed = parseManifest(Buffer.from(bytes).toString('utf8'))
-    const blobs: CopiedImage['blobs'] = []
-    for (const blob of parsed.blobs) {
-      blobs.push({ digest: blob.digest, how: await this.copyBlob(from, to, blob.digest) })
+    // A few blobs at a time: mounts are one request each; a streamed copy holds little memory.
+    const blobs: CopiedImage['blobs'] = parsed.blobs.map((b) => ({
+      digest: b.digest,
+      how: 'exists'
+    }))
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < blobs.length) {
+        const entry = blobs[next++]
+        entry.how = await this.copyBlob(from, to, entry.digest)
+      }
     }
+    await Promise.all(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker))
     const put = await this.request('PUT', manifestPath(to, tag), {
       contentType: MANIFEST_V2,
       body: bytes,
@@ -210,9 +234,8 @@ export class RegistryClient implements RegistryPort {
   ): Promise<Response> {
     const repeatable =
       (opts.retry ?? (method === 'GET' || method === 'HEAD')) && !(opts.body instanceof Readable)
-    const attempts = repeatable ? this.attempts : 1
-    let last: unknown
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    const budget = new RetryBudget(this.retry)
+    for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { Authorization: this.authorization }
       if (opts.accept) headers.Accept = opts.accept
       if (opts.contentType) headers['Content-Type'] = opts.contentType
@@ -229,21 +252,27 @@ export class RegistryClient implements RegistryPort {
           ...(opts.body instanceof Readable ? { duplex: 'half' } : {})
         })
       } catch (err) {
-        last = new RegistryError(
+        const failed = new RegistryError(
           `${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${(err as Error).message}`,
           undefined,
           undefined
         )
-        if (attempt < attempts) await this.sleep(1000 * attempt)
+        const delay = fullJitterDelay(this.retry, attempt, this.retry.baseDelayMs)
+        if (!repeatable || !budget.allows(attempt, delay)) throw failed
+        await budget.wait(delay)
         continue
       }
       if (res.ok || opts.allow?.includes(res.status)) return res
       const error = await errorOf(res, method, `${this.opts.baseUrl}${stripQuery(path)}`)
-      if (!RETRY_STATUSES.has(res.status) || attempt >= attempts) throw error
-      last = error
-      await this.sleep(1000 * attempt)
+      if (!repeatable || !RETRY_STATUSES.has(res.status)) throw error
+      const delay =
+        res.status === 429
+          ? (parseRetryAfter(res.headers.get('retry-after') ?? undefined, this.retry.now()) ??
+            equalJitterDelay(this.retry, attempt, this.retry.rateLimitBaseDelayMs))
+          : fullJitterDelay(this.retry, attempt, this.retry.baseDelayMs)
+      if (!budget.allows(attempt, Math.min(delay, this.retry.maxDelayMs))) throw error
+      await budget.wait(Math.min(delay, this.retry.maxDelayMs))
     }
-    throw last
   }
 }
 

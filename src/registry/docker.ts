@@ -4,14 +4,13 @@
  * argv, where the process list would show it, and never in a file), `docker tag`, `docker push`.
  */
 import * as exec from '@actions/exec'
+import { DeployError } from '../errors.js'
 
 export interface DockerPort {
   login(host: string, apiKey: string): Promise<void>
   tag(source: string, target: string): Promise<void>
   push(ref: string): Promise<void>
 }
-
-export class DockerError extends Error {}
 
 export class DockerCli implements DockerPort {
   constructor(private readonly scrub: (text: string) => string = (t) => t) {}
@@ -37,13 +36,13 @@ export class DockerCli implements DockerPort {
         listeners: { stderr: (data: Buffer) => (stderr += data.toString()) }
       })
       .catch((err: unknown) => {
-        throw new DockerError(
+        throw new DeployError(
           `docker ${args[0]} could not run: ${(err as Error).message}. method container with a local image needs docker on PATH.`
         )
       })
     if (code !== 0) {
       const last = this.scrub(stderr.trim().split('\n').slice(-3).join(' '))
-      throw new DockerError(`docker ${args[0]} exited ${code}${last ? `: ${last}` : ''}`)
+      throw new DeployError(`docker ${args[0]} exited ${code}${last ? `: ${last}` : ''}`)
     }
   }
 }
