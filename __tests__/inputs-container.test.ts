@@ -103,6 +103,25 @@ describe('method container', () => {
     })
     expect(settings({ 'config-file': file }).images).toEqual({})
   })
+
+  it('takes the same process types from the config file as from the workflow (dashes too)', () => {
+    const lines = 'web=shop-web\nqueue-worker=shop-worker'
+    const fromWorkflow = settings({ method: 'container', images: lines }).images
+    const asMap = writeConfig(
+      'dash-map.yml',
+      'images:\n  web: shop-web\n  queue-worker: shop-worker\n'
+    )
+    const asText = writeConfig('dash-text.yml', `images: |\n  ${lines.replace('\n', '\n  ')}\n`)
+    expect(fromWorkflow).toEqual({
+      web: { kind: 'local', name: 'shop-web' },
+      'queue-worker': { kind: 'local', name: 'shop-worker' }
+    })
+    expect(settings({ method: 'container', 'config-file': asMap }).images).toEqual(fromWorkflow)
+    expect(settings({ method: 'container', 'config-file': asText }).images).toEqual(fromWorkflow)
+    const bad = writeConfig('bad-key.yml', 'images:\n  web.1: shop-web\n')
+    const err = settingsError({ method: 'container', 'config-file': bad })
+    expect(err.message).toMatch(/images\.web\.1.*invalid key; keys are process types/)
+  })
 })
 
 describe('release identities', () => {

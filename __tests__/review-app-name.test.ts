@@ -1,8 +1,8 @@
 /** `review-app-name`: the template check, the name made for a PR, and what the sweep recognises. */
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
+import { APP_NAME } from '../src/inputs/values.js'
 import {
-  APP_NAME,
   branchForName,
   matchesReviewAppName,
   parseReviewAppNameTemplate,

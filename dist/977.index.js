@@ -1657,6 +1657,7 @@ function getRunContext(env = process.env) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $W: () => (/* binding */ parseImageEntry),
 /* harmony export */   Ah: () => (/* binding */ HEROKU_REGISTRY_HOST),
+/* harmony export */   aE: () => (/* binding */ PROCESS_TYPE_KEYS),
 /* harmony export */   b9: () => (/* binding */ parseImagesLines)
 /* harmony export */ });
 /* unused harmony export parseImageReference */
@@ -1666,6 +1667,11 @@ function getRunContext(env = process.env) {
 const HEROKU_REGISTRY_HOST = 'registry.heroku.com';
 /** Process types as the formation schema allows them (`^[-\w]{1,128}$`). */
 const PROCESS_TYPE = /^[-\w]{1,128}$/;
+/** The keys of `images`, in the workflow's lines and the config file's map alike. */
+const PROCESS_TYPE_KEYS = {
+    pattern: PROCESS_TYPE,
+    says: 'keys are process types: letters, digits, _ and - (at most 128)'
+};
 /** A docker tag (distribution `reference/regexp.go`). */
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -1880,6 +1886,8 @@ var external_node_path_ = __webpack_require__(6760);
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/inputs/images.ts
+var inputs_images = __webpack_require__(9123);
 // EXTERNAL MODULE: ./src/inputs/context.ts
 var context = __webpack_require__(5722);
 // EXTERNAL MODULE: ./src/inputs/values.ts
@@ -1889,6 +1897,7 @@ var values = __webpack_require__(8463);
  * The config file: YAML whose keys are input names, read, masked and checked whole (errors name
  * the file, the line and the key), and its per-target health settings.
  */
+
 
 
 
@@ -2160,20 +2169,24 @@ function scalarString(node) {
         return String(value);
     return '';
 }
-/** `config-vars` / `review-app-env` in the file: a `KEY: value` map, or `KEY=VALUE` lines. */
-function fileKeyValues(entry) {
+/**
+ * `config-vars`, `review-app-env` or `images` in the file: a `KEY: value` map, or `KEY=VALUE`
+ * lines; `keys` says which keys the input takes (process types for `images`, else config var
+ * names).
+ */
+function fileKeyValues(entry, keys = entry.key === 'images' ? inputs_images/* PROCESS_TYPE_KEYS */.aE : values/* CONFIG_VAR_KEYS */._P) {
     const node = entry.node;
     if (!(0,dist/* isMap */.jh)(node)) {
         const text = scalarText(entry, 'string');
-        return (0,values/* located */.t4)(fileOrigin(entry), () => (0,values/* parseKeyValueLines */.FF)(text, entry.key));
+        return (0,values/* located */.t4)(fileOrigin(entry), () => (0,values/* parseKeyValueLines */.FF)(text, entry.key, keys));
     }
     const result = new Map();
     for (const pair of node.items) {
         const key = pairKey(entry.config, pair, entry.key, entry.line);
         const keyLine = lineOf(entry.config, pair.key, entry.line);
         const keyPath = `${entry.key}.${key}`;
-        if (!values/* CONFIG_VAR_KEY */.B.test(key)) {
-            throw (0,values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, 'invalid key; keys are letters, digits and underscores (^\\w+$)');
+        if (!keys.pattern.test(key)) {
+            throw (0,values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, `invalid key; ${keys.says}`);
         }
         const child = childEntry(entry, pair.value, keyPath, keyLine);
         const value = child.node;
@@ -2185,6 +2198,10 @@ function fileKeyValues(entry) {
         result.set(key, scalarString(value));
     }
     return Object.fromEntries(result);
+}
+/** An app named by text in `targets` or `waves`: the name checked where it was written. */
+function namedApp(text, origin, input, overrides = []) {
+    return { app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, input)), origin, overrides };
 }
 /** A map in the file's `targets` list: `{app, health-check…}`. */
 function fileTargetMap(entry) {
@@ -2221,11 +2238,7 @@ function fileTargetMap(entry) {
 function fileTargets(entry) {
     const node = entry.node;
     if (!(0,dist/* isSeq */.oP)(node)) {
-        return fileListItems(entry).map(({ text, origin }) => ({
-            app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'targets')),
-            origin,
-            overrides: []
-        }));
+        return fileListItems(entry).map(({ text, origin }) => namedApp(text, origin, 'targets'));
     }
     return node.items.map((item, i) => {
         const child = childEntry(entry, item, `targets[${i}]`);
@@ -2233,7 +2246,7 @@ function fileTargets(entry) {
             return fileTargetMap(child);
         const text = scalarText(child, 'string');
         const origin = fileOrigin(child);
-        return { app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'targets')), origin, overrides: [] };
+        return namedApp(text, origin, 'targets');
     });
 }
 /**
@@ -2244,11 +2257,7 @@ function fileWaves(entry) {
     const node = entry.node;
     if (!(0,dist/* isSeq */.oP)(node)) {
         const origin = fileOrigin(entry);
-        return parseWaveLines(scalarText(entry, 'string')).map((wave) => wave.map((text) => ({
-            app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'waves')),
-            origin,
-            overrides: []
-        })));
+        return parseWaveLines(scalarText(entry, 'string')).map((wave) => wave.map((text) => namedApp(text, origin, 'waves')));
     }
     return node.items.map((item, i) => {
         const child = childEntry(entry, item, `waves[${i}]`);
@@ -2257,11 +2266,7 @@ function fileWaves(entry) {
         if ((0,dist/* isMap */.jh)(child.node))
             return [fileTargetMap(child)];
         const origin = fileOrigin(child);
-        return (0,values/* parseList */.E1)(scalarText(child, 'string')).map((text) => ({
-            app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, 'waves')),
-            origin,
-            overrides: []
-        }));
+        return (0,values/* parseList */.E1)(scalarText(child, 'string')).map((text) => namedApp(text, origin, 'waves'));
     });
 }
 /** `waves` as the workflow writes it: one line per wave, apps comma separated; blank lines skipped. */
@@ -2363,8 +2368,6 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     return real;
 }
 
-// EXTERNAL MODULE: ./src/inputs/images.ts
-var inputs_images = __webpack_require__(9123);
 // EXTERNAL MODULE: ./src/review-app-name.ts
 var review_app_name = __webpack_require__(2921);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
@@ -2503,36 +2506,39 @@ function getSettings(env, ctx, mask) {
     /** The file's health settings for an app the workflow names (from its targets or its waves). */
     const fileOverridesFor = (name) => [...fileTargetSpecs, ...fileWaveSpecs.flat()].find((spec) => sameApp(spec.app, name))
         ?.overrides ?? [];
+    /** An app the workflow names, with the file's health settings for it. */
+    const workflowApp = (text, input) => {
+        const named = namedApp(text, WORKFLOW, input);
+        return { ...named, overrides: fileOverridesFor(named.app) };
+    };
     const targetsFromWorkflow = workflowValue('targets');
     const wavesFromWorkflow = workflowValue('waves');
-    if (targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined) {
-        throw new values/* InvalidValue */.h6('waves', 'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets empty');
+    // Waves and targets exclude each other on the level that sets them: the workflow's, where it
+    // sets either; else the file's.
+    const bothAt = targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined
+        ? WORKFLOW
+        : targetsFromWorkflow === undefined &&
+            wavesFromWorkflow === undefined &&
+            wavesEntry &&
+            targetsEntry
+            ? fileOrigin(wavesEntry)
+            : undefined;
+    if (bothAt) {
+        (0,values/* located */.t4)(bothAt, () => {
+            throw new values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === WORKFLOW ? 'empty' : 'out'}`);
+        });
     }
     // A level (workflow, file) that sets one of them overrides the other level's.
     const waveSpecs = targetsFromWorkflow !== undefined
         ? []
         : wavesFromWorkflow !== undefined
-            ? parseWaveLines(wavesFromWorkflow).map((wave) => wave.map((text) => {
-                const name = (0,values/* parseAppName */.QV)(text, 'waves');
-                return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) };
-            }))
+            ? parseWaveLines(wavesFromWorkflow).map((wave) => wave.map((text) => workflowApp(text, 'waves')))
             : fileWaveSpecs;
-    if (wavesFromWorkflow === undefined &&
-        targetsFromWorkflow === undefined &&
-        wavesEntry &&
-        targetsEntry) {
-        (0,values/* located */.t4)(fileOrigin(wavesEntry), () => {
-            throw new values/* InvalidValue */.h6('waves', 'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets out');
-        });
-    }
     const targetSpecs = waveSpecs.length > 0
         ? waveSpecs.flat()
         : targetsFromWorkflow === undefined
             ? fileTargetSpecs
-            : (0,values/* parseList */.E1)(targetsFromWorkflow).map((text) => {
-                const name = (0,values/* parseAppName */.QV)(text, 'targets');
-                return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) };
-            });
+            : (0,values/* parseList */.E1)(targetsFromWorkflow).map((text) => workflowApp(text, 'targets'));
     const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets';
     const targets = [];
     for (const spec of targetSpecs) {
@@ -2782,8 +2788,8 @@ function sameApp(a, b) {
 /* harmony export */   $d: () => (/* binding */ parseBuildpack),
 /* harmony export */   $x: () => (/* binding */ parseMethod),
 /* harmony export */   A: () => (/* binding */ parseLine),
-/* harmony export */   B: () => (/* binding */ CONFIG_VAR_KEY),
 /* harmony export */   C2: () => (/* binding */ parseStatusRanges),
+/* harmony export */   C3: () => (/* binding */ APP_NAME),
 /* harmony export */   E1: () => (/* binding */ parseList),
 /* harmony export */   EJ: () => (/* binding */ parsePositiveInt),
 /* harmony export */   FF: () => (/* binding */ parseKeyValueLines),
@@ -2798,6 +2804,7 @@ function sameApp(a, b) {
 /* harmony export */   Vt: () => (/* binding */ commandForEvent),
 /* harmony export */   X1: () => (/* binding */ escapeText),
 /* harmony export */   XZ: () => (/* binding */ parsePipelineName),
+/* harmony export */   _P: () => (/* binding */ CONFIG_VAR_KEYS),
 /* harmony export */   gK: () => (/* binding */ parseReviewAppMethod),
 /* harmony export */   h6: () => (/* binding */ InvalidValue),
 /* harmony export */   i5: () => (/* binding */ parseIncludeGlob),
@@ -2810,7 +2817,7 @@ function sameApp(a, b) {
 /* harmony export */   yG: () => (/* binding */ parseBoolean),
 /* harmony export */   zS: () => (/* binding */ fileError)
 /* harmony export */ });
-/* unused harmony export parseRegex */
+/* unused harmony exports CONFIG_VAR_KEY, parseRegex */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _health_marker_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9662);
 /* harmony import */ var _package_glob_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3128);
@@ -2829,9 +2836,14 @@ const COMMANDS = [
     'review-app-sweep'
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Heroku's app name rule: 3 to 30 characters, lowercase letters, digits and dashes. */
 const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const PIPELINE_NAME = /^[a-z][a-z0-9-]{2,29}$/;
 const CONFIG_VAR_KEY = /^\w+$/;
+const CONFIG_VAR_KEYS = {
+    pattern: CONFIG_VAR_KEY,
+    says: 'keys are letters, digits and underscores (^\\w+$)'
+};
 /** Printable ASCII without spaces: what can go into an Authorization header as is. */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 /** Characters that never belong in a URL, name or version we accept. */
@@ -2952,7 +2964,7 @@ function parsePositiveInt(raw, input, opts = {}) {
  * Blank lines and lines starting with `#` are skipped; a key given twice is an error.
  * Values are secrets: no message shows them, nor any line that might hold one.
  */
-function parseKeyValueLines(raw, input) {
+function parseKeyValueLines(raw, input, keys = CONFIG_VAR_KEYS) {
     const found = new Map();
     const lines = raw.split(/\r\n|\r|\n/);
     lines.forEach((text, index) => {
@@ -2965,8 +2977,8 @@ function parseKeyValueLines(raw, input) {
             throw new InvalidValue(input, `line ${line} of the value is not KEY=VALUE (the line is hidden: it may hold a secret); expected one KEY=VALUE per line`);
         }
         const key = trimmed.slice(0, eq).trim();
-        if (!CONFIG_VAR_KEY.test(key)) {
-            throw new InvalidValue(input, `line ${line} of the value has an invalid key (hidden: the line may hold a secret); keys are letters, digits and underscores (^\\w+$), followed by =`);
+        if (!keys.pattern.test(key)) {
+            throw new InvalidValue(input, `line ${line} of the value has an invalid key (hidden: the line may hold a secret); ${keys.says}, followed by =`);
         }
         const earlier = found.get(key);
         if (earlier) {
@@ -3419,7 +3431,7 @@ function globIncludes(glob, rel) {
 /* harmony export */   eD: () => (/* binding */ REVIEW_APP_NAME_INPUT),
 /* harmony export */   fw: () => (/* binding */ reviewAppName)
 /* harmony export */ });
-/* unused harmony exports APP_NAME, MAX_APP_NAME, branchForName, shortenName */
+/* unused harmony exports MAX_APP_NAME, branchForName, shortenName */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _inputs_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8463);
@@ -3434,7 +3446,6 @@ function globIncludes(glob, rel) {
 
 
 const REVIEW_APP_NAME_INPUT = 'review-app-name';
-const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const MAX_APP_NAME = 30;
 /** Characters of the hash that ends a shortened name (after a dash). */
 const HASH_CHARS = 6;
@@ -3496,7 +3507,7 @@ function reviewAppName(template, parts) {
         branch: branchForName(parts.branch)
     });
     const name = full.length > MAX_APP_NAME ? shortenName(full) : full;
-    if (!APP_NAME.test(name)) {
+    if (!_inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .APP_NAME */ .C3.test(name)) {
         throw fail(`the template ${(0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .showValue */ .vp)(template)} gives the app name ${(0,_inputs_values_js__WEBPACK_IMPORTED_MODULE_1__/* .showValue */ .vp)(name)}, which is not a valid Heroku app name (lowercase letters, digits and dashes, starting with a letter, not ending with a dash, 3 to 30 characters)`);
     }
     return name === full ? { name } : { name, shortenedFrom: full };

@@ -7,10 +7,9 @@
  * pattern), so at most 30 characters.
  */
 import { createHash } from 'node:crypto'
-import { InvalidValue, showValue } from './inputs/values.js'
+import { APP_NAME, InvalidValue, showValue } from './inputs/values.js'
 
 export const REVIEW_APP_NAME_INPUT = 'review-app-name'
-export const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
 export const MAX_APP_NAME = 30
 /** Characters of the hash that ends a shortened name (after a dash). */
 const HASH_CHARS = 6

@@ -26,9 +26,11 @@ import {
   type HealthField
 } from './table.js'
 import type { HealthCheck } from '../settings.js'
+import { PROCESS_TYPE_KEYS } from './images.js'
 import { type Mask, isRecord, maskKeyValueText, maskSecret } from './context.js'
 import {
-  CONFIG_VAR_KEY,
+  CONFIG_VAR_KEYS,
+  type KeyRule,
   InvalidValue,
   MAX_CONFIG_FILE_BYTES,
   type Origin,
@@ -346,22 +348,29 @@ function scalarString(node: Scalar): string {
   return ''
 }
 
-/** `config-vars` / `review-app-env` in the file: a `KEY: value` map, or `KEY=VALUE` lines. */
-export function fileKeyValues(entry: FileEntry): Record<string, string> {
+/**
+ * `config-vars`, `review-app-env` or `images` in the file: a `KEY: value` map, or `KEY=VALUE`
+ * lines; `keys` says which keys the input takes (process types for `images`, else config var
+ * names).
+ */
+export function fileKeyValues(
+  entry: FileEntry,
+  keys: KeyRule = entry.key === 'images' ? PROCESS_TYPE_KEYS : CONFIG_VAR_KEYS
+): Record<string, string> {
   const node = entry.node
   if (!isMap(node)) {
     const text = scalarText(entry, 'string')
-    return located(fileOrigin(entry), () => parseKeyValueLines(text, entry.key))
+    return located(fileOrigin(entry), () => parseKeyValueLines(text, entry.key, keys))
   }
   const result = new Map<string, string>()
   for (const pair of node.items) {
     const key = pairKey(entry.config, pair, entry.key, entry.line)
     const keyLine = lineOf(entry.config, pair.key, entry.line)
     const keyPath = `${entry.key}.${key}`
-    if (!CONFIG_VAR_KEY.test(key)) {
+    if (!keys.pattern.test(key)) {
       throw fileError(
         { file: entry.file, line: keyLine, key: keyPath },
-        'invalid key; keys are letters, digits and underscores (^\\w+$)'
+        `invalid key; ${keys.says}`
       )
     }
     const child = childEntry(entry, pair.value, keyPath, keyLine)
@@ -389,6 +398,16 @@ export interface TargetSpec {
   app: string
   origin: Origin
   overrides: HealthOverride[]
+}
+
+/** An app named by text in `targets` or `waves`: the name checked where it was written. */
+export function namedApp(
+  text: string,
+  origin: Origin,
+  input: 'targets' | 'waves',
+  overrides: HealthOverride[] = []
+): TargetSpec {
+  return { app: located(origin, () => parseAppName(text, input)), origin, overrides }
 }
 
 /** A map in the file's `targets` list: `{app, health-check…}`. */
@@ -427,18 +446,14 @@ function fileTargetMap(entry: FileEntry): TargetSpec {
 export function fileTargets(entry: FileEntry): TargetSpec[] {
   const node = entry.node
   if (!isSeq(node)) {
-    return fileListItems(entry).map(({ text, origin }) => ({
-      app: located(origin, () => parseAppName(text, 'targets')),
-      origin,
-      overrides: []
-    }))
+    return fileListItems(entry).map(({ text, origin }) => namedApp(text, origin, 'targets'))
   }
   return node.items.map((item, i) => {
     const child = childEntry(entry, item, `targets[${i}]`)
     if (isMap(child.node)) return fileTargetMap(child)
     const text = scalarText(child, 'string')
     const origin = fileOrigin(child)
-    return { app: located(origin, () => parseAppName(text, 'targets')), origin, overrides: [] }
+    return namedApp(text, origin, 'targets')
   })
 }
 
@@ -451,11 +466,7 @@ export function fileWaves(entry: FileEntry): TargetSpec[][] {
   if (!isSeq(node)) {
     const origin = fileOrigin(entry)
     return parseWaveLines(scalarText(entry, 'string')).map((wave) =>
-      wave.map((text) => ({
-        app: located(origin, () => parseAppName(text, 'waves')),
-        origin,
-        overrides: []
-      }))
+      wave.map((text) => namedApp(text, origin, 'waves'))
     )
   }
   return node.items.map((item, i) => {
@@ -463,11 +474,7 @@ export function fileWaves(entry: FileEntry): TargetSpec[][] {
     if (isSeq(child.node)) return fileTargets(child)
     if (isMap(child.node)) return [fileTargetMap(child)]
     const origin = fileOrigin(child)
-    return parseList(scalarText(child, 'string')).map((text) => ({
-      app: located(origin, () => parseAppName(text, 'waves')),
-      origin,
-      overrides: []
-    }))
+    return parseList(scalarText(child, 'string')).map((text) => namedApp(text, origin, 'waves'))
   })
 }
 

@@ -4,7 +4,7 @@
  * image the action pushes with `docker push`. Pure: no network, no docker.
  */
 import type { ImageRef } from '../settings.js'
-import { InvalidValue, showValue } from './values.js'
+import { InvalidValue, showValue, type KeyRule } from './values.js'
 
 /** The Container Registry's host in image references (Dev Center "Container Registry"). */
 export const HEROKU_REGISTRY_HOST = 'registry.heroku.com'
@@ -13,6 +13,11 @@ export type { ImageRef, LocalImage, RegistryImage } from '../settings.js'
 
 /** Process types as the formation schema allows them (`^[-\w]{1,128}$`). */
 const PROCESS_TYPE = /^[-\w]{1,128}$/
+/** The keys of `images`, in the workflow's lines and the config file's map alike. */
+export const PROCESS_TYPE_KEYS: KeyRule = {
+  pattern: PROCESS_TYPE,
+  says: 'keys are process types: letters, digits, _ and - (at most 128)'
+}
 /** A docker tag (distribution `reference/regexp.go`). */
 const TAG = /^[\w][\w.-]{0,127}$/
 const DIGEST = /^sha256:[0-9a-f]{64}$/

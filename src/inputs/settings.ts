@@ -32,6 +32,7 @@ import {
   fileOrigin,
   fileTargets,
   fileWaves,
+  namedApp,
   parseWaveLines,
   loadConfigFile,
   scalarText
@@ -192,13 +193,31 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
   const fileOverridesFor = (name: string): TargetSpec['overrides'] =>
     [...fileTargetSpecs, ...fileWaveSpecs.flat()].find((spec) => sameApp(spec.app, name))
       ?.overrides ?? []
+  /** An app the workflow names, with the file's health settings for it. */
+  const workflowApp = (text: string, input: 'targets' | 'waves'): TargetSpec => {
+    const named = namedApp(text, WORKFLOW, input)
+    return { ...named, overrides: fileOverridesFor(named.app) }
+  }
   const targetsFromWorkflow = workflowValue('targets')
   const wavesFromWorkflow = workflowValue('waves')
-  if (targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined) {
-    throw new InvalidValue(
-      'waves',
-      'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets empty'
-    )
+  // Waves and targets exclude each other on the level that sets them: the workflow's, where it
+  // sets either; else the file's.
+  const bothAt =
+    targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined
+      ? WORKFLOW
+      : targetsFromWorkflow === undefined &&
+          wavesFromWorkflow === undefined &&
+          wavesEntry &&
+          targetsEntry
+        ? fileOrigin(wavesEntry)
+        : undefined
+  if (bothAt) {
+    located(bothAt, () => {
+      throw new InvalidValue(
+        'waves',
+        `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === WORKFLOW ? 'empty' : 'out'}`
+      )
+    })
   }
   // A level (workflow, file) that sets one of them overrides the other level's.
   const waveSpecs: TargetSpec[][] =
@@ -206,34 +225,15 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
       ? []
       : wavesFromWorkflow !== undefined
         ? parseWaveLines(wavesFromWorkflow).map((wave) =>
-            wave.map((text) => {
-              const name = parseAppName(text, 'waves')
-              return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) }
-            })
+            wave.map((text) => workflowApp(text, 'waves'))
           )
         : fileWaveSpecs
-  if (
-    wavesFromWorkflow === undefined &&
-    targetsFromWorkflow === undefined &&
-    wavesEntry &&
-    targetsEntry
-  ) {
-    located(fileOrigin(wavesEntry), () => {
-      throw new InvalidValue(
-        'waves',
-        'waves and targets are both set: a promotion in waves names its targets in waves, so leave targets out'
-      )
-    })
-  }
   const targetSpecs: TargetSpec[] =
     waveSpecs.length > 0
       ? waveSpecs.flat()
       : targetsFromWorkflow === undefined
         ? fileTargetSpecs
-        : parseList(targetsFromWorkflow).map((text) => {
-            const name = parseAppName(text, 'targets')
-            return { app: name, origin: WORKFLOW, overrides: fileOverridesFor(name) }
-          })
+        : parseList(targetsFromWorkflow).map((text) => workflowApp(text, 'targets'))
   const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets'
   const targets: Target[] = []
   for (const spec of targetSpecs) {

@@ -20,9 +20,19 @@ const COMMANDS: readonly Command[] = [
   'review-app-sweep'
 ]
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
+/** Heroku's app name rule: 3 to 30 characters, lowercase letters, digits and dashes. */
+export const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
 const PIPELINE_NAME = /^[a-z][a-z0-9-]{2,29}$/
 export const CONFIG_VAR_KEY = /^\w+$/
+/** Which keys a `KEY=VALUE` input takes, and how its error says so. */
+export interface KeyRule {
+  pattern: RegExp
+  says: string
+}
+export const CONFIG_VAR_KEYS: KeyRule = {
+  pattern: CONFIG_VAR_KEY,
+  says: 'keys are letters, digits and underscores (^\\w+$)'
+}
 /** Printable ASCII without spaces: what can go into an Authorization header as is. */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/
 /** Characters that never belong in a URL, name or version we accept. */
@@ -166,7 +176,11 @@ export function parsePositiveInt(
  * Blank lines and lines starting with `#` are skipped; a key given twice is an error.
  * Values are secrets: no message shows them, nor any line that might hold one.
  */
-export function parseKeyValueLines(raw: string, input: string): Record<string, string> {
+export function parseKeyValueLines(
+  raw: string,
+  input: string,
+  keys: KeyRule = CONFIG_VAR_KEYS
+): Record<string, string> {
   const found = new Map<string, { value: string; line: number }>()
   const lines = raw.split(/\r\n|\r|\n/)
   lines.forEach((text, index) => {
@@ -181,10 +195,10 @@ export function parseKeyValueLines(raw: string, input: string): Record<string, s
       )
     }
     const key = trimmed.slice(0, eq).trim()
-    if (!CONFIG_VAR_KEY.test(key)) {
+    if (!keys.pattern.test(key)) {
       throw new InvalidValue(
         input,
-        `line ${line} of the value has an invalid key (hidden: the line may hold a secret); keys are letters, digits and underscores (^\\w+$), followed by =`
+        `line ${line} of the value has an invalid key (hidden: the line may hold a secret); ${keys.says}, followed by =`
       )
     }
     const earlier = found.get(key)
