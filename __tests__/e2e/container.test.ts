@@ -255,6 +255,23 @@ describe('method: container', () => {
       /container releases images on container-stack apps, and shop-staging is/
     )
     expect(s.mutations()).toEqual([])
+
+    // What method container cannot do is refused before any request, naming the input.
+    for (const [input, value, message] of [
+      ['buildpacks', 'heroku/nodejs', /buildpacks.*do not apply to method container/],
+      ['include-ignored', 'dist/**', /include-ignored.*method container packages no source/]
+    ] as const) {
+      const mark = s.mark()
+      const refused = await s.run({
+        app: 'shop-staging',
+        method: 'container',
+        images: 'web=registry.heroku.com/shop-staging/web:latest',
+        [input]: value
+      })
+      expect(refused.exitCode).not.toBe(0)
+      expect(annotationText(refused, 'error')).toMatch(message)
+      expect(s.heroku.requests.length).toBe(mark.heroku)
+    }
   })
 
   it('promotes by copying the verified images to each target and releasing exactly them', async () => {
@@ -300,6 +317,50 @@ describe('method: container', () => {
     for (const id of [web.imageId, release.imageId]) {
       expect(result.summary).toContain(id.replace(/^sha256:/, '').slice(0, 12))
     }
+  })
+
+  it('fails and rolls back a target that ends up on other images than the verified ones', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const prodBefore = { ...s.heroku.state.apps['boxy-prod'].images }
+    const web = await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
+    // Someone else releases other images on the target right after our formation update, before
+    // we see its answer: the target's newest release then runs images we never verified.
+    const prodFormation = new RegExp(`^/apps/(${s.heroku.appId('boxy-prod')}|boxy-prod)/formation$`)
+    let interloper: { id: string } | undefined
+    s.heroku.onRequest({ method: 'PATCH', path: prodFormation }, 1, async () => {
+      interloper = await s.heroku.createRelease(
+        'boxy-prod',
+        {
+          images: { web: { ...WEB, env: { APP_VERSION: 'someone-else' } } },
+          description: 'Other deploy'
+        },
+        { wait: 'released' }
+      )
+    })
+    const result = await s.run({
+      ...registryInputs(s),
+      promote: 'true',
+      'health-check-body': '"version":"two"',
+      images: 'web=registry.heroku.com/boxy/web:ci'
+    })
+    expect(interloper).toBeDefined()
+    expect(result.exitCode).not.toBe(0)
+    expect(annotationText(result, 'error')).toMatch(
+      /boxy-prod: release v\d+ carries .*not the promoted/
+    )
+    // The staging app runs the verified image; the target is back on what it ran before.
+    expect(s.heroku.state.apps.boxy.images!.web).toBe(web.imageId)
+    expect(s.heroku.state.apps['boxy-prod'].images).toEqual(prodBefore)
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      healthy: boolean
+      rolled_back: boolean
+    }>
+    expect(promoted).toEqual([
+      expect.objectContaining({ app: 'boxy-prod', healthy: false, rolled_back: true })
+    ])
+    expect(result.outputs.status).not.toBe('promoted')
   })
 
   it('promotes the current container release with command promote, rolling back an unhealthy target', async () => {

@@ -81,6 +81,15 @@ describe('review-app by app setup', () => {
     expect(state.configVars.APP_VERSION).toBe('from-stage')
     expect(state.configVars.FEATURE_FLAG).toBe(INPUT_FLAG)
     expect(state.configVars.HEROKU_PIPELINE_ACTION_PR).toBe('7')
+    // app.json's add-ons and formation were asked of Heroku through the app setup
+    expect(state.addons.map((a) => [a.plan, a.as])).toEqual([
+      ['heroku-postgresql:essential-0', null],
+      ['heroku-redis:mini', 'CACHE']
+    ])
+    expect(state.formation.find((f) => f.type === 'web')).toMatchObject({
+      quantity: 2,
+      size: 'standard-1x'
+    })
     // coupled at stage review
     expect(state.coupling?.stage).toBe('review')
     expect(state.coupling?.pipeline.name).toBe('shop')

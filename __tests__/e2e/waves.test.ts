@@ -145,6 +145,59 @@ describe('promotion in waves', () => {
     expect(result.summary).toMatch(/shop-canary[\s\S]*healthy again/)
   })
 
+  it('wave-failure stop (the default): only the failed apps of a wave are rolled back; earlier waves stay, later ones never start', async () => {
+    const apps = [...APPS, 'shop-asia']
+    const seed: Seed = shopSeed(apps)
+    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
+    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+    const s = scenario
+    const before = Object.fromEntries(apps.map((a) => [a, s.heroku.state.apps[a].currentRelease!]))
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: `${WAVES}\nshop-asia`,
+      ...health,
+      'health-check-timeout': '6'
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(promotions(s)).toHaveLength(2)
+    const staged = s.heroku.state.apps['shop-staging'].currentRelease!.slug!.id
+    const slugOf = (app: string): string => s.heroku.state.apps[app].currentRelease!.slug!.id
+    // The failed app is back on its old code; its healthy wave-mate and the canary keep the new.
+    expect(slugOf('shop-us')).toBe(before['shop-us'].slug!.id)
+    expect(slugOf('shop-eu')).toBe(staged)
+    expect(slugOf('shop-canary')).toBe(staged)
+    // The third wave was never promoted to.
+    expect(s.heroku.state.apps['shop-asia'].currentRelease!.id).toBe(before['shop-asia'].id)
+    const rolledBackApps = s.heroku.requests
+      .filter((r) => r.method === 'POST' && /\/releases$/.test(r.path) && r.status === 201)
+      .map((r) => r.path.split('/')[2])
+    expect(rolledBackApps).toEqual([s.heroku.appId('shop-us')])
+    // Every target is listed; the unstarted wave's app with no release and not healthy.
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      release_version: number | null
+      healthy: boolean
+      rolled_back: boolean
+      wave: number
+    }>
+    expect(
+      Object.fromEntries(
+        promoted.map((p) => [p.app, [p.wave, p.release_version !== null, p.healthy, p.rolled_back]])
+      )
+    ).toEqual({
+      'shop-canary': [1, true, true, false],
+      'shop-eu': [2, true, true, false],
+      'shop-us': [2, true, false, true],
+      'shop-asia': [3, false, false, false]
+    })
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'healthy' },
+      { apps: ['shop-eu', 'shop-us'], status: 'failed' },
+      { apps: ['shop-asia'], status: 'not-started' }
+    ])
+  })
+
   it('wave-bake-time delays the next wave; a failure during the bake fails the wave', async () => {
     scenario = await startScenario(shopSeed(APPS))
     const s = scenario
