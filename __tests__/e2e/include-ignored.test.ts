@@ -63,6 +63,29 @@ describe('include-ignored', () => {
     expect(annotationText(result, 'warning')).not.toMatch(/include-ignored/)
   })
 
+  it("packages what it names; Heroku then applies the app's .slugignore to it", async () => {
+    scenario = await startScenario(shopSeed(), {
+      workspace: {
+        files: { ...workspace.files, '.slugignore': 'dist/*.map\n' },
+        untracked: { ...workspace.untracked, 'dist/app.js.map': '{"version":3}\n' }
+      }
+    })
+    const result = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      'include-ignored': 'dist/**'
+    })
+    expect(result.exitCode).toBe(0)
+    // The action does not read .slugignore: the source map is packaged with the rest of dist/.
+    expect(result.stdout).toMatch(/^include-ignored dist\/\*\*: 4 files, /m)
+    // The slug compiler removed it before the build; the rest of dist/ is in the app.
+    const files = await builtFiles(scenario, 'shop-staging')
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/app.js', 'dist/assets/app.css', '.slugignore'])
+    )
+    expect(files).not.toContain('dist/app.js.map')
+  })
+
   it('without the input, the ignored dist/ stays out', async () => {
     scenario = await startScenario(shopSeed(), { workspace })
     const result = await scenario.run({ app: 'shop-staging', ...healthInputs })

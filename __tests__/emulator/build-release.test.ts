@@ -2,6 +2,9 @@
  * Builds, releases, release phase, dynos and rollback on the emulator, driven with plain fetch.
  */
 import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -12,6 +15,7 @@ import {
   type HerokuEmulator,
   type ReleaseJson
 } from '../../tools/heroku-emulator/index.js'
+import { applySlugignore } from '../../tools/heroku-emulator/slugs.js'
 import { FAST_TIMING, client, readStream, tarball, upload, waitFor } from './helpers.js'
 
 let emulator: HerokuEmulator
@@ -147,6 +151,59 @@ describe('source build', () => {
     expect(done.status).toBe('failed')
     expect(done.slug).toBeNull()
     expect((await readStream(created.output_stream_url)).text).toContain('npm ERR! code ERESOLVE')
+  })
+
+  it('removes what a top-level .slugignore names, read as .gitignore reads a line (no negation)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slugignore-'))
+    try {
+      const files = [
+        'a.psd',
+        'sub/b.psd',
+        'test/x.js',
+        'sub/test/y.js',
+        'spec/z.js',
+        'lib/spec',
+        'dist/app.js',
+        'dist/app.js.map',
+        'dist/deep/c.map',
+        'docs/a.pdf',
+        'docs/x/y/b.pdf',
+        'keep.psd',
+        'server.js'
+      ]
+      for (const f of files) {
+        await mkdir(dirname(join(dir, f)), { recursive: true })
+        await writeFile(join(dir, f), 'x')
+      }
+      await writeFile(
+        join(dir, '.slugignore'),
+        '# comment\n*.psd\n/test\nspec/\ndist/*.map\ndocs/**/*.pdf\n!keep.psd\n\n'
+      )
+      expect(await applySlugignore(dir)).toEqual([
+        'a.psd',
+        'dist/app.js.map',
+        'docs/a.pdf',
+        'docs/x/y/b.pdf',
+        'keep.psd',
+        'spec',
+        'sub/b.psd',
+        'test'
+      ])
+      // Anchored patterns stay at the top, a trailing slash takes only directories.
+      for (const kept of [
+        'sub/test/y.js',
+        'lib/spec',
+        'dist/app.js',
+        'dist/deep/c.map',
+        'server.js'
+      ])
+        await expect(stat(join(dir, kept))).resolves.toBeDefined()
+      // No .slugignore: nothing removed.
+      await rm(join(dir, '.slugignore'))
+      expect(await applySlugignore(dir)).toEqual([])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses an upload with a Content-Type the way S3 does', async () => {

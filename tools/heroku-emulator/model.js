@@ -16,7 +16,8 @@ import {
   materialize,
   readFailBuild,
   readProcessTypes,
-  unpackTarball
+  unpackTarball,
+  applySlugignore
 } from './slugs.js'
 import {
   artifactsOf,
@@ -1086,6 +1087,9 @@ export class Model {
           cause: error
         })
       }
+      // The slug compiler removes what a top-level .slugignore names before the build (Cedar;
+      // Fir and heroku.yml builds make no slug).
+      if (!builder) await applySlugignore(dir)
       // `failReviewAppSilently`: the build fails here with its reason (too late after this).
       const forced = build.forcedFailure
       build.sourceChecked = true

@@ -3,7 +3,7 @@
  * release commands run from. A slug is never changed after it is made, so promotions and
  * rollbacks can share the directory, as they share the slug id on Heroku.
  */
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -20,6 +20,80 @@ export const FAIL_BUILD_FILE = '.emulator/fail-build'
 export async function unpackTarball(buffer, dir) {
   await mkdir(dir, { recursive: true })
   await pipeline(Readable.from([buffer]), tarExtract({ cwd: dir, strict: true }))
+}
+
+/**
+ * The slug compiler's `.slugignore` step (Dev Center "Slug Compiler", Compilation: "Remove
+ * anything specified in a top-level .slugignore file", before the build; "Ignoring files with
+ * .slugignore": the format is roughly that of `.gitignore`, without `!` negation). Read here as
+ * `.gitignore` reads a pattern: blank lines and `#` comments skipped; a pattern with a slash
+ * before its end is anchored at the top, one without matches a name at any depth; a trailing
+ * slash matches directories only; `*` and `?` stay within a name, `**` spans directories; a
+ * matched directory goes with everything in it. Returns the removed paths, sorted.
+ */
+export async function applySlugignore(dir) {
+  let text
+  try {
+    text = await readFile(join(dir, '.slugignore'), 'utf8')
+  } catch {
+    return []
+  }
+  const patterns = text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/\s+$/, ''))
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!'))
+    .map(slugignorePattern)
+  const removed = []
+  const walk = async (rel) => {
+    for (const entry of await readdir(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name
+      const isDir = entry.isDirectory()
+      if (patterns.some((p) => (!p.dirOnly || isDir) && p.test(path))) {
+        await rm(join(dir, path), { recursive: true, force: true })
+        removed.push(path)
+      } else if (isDir) {
+        await walk(path)
+      }
+    }
+  }
+  await walk('')
+  return removed.sort()
+}
+
+function slugignorePattern(line) {
+  let pattern = line
+  const dirOnly = pattern.endsWith('/')
+  if (dirOnly) pattern = pattern.slice(0, -1)
+  const anchored = pattern.includes('/')
+  if (pattern.startsWith('/')) pattern = pattern.slice(1)
+  let source = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]
+    if (ch === '*' && pattern[i + 1] === '*') {
+      // `**/` any directories (none too), a trailing `**` anything below
+      if (pattern[i + 2] === '/') {
+        source += '(?:.*/)?'
+        i += 2
+      } else {
+        source += '.*'
+        i += 1
+      }
+    } else if (ch === '*') source += '[^/]*'
+    else if (ch === '?') source += '[^/]'
+    else if (ch === '[') {
+      const end = pattern.indexOf(']', i + 1)
+      if (end === -1) source += '\\['
+      else {
+        source += `[${pattern
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`
+        i = end
+      }
+    } else source += ch.replace(/[.+^${}()|\\]/g, '\\$&')
+  }
+  const re = new RegExp(anchored ? `^${source}$` : `(?:^|/)${source}$`)
+  return { dirOnly, test: (path) => re.test(path) }
 }
 
 /** Resolves a fixture reference: a path, or the bare name of a dir under `tools/fixtures/apps`. */
