@@ -248,6 +248,33 @@ describe('pipeline names are not unique', () => {
 })
 
 describe('one request budget for the run', () => {
+  it('on an account close to its rate limit, slows its polls and never gets a 429 of its own', async () => {
+    // RateLimit-Remaining starts far below the reserve (500) and refills one token in 5 s, as
+    // when other tools have drained the account: the run's one-off requests fit, but polling at
+    // the usual pace would empty it (a bundle without the reserve rule gets 429s here).
+    const seed = { ...shopSeed(['shop-eu']), rateLimit: { capacity: 24, refillPerSecond: 0.2 } }
+    seed.pipelines![0].apps.forEach(
+      (a) => (a.configVars = { ...a.configVars, BOOT_DELAY_MS: '4000' })
+    )
+    scenario = await startScenario(seed)
+    const { heroku } = scenario
+    const since = heroku.requests.length
+    const result = await scenario.run(
+      { app: 'shop-staging', promote: 'true', 'health-check': '/health' },
+      { timeoutMs: 300000 }
+    )
+    expect(annotationText(result, 'error')).toBe('')
+    expect(result.outputs.status).toBe('promoted')
+    const api = heroku.requests
+      .slice(since)
+      .filter((r) => !r.path.startsWith('/streams/') && !r.path.startsWith('/sources/'))
+    expect(api.filter((r) => r.status === 429)).toEqual([])
+    expect(heroku.state.rateLimitRemaining).toBeGreaterThan(0)
+    expect(result.summary).toMatch(
+      /Heroku API: \d+ requests \([1-9]\d* polls? slowed to spare the rate limit\)/
+    )
+  }, 320000)
+
   it('deploy + promote to 20 production apps stays under one Platform API request a second on average', async () => {
     const targets = Array.from({ length: 20 }, (_, i) => `shop-p${String(i + 1).padStart(2, '0')}`)
     scenario = await startScenario(shopSeed(targets))
