@@ -10,7 +10,6 @@ export const modules = {
 /* harmony export */   m9: () => (/* binding */ githubErrorStatus),
 /* harmony export */   p$: () => (/* binding */ githubNoAnswer)
 /* harmony export */ });
-/* unused harmony exports compareCap, defaultGitHubTimeoutMs */
 /** GitHub's compare answers with at most 250 commits without pagination; we keep that cap. */
 const compareCap = 250;
 /** A commit rarely belongs to more PRs worth commenting on than this. */
@@ -213,7 +212,7 @@ async function removeRunTempDir(dir, runnerTemp) {
 /* harmony export */   ui: () => (/* binding */ commentPurpose),
 /* harmony export */   wQ: () => (/* binding */ renderComment)
 /* harmony export */ });
-/* unused harmony exports commentLimit, defaultBotLogin, commentMarker, sameLogin, findOwnComment, upsertComment */
+/* unused harmony exports commentLimit, commentMarker, sameLogin, findOwnComment, upsertComment */
 /* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6584);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
 /* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2011);
@@ -453,7 +452,7 @@ function link(text, url) {
 /* harmony export */   ve: () => (/* binding */ phaseLabels),
 /* harmony export */   xv: () => (/* binding */ causeText)
 /* harmony export */ });
-/* unused harmony exports percentile, repoUrl, commitUrl */
+/* unused harmony exports percentile, repoUrl */
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
 /* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3138);
 
@@ -750,7 +749,6 @@ function causeText(outcome) {
 /* harmony export */   Hy: () => (/* binding */ truncateDescription),
 /* harmony export */   IS: () => (/* binding */ githubWarning)
 /* harmony export */ });
-/* unused harmony export maxDescription */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6584);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6412);
@@ -794,7 +792,6 @@ function truncateDescription(text) {
 /* harmony export */   ep: () => (/* binding */ savedWaves),
 /* harmony export */   tu: () => (/* binding */ releaseFromSaved)
 /* harmony export */ });
-/* unused harmony export savedRelease */
 function savedRelease(r) {
     if (!r)
         return undefined;
@@ -916,7 +913,7 @@ function isProgress(value) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Sy: () => (/* binding */ writeSummary)
 /* harmony export */ });
-/* unused harmony exports defaultSummaryLimits, renderSummary, logTail */
+/* unused harmony exports renderSummary, logTail */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7264);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6412);
 /* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2011);

@@ -1548,8 +1548,8 @@ var pacer = __webpack_require__(5791);
 var api = __webpack_require__(299);
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __webpack_require__(6193);
-// EXTERNAL MODULE: ./src/heroku/client.ts + 1 modules
-var heroku_client = __webpack_require__(161);
+// EXTERNAL MODULE: ./src/heroku/client.ts + 2 modules
+var heroku_client = __webpack_require__(5929);
 ;// CONCATENATED MODULE: ./src/heroku/stream.ts
 /**
  * Follows a build's or release's `output_stream_url` until the server closes it. The URL needs no
@@ -1654,7 +1654,7 @@ function fetchOnce(url, state, ctx) {
             ctx.signal?.removeEventListener('abort', onAbort);
             resolve(result);
         };
-        const headers = { 'User-Agent': heroku_client/* DEFAULT_USER_AGENT */.qx };
+        const headers = { 'User-Agent': heroku_client/* DEFAULT_USER_AGENT */.q };
         if (state.received > 0)
             headers.Range = `bytes=${state.received}-`;
         const get = url.protocol === 'https:' ? (external_node_https_default()).get : (external_node_http_default()).get;

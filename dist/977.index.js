@@ -229,7 +229,7 @@ __webpack_require__.d(__webpack_exports__, {
   SP: () => (/* binding */ pickCurrentRelease)
 });
 
-// UNUSED EXPORTS: ACCEPT_DOCKER_RELEASES, isUuid
+// UNUSED EXPORTS: isUuid
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
@@ -243,8 +243,8 @@ var external_node_https_ = __webpack_require__(4708);
 var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
-// EXTERNAL MODULE: ./src/heroku/client.ts + 1 modules
-var client = __webpack_require__(161);
+// EXTERNAL MODULE: ./src/heroku/client.ts + 2 modules
+var client = __webpack_require__(5929);
 ;// CONCATENATED MODULE: ./src/heroku/upload.ts
 /**
  * PUTs the source tarball to the pre-signed `put_url` of `POST /sources`, streamed from disk.
@@ -307,7 +307,7 @@ function putOnce(url, filePath, sizeBytes, idleTimeoutMs) {
             headers: {
                 'Content-Length': String(sizeBytes),
                 'Content-Type': '',
-                'User-Agent': client/* DEFAULT_USER_AGENT */.qx
+                'User-Agent': client/* DEFAULT_USER_AGENT */.q
             }
         });
         req.on('response', (res) => {
@@ -848,27 +848,179 @@ class RetryBudget {
 
 /***/ }),
 
-/***/ 161:
+/***/ 5929:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  qx: () => (/* binding */ DEFAULT_USER_AGENT),
-  KZ: () => (/* binding */ HerokuClient)
+  q: () => (/* binding */ DEFAULT_USER_AGENT),
+  K: () => (/* binding */ HerokuClient)
 });
-
-// UNUSED EXPORTS: ACCEPT_V3
 
 // EXTERNAL MODULE: ./src/version.ts
 var version = __webpack_require__(311);
-// EXTERNAL MODULE: ./node_modules/heroku-client/lib/request.js
-var lib_request = __webpack_require__(3633);
-var request_default = /*#__PURE__*/__webpack_require__.n(lib_request);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
+// EXTERNAL MODULE: ./node_modules/heroku-client/lib/request.js
+var lib_request = __webpack_require__(3633);
+var request_default = /*#__PURE__*/__webpack_require__.n(lib_request);
+;// CONCATENATED MODULE: ./src/heroku/exchange.ts
+
+const ACCEPT_V3 = 'application/vnd.heroku+json; version=3';
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const AMBIGUOUS_STATUSES = new Set([500, 502, 503, 504]);
+const RETRY_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ECONNABORTED',
+    'EHOSTUNREACH',
+    'EAI_AGAIN',
+    'EBADRESPONSE'
+]);
+/** One HTTP exchange with the Platform API; never rejects. */
+function exchangeOnce(target, method, path, opts, hooks) {
+    return new Promise((resolve) => {
+        let settled = false;
+        let connected = false;
+        let response;
+        let clientRequest;
+        const timeoutMs = opts.timeoutMs ?? target.timeoutMs;
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            resolve(result);
+        };
+        const networkFailure = (code, message) => ({
+            ok: false,
+            kind: 'network',
+            code,
+            message,
+            mayHaveArrived: connected && code !== 'ECONNREFUSED'
+        });
+        const headers = {
+            Accept: opts.accept ?? ACCEPT_V3,
+            Authorization: `Bearer ${target.apiKey}`,
+            'User-Agent': target.userAgent
+        };
+        if (opts.range)
+            headers.Range = opts.range;
+        const request = new (request_default())({
+            method,
+            path: target.pathPrefix + path,
+            host: target.origin,
+            headers,
+            body: opts.body,
+            partial: true,
+            userAgent: target.userAgent,
+            middleware: (res, next) => {
+                response = res;
+                hooks.onHeaders(res.headers);
+                res.on('error', () => undefined);
+                // heroku-client waits for 'end' only: a connection lost mid-body would hang it.
+                res.once('close', () => {
+                    if (!res.complete)
+                        finish(networkFailure('ECONNRESET', 'the connection closed in the middle of the answer'));
+                });
+                next();
+            }
+        });
+        request.logRequest = (req) => {
+            clientRequest = req;
+            hooks.onSent();
+            if (!opts.range)
+                req.removeHeader('Range');
+            req.once('socket', (socket) => {
+                const onConnect = () => {
+                    connected = true;
+                    hooks.onConnected();
+                };
+                if (!socket.connecting)
+                    onConnect();
+                else
+                    socket.once('connect', onConnect);
+            });
+        };
+        request.handleError = (error) => request.reject(error);
+        const timer = setTimeout(() => {
+            const error = Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
+                code: 'ETIMEDOUT'
+            });
+            finish(networkFailure('ETIMEDOUT', error.message));
+            clientRequest?.destroy(error);
+        }, timeoutMs);
+        request.request().then((body) => finish({
+            ok: true,
+            status: response?.statusCode ?? 200,
+            headers: response?.headers ?? {},
+            body
+        }), (error) => {
+            const err = error;
+            if (typeof err.statusCode === 'number') {
+                finish({
+                    ok: false,
+                    kind: 'http',
+                    status: err.statusCode,
+                    headers: response?.headers ?? {},
+                    body: err.body
+                });
+            }
+            else if (response && error instanceof SyntaxError) {
+                finish(networkFailure('EBADRESPONSE', `the answer (HTTP ${response.statusCode}) was not valid JSON`));
+            }
+            else {
+                finish(networkFailure(err.code ?? 'ERR_NETWORK', err.message ?? String(error)));
+            }
+        });
+    });
+}
+function isTransient(failure) {
+    return failure.kind === 'http'
+        ? RETRY_STATUSES.has(failure.status)
+        : RETRY_CODES.has(failure.code);
+}
+/** Heroku may have acted on it: 5xx, or a connection that was made and then failed. */
+function isAmbiguous(failure) {
+    return failure.kind === 'http' ? AMBIGUOUS_STATUSES.has(failure.status) : failure.mayHaveArrived;
+}
+function describeFailure(method, path, failure) {
+    if (failure.kind === 'network')
+        return `Heroku API ${method} ${path} failed (${failure.code})`;
+    const reqId = requestIdOf(failure.headers);
+    return `Heroku API ${method} ${path} answered ${failure.status}${reqId ? ` (Request-Id ${reqId})` : ''}`;
+}
+function headerValue(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+function requestIdOf(headers) {
+    return headerValue(headers, 'request-id');
+}
+/** Heroku's `{id, message}`, or a short excerpt of whatever else came back. */
+function errorBody(body, status) {
+    if (body && typeof body === 'object') {
+        const { id, message } = body;
+        return {
+            id: typeof id === 'string' ? id : undefined,
+            message: typeof message === 'string' && message.trim() ? message.trim() : `HTTP ${status}`
+        };
+    }
+    if (typeof body === 'string' && body.trim()) {
+        const text = body
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim();
+        return { id: undefined, message: text.length > 200 ? `${text.slice(0, 200)}…` : text };
+    }
+    return { id: undefined, message: `HTTP ${status}` };
+}
+
 ;// CONCATENATED MODULE: ./src/heroku/hints.ts
 /** What a Heroku error answer most likely means for the person reading the failed run. */
 function hintFor(status, herokuId, method, path) {
@@ -917,7 +1069,7 @@ var pacer = __webpack_require__(5791);
  * - its `Range: id ..; max=1000` header on every request: `logRequest` (called with the
  *   ClientRequest before any byte is sent) removes it unless the caller asked for a range.
  * It is always called with `partial: true`; `getList` follows `Next-Range` itself so each page is
- * retried and counted on its own.
+ * retried and counted on its own. One exchange, and how its failures are read, is `exchange.ts`.
  */
 
 
@@ -927,28 +1079,13 @@ var pacer = __webpack_require__(5791);
 
 /** The action's one User-Agent (see `version.ts`). */
 const DEFAULT_USER_AGENT = version/* USER_AGENT */._;
-const ACCEPT_V3 = 'application/vnd.heroku+json; version=3';
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-const AMBIGUOUS_STATUSES = new Set([500, 502, 503, 504]);
-const RETRY_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ECONNABORTED',
-    'EHOSTUNREACH',
-    'EAI_AGAIN',
-    'EBADRESPONSE'
-]);
 const MAX_PAGES = 200;
 class HerokuClient {
     stats = { requests: 0, rateLimitRemaining: undefined };
     retryPolicy;
     pacer;
     apiKey;
-    origin;
-    pathPrefix;
-    userAgent;
+    target;
     /** Limit for one request (the upload and output streams derive theirs from it). */
     requestTimeoutMs;
     logSink;
@@ -963,11 +1100,15 @@ class HerokuClient {
         if (url.protocol !== 'http:' && url.protocol !== 'https:') {
             throw new Error(`heroku-api-url must be an http(s) URL, got the scheme ${url.protocol}`);
         }
-        // Credentials in the URL are never used (heroku-client reads only scheme, host and port).
-        this.origin = `${url.protocol}//${url.host}`;
-        this.pathPrefix = url.pathname.replace(/\/+$/, '');
-        this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30000;
+        this.target = {
+            // Credentials in the URL are never used (heroku-client reads only scheme, host and port).
+            origin: `${url.protocol}//${url.host}`,
+            pathPrefix: url.pathname.replace(/\/+$/, ''),
+            apiKey: options.apiKey,
+            userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+            timeoutMs: this.requestTimeoutMs
+        };
         this.retryPolicy = (0,backoff/* resolveRetryPolicy */.NO)(options.retry, options.sleep, options.random, options.now);
         this.logSink = options.log;
         this.warnSink = options.warn;
@@ -1092,7 +1233,11 @@ class HerokuClient {
                 await this.pacer.poll();
             else
                 this.pacer.spend();
-            const result = await this.attempt(method, path, opts, connected);
+            const result = await exchangeOnce(this.target, method, path, opts, {
+                onSent: () => this.stats.requests++,
+                onConnected: connected,
+                onHeaders: (headers) => this.noteRateLimit(headers)
+            });
             if (result.ok)
                 return result;
             if (!isTransient(result)) {
@@ -1113,7 +1258,7 @@ class HerokuClient {
             if (!ambiguous) {
                 if (!canRetry)
                     throw this.toError(method, path, result, attempt);
-                this.log(`${describe(method, path, result)}; retrying in ${seconds(delay)} (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`);
+                this.log(`${describeFailure(method, path, result)}; retrying in ${seconds(delay)} (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`);
                 await budget.wait(delay);
                 continue;
             }
@@ -1122,7 +1267,7 @@ class HerokuClient {
                 throw this.toError(method, path, result, attempt);
             sentAmbiguously = true;
             if (canRetry) {
-                this.log(`${describe(method, path, result)}; it may have arrived: checking in ${seconds(delay)} before sending again`);
+                this.log(`${describeFailure(method, path, result)}; it may have arrived: checking in ${seconds(delay)} before sending again`);
                 await budget.wait(delay);
             }
             // A request we stopped waiting for may still be running at Heroku (for about as long
@@ -1170,104 +1315,6 @@ class HerokuClient {
         }
         return (0,backoff/* fullJitterDelay */.x4)(policy, attempt, policy.baseDelayMs);
     }
-    /** One HTTP exchange; never rejects. */
-    attempt(method, path, opts, onConnected) {
-        return new Promise((resolve) => {
-            let settled = false;
-            let connected = false;
-            let response;
-            let clientRequest;
-            const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs;
-            const finish = (result) => {
-                if (settled)
-                    return;
-                settled = true;
-                clearTimeout(timer);
-                resolve(result);
-            };
-            const networkFailure = (code, message) => ({
-                ok: false,
-                kind: 'network',
-                code,
-                message,
-                mayHaveArrived: connected && code !== 'ECONNREFUSED'
-            });
-            const headers = {
-                Accept: opts.accept ?? ACCEPT_V3,
-                Authorization: `Bearer ${this.apiKey}`,
-                'User-Agent': this.userAgent
-            };
-            if (opts.range)
-                headers.Range = opts.range;
-            const request = new (request_default())({
-                method,
-                path: this.pathPrefix + path,
-                host: this.origin,
-                headers,
-                body: opts.body,
-                partial: true,
-                userAgent: this.userAgent,
-                middleware: (res, next) => {
-                    response = res;
-                    this.noteRateLimit(res.headers);
-                    res.on('error', () => undefined);
-                    // heroku-client waits for 'end' only: a connection lost mid-body would hang it.
-                    res.once('close', () => {
-                        if (!res.complete)
-                            finish(networkFailure('ECONNRESET', 'the connection closed in the middle of the answer'));
-                    });
-                    next();
-                }
-            });
-            request.logRequest = (req) => {
-                clientRequest = req;
-                this.stats.requests++;
-                if (!opts.range)
-                    req.removeHeader('Range');
-                req.once('socket', (socket) => {
-                    const onConnect = () => {
-                        connected = true;
-                        onConnected();
-                    };
-                    if (!socket.connecting)
-                        onConnect();
-                    else
-                        socket.once('connect', onConnect);
-                });
-            };
-            request.handleError = (error) => request.reject(error);
-            const timer = setTimeout(() => {
-                const error = Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
-                    code: 'ETIMEDOUT'
-                });
-                finish(networkFailure('ETIMEDOUT', error.message));
-                clientRequest?.destroy(error);
-            }, timeoutMs);
-            request.request().then((body) => finish({
-                ok: true,
-                status: response?.statusCode ?? 200,
-                headers: response?.headers ?? {},
-                body
-            }), (error) => {
-                const err = error;
-                if (typeof err.statusCode === 'number') {
-                    finish({
-                        ok: false,
-                        kind: 'http',
-                        status: err.statusCode,
-                        headers: response?.headers ?? {},
-                        body: err.body
-                    });
-                }
-                else if (response && error instanceof SyntaxError) {
-                    finish(networkFailure('EBADRESPONSE', `the answer (HTTP ${response.statusCode}) was not valid JSON`));
-                }
-                else {
-                    finish(networkFailure(err.code ?? 'ERR_NETWORK', err.message ?? String(error)));
-                }
-            });
-        });
-    }
     noteWarnings(headers) {
         for (const name of ['warning-message', 'x-heroku-warning']) {
             const text = headerValue(headers, name)?.trim();
@@ -1297,48 +1344,8 @@ class HerokuClient {
         return new errors/* HerokuApiError */.vk(failure.status, id, this.scrub(message), requestIdOf(failure.headers), method, path, hintFor(failure.status, id, method, path));
     }
 }
-function isTransient(failure) {
-    return failure.kind === 'http'
-        ? RETRY_STATUSES.has(failure.status)
-        : RETRY_CODES.has(failure.code);
-}
-/** Heroku may have acted on it: 5xx, or a connection that was made and then failed. */
-function isAmbiguous(failure) {
-    return failure.kind === 'http' ? AMBIGUOUS_STATUSES.has(failure.status) : failure.mayHaveArrived;
-}
-function describe(method, path, failure) {
-    if (failure.kind === 'network')
-        return `Heroku API ${method} ${path} failed (${failure.code})`;
-    const reqId = requestIdOf(failure.headers);
-    return `Heroku API ${method} ${path} answered ${failure.status}${reqId ? ` (Request-Id ${reqId})` : ''}`;
-}
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
-}
-function headerValue(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-function requestIdOf(headers) {
-    return headerValue(headers, 'request-id');
-}
-/** Heroku's `{id, message}`, or a short excerpt of whatever else came back. */
-function errorBody(body, status) {
-    if (body && typeof body === 'object') {
-        const { id, message } = body;
-        return {
-            id: typeof id === 'string' ? id : undefined,
-            message: typeof message === 'string' && message.trim() ? message.trim() : `HTTP ${status}`
-        };
-    }
-    if (typeof body === 'string' && body.trim()) {
-        const text = body
-            .replace(/<[^>]*>/g, ' ')
-            .replace(/\s+/g, ' ')
-            .trim();
-        return { id: undefined, message: text.length > 200 ? `${text.slice(0, 200)}…` : text };
-    }
-    return { id: undefined, message: `HTTP ${status}` };
 }
 
 
@@ -1769,7 +1776,7 @@ function parseImageReference(value, registryHosts) {
 
 /***/ }),
 
-/***/ 4854:
+/***/ 2056:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2368,6 +2375,88 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     return real;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/targets.ts
+
+
+const WORKFLOW = { kind: 'workflow' };
+function promotionTargets(inputs) {
+    const { file, targetsFromWorkflow, wavesFromWorkflow, sourceApp, health } = inputs;
+    const targetsEntry = file?.entries.get('targets');
+    const fileTargetSpecs = targetsEntry ? fileTargets(targetsEntry) : [];
+    const wavesEntry = file?.entries.get('waves');
+    const fileWaveSpecs = wavesEntry ? fileWaves(wavesEntry) : [];
+    /** The file's health settings for an app the workflow names (from its targets or its waves). */
+    const fileOverridesFor = (name) => [...fileTargetSpecs, ...fileWaveSpecs.flat()].find((spec) => sameApp(spec.app, name))
+        ?.overrides ?? [];
+    /** An app the workflow names, with the file's health settings for it. */
+    const workflowApp = (text, input) => {
+        const named = namedApp(text, WORKFLOW, input);
+        return { ...named, overrides: fileOverridesFor(named.app) };
+    };
+    // Waves and targets exclude each other on the level that sets them: the workflow's, where it
+    // sets either; else the file's.
+    const bothAt = targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined
+        ? WORKFLOW
+        : targetsFromWorkflow === undefined &&
+            wavesFromWorkflow === undefined &&
+            wavesEntry &&
+            targetsEntry
+            ? fileOrigin(wavesEntry)
+            : undefined;
+    if (bothAt) {
+        (0,values/* located */.t4)(bothAt, () => {
+            throw new values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === WORKFLOW ? 'empty' : 'out'}`);
+        });
+    }
+    // A level (workflow, file) that sets one of them overrides the other level's.
+    const waveSpecs = targetsFromWorkflow !== undefined
+        ? []
+        : wavesFromWorkflow !== undefined
+            ? parseWaveLines(wavesFromWorkflow).map((wave) => wave.map((text) => workflowApp(text, 'waves')))
+            : fileWaveSpecs;
+    const targetSpecs = waveSpecs.length > 0
+        ? waveSpecs.flat()
+        : targetsFromWorkflow === undefined
+            ? fileTargetSpecs
+            : (0,values/* parseList */.E1)(targetsFromWorkflow).map((text) => workflowApp(text, 'targets'));
+    const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets';
+    const targets = [];
+    for (const spec of targetSpecs) {
+        if (targets.some((t) => sameApp(t.app, spec.app))) {
+            (0,values/* located */.t4)(spec.origin, () => {
+                throw new values/* InvalidValue */.h6(targetsInput, waveSpecs.length > 0
+                    ? `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; each app belongs to one wave, once`
+                    : `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; list each target once`);
+            });
+        }
+        if (sourceApp !== undefined && sameApp(sourceApp, spec.app)) {
+            (0,values/* located */.t4)(spec.origin, () => {
+                throw new values/* InvalidValue */.h6(targetsInput, `app ${(0,values/* showValue */.vp)(spec.app)} is also the source app (app); list only the apps to promote to`);
+            });
+        }
+        const targetHealth = { ...health, statuses: [...health.statuses] };
+        for (const override of spec.overrides) {
+            if (override.text.trim() === '' &&
+                override.name !== 'health-check' &&
+                override.name !== 'health-check-body')
+                continue;
+            (0,values/* located */.t4)(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
+        }
+        if (spec.overrides.length > 0) {
+            checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : WORKFLOW);
+        }
+        targets.push({ app: spec.app, health: targetHealth });
+    }
+    // The waves, as the targets above grouped (same objects, same order).
+    let next = 0;
+    const waves = waveSpecs.map((wave) => wave.map(() => targets[next++]));
+    return { targets, waves };
+}
+/** App names are lowercase; UUIDs may be written in either case. */
+function sameApp(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+
 // EXTERNAL MODULE: ./src/review-app-name.ts
 var review_app_name = __webpack_require__(2921);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
@@ -2391,9 +2480,10 @@ var review_app_name = __webpack_require__(2921);
 
 
 
+
 // ---------------------------------------------------------------------------------------------
 // Settings
-const WORKFLOW = { kind: 'workflow' };
+const settings_WORKFLOW = { kind: 'workflow' };
 const DEFAULT = { kind: 'default' };
 /**
  * Every input and the config file → `Settings`, validated without any network call.
@@ -2428,7 +2518,7 @@ function getSettings(env, ctx, mask) {
     const pick = (name, kind) => {
         const fromWorkflow = workflowValue(name);
         if (fromWorkflow !== undefined)
-            return { text: fromWorkflow, origin: WORKFLOW };
+            return { text: fromWorkflow, origin: settings_WORKFLOW };
         const entry = file?.entries.get(name);
         if (entry) {
             const text = scalarText(entry, kind);
@@ -2497,79 +2587,15 @@ function getSettings(env, ctx, mask) {
         healthOrigins.get('health-check-interval'),
         healthOrigins.get('health-check-timeout')
     ].find((origin) => origin?.kind === 'file');
-    checkIntervalWithinTimeout(health, timingOrigin ?? WORKFLOW);
-    // targets: the workflow's list (with the file's per-target health for the same apps), or the file's
-    const targetsEntry = file?.entries.get('targets');
-    const fileTargetSpecs = targetsEntry ? fileTargets(targetsEntry) : [];
-    const wavesEntry = file?.entries.get('waves');
-    const fileWaveSpecs = wavesEntry ? fileWaves(wavesEntry) : [];
-    /** The file's health settings for an app the workflow names (from its targets or its waves). */
-    const fileOverridesFor = (name) => [...fileTargetSpecs, ...fileWaveSpecs.flat()].find((spec) => sameApp(spec.app, name))
-        ?.overrides ?? [];
-    /** An app the workflow names, with the file's health settings for it. */
-    const workflowApp = (text, input) => {
-        const named = namedApp(text, WORKFLOW, input);
-        return { ...named, overrides: fileOverridesFor(named.app) };
-    };
-    const targetsFromWorkflow = workflowValue('targets');
-    const wavesFromWorkflow = workflowValue('waves');
-    // Waves and targets exclude each other on the level that sets them: the workflow's, where it
-    // sets either; else the file's.
-    const bothAt = targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined
-        ? WORKFLOW
-        : targetsFromWorkflow === undefined &&
-            wavesFromWorkflow === undefined &&
-            wavesEntry &&
-            targetsEntry
-            ? fileOrigin(wavesEntry)
-            : undefined;
-    if (bothAt) {
-        (0,values/* located */.t4)(bothAt, () => {
-            throw new values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === WORKFLOW ? 'empty' : 'out'}`);
-        });
-    }
-    // A level (workflow, file) that sets one of them overrides the other level's.
-    const waveSpecs = targetsFromWorkflow !== undefined
-        ? []
-        : wavesFromWorkflow !== undefined
-            ? parseWaveLines(wavesFromWorkflow).map((wave) => wave.map((text) => workflowApp(text, 'waves')))
-            : fileWaveSpecs;
-    const targetSpecs = waveSpecs.length > 0
-        ? waveSpecs.flat()
-        : targetsFromWorkflow === undefined
-            ? fileTargetSpecs
-            : (0,values/* parseList */.E1)(targetsFromWorkflow).map((text) => workflowApp(text, 'targets'));
-    const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets';
-    const targets = [];
-    for (const spec of targetSpecs) {
-        if (targets.some((t) => sameApp(t.app, spec.app))) {
-            (0,values/* located */.t4)(spec.origin, () => {
-                throw new values/* InvalidValue */.h6(targetsInput, waveSpecs.length > 0
-                    ? `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; each app belongs to one wave, once`
-                    : `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; list each target once`);
-            });
-        }
-        if (app.value !== undefined && sameApp(app.value, spec.app)) {
-            (0,values/* located */.t4)(spec.origin, () => {
-                throw new values/* InvalidValue */.h6(targetsInput, `app ${(0,values/* showValue */.vp)(spec.app)} is also the source app (app); list only the apps to promote to`);
-            });
-        }
-        const targetHealth = { ...health, statuses: [...health.statuses] };
-        for (const override of spec.overrides) {
-            if (override.text.trim() === '' &&
-                override.name !== 'health-check' &&
-                override.name !== 'health-check-body')
-                continue;
-            (0,values/* located */.t4)(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
-        }
-        if (spec.overrides.length > 0) {
-            checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : WORKFLOW);
-        }
-        targets.push({ app: spec.app, health: targetHealth });
-    }
-    // The waves, as the targets above grouped (same objects, same order).
-    let next = 0;
-    const waves = waveSpecs.map((wave) => wave.map(() => targets[next++]));
+    checkIntervalWithinTimeout(health, timingOrigin ?? settings_WORKFLOW);
+    // targets and waves: the workflow's (with the file's per-target health for the same apps), or the file's
+    const { targets, waves } = promotionTargets({
+        file,
+        targetsFromWorkflow: workflowValue('targets'),
+        wavesFromWorkflow: workflowValue('waves'),
+        sourceApp: app.value,
+        health
+    });
     const waveFailurePicked = pick('wave-failure', 'string');
     const waveFailure = (0,values/* located */.t4)(waveFailurePicked.origin, () => (0,values/* parseWaveFailure */.rt)(waveFailurePicked.text));
     const promote = boolean('promote');
@@ -2586,7 +2612,7 @@ function getSettings(env, ctx, mask) {
     const buildpacksFromWorkflow = workflowValue('buildpacks');
     const buildpacksEntry = file?.entries.get('buildpacks');
     const buildpackItems = buildpacksFromWorkflow !== undefined
-        ? (0,values/* parseList */.E1)(buildpacksFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+        ? (0,values/* parseList */.E1)(buildpacksFromWorkflow).map((text) => ({ text, origin: settings_WORKFLOW }))
         : buildpacksEntry
             ? fileListItems(buildpacksEntry)
             : [];
@@ -2595,7 +2621,7 @@ function getSettings(env, ctx, mask) {
     const includeFromWorkflow = workflowValue('include-ignored');
     const includeEntry = file?.entries.get('include-ignored');
     const includeItems = includeFromWorkflow !== undefined
-        ? (0,values/* parseList */.E1)(includeFromWorkflow).map((text) => ({ text, origin: WORKFLOW }))
+        ? (0,values/* parseList */.E1)(includeFromWorkflow).map((text) => ({ text, origin: settings_WORKFLOW }))
         : includeEntry
             ? fileListItems(includeEntry)
             : [];
@@ -2624,7 +2650,7 @@ function getSettings(env, ctx, mask) {
     const registryHosts = [inputs_images/* HEROKU_REGISTRY_HOST */.Ah, new URL(herokuRegistryUrl).host];
     const imagesFromWorkflow = workflowValue('images');
     const imagesEntry = file?.entries.get('images');
-    const imagesOrigin = imagesFromWorkflow !== undefined ? WORKFLOW : imagesEntry ? fileOrigin(imagesEntry) : undefined;
+    const imagesOrigin = imagesFromWorkflow !== undefined ? settings_WORKFLOW : imagesEntry ? fileOrigin(imagesEntry) : undefined;
     const images = imagesFromWorkflow !== undefined
         ? (0,inputs_images/* parseImagesLines */.b9)(imagesFromWorkflow, registryHosts)
         : imagesEntry
@@ -2736,7 +2762,7 @@ function checkContainerMethod(settings, origins) {
     const hasImages = Object.keys(settings.images).length > 0;
     if (settings.method !== 'container' || command !== 'deploy') {
         if (hasImages && command === 'deploy' && !fromFile(origins.images)) {
-            (0,values/* located */.t4)(origins.images ?? WORKFLOW, () => {
+            (0,values/* located */.t4)(origins.images ?? settings_WORKFLOW, () => {
                 throw new values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
             });
         }
@@ -2761,10 +2787,6 @@ function checkContainerMethod(settings, origins) {
             throw new values/* InvalidValue */.h6('include-ignored', 'needs method build: method container packages no source; leave include-ignored out');
         }
     }
-}
-/** App names are lowercase; UUIDs may be written in either case. */
-function sameApp(a, b) {
-    return a.toLowerCase() === b.toLowerCase();
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
@@ -2817,7 +2839,7 @@ function sameApp(a, b) {
 /* harmony export */   yG: () => (/* binding */ parseBoolean),
 /* harmony export */   zS: () => (/* binding */ fileError)
 /* harmony export */ });
-/* unused harmony exports CONFIG_VAR_KEY, parseRegex */
+/* unused harmony export parseRegex */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _health_marker_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9662);
 /* harmony import */ var _package_glob_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3128);
@@ -3431,7 +3453,7 @@ function globIncludes(glob, rel) {
 /* harmony export */   eD: () => (/* binding */ REVIEW_APP_NAME_INPUT),
 /* harmony export */   fw: () => (/* binding */ reviewAppName)
 /* harmony export */ });
-/* unused harmony exports MAX_APP_NAME, branchForName, shortenName */
+/* unused harmony exports branchForName, shortenName */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _inputs_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8463);
@@ -3569,7 +3591,7 @@ function reviewAppNameOrUndefined(template, parts) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ herokuClientFor)
 /* harmony export */ });
-/* harmony import */ var _heroku_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(161);
+/* harmony import */ var _heroku_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5929);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(311);
 /**
  * The one place a Heroku client is made from the settings: the run's own (start.ts) and the
@@ -3579,7 +3601,7 @@ function reviewAppNameOrUndefined(template, parts) {
 
 /** A client for the settings' key and API URL; `options` tune it (timeouts, retries, log). */
 function herokuClientFor(settings, options = {}) {
-    return new _heroku_client_js__WEBPACK_IMPORTED_MODULE_0__/* .HerokuClient */ .KZ({
+    return new _heroku_client_js__WEBPACK_IMPORTED_MODULE_0__/* .HerokuClient */ .K({
         apiKey: settings.herokuApiKey,
         baseUrl: settings.herokuApiUrl,
         userAgent: _version_js__WEBPACK_IMPORTED_MODULE_1__/* .USER_AGENT */ ._,
@@ -3601,8 +3623,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: TUNING_ENV, tuningFromEnv
 
-// EXTERNAL MODULE: ./src/inputs/index.ts + 4 modules
-var inputs = __webpack_require__(4854);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 5 modules
+var inputs = __webpack_require__(2056);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
 // EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules

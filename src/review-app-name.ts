@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { APP_NAME, InvalidValue, showValue } from './inputs/values.js'
 
 export const REVIEW_APP_NAME_INPUT = 'review-app-name'
-export const MAX_APP_NAME = 30
+const MAX_APP_NAME = 30
 /** Characters of the hash that ends a shortened name (after a dash). */
 const HASH_CHARS = 6
 const PLACEHOLDERS = ['pipeline', 'pr', 'branch'] as const

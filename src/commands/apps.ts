@@ -34,7 +34,7 @@ export interface ResolvedApp {
  */
 export type AppKind = 'slug' | 'container' | 'fir'
 
-export function appKind(app: Pick<App, 'stack' | 'build_stack' | 'generation'>): AppKind {
+function appKind(app: Pick<App, 'stack' | 'build_stack' | 'generation'>): AppKind {
   if (app.generation?.name === 'fir') return 'fir'
   if (app.stack?.name === 'container' || app.build_stack?.name === 'container') return 'container'
   return 'slug'
@@ -176,7 +176,7 @@ export async function appsOfStage(
 }
 
 /** The pipeline's single staging app; zero or several is an input error naming them. */
-export async function singleStagingApp(
+async function singleStagingApp(
   heroku: HerokuPort,
   pipeline: Pipeline,
   couplings: PipelineCoupling[],

@@ -168,7 +168,7 @@ async function resolveDeployApp(c: CommandContext): Promise<ResolvedApp> {
  * provider refuses them: "buildpacks cannot be specified for fir generation apps") or on the
  * container stack (heroku.yml builds Dockerfiles), `method: container` on another stack.
  */
-export function checkSettingsFitApp(settings: Settings, app: ResolvedApp): void {
+function checkSettingsFitApp(settings: Settings, app: ResolvedApp): void {
   if (settings.buildpacks.length > 0 && settings.method !== 'container') {
     if (app.kind === 'fir') {
       throw new InputError(

@@ -254,7 +254,7 @@ function groupIntoWaves<T>(targets: T[], sizes: number[]): T[][] | undefined {
 }
 
 /** Heroku's documented limitation (Dev Center, quoted in heroku/roadmap#222). */
-export const CONTAINER_PROMOTION_LIMIT =
+const CONTAINER_PROMOTION_LIMIT =
   'Heroku cannot promote container-stack apps through a pipeline ("it is not possible (via UI or API) to promote an app that uses the container stack")'
 
 /** The `release` input, or the source's current release (gated first when a health check is set). */

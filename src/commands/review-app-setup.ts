@@ -26,7 +26,7 @@ import { packagePhase, uploadPhase } from './source.js'
 import { groupedPhase, phase } from './timeline.js'
 
 /** The config var that marks an app as this action's review app of pull request `<n>`. */
-export const PR_MARKER = 'HEROKU_PIPELINE_ACTION_PR'
+const PR_MARKER = 'HEROKU_PIPELINE_ACTION_PR'
 
 type PullRequest = NonNullable<RunContext['pullRequest']>
 

@@ -67,7 +67,7 @@ export interface GitHubApi {
 }
 
 /** GitHub's compare answers with at most 250 commits without pagination; we keep that cap. */
-export const compareCap = 250
+const compareCap = 250
 /** A commit rarely belongs to more PRs worth commenting on than this. */
 const maxPullsPerCommit = 5
 
@@ -79,7 +79,7 @@ export interface GitHubRepoTarget {
 }
 
 /** Default limit for one GitHub request: reporting must never hold up (or hang) a deploy. */
-export const defaultGitHubTimeoutMs = 20000
+const defaultGitHubTimeoutMs = 20000
 
 export function createGitHubApi(
   token: string,

@@ -55,7 +55,7 @@ export function gateKindOf(facts: GateFacts): GateKind {
 }
 
 /** An absolute http(s) URL (not a path to join to `web_url`)? */
-export function isAbsoluteHealthUrl(target: string): boolean {
+function isAbsoluteHealthUrl(target: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(target)
 }
 

@@ -118,11 +118,11 @@ export function compileCriteria(check: HealthCheck): ProbeCriteria {
   }
 }
 
-export function statusAccepted(status: number, statuses: StatusRange[]): boolean {
+function statusAccepted(status: number, statuses: StatusRange[]): boolean {
   return statuses.some((range) => status >= range.min && status <= range.max)
 }
 
-export function formatStatuses(statuses: StatusRange[]): string {
+function formatStatuses(statuses: StatusRange[]): string {
   return statuses.map((r) => (r.min === r.max ? String(r.min) : `${r.min}-${r.max}`)).join(',')
 }
 

@@ -42,7 +42,7 @@ export const CURRENT_RELEASE_WINDOW = 10
 /** The variant the Heroku CLI reads pipelines with (name filter). */
 const ACCEPT_PIPELINES = 'application/vnd.heroku+json; version=3.pipelines'
 /** The variant with `docker_image` on formations (heroku/cli `container/release.ts`). */
-export const ACCEPT_DOCKER_RELEASES = 'application/vnd.heroku+json; version=3.docker-releases'
+const ACCEPT_DOCKER_RELEASES = 'application/vnd.heroku+json; version=3.docker-releases'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class HerokuApi {

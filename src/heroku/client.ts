@@ -10,12 +10,10 @@
  * - its `Range: id ..; max=1000` header on every request: `logRequest` (called with the
  *   ClientRequest before any byte is sent) removes it unless the caller asked for a range.
  * It is always called with `partial: true`; `getList` follows `Next-Range` itself so each page is
- * retried and counted on its own.
+ * retried and counted on its own. One exchange, and how its failures are read, is `exchange.ts`.
  */
 import { USER_AGENT } from '../version.js'
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import type { Socket } from 'node:net'
-import HerokuRequest from 'heroku-client/lib/request.js'
+import type { IncomingHttpHeaders } from 'node:http'
 import { HerokuApiError, HerokuNetworkError } from '../errors.js'
 import {
   RetryBudget,
@@ -26,12 +24,24 @@ import {
   type RetryOptions,
   type RetryPolicy
 } from './backoff.js'
+import {
+  describeFailure,
+  errorBody,
+  exchangeOnce,
+  headerValue,
+  isAmbiguous,
+  isTransient,
+  requestIdOf,
+  type ExchangeTarget,
+  type Failure,
+  type HttpMethod,
+  type Success
+} from './exchange.js'
 import { hintFor } from './hints.js'
 import { RequestPacer, isPolling } from './pacer.js'
 
 /** The action's one User-Agent (see `version.ts`). */
 export const DEFAULT_USER_AGENT = USER_AGENT
-export const ACCEPT_V3 = 'application/vnd.heroku+json; version=3'
 
 export interface HerokuClientOptions {
   apiKey: string
@@ -92,47 +102,6 @@ export interface ClientStats {
   rateLimitRemaining: number | undefined
 }
 
-export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE'
-
-interface Success {
-  ok: true
-  status: number
-  headers: IncomingHttpHeaders
-  body: unknown
-}
-
-interface HttpFailure {
-  ok: false
-  kind: 'http'
-  status: number
-  headers: IncomingHttpHeaders
-  body: unknown
-}
-
-interface NetworkFailure {
-  ok: false
-  kind: 'network'
-  code: string
-  message: string
-  /** The connection was made, so Heroku may have received (and acted on) the request. */
-  mayHaveArrived: boolean
-}
-
-type Attempt = Success | HttpFailure | NetworkFailure
-type Failure = HttpFailure | NetworkFailure
-
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
-const AMBIGUOUS_STATUSES = new Set([500, 502, 503, 504])
-const RETRY_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ECONNABORTED',
-  'EHOSTUNREACH',
-  'EAI_AGAIN',
-  'EBADRESPONSE'
-])
 const MAX_PAGES = 200
 
 export class HerokuClient {
@@ -140,9 +109,7 @@ export class HerokuClient {
   readonly retryPolicy: RetryPolicy
   readonly pacer: RequestPacer
   private readonly apiKey: string
-  private readonly origin: string
-  private readonly pathPrefix: string
-  private readonly userAgent: string
+  private readonly target: ExchangeTarget
   /** Limit for one request (the upload and output streams derive theirs from it). */
   readonly requestTimeoutMs: number
   private readonly logSink: ((msg: string) => void) | undefined
@@ -158,11 +125,15 @@ export class HerokuClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`heroku-api-url must be an http(s) URL, got the scheme ${url.protocol}`)
     }
-    // Credentials in the URL are never used (heroku-client reads only scheme, host and port).
-    this.origin = `${url.protocol}//${url.host}`
-    this.pathPrefix = url.pathname.replace(/\/+$/, '')
-    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30000
+    this.target = {
+      // Credentials in the URL are never used (heroku-client reads only scheme, host and port).
+      origin: `${url.protocol}//${url.host}`,
+      pathPrefix: url.pathname.replace(/\/+$/, ''),
+      apiKey: options.apiKey,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      timeoutMs: this.requestTimeoutMs
+    }
     this.retryPolicy = resolveRetryPolicy(options.retry, options.sleep, options.random, options.now)
     this.logSink = options.log
     this.warnSink = options.warn
@@ -322,7 +293,11 @@ export class HerokuClient {
       // Every attempt and page is a request of the run's budget; only polls wait for it.
       if (isPolling()) await this.pacer.poll()
       else this.pacer.spend()
-      const result = await this.attempt(method, path, opts, connected)
+      const result = await exchangeOnce(this.target, method, path, opts, {
+        onSent: () => this.stats.requests++,
+        onConnected: connected,
+        onHeaders: (headers) => this.noteRateLimit(headers)
+      })
       if (result.ok) return result
 
       if (!isTransient(result)) {
@@ -346,7 +321,7 @@ export class HerokuClient {
       if (!ambiguous) {
         if (!canRetry) throw this.toError(method, path, result, attempt)
         this.log(
-          `${describe(method, path, result)}; retrying in ${seconds(delay)} (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`
+          `${describeFailure(method, path, result)}; retrying in ${seconds(delay)} (attempt ${attempt + 1} of ${this.retryPolicy.maxAttempts})`
         )
         await budget.wait(delay)
         continue
@@ -357,7 +332,7 @@ export class HerokuClient {
       sentAmbiguously = true
       if (canRetry) {
         this.log(
-          `${describe(method, path, result)}; it may have arrived: checking in ${seconds(delay)} before sending again`
+          `${describeFailure(method, path, result)}; it may have arrived: checking in ${seconds(delay)} before sending again`
         )
         await budget.wait(delay)
       }
@@ -414,124 +389,6 @@ export class HerokuClient {
     return fullJitterDelay(policy, attempt, policy.baseDelayMs)
   }
 
-  /** One HTTP exchange; never rejects. */
-  private attempt(
-    method: HttpMethod,
-    path: string,
-    opts: RequestOptions,
-    onConnected: () => void
-  ): Promise<Attempt> {
-    return new Promise<Attempt>((resolve) => {
-      let settled = false
-      let connected = false
-      let response: IncomingMessage | undefined
-      let clientRequest: ClientRequest | undefined
-      const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs
-
-      const finish = (result: Attempt): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        resolve(result)
-      }
-      const networkFailure = (code: string, message: string): NetworkFailure => ({
-        ok: false,
-        kind: 'network',
-        code,
-        message,
-        mayHaveArrived: connected && code !== 'ECONNREFUSED'
-      })
-
-      const headers: Record<string, string> = {
-        Accept: opts.accept ?? ACCEPT_V3,
-        Authorization: `Bearer ${this.apiKey}`,
-        'User-Agent': this.userAgent
-      }
-      if (opts.range) headers.Range = opts.range
-
-      const request = new HerokuRequest({
-        method,
-        path: this.pathPrefix + path,
-        host: this.origin,
-        headers,
-        body: opts.body,
-        partial: true,
-        userAgent: this.userAgent,
-        middleware: (res, next) => {
-          response = res
-          this.noteRateLimit(res.headers)
-          res.on('error', () => undefined)
-          // heroku-client waits for 'end' only: a connection lost mid-body would hang it.
-          res.once('close', () => {
-            if (!res.complete)
-              finish(
-                networkFailure('ECONNRESET', 'the connection closed in the middle of the answer')
-              )
-          })
-          next()
-        }
-      })
-      request.logRequest = (req: ClientRequest) => {
-        clientRequest = req
-        this.stats.requests++
-        if (!opts.range) req.removeHeader('Range')
-        req.once('socket', (socket: Socket) => {
-          const onConnect = (): void => {
-            connected = true
-            onConnected()
-          }
-          if (!socket.connecting) onConnect()
-          else socket.once('connect', onConnect)
-        })
-      }
-      request.handleError = (error: Error) => request.reject(error)
-
-      const timer = setTimeout(() => {
-        const error = Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
-          code: 'ETIMEDOUT'
-        })
-        finish(networkFailure('ETIMEDOUT', error.message))
-        clientRequest?.destroy(error)
-      }, timeoutMs)
-
-      request.request().then(
-        (body) =>
-          finish({
-            ok: true,
-            status: response?.statusCode ?? 200,
-            headers: response?.headers ?? {},
-            body
-          }),
-        (error: unknown) => {
-          const err = error as {
-            statusCode?: number
-            body?: unknown
-            code?: string
-            message?: string
-          }
-          if (typeof err.statusCode === 'number') {
-            finish({
-              ok: false,
-              kind: 'http',
-              status: err.statusCode,
-              headers: response?.headers ?? {},
-              body: err.body
-            })
-          } else if (response && error instanceof SyntaxError) {
-            finish(
-              networkFailure(
-                'EBADRESPONSE',
-                `the answer (HTTP ${response.statusCode}) was not valid JSON`
-              )
-            )
-          } else {
-            finish(networkFailure(err.code ?? 'ERR_NETWORK', err.message ?? String(error)))
-          }
-        }
-      )
-    })
-  }
-
   private noteWarnings(headers: IncomingHttpHeaders): void {
     for (const name of ['warning-message', 'x-heroku-warning']) {
       const text = headerValue(headers, name)?.trim()
@@ -574,51 +431,6 @@ export class HerokuClient {
   }
 }
 
-function isTransient(failure: Failure): boolean {
-  return failure.kind === 'http'
-    ? RETRY_STATUSES.has(failure.status)
-    : RETRY_CODES.has(failure.code)
-}
-
-/** Heroku may have acted on it: 5xx, or a connection that was made and then failed. */
-function isAmbiguous(failure: Failure): boolean {
-  return failure.kind === 'http' ? AMBIGUOUS_STATUSES.has(failure.status) : failure.mayHaveArrived
-}
-
-function describe(method: string, path: string, failure: Failure): string {
-  if (failure.kind === 'network') return `Heroku API ${method} ${path} failed (${failure.code})`
-  const reqId = requestIdOf(failure.headers)
-  return `Heroku API ${method} ${path} answered ${failure.status}${reqId ? ` (Request-Id ${reqId})` : ''}`
-}
-
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
-}
-
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
-  return headerValue(headers, 'request-id')
-}
-
-/** Heroku's `{id, message}`, or a short excerpt of whatever else came back. */
-function errorBody(body: unknown, status: number): { id: string | undefined; message: string } {
-  if (body && typeof body === 'object') {
-    const { id, message } = body as { id?: unknown; message?: unknown }
-    return {
-      id: typeof id === 'string' ? id : undefined,
-      message: typeof message === 'string' && message.trim() ? message.trim() : `HTTP ${status}`
-    }
-  }
-  if (typeof body === 'string' && body.trim()) {
-    const text = body
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-    return { id: undefined, message: text.length > 200 ? `${text.slice(0, 200)}…` : text }
-  }
-  return { id: undefined, message: `HTTP ${status}` }
 }

@@ -64,7 +64,7 @@ interface FileEntry {
   node: YamlNode
 }
 
-interface ConfigFile {
+export interface ConfigFile {
   file: string
   doc: Document.Parsed
   lines: LineCounter

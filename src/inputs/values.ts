@@ -23,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Heroku's app name rule: 3 to 30 characters, lowercase letters, digits and dashes. */
 export const APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/
 const PIPELINE_NAME = /^[a-z][a-z0-9-]{2,29}$/
-export const CONFIG_VAR_KEY = /^\w+$/
+const CONFIG_VAR_KEY = /^\w+$/
 /** Which keys a `KEY=VALUE` input takes, and how its error says so. */
 export interface KeyRule {
   pattern: RegExp

@@ -13,7 +13,7 @@ import { DeployError, errorMessage } from '../errors.js'
 import { compileGlob, startState, stepState, type Glob, type GlobState } from './glob.js'
 
 /** How many of a glob's largest files the log line names. */
-export const LARGEST_SHOWN = 3
+const LARGEST_SHOWN = 3
 
 /** What one glob matched. */
 export interface IncludedGlob {

@@ -30,7 +30,7 @@ export const commentLimit = 65_536
 const maxAppsInComment = 20
 
 /** Who comments when GraphQL `viewer` cannot be read: the default GITHUB_TOKEN's identity. */
-export const defaultBotLogin = 'github-actions[bot]'
+const defaultBotLogin = 'github-actions[bot]'
 
 /**
  * The purpose of a comment: `review-app` for a PR's review app, `<command>:<app>` otherwise, so

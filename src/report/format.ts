@@ -217,7 +217,7 @@ export function runUrl(ctx: RunContext): string | undefined {
   return repo && ctx.runId ? `${repo}/actions/runs/${ctx.runId}` : undefined
 }
 
-export function commitUrl(ctx: RunContext, sha: string): string | undefined {
+function commitUrl(ctx: RunContext, sha: string): string | undefined {
   const repo = repoUrl(ctx)
   return repo && isSha(sha) ? `${repo}/commit/${sha}` : undefined
 }

@@ -14,7 +14,7 @@ export const permission = {
 } as const
 
 /** GitHub caps a deployment status description at 140 characters. */
-export const maxDescription = 140
+const maxDescription = 140
 
 /** A warning that says what failed, what GitHub answered and which permission it needs. */
 export function githubWarning(what: string, needed: string, err: unknown): string {

@@ -25,7 +25,7 @@ const postNote =
   'Finished by the post step from what the main step saved; Heroku was not asked again.'
 
 /** An Outcome rebuilt from what the main step saved, marked cancelled. */
-export function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
+function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
   const toApp = (a: SavedApp): AppResult => ({
     app: a.app,
     stage: a.stage,

@@ -2,7 +2,7 @@
 import type { AppResult, Outcome, ReleaseInfo } from '../outcome.js'
 import type { SavedApp, SavedRelease, SavedWave } from './state.js'
 
-export function savedRelease(r: ReleaseInfo | undefined): SavedRelease | undefined {
+function savedRelease(r: ReleaseInfo | undefined): SavedRelease | undefined {
   if (!r) return undefined
   return r.commit
     ? { id: r.id, version: r.version, commit: r.commit }

@@ -38,7 +38,7 @@ export interface SummaryLimits {
   commitsOpen: number
 }
 
-export const defaultSummaryLimits: SummaryLimits = {
+const defaultSummaryLimits: SummaryLimits = {
   budgetBytes: 256 * 1024,
   logTailBytes: 64 * 1024,
   logTailLines: 300,
