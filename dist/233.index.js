@@ -3084,9 +3084,9 @@ class RegistryClient {
         // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
         this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`;
         this.timeoutMs = opts.requestTimeoutMs ?? 30000;
-        // The API client's backoff (jittered, Retry-After honoured), with fewer attempts: a copy
-        // that keeps failing is better reported than waited on.
-        this.retry = (0,backoff/* resolveRetryPolicy */.NO)({ maxAttempts: opts.attempts ?? 3, maxTotalMs: 60_000 }, opts.sleep, opts.random);
+        // The API client's backoff (jittered, Retry-After honoured, 120 s in all), with fewer
+        // attempts: a copy that keeps failing is better reported than waited on.
+        this.retry = (0,backoff/* resolveRetryPolicy */.NO)({ maxAttempts: opts.attempts ?? 3 }, opts.sleep, opts.random);
     }
     async resolveImage(repository, reference) {
         const res = await this.request('GET', manifestPath(repository, reference), {
@@ -3138,13 +3138,22 @@ class RegistryClient {
             how: 'exists'
         }));
         let next = 0;
+        let failed = false;
         const worker = async () => {
-            while (next < blobs.length) {
+            // After one blob fails, no new blob is started: the copy has failed.
+            while (next < blobs.length && !failed) {
                 const entry = blobs[next++];
-                entry.how = await this.copyBlob(from, to, entry.digest);
+                entry.how = await this.copyBlob(from, to, entry.digest).catch((err) => {
+                    failed = true;
+                    throw err;
+                });
             }
         };
-        await Promise.all(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker));
+        // Every worker is waited for, so no request is left running when the copy reports.
+        const ended = await Promise.allSettled(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker));
+        const failure = ended.find((e) => e.status === 'rejected');
+        if (failure)
+            throw failure.reason;
         const put = await this.request('PUT', manifestPath(to, tag), {
             contentType: MANIFEST_V2,
             body: bytes,
@@ -3860,12 +3869,17 @@ async function promoteImagesTo(c, t, chosen, images) {
     const name = t.app.name;
     const registry = registryFor(c);
     await phase(c, 'promotion', name, async () => {
-        // The process types' images are copied side by side; the log keeps their order.
-        const copies = await Promise.all(Object.entries(images).map(async ([process, image]) => {
+        // The process types' images are copied side by side; the log keeps their order. Every copy
+        // is waited for, so none is left running when one fails.
+        const ended = await Promise.allSettled(Object.entries(images).map(async ([process, image]) => {
             const to = `${name}/${process}`;
             const copied = await registry.copyImage(image.repository, image.manifestDigest, to, 'latest');
             return { process, image, to, how: copied.blobs.map((b) => b.how) };
         }));
+        const failure = ended.find((e) => e.status === 'rejected');
+        if (failure)
+            throw failure.reason;
+        const copies = ended.flatMap((e) => (e.status === 'fulfilled' ? [e.value] : []));
         for (const { process, image, to, how } of copies) {
             core.info(`[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`);
         }
@@ -4776,12 +4790,19 @@ async function sweepSetupApps(c, pipeline, apiAppIds) {
     const { settings, heroku } = c;
     const entries = [];
     const couplings = (await heroku.listCouplings(pipeline.id)).filter((x) => x.stage === 'review' && !apiAppIds.has(x.app.id));
-    // Each app and its marker are read at once; the deletes below stay one by one, in order.
-    const candidates = await Promise.all(couplings.map(async (coupling) => {
+    // Every app and its marker are asked for at once; they are taken, and the apps deleted, one
+    // by one in order, so a read that fails stops the sweep where it is, as a sequential one would.
+    const reads = couplings.map(async (coupling) => {
         const app = await findApp(c, coupling.app.id);
         return app ? { app, marker: (await heroku.getConfigVars(app.id))[PR_MARKER] } : undefined;
-    }));
-    for (const { app, marker } of candidates.filter((x) => x !== undefined)) {
+    });
+    for (const read of reads)
+        read.catch(() => undefined); // awaited below, in order
+    for (const read of reads) {
+        const candidate = await read;
+        if (!candidate)
+            continue;
+        const { app, marker } = candidate;
         const prNumber = marker !== undefined && /^\d+$/.test(marker) ? Number(marker) : undefined;
         if (prNumber === undefined ||
             !(0,review_app_name/* matchesReviewAppName */.Ek)(settings.reviewAppName, pipeline.name, prNumber, app.name)) {

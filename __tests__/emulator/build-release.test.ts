@@ -198,6 +198,16 @@ describe('source build', () => {
         'server.js'
       ])
         await expect(stat(join(dir, kept))).resolves.toBeDefined()
+      // A class or a run of asterisks never crosses a slash; `]` first in a class and a
+      // backslash escape are literal, as in .gitignore.
+      for (const f of ['a/b', 'ab', 'ax/yb', 'axyb', ']x', '#x']) {
+        await mkdir(dirname(join(dir, 'edge', f)), { recursive: true })
+        await writeFile(join(dir, 'edge', f), 'x')
+      }
+      await writeFile(join(dir, '.slugignore'), 'edge/a[!x]b\nedge/a**b\nedge/[]]x\nedge/\\#x\n')
+      expect(await applySlugignore(dir)).toEqual(['edge/#x', 'edge/]x', 'edge/ab', 'edge/axyb'])
+      for (const kept of ['edge/a/b', 'edge/ax/yb'])
+        await expect(stat(join(dir, kept))).resolves.toBeDefined()
       // No .slugignore: nothing removed.
       await rm(join(dir, '.slugignore'))
       expect(await applySlugignore(dir)).toEqual([])

@@ -96,8 +96,9 @@ export async function promoteImagesTo(
   const name = t.app.name
   const registry = registryFor(c)
   await phase(c, 'promotion', name, async () => {
-    // The process types' images are copied side by side; the log keeps their order.
-    const copies = await Promise.all(
+    // The process types' images are copied side by side; the log keeps their order. Every copy
+    // is waited for, so none is left running when one fails.
+    const ended = await Promise.allSettled(
       Object.entries(images).map(async ([process, image]) => {
         const to = `${name}/${process}`
         const copied = await registry.copyImage(
@@ -109,6 +110,9 @@ export async function promoteImagesTo(
         return { process, image, to, how: copied.blobs.map((b) => b.how) }
       })
     )
+    const failure = ended.find((e) => e.status === 'rejected')
+    if (failure) throw failure.reason
+    const copies = ended.flatMap((e) => (e.status === 'fulfilled' ? [e.value] : []))
     for (const { process, image, to, how } of copies) {
       core.info(
         `[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`

@@ -429,14 +429,17 @@ export async function sweepSetupApps(
   const couplings = (await heroku.listCouplings(pipeline.id)).filter(
     (x) => x.stage === 'review' && !apiAppIds.has(x.app.id)
   )
-  // Each app and its marker are read at once; the deletes below stay one by one, in order.
-  const candidates = await Promise.all(
-    couplings.map(async (coupling) => {
-      const app = await findApp(c, coupling.app.id)
-      return app ? { app, marker: (await heroku.getConfigVars(app.id))[PR_MARKER] } : undefined
-    })
-  )
-  for (const { app, marker } of candidates.filter((x) => x !== undefined)) {
+  // Every app and its marker are asked for at once; they are taken, and the apps deleted, one
+  // by one in order, so a read that fails stops the sweep where it is, as a sequential one would.
+  const reads = couplings.map(async (coupling) => {
+    const app = await findApp(c, coupling.app.id)
+    return app ? { app, marker: (await heroku.getConfigVars(app.id))[PR_MARKER] } : undefined
+  })
+  for (const read of reads) read.catch(() => undefined) // awaited below, in order
+  for (const read of reads) {
+    const candidate = await read
+    if (!candidate) continue
+    const { app, marker } = candidate
     const prNumber = marker !== undefined && /^\d+$/.test(marker) ? Number(marker) : undefined
     if (
       prNumber === undefined ||

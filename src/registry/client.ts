@@ -82,13 +82,9 @@ export class RegistryClient implements RegistryPort {
     // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
     this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`
     this.timeoutMs = opts.requestTimeoutMs ?? 30000
-    // The API client's backoff (jittered, Retry-After honoured), with fewer attempts: a copy
-    // that keeps failing is better reported than waited on.
-    this.retry = resolveRetryPolicy(
-      { maxAttempts: opts.attempts ?? 3, maxTotalMs: 60_000 },
-      opts.sleep,
-      opts.random
-    )
+    // The API client's backoff (jittered, Retry-After honoured, 120 s in all), with fewer
+    // attempts: a copy that keeps failing is better reported than waited on.
+    this.retry = resolveRetryPolicy({ maxAttempts: opts.attempts ?? 3 }, opts.sleep, opts.random)
   }
 
   async resolveImage(repository: string, reference: string): Promise<ResolvedImage> {
@@ -152,13 +148,23 @@ export class RegistryClient implements RegistryPort {
       how: 'exists'
     }))
     let next = 0
+    let failed = false
     const worker = async (): Promise<void> => {
-      while (next < blobs.length) {
+      // After one blob fails, no new blob is started: the copy has failed.
+      while (next < blobs.length && !failed) {
         const entry = blobs[next++]
-        entry.how = await this.copyBlob(from, to, entry.digest)
+        entry.how = await this.copyBlob(from, to, entry.digest).catch((err: unknown) => {
+          failed = true
+          throw err
+        })
       }
     }
-    await Promise.all(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker))
+    // Every worker is waited for, so no request is left running when the copy reports.
+    const ended = await Promise.allSettled(
+      Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker)
+    )
+    const failure = ended.find((e) => e.status === 'rejected')
+    if (failure) throw failure.reason
     const put = await this.request('PUT', manifestPath(to, tag), {
       contentType: MANIFEST_V2,
       body: bytes,

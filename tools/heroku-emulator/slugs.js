@@ -69,31 +69,45 @@ function slugignorePattern(line) {
   let source = ''
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]
-    if (ch === '*' && pattern[i + 1] === '*') {
-      // `**/` any directories (none too), a trailing `**` anything below
-      if (pattern[i + 2] === '/') {
-        source += '(?:.*/)?'
-        i += 2
-      } else {
-        source += '.*'
-        i += 1
-      }
-    } else if (ch === '*') source += '[^/]*'
-    else if (ch === '?') source += '[^/]'
+    const atSegmentStart = i === 0 || pattern[i - 1] === '/'
+    if (ch === '\\' && i + 1 < pattern.length) {
+      // a backslash makes the next character literal (`\#`, `\*`)
+      source += escapeRegExp(pattern[++i])
+    } else if (ch === '*' && pattern[i + 1] === '*' && atSegmentStart && pattern[i + 2] === '/') {
+      // `**/`: any directories, none too
+      source += '(?:.*/)?'
+      i += 2
+    } else if (ch === '*' && pattern[i + 1] === '*' && atSegmentStart && i + 2 === pattern.length) {
+      // a trailing `/**` (or a lone `**`): everything below
+      source += '.*'
+      i += 1
+    } else if (ch === '*') {
+      // any other run of asterisks is one `*`: within a name
+      while (pattern[i + 1] === '*') i++
+      source += '[^/]*'
+    } else if (ch === '?') source += '[^/]'
     else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 1)
+      // `]` right after `[` or `[!` belongs to the class; a class never matches `/`
+      let j = i + 1
+      if (pattern[j] === '!') j++
+      if (pattern[j] === ']') j++
+      const end = pattern.indexOf(']', j)
       if (end === -1) source += '\\['
       else {
-        source += `[${pattern
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`
+        const body = pattern.slice(i + 1, end)
+        const negated = body.startsWith('!')
+        const members = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')
+        source += negated ? `(?!/)[^${members}]` : `(?!/)[${members}]`
         i = end
       }
-    } else source += ch.replace(/[.+^${}()|\\]/g, '\\$&')
+    } else source += escapeRegExp(ch)
   }
   const re = new RegExp(anchored ? `^${source}$` : `(?:^|/)${source}$`)
   return { dirOnly, test: (path) => re.test(path) }
+}
+
+function escapeRegExp(ch) {
+  return ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }
 
 /** Resolves a fixture reference: a path, or the bare name of a dir under `tools/fixtures/apps`. */
