@@ -19,7 +19,7 @@ import {
   tally
 } from './fault-matrix.js'
 import { expectAllHit, expectEnded, expectTestFile, failureText, injectEach } from './fault-run.js'
-import { REPOSITORY, shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
+import { prEvent, shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
 
 const reviewAppCreate = CREATING_CALLS.find((c) => c.call.key === 'review-app-create')!
 const inputs = {
@@ -39,22 +39,10 @@ function seed(): Seed {
 const timing = { buildMs: 50, reviewAppStepMs: 100, reviewAppDeleteMs: 100 }
 
 function prRun(s: Scenario, action: 'opened' | 'closed', number: number): Promise<RunResult> {
-  const sha = s.workspace.sha
   return s.run(inputs, {
     eventName: 'pull_request',
     ...RUN_OPTIONS,
-    event: {
-      action,
-      number,
-      pull_request: {
-        number,
-        state: action === 'closed' ? 'closed' : 'open',
-        merged: false,
-        head: { ref: `feature/faults-${number}`, sha, repo: { full_name: REPOSITORY } },
-        base: { ref: 'main', repo: { full_name: REPOSITORY } }
-      },
-      repository: { full_name: REPOSITORY }
-    }
+    event: prEvent(action, s.workspace.sha, { number, ref: `feature/faults-${number}` })
   })
 }
 

@@ -359,11 +359,14 @@ export function annotationText(result: RunResult, level: string): string {
     .join('\n')
 }
 
-/** A `pull_request` event of this repository (PR 7 on `feature/login` unless told otherwise). */
+/**
+ * A `pull_request` event of this repository (PR 7 on `feature/login` unless told otherwise;
+ * another number's branch is `feature/pr-<n>` unless `ref` names it).
+ */
 export function prEvent(
   action: string,
   sha: string,
-  opts: { number?: number; fork?: boolean } = {}
+  opts: { number?: number; fork?: boolean; ref?: string } = {}
 ): object {
   const number = opts.number ?? 7
   return {
@@ -374,7 +377,7 @@ export function prEvent(
       state: action === 'closed' ? 'closed' : 'open',
       merged: false,
       head: {
-        ref: number === 7 ? 'feature/login' : `feature/pr-${number}`,
+        ref: opts.ref ?? (number === 7 ? 'feature/login' : `feature/pr-${number}`),
         sha,
         repo: { full_name: opts.fork ? 'someone/octo-repo' : REPOSITORY }
       },
