@@ -18,6 +18,13 @@ var core = __webpack_require__(7264);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 ;// CONCATENATED MODULE: ./src/outcome.ts
+/** Adds a note to the summary's notes, once. Returns whether it was new. */
+function addNote(outcome, note) {
+    if (outcome.notes.includes(note))
+        return false;
+    outcome.notes.push(note);
+    return true;
+}
 function newOutcome(command, dryRun) {
     return {
         command,
@@ -2105,6 +2112,7 @@ function startDeployment(c, result, environment, transient, production) {
 
 
 
+
 /** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
 function gatePhase(c, app, result, release, title = `Health gate on ${app.name} v${release.version}`, liveSince) {
     return phase(c, 'health', app.name, () => core.group(title, () => gate(c, app, result, release, c.settings.health, undefined, liveSince)), (h) => h.passed);
@@ -2156,10 +2164,8 @@ async function gateRelease(c, app, release, check, liveSince, say, opts) {
             if (!warning)
                 return say(text);
             // A misconfiguration: warned once per app (a re-gate after a rollback says it again).
-            if (c.outcome.notes.includes(text))
-                return;
-            c.outcome.notes.push(text);
-            core.warning(text);
+            if (addNote(c.outcome, text))
+                core.warning(text);
         }
     });
     if (health.checked &&
@@ -2169,11 +2175,6 @@ async function gateRelease(c, app, release, check, liveSince, say, opts) {
         addNote(c.outcome, `${app.name} has preboot on: ${health.verified === false ? 'with preboot-wait 0 its health is not verified (the probes may have reached the previous release)' : `the gate waited preboot-wait (${check.prebootWaitSeconds} s) before counting probes`}. Run \`heroku labs:enable runtime-dyno-metadata\`, answer the health check with HEROKU_SLUG_COMMIT or HEROKU_RELEASE_VERSION, and put {commit} or {release} in health-check-body: then the gate needs no wait and proves which release answered.`);
     }
     return health;
-}
-/** Adds a note to the outcome once (several apps may say the same). */
-function addNote(outcome, note) {
-    if (!outcome.notes.includes(note))
-        outcome.notes.push(note);
 }
 /**
  * Rolls the app back to exactly `to` (the release live before this run), waits for it and gates
@@ -2193,8 +2194,7 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         result.liveAfter = result.release;
         const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; v${result.release?.version ?? '?'} (which failed) is still live.`;
         say(why);
-        if (!c.outcome.notes.includes(why))
-            c.outcome.notes.push(why);
+        addNote(c.outcome, why);
         return;
     }
     say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`);
@@ -2925,6 +2925,7 @@ var temp = __webpack_require__(7520);
 
 
 
+
 /** The `package` phase of the timeline: `source-dir` packaged, its size and checksum logged. */
 function packagePhase(c) {
     return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
@@ -2986,8 +2987,7 @@ function reportIncluded(c, included) {
         }
         const warning = noMatchWarning(glob.glob);
         core.warning(warning);
-        if (!c.outcome.notes.includes(warning))
-            c.outcome.notes.push(warning);
+        addNote(c.outcome, warning);
     }
 }
 
@@ -3330,6 +3330,7 @@ class DockerCli {
 
 
 
+
 /**
  * Checks, before any change, that `method: container` fits the app: a container-stack app (the
  * formation release refuses others), and registry images of this very app.
@@ -3421,8 +3422,7 @@ async function releaseImageIds(c, app, images, prefix) {
     const unchanged = (current) => {
         say(`${app.name} already runs these images (v${current.version}): Heroku makes no release for the same images; checking its health.`);
         const note = `No release was made: v${current.version} of ${app.name} already runs these images.`;
-        if (!c.outcome.notes.includes(note))
-            c.outcome.notes.push(note);
+        addNote(c.outcome, note);
         return { release: current, tail: '', unchanged: true };
     };
     // Both looked at together: whether the app already runs these images, and its newest release.
@@ -3814,6 +3814,7 @@ async function rollbackIfWanted(c, t, err) {
 
 
 
+
 /**
  * Where the verified release's images are in the source app's registry, found before any
  * change: what a deploy of this run pushed or resolved (`known`), else each process type's
@@ -3824,6 +3825,8 @@ async function rollbackIfWanted(c, t, err) {
 async function findSourceImages(c, source, chosen, known) {
     const images = chosen.images ?? {};
     const registry = registryFor(c);
+    // Whether the source has a release image is asked beside the image lookups below.
+    const releaseImage = known ? undefined : releaseImageOf(registry, source);
     const out = {};
     for (const [process, imageId] of Object.entries(images)) {
         const k = known?.[process];
@@ -3840,8 +3843,9 @@ async function findSourceImages(c, source, chosen, known) {
     if (Object.keys(out).length === 0) {
         throw new errors/* DeployError */.sH(`${source.name} v${chosen.version}: its images are not known (the formation shows only the current release's images), so nothing can be promoted; promote the current release, or deploy the targets with method: container.`);
     }
-    if (!known && !('release' in out))
-        await warnOfReleaseImage(c, source, chosen);
+    const repository = await releaseImage;
+    if (repository && !('release' in out))
+        warnOfReleaseImage(c, source, chosen, repository);
     return out;
 }
 /**
@@ -3849,17 +3853,16 @@ async function findSourceImages(c, source, chosen, known) {
  * when this run released it. When the source's registry has one, the targets' new releases would
  * run no release phase (no migrations): say so before anything changes.
  */
-async function warnOfReleaseImage(c, source, chosen) {
+/** `<app>/release` when the source's registry has a `latest` release image, else undefined. */
+async function releaseImageOf(registry, source) {
     const repository = `${source.name}/release`;
-    const found = await registryFor(c)
-        .resolveImage(repository, 'latest')
-        .catch(() => undefined);
-    if (!found)
-        return;
+    const found = await registry.resolveImage(repository, 'latest').catch(() => undefined);
+    return found ? repository : undefined;
+}
+function warnOfReleaseImage(c, source, chosen, repository) {
     const text = `${source.name} has a release image (${repository}:latest), but Heroku's formation does not say which release image v${chosen.version} ran, so the targets' new releases run no release phase. Deploy with promote: true (it carries the release image it released), or run the release step on the targets yourself.`;
     core.warning(text);
-    if (!c.outcome.notes.includes(text))
-        c.outcome.notes.push(text);
+    addNote(c.outcome, text);
 }
 /**
  * One target: copy the images, release them, check the release runs exactly them, gate, roll
@@ -3915,7 +3918,7 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
         opts.signal?.throwIfAborted();
         // One-off and release dynos are not the release's formation: a `heroku run` session on an
         // older release, or one that crashed, says nothing about the release being baked.
-        const listed = (await dynos.listDynos(subject.app)).filter((d) => !NOT_FORMATION_TYPES.has(d.type));
+        const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos');
         const crashed = listed.find((d) => d.state === 'crashed');
         if (crashed)
             return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`);

@@ -783,7 +783,6 @@ function sameArtifact(a, b) {
  * wait for real.
  */
 
-
 function resolveRetryPolicy(options, sleep, random, now) {
     return {
         maxAttempts: Math.max(1, options?.maxAttempts ?? 6),
@@ -1361,7 +1360,7 @@ function seconds(ms) {
 /* harmony export */ });
 /* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6698);
 /* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1652);
+/* harmony import */ var _health_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1652);
 /**
  * The run's one request budget (the contract's "Heroku as it is" rule: at most one request a
  * second on average over the run). Heroku gives an account 4,500 tokens refilled at about 75 a
@@ -1409,7 +1408,7 @@ class RequestPacer {
         this.burst = Math.max(1, Math.floor(options.burst ?? 30));
         this.reservePaceMs = Math.max(this.paceMs, options.reservePaceMs ?? 5000);
         this.reserve = options.reserve ?? 500;
-        this.sleep = options.sleep ?? _backoff_js__WEBPACK_IMPORTED_MODULE_1__/* .realSleep */ .uk;
+        this.sleep = options.sleep ?? _health_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .realSleep */ .uk;
         this.now = options.now ?? Date.now;
     }
     /** What the latest answer said is left of the account's rate limit. */
@@ -1458,7 +1457,7 @@ class RequestPacer {
 /* harmony export */ });
 /* unused harmony exports deadlineFrom, remainingMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _backoff_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1652);
+/* harmony import */ var _health_clock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1652);
 /* harmony import */ var _pacer_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5791);
 /**
  * The waits with a deadline: `waitUntil`, the one polling helper (poll until done or the
@@ -1487,7 +1486,7 @@ const DUE_INTERVAL_MS = 100;
  */
 async function waitUntil(poll, isDone, opts) {
     const now = opts.now ?? Date.now;
-    const sleep = opts.sleep ?? _backoff_js__WEBPACK_IMPORTED_MODULE_2__/* .realSleep */ .uk;
+    const sleep = opts.sleep ?? _health_clock_js__WEBPACK_IMPORTED_MODULE_2__/* .realSleep */ .uk;
     const maxInterval = Math.max(1, opts.maxIntervalMs ?? 5000);
     const factor = Math.max(1, opts.factor ?? 1.5);
     let interval = Math.min(maxInterval, Math.max(1, opts.minIntervalMs ?? 500));

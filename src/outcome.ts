@@ -195,6 +195,13 @@ export interface Outcome {
   }
 }
 
+/** Adds a note to the summary's notes, once. Returns whether it was new. */
+export function addNote(outcome: Outcome, note: string): boolean {
+  if (outcome.notes.includes(note)) return false
+  outcome.notes.push(note)
+  return true
+}
+
 export function newOutcome(command: Command, dryRun: boolean): Outcome {
   return {
     command,

@@ -12,7 +12,7 @@ import { waitUntil } from '../heroku/wait.js'
 import { HEROKU_REGISTRY_HOST, type ImageRef } from '../inputs/images.js'
 import { RegistryClient, type RegistryPort, type ResolvedImage } from '../registry/client.js'
 import { DockerCli, type DockerPort } from '../registry/docker.js'
-import type { AppResult } from '../outcome.js'
+import { addNote, type AppResult } from '../outcome.js'
 import type { Settings } from '../settings.js'
 import { USER_AGENT } from '../version.js'
 import { describeKind, type ResolvedApp } from './apps.js'
@@ -165,7 +165,7 @@ export async function releaseImageIds(
       `${app.name} already runs these images (v${current.version}): Heroku makes no release for the same images; checking its health.`
     )
     const note = `No release was made: v${current.version} of ${app.name} already runs these images.`
-    if (!c.outcome.notes.includes(note)) c.outcome.notes.push(note)
+    addNote(c.outcome, note)
     return { release: current, tail: '', unchanged: true }
   }
   // Both looked at together: whether the app already runs these images, and its newest release.

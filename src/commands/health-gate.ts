@@ -7,7 +7,7 @@ import { DeployError } from '../errors.js'
 import { asPoll } from '../heroku/pacer.js'
 import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
 import { hasReleaseMarker } from '../health/marker.js'
-import type { AppResult, HealthResult, Outcome, ReleaseInfo } from '../outcome.js'
+import { addNote, type AppResult, type HealthResult, type ReleaseInfo } from '../outcome.js'
 import type { HealthCheck } from '../settings.js'
 import { readGateFacts, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
@@ -107,9 +107,7 @@ async function gateRelease(
       onNote: (text, warning) => {
         if (!warning) return say(text)
         // A misconfiguration: warned once per app (a re-gate after a rollback says it again).
-        if (c.outcome.notes.includes(text)) return
-        c.outcome.notes.push(text)
-        core.warning(text)
+        if (addNote(c.outcome, text)) core.warning(text)
       }
     }
   )
@@ -125,11 +123,6 @@ async function gateRelease(
     )
   }
   return health
-}
-
-/** Adds a note to the outcome once (several apps may say the same). */
-function addNote(outcome: Outcome, note: string): void {
-  if (!outcome.notes.includes(note)) outcome.notes.push(note)
 }
 
 /**
@@ -159,7 +152,7 @@ export async function rollbackTo(
     result.liveAfter = result.release
     const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; v${result.release?.version ?? '?'} (which failed) is still live.`
     say(why)
-    if (!c.outcome.notes.includes(why)) c.outcome.notes.push(why)
+    addNote(c.outcome, why)
     return
   }
   say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`)

@@ -8,7 +8,8 @@
  */
 import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
-import type { AppResult, ReleaseInfo } from '../outcome.js'
+import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
+import type { RegistryPort } from '../registry/client.js'
 import type { ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
 import { imageReleaseFailed, registryFor, releaseImageIds } from './container.js'
@@ -39,6 +40,8 @@ export async function findSourceImages(
 ): Promise<Record<string, SourceImage>> {
   const images = chosen.images ?? {}
   const registry = registryFor(c)
+  // Whether the source has a release image is asked beside the image lookups below.
+  const releaseImage = known ? undefined : releaseImageOf(registry, source)
   const out: Record<string, SourceImage> = {}
   for (const [process, imageId] of Object.entries(images)) {
     const k = known?.[process]
@@ -59,7 +62,8 @@ export async function findSourceImages(
       `${source.name} v${chosen.version}: its images are not known (the formation shows only the current release's images), so nothing can be promoted; promote the current release, or deploy the targets with method: container.`
     )
   }
-  if (!known && !('release' in out)) await warnOfReleaseImage(c, source, chosen)
+  const repository = await releaseImage
+  if (repository && !('release' in out)) warnOfReleaseImage(c, source, chosen, repository)
   return out
 }
 
@@ -68,19 +72,25 @@ export async function findSourceImages(
  * when this run released it. When the source's registry has one, the targets' new releases would
  * run no release phase (no migrations): say so before anything changes.
  */
-async function warnOfReleaseImage(
+/** `<app>/release` when the source's registry has a `latest` release image, else undefined. */
+async function releaseImageOf(
+  registry: RegistryPort,
+  source: ResolvedApp
+): Promise<string | undefined> {
+  const repository = `${source.name}/release`
+  const found = await registry.resolveImage(repository, 'latest').catch(() => undefined)
+  return found ? repository : undefined
+}
+
+function warnOfReleaseImage(
   c: CommandContext,
   source: ResolvedApp,
-  chosen: ReleaseInfo
-): Promise<void> {
-  const repository = `${source.name}/release`
-  const found = await registryFor(c)
-    .resolveImage(repository, 'latest')
-    .catch(() => undefined)
-  if (!found) return
+  chosen: ReleaseInfo,
+  repository: string
+): void {
   const text = `${source.name} has a release image (${repository}:latest), but Heroku's formation does not say which release image v${chosen.version} ran, so the targets' new releases run no release phase. Deploy with promote: true (it carries the release image it released), or run the release step on the targets yourself.`
   core.warning(text)
-  if (!c.outcome.notes.includes(text)) c.outcome.notes.push(text)
+  addNote(c.outcome, text)
 }
 
 /**

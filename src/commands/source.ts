@@ -4,6 +4,7 @@ import type { Source } from '../heroku/types.js'
 import { describeIncluded, noMatchWarning, type IncludedGlob } from '../package/include.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
 import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
+import { addNote } from '../outcome.js'
 import type { CommandContext } from './context.js'
 import { groupedPhase } from './timeline.js'
 
@@ -74,6 +75,6 @@ function reportIncluded(c: CommandContext, included: IncludedGlob[]): void {
     }
     const warning = noMatchWarning(glob.glob)
     core.warning(warning)
-    if (!c.outcome.notes.includes(warning)) c.outcome.notes.push(warning)
+    addNote(c.outcome, warning)
   }
 }

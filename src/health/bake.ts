@@ -8,7 +8,7 @@
 import type { HealthCheck } from '../settings.js'
 import type { Probe } from '../outcome.js'
 import { type Now, type Sleep, realNow, realSleep } from './clock.js'
-import { NOT_FORMATION_TYPES, type DynoLister } from './dynos.js'
+import { sortedDynos, type DynoLister } from './dynos.js'
 import { compileCriteria, defaultProbeTimeoutMs, probeOnce, type ProbeFn } from './probe.js'
 
 export interface BakeSubject {
@@ -57,9 +57,7 @@ export async function bake(
     opts.signal?.throwIfAborted()
     // One-off and release dynos are not the release's formation: a `heroku run` session on an
     // older release, or one that crashed, says nothing about the release being baked.
-    const listed = (await dynos.listDynos(subject.app)).filter(
-      (d) => !NOT_FORMATION_TYPES.has(d.type)
-    )
+    const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos')
     const crashed = listed.find((d) => d.state === 'crashed')
     if (crashed) return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`)
     const moved = listed.find(

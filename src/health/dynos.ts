@@ -96,7 +96,7 @@ export function summarizeDynos(dynos: DynoInfo[], kind: 'web' | 'dynos' = 'web')
 }
 
 /** What one dyno listing says about the release under test. */
-export type DynoVerdict =
+type DynoVerdict =
   | { state: 'ready' }
   | { state: 'waiting' }
   | { state: 'crashed'; dyno: DynoInfo }

@@ -36,8 +36,6 @@ export interface RetryPolicy {
   now: () => number
 }
 
-export { realSleep }
-
 export function resolveRetryPolicy(
   options: RetryOptions | undefined,
   sleep?: (ms: number) => Promise<void>,

@@ -17,7 +17,7 @@
  * waiters are served in order without a queue.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { realSleep } from './backoff.js'
+import { realSleep } from '../health/clock.js'
 
 export interface PacerOptions {
   /** Average spacing of requests (default 1333 ms: 0.75 a second). */

@@ -8,7 +8,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { StringDecoder } from 'node:string_decoder'
-import { realSleep } from './backoff.js'
+import { realSleep } from '../health/clock.js'
 import { DEFAULT_USER_AGENT } from './client.js'
 
 export interface StreamOptions {

@@ -6,7 +6,7 @@
  * and `settledWithin` for an answer worth waiting only so long for.
  */
 import { TimeoutError } from '../errors.js'
-import { realSleep } from './backoff.js'
+import { realSleep } from '../health/clock.js'
 import { asPoll } from './pacer.js'
 
 export interface WaitOptions<T> {
