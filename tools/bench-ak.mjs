@@ -543,7 +543,7 @@ function getOnce(url) {
 
 // ----------------------------------------------------------------------------- our procedure
 
-async function oursProcedure({ heroku, github, app, dir, sha, script, node }) {
+async function oursProcedure({ heroku, github, app, dir, sha, script, node, plainGate }) {
   const startedAt = Date.now()
   const result = await runAction({
     repository: REPOSITORY,
@@ -560,7 +560,7 @@ async function oursProcedure({ heroku, github, app, dir, sha, script, node }) {
       'heroku-api-url': heroku.url,
       app,
       'health-check': '/health',
-      'health-check-body': '"commit":"{commit}"',
+      ...(plainGate ? {} : { 'health-check-body': '"commit":"{commit}"' }),
       'health-check-timeout': String(OURS_HEALTH_TIMEOUT_S)
     }
   })
@@ -677,11 +677,12 @@ async function settle(heroku, app) {
 // ------------------------------------------------------------------------------------- main
 
 /**
- * Runs the comparison. `opts`: { script, node, runs, cache, outDir, log } (bench.mjs passes its
- * own). Returns the process exit code.
+ * Runs the comparison. `opts`: { script, node, runs, cache, outDir, repo, plainGate, log }
+ * (bench.mjs passes its own). Returns the process exit code.
  */
 export async function compareAk(opts) {
   const { script, node, log } = opts
+  const plainGate = opts.plainGate === true
   const runs = opts.runs ?? 3
   const started = Date.now()
   const cliBin = await ensureHerokuCli(opts.cache, log)
@@ -737,7 +738,7 @@ export async function compareAk(opts) {
       const proxyBefore = { ...proxy.counts }
       const proc =
         who === 'ours'
-          ? await oursProcedure({ heroku, github, app, dir, sha, script, node })
+          ? await oursProcedure({ heroku, github, app, dir, sha, script, node, plainGate })
           : await akProcedure({ heroku, app, dir, delay, cliBin, node, proxy })
       const state = await endState(heroku, app, before)
       const v = verdict(kase, proc, state)
@@ -786,7 +787,7 @@ export async function compareAk(opts) {
     await rm(root, { recursive: true, force: true })
   }
 
-  const report = buildReport({ rows, runs, history, cliVersion, started, script })
+  const report = buildReport({ rows, runs, history, cliVersion, started, script, plainGate })
   await mkdir(opts.outDir, { recursive: true })
   await writeFile(path.join(opts.outDir, 'compare-ak.json'), JSON.stringify(report, null, 2) + '\n')
   const md = markdownOf(report)
@@ -796,7 +797,7 @@ export async function compareAk(opts) {
   return 0
 }
 
-function buildReport({ rows, runs, history, cliVersion, started, script }) {
+function buildReport({ rows, runs, history, cliVersion, started, script, plainGate }) {
   const procs = [
     { id: 'ours', name: 'this action', who: 'ours', delay: null },
     ...DELAYS.map((d) => ({
@@ -852,7 +853,7 @@ function buildReport({ rows, runs, history, cliVersion, started, script }) {
       inputs:
         'healthcheck: <web_url>/health, rollbackonhealthcheckfailed: true, checkstring unset, other inputs at their defaults'
     },
-    oursInputs: `app, health-check: /health, health-check-body: '"commit":"{commit}"' (README's recommended gate), health-check-timeout: ${OURS_HEALTH_TIMEOUT_S} (default 300: a /health that keeps failing is probed that long), other inputs at their defaults`,
+    oursInputs: `app, health-check: /health, ${plainGate ? 'no health-check-body (--ak-plain-gate)' : `health-check-body: '"commit":"{commit}"' (README's recommended gate)`}, health-check-timeout: ${OURS_HEALTH_TIMEOUT_S} (default 300: a /health that keeps failing is probed that long), other inputs at their defaults`,
     heroku: {
       timing: TIMING,
       configVars: CONFIG_VARS,

@@ -16,6 +16,8 @@
  *                                  not in CI, not in --quick; writes bench/out/compare-ak.*
  *            --ak-repo <git URL or path>: that repository's history instead of the generated one
  *            (e.g. https://github.com/expressjs/express.git, the repository of issue 20's figure)
+ *            --ak-plain-gate: ours probes /health without health-check-body (for a bundle from
+ *            before that input, e.g. an earlier commit's dist/ given with --script)
  *
  * ACTION_SCRIPT (or --script) selects the bundle (default dist/index.js). Partial and quick runs
  * write to bench/out/ and never touch the committed report.
@@ -57,7 +59,8 @@ const { values: args } = parseArgs({
     node: { type: 'string' },
     trace: { type: 'boolean', default: false },
     'compare-ak': { type: 'boolean', default: false },
-    'ak-repo': { type: 'string' }
+    'ak-repo': { type: 'string' },
+    'ak-plain-gate': { type: 'boolean', default: false }
   }
 })
 const QUICK = args.quick
@@ -1477,6 +1480,7 @@ Details per run are in \`results.json\`.
 
 async function main() {
   if (args['ak-repo'] && !args['compare-ak']) fail('--ak-repo goes with --compare-ak')
+  if (args['ak-plain-gate'] && !args['compare-ak']) fail('--ak-plain-gate goes with --compare-ak')
   if (args['compare-ak']) {
     if (QUICK || args.only) fail('--compare-ak runs alone (not with --quick or --only)')
     check(existsSync(SCRIPT), `no bundle at ${SCRIPT}`)
@@ -1489,6 +1493,7 @@ async function main() {
       cache: CACHE,
       outDir: SCRATCH,
       repo: args['ak-repo'],
+      plainGate: args['ak-plain-gate'],
       log
     })
   }
