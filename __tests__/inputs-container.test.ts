@@ -73,11 +73,45 @@ describe('method container', () => {
       { method: 'container', images: 'web=x', 'heroku-registry-url': 'ftp://x' },
       'heroku-registry-url',
       /http/
+    ],
+    [
+      { method: 'container', images: 'web=x', 'health-check-body': '"commit":"{commit}"' },
+      'health-check-body',
+      /names \{commit\}, but a release of method container has no source commit \(a container release carries none\).*use \{release\} instead/
     ]
   ])('refuses %j', (values, input, message) => {
     const err = settingsError(values)
     expect(err.input).toBe(input)
     expect(err.message).toMatch(message)
+  })
+
+  it("refuses {commit} in a target's own health-check-body with method container", () => {
+    const file = writeConfig(
+      'container-commit.yml',
+      ['targets:', '  - app: shop-eu', `    health-check-body: '"commit":"{commit}"'`, ''].join(
+        '\n'
+      )
+    )
+    const err = settingsError({
+      method: 'container',
+      images: 'web=x',
+      promote: 'true',
+      targets: 'shop-eu',
+      'config-file': file
+    })
+    expect(err.input).toBe('health-check-body')
+    expect(err.message).toMatch(
+      /a release of method container \(target shop-eu\) has no source commit/
+    )
+  })
+
+  it('takes {release} with method container: the release version is known', () => {
+    const s = settings({
+      method: 'container',
+      images: 'web=x',
+      'health-check-body': '"release":"{release}"'
+    })
+    expect(s.health.bodyPattern).toBe('"release":"{release}"')
   })
 
   it('refuses container for review apps', () => {

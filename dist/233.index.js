@@ -1008,8 +1008,12 @@ function failureVerb(probe, criteria) {
  */
 
 
-/** One-off and release-phase dynos are not part of the formation a release runs. */
-const NOT_FORMATION_TYPES = new Set(['release', 'run']);
+/**
+ * One-off and release-phase dynos are not part of the formation a release runs: `heroku run`
+ * sessions, Heroku Scheduler jobs (`scheduler.N`, Dev Center "Heroku Scheduler") and the
+ * release phase. A deploy does not restart them, so they may run an older release.
+ */
+const NOT_FORMATION_TYPES = new Set(['release', 'run', 'scheduler']);
 /**
  * Dyno polling starts fast (dynos often boot in seconds) and slows down to save API calls. While
  * a boot is likely still under way (the first 12 s) polls stay at most 1.5 s apart, which bounds
@@ -1039,10 +1043,17 @@ const ANSWERED_POLL_MS = 100;
  */
 const READY_STATES = new Set(['up', 'idle']);
 const MARKER_ADVICE = 'put {commit} or {release} in health-check-body so the gate can tell which release answered';
-function sortedDynos(dynos, kind) {
-    return dynos
-        .filter((d) => (kind === 'web' ? d.type === 'web' : !NOT_FORMATION_TYPES.has(d.type)))
-        .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+/**
+ * The dynos the gate judges, by name: the web dynos, or (`dynos`) those of the formation. When
+ * the formation is known, only its process types count, so a one-off dyno of a type not named
+ * above (an add-on's scheduler) is not taken for part of the release.
+ */
+function sortedDynos(dynos, kind, formation) {
+    const types = formation && formation.length > 0 ? new Set(formation.map((f) => f.type)) : null;
+    const counts = (d) => kind === 'web'
+        ? d.type === 'web'
+        : !NOT_FORMATION_TYPES.has(d.type) && (types === null || types.has(d.type));
+    return dynos.filter(counts).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 /** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
 function summarizeDynos(dynos, kind = 'web') {
@@ -1091,7 +1102,7 @@ async function waitForWebDynos(lister, app, releaseVersion, opts) {
     let lastSummary;
     for (;;) {
         opts.signal?.throwIfAborted();
-        const dynos = sortedDynos(await lister.listDynos(app), kind);
+        const dynos = sortedDynos(await lister.listDynos(app), kind, opts.formation);
         const summary = summarizeDynos(dynos, kind);
         if (summary !== lastSummary) {
             lastSummary = summary;
@@ -1320,7 +1331,7 @@ async function runHealthGate(deps, subject, check, opts = {}) {
     // crash loop): the dynos must still all run the release and be up once the probes passed.
     if (kind === 'none')
         return result;
-    const dynos = sortedDynos(await deps.dynos.listDynos(subject.app), kind);
+    const dynos = sortedDynos(await deps.dynos.listDynos(subject.app), kind, subject.facts.formation);
     const verdict = judgeDynos(dynos, version, kind, subject.facts.formation);
     if (verdict.state === 'ready')
         return result;
@@ -1376,7 +1387,7 @@ async function watchDynosStayUp(lister, subject, check, deadline, opts) {
             return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`;
         }
         await sleep(gap, opts.signal);
-        const dynos = sortedDynos(await lister.listDynos(subject.app), 'dynos');
+        const dynos = sortedDynos(await lister.listDynos(subject.app), 'dynos', subject.facts.formation);
         opts.onDynos?.(summarizeDynos(dynos, 'dynos'));
         const verdict = judgeDynos(dynos, version, 'dynos', subject.facts.formation);
         if (verdict.state === 'crashed')
@@ -2187,7 +2198,9 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     const current = await c.heroku.currentRelease(app.id);
     if (current && result.release && current.id !== result.release.id) {
         result.liveAfter = await releaseInfo(c.heroku, app.id, current, undefined, app.kind);
-        say(`Not rolling ${app.name} back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`);
+        const why = `${app.name} was not rolled back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`;
+        say(why);
+        addNote(c.outcome, why);
         return;
     }
     if (to.status === 'expired' || to.eligibleForRollback === false) {
@@ -2210,6 +2223,14 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     }
     const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind);
     result.liveAfter = info;
+    const unfillable = (0,health_marker/* unknownCommitProblem */.$i)(check.bodyPattern, info.commit, `the restored v${release.version}`, app.kind === 'container');
+    if (unfillable) {
+        // Not "still unhealthy": the gate cannot tell, so the restored release is reported unchecked.
+        const why = `${app.name} was rolled back to v${to.version}, but its health was not checked: health-check-body ${unfillable}.`;
+        say(why);
+        addNote(c.outcome, why);
+        return;
+    }
     const health = await gateRelease(c, app, info, check, c.clock.now(), say, {
         onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
     });
@@ -3061,6 +3082,7 @@ var backoff = __webpack_require__(1252);
 
 
 
+
 class RegistryError extends Error {
     status;
     code;
@@ -3150,10 +3172,7 @@ class RegistryClient {
             }
         };
         // Every worker is waited for, so no request is left running when the copy reports.
-        const ended = await Promise.allSettled(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker));
-        const failure = ended.find((e) => e.status === 'rejected');
-        if (failure)
-            throw failure.reason;
+        await (0,wait/* allSettledOrFirstError */.mO)(Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker));
         const put = await this.request('PUT', manifestPath(to, tag), {
             contentType: MANIFEST_V2,
             body: bytes,
@@ -3784,6 +3803,9 @@ async function verifyAndGate(c, t, chosen, version, runs) {
     }
     t.result.liveAfter = t.result.release;
     core.info(`[${name}] v${version} is live and healthy.`);
+    // Its deployment says so now: a run cancelled later (another target, a later wave) must not
+    // leave a verified app's deployment reported as failed.
+    await c.events.deploymentVerified(t.result);
 }
 /**
  * Rolls a failed target back to the release it ran before this run, unless rollback-on-failure
@@ -3808,6 +3830,7 @@ async function rollbackIfWanted(c, t, err) {
  * and released there with the same formation update a container deploy makes; each target's new
  * release must run exactly the verified image IDs, then it is gated, and rolled back on failure.
  */
+
 
 
 
@@ -3874,15 +3897,11 @@ async function promoteImagesTo(c, t, chosen, images) {
     await phase(c, 'promotion', name, async () => {
         // The process types' images are copied side by side; the log keeps their order. Every copy
         // is waited for, so none is left running when one fails.
-        const ended = await Promise.allSettled(Object.entries(images).map(async ([process, image]) => {
+        const copies = await (0,wait/* allSettledOrFirstError */.mO)(Object.entries(images).map(async ([process, image]) => {
             const to = `${name}/${process}`;
             const copied = await registry.copyImage(image.repository, image.manifestDigest, to, 'latest');
             return { process, image, to, how: copied.blobs.map((b) => b.how) };
         }));
-        const failure = ended.find((e) => e.status === 'rejected');
-        if (failure)
-            throw failure.reason;
-        const copies = ended.flatMap((e) => (e.status === 'fulfilled' ? [e.value] : []));
         for (const { process, image, to, how } of copies) {
             core.info(`[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`);
         }
@@ -3916,9 +3935,9 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
     const failed = (reason) => ({ seconds, probes, passed: false, reason });
     for (;;) {
         opts.signal?.throwIfAborted();
-        // One-off and release dynos are not the release's formation: a `heroku run` session on an
-        // older release, or one that crashed, says nothing about the release being baked.
-        const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos');
+        // One-off and release dynos are not the release's formation: a `heroku run` session or a
+        // scheduled job on an older release, or one that crashed, says nothing about the release.
+        const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos', subject.formation);
         const crashed = listed.find((d) => d.state === 'crashed');
         if (crashed)
             return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`);
@@ -3960,6 +3979,7 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
 
 
 
+
 /** The dry run's lines for the wave plan. */
 function wavePlan(c, waves) {
     const { waveBakeSeconds, waveFailure } = c.settings;
@@ -3992,9 +4012,14 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
         // Not healthy until it is known to be: a run cancelled now reports this wave as failed.
         result.status = 'failed';
         const failedBefore = failures.length;
-        await promoteWave(wave, i);
+        // A wave can also end in an error of its own (its promotion refused, or stuck past
+        // wait-timeout): that wave failed too, and rollback-all still runs before it is reported.
+        let thrown;
+        await promoteWave(wave, i).catch((err) => {
+            thrown = err instanceof Error ? err : new Error(`wave ${i + 1} failed: ${String(err)}`);
+        });
         result.promotionId = outcome.promotionId;
-        let failed = failures.length > failedBefore;
+        let failed = thrown !== undefined || failures.length > failedBefore;
         const last = i === waves.length - 1;
         if (!failed && settings.waveBakeSeconds > 0 && !last) {
             result.bake = await bakeWave(c, wave, settings.waveBakeSeconds);
@@ -4017,6 +4042,8 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
             core.info(`Wave ${i + 1} failed: not starting ${unstarted.map((u) => `[${u}]`).join(', ')}.`);
         }
         await c.events.progress(outcome);
+        if (thrown !== undefined)
+            throw thrown;
         return;
     }
 }
@@ -4030,7 +4057,8 @@ async function bakeWave(c, wave, seconds) {
             name: t.app.name,
             version: t.result.release?.version ?? 0,
             url,
-            expectedBody: t.result.health?.expectedBody
+            expectedBody: t.result.health?.expectedBody,
+            formation: t.app.facts?.formation
         }, check, seconds, {
             now: c.clock.now,
             sleep: c.clock.sleep,
@@ -4040,8 +4068,9 @@ async function bakeWave(c, wave, seconds) {
         return [t, outcome];
     })), (all) => all.every(([, b]) => b.passed));
     const failedApps = baked.filter(([, b]) => !b.passed);
-    // Independent apps: their rollbacks and re-gates run at once.
-    await Promise.all(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))));
+    // Independent apps: their rollbacks and re-gates run at once, and all end before a failure
+    // of one is reported.
+    await (0,wait/* allSettledOrFirstError */.mO)(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))));
     return {
         seconds,
         probes: baked.flatMap(([, b]) => b.probes),
@@ -4064,11 +4093,16 @@ async function rollBackAll(c, ran, results) {
         t.result.release?.status === 'succeeded' &&
         t.result.before &&
         t.result.before.id !== t.result.release.id);
-    await Promise.all(promoted.map((t) => phase(c, 'rollback', t.app.name, () => rollbackTo(c, t.app, t.result, t.result.before, t.health, t.app.name))));
+    // Every rollback ends before a failure of one is reported, and the waves say what was rolled
+    // back either way.
+    const ended = await Promise.allSettled(promoted.map((t) => phase(c, 'rollback', t.app.name, () => rollbackTo(c, t.app, t.result, t.result.before, t.health, t.app.name))));
     for (const [i, wave] of ran.slice(0, -1).entries()) {
         if (wave.some((t) => t.result.rolledBack))
             results[i].status = 'rolled-back';
     }
+    const failure = ended.find((e) => e.status === 'rejected');
+    if (failure)
+        throw failure.reason;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/promote.ts
@@ -4077,6 +4111,7 @@ async function rollBackAll(c, ran, results) {
  * or the source's current one) to the targets through a pipeline promotion naming that release;
  * follow and gate every target in parallel; roll back precisely the targets that fail.
  */
+
 
 
 
@@ -4098,8 +4133,9 @@ async function promote(c, verified) {
     else {
         const sourceResult = newAppResult(source, c.clock.now());
         outcome.app = sourceResult;
-        chosen = await chooseRelease(c, source, sourceResult);
+        chosen = await chooseRelease(c, source, sourceResult, targets);
     }
+    refuseUnknownCommit(source, chosen, targets);
     await core.group('What is live on the targets', async () => {
         await Promise.all(targets.map(async (t) => {
             t.result.before = await recordLive(c.heroku, t.app);
@@ -4167,8 +4203,15 @@ async function promote(c, verified) {
         });
         await c.events.progress(outcome);
     };
-    if (waves)
-        await promoteInWaves(c, waves, failures, (wave) => promoteTo(wave));
+    if (waves) {
+        await promoteInWaves(c, waves, failures, async (wave, i) => {
+            // A later wave starts minutes after the run began (gates, bakes): what its apps run now is
+            // what a rollback must restore, or a change made there meanwhile would be undone with ours.
+            if (i > 0)
+                await refreshLive(c, wave);
+            await promoteTo(wave);
+        });
+    }
     else
         await promoteTo(targets);
     if (failures.length > 0) {
@@ -4243,7 +4286,7 @@ function groupIntoWaves(targets, sizes) {
 /** Heroku's documented limitation (Dev Center, quoted in heroku/roadmap#222). */
 const CONTAINER_PROMOTION_LIMIT = 'Heroku cannot promote container-stack apps through a pipeline ("it is not possible (via UI or API) to promote an app that uses the container stack")';
 /** The `release` input, or the source's current release (gated first when a health check is set). */
-async function chooseRelease(c, source, result) {
+async function chooseRelease(c, source, result, targets) {
     const { settings, heroku } = c;
     let release;
     if (settings.release) {
@@ -4270,12 +4313,40 @@ async function chooseRelease(c, source, result) {
     result.liveAfter = info;
     core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`);
     // Without an explicit release, the source's current release is what we vouch for: gate it.
-    if (!settings.release && settings.health.target && !settings.dryRun) {
+    const gateSource = !settings.release && Boolean(settings.health.target);
+    refuseUnknownCommit(source, info, [
+        ...(gateSource ? [{ app: source, health: settings.health }] : []),
+        ...targets
+    ]);
+    if (gateSource && !settings.dryRun) {
         const health = await gatePhase(c, source, result, info, `Health gate on the source ${source.name} v${info.version}`, wentLiveAt(release, c.clock.now()));
         if (!health.passed)
             throw gateFailure(source, info.version, health);
     }
     return info;
+}
+/** Reads again what `targets` run now, saying which changed since the run recorded them. */
+async function refreshLive(c, targets) {
+    await Promise.all(targets.map(async (t) => {
+        const was = t.result.before;
+        const now = await recordLive(c.heroku, t.app);
+        if (now && was && now.id !== was.id) {
+            core.info(`${t.app.name}: now v${now.version} (v${was.version} when the run began); a rollback restores v${now.version}.`);
+        }
+        t.result.before = now;
+    }));
+}
+/**
+ * A `{commit}` marker in any gate of the promotion (the source's, a target's) needs the
+ * release's source commit: without one every probe would fail, so that is an input error,
+ * before the first gate or change.
+ */
+function refuseUnknownCommit(source, release, gated) {
+    for (const g of gated) {
+        const problem = (0,health_marker/* unknownCommitProblem */.$i)(g.health.bodyPattern, release.commit, `${source.name} v${release.version}${g.app.id === source.id ? '' : `, the release promoted to ${g.app.name},`}`, source.kind === 'container');
+        if (problem)
+            throw new errors/* InputError */.dz('health-check-body', `Input 'health-check-body' ${problem}.`);
+    }
 }
 /**
  * Creates the promotion naming the chosen release. A lost answer is checked from the targets (a
@@ -4311,7 +4382,8 @@ async function followPromotion(c, promotionId, targets, verify) {
         if (!started.has(t.app.id))
             started.set(t.app.id, verify(t, state));
     };
-    let timedOut;
+    // Why following the promotion stopped early (the wait-timeout, or Heroku failing to answer).
+    let stopped;
     if (promotionId) {
         await phase(c, 'promotion', `${targets.length} target(s)`, () => (0,wait/* waitUntil */.a0)(async () => {
             const list = await c.heroku.listPromotionTargets(promotionId);
@@ -4330,20 +4402,23 @@ async function followPromotion(c, promotionId, targets, verify) {
             minIntervalMs: 250,
             maxIntervalMs: 3000
         })).catch((err) => {
-            if (!(err instanceof errors/* TimeoutError */.MU))
-                throw err;
-            timedOut = err;
+            stopped = err instanceof Error ? err : new Error((0,errors/* errorMessage */.gJ)(err));
         });
     }
-    if (timedOut) {
-        // The gates and rollbacks already under way are finished before the run reports; the
-        // targets whose release never appeared are left to Heroku and named.
+    if (stopped !== undefined) {
+        // The gates and rollbacks already under way are finished before the run reports, whatever
+        // stopped the wait; the targets whose release never appeared are left to Heroku and named.
         const pending = targets.filter((t) => !started.has(t.app.id));
         await Promise.all(started.values());
+        const timedOut = stopped instanceof errors/* TimeoutError */.MU ? stopped : undefined;
         for (const t of pending) {
-            t.result.error = `still pending on Heroku when wait-timeout ended; its release may still come`;
+            t.result.error = timedOut
+                ? `still pending on Heroku when wait-timeout ended; its release may still come`
+                : `its promotion could not be followed (${(0,errors/* errorMessage */.gJ)(stopped)}); its release may still come`;
             t.result.endedAt = c.clock.now();
         }
+        if (!timedOut)
+            throw stopped;
         throw new errors/* DeployError */.sH(`${timedOut.message}.` +
             (pending.length > 0
                 ? ` Still pending: ${pending.map((t) => t.app.name).join(', ')} (Heroku may still release them).`
@@ -5101,6 +5176,7 @@ async function reviewAppSweep(c) {
 
 
 
+
 async function rollback(c) {
     const { settings, heroku, outcome } = c;
     const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveApp(c));
@@ -5112,6 +5188,9 @@ async function rollback(c) {
         throw new errors/* DeployError */.sH(`${app.name} has no release: nothing to roll back.`);
     const target = await chooseTarget(c, app, result.before.id);
     const targetInfo = await releaseInfo(heroku, app.id, target, undefined, app.kind);
+    const problem = (0,health_marker/* unknownCommitProblem */.$i)(settings.health.bodyPattern, targetInfo.commit, `v${target.version} of ${app.name}, the release to roll back to,`, app.kind === 'container');
+    if (problem)
+        throw new errors/* InputError */.dz('health-check-body', `Input 'health-check-body' ${problem}.`);
     if (settings.dryRun) {
         outcome.plan = [
             `Roll ${app.name} back from v${result.before.version} to v${target.version} (commit ${targetInfo.commit ?? 'unknown'})`

@@ -146,6 +146,7 @@ function withJitter(ms, random = Math.random) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $i: () => (/* binding */ unknownCommitProblem),
 /* harmony export */   GZ: () => (/* binding */ RELEASE_MARKERS),
 /* harmony export */   Gv: () => (/* binding */ hasReleaseMarker),
 /* harmony export */   R9: () => (/* binding */ fillMarkers),
@@ -208,6 +209,19 @@ function fillMarkers(pattern, values) {
         return whole;
     });
     return { pattern: filled };
+}
+/**
+ * Why `pattern` cannot gate a release whose source commit is `commit` (undefined: unknown), or
+ * undefined when it can: `{commit}` with no commit to fill would fail every probe, so a command
+ * that knows the release before any change refuses it then, naming `release` (e.g. "shop v7").
+ */
+function unknownCommitProblem(pattern, commit, release, containerRelease) {
+    if (commit || !markersIn(pattern).includes('commit'))
+        return undefined;
+    const why = containerRelease
+        ? 'a container release carries none'
+        : 'no source version on its build or slug';
+    return `names {commit}, but ${release} has no source commit (${why}), so no probe could prove it answered: use {release} instead`;
 }
 /** A stand-in release for checking at input time that the filled pattern compiles. */
 const SAMPLE_MARKER_VALUES = {
@@ -476,8 +490,9 @@ class HerokuApi {
         return (this.takePrefetched(`app:${idOrName}`) ?? this.client.get(`/apps/${seg(idOrName)}`));
     }
     /**
-     * Whether the app's `preboot` feature is on. Any answer other than 200 (an app that cannot
-     * have the feature, a plan without it) counts as off, with a debug line.
+     * Whether the app's `preboot` feature is on. A 404 (an app that cannot have the feature)
+     * counts as off, with a debug line. Any other failure is thrown: counted as off, it would let
+     * the gate probe a preboot app without waiting, and pass on the previous release's dynos.
      */
     prebootEnabled(app) {
         const prefetched = this.takePrefetched(`preboot:${app}`);
@@ -487,7 +502,7 @@ class HerokuApi {
             .get(`/apps/${seg(app)}/features/preboot`)
             .then((feature) => feature.enabled)
             .catch((err) => {
-            if (!(err instanceof errors/* HerokuApiError */.vk))
+            if (!(err instanceof errors/* HerokuApiError */.vk) || err.status !== 404)
                 throw err;
             this.client.log(`preboot feature of ${app}: ${err.message} Counted as off.`);
             return false;
@@ -1453,7 +1468,8 @@ class RequestPacer {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Sg: () => (/* binding */ DUE_INTERVAL_MS),
 /* harmony export */   X$: () => (/* binding */ settledWithin),
-/* harmony export */   a0: () => (/* binding */ waitUntil)
+/* harmony export */   a0: () => (/* binding */ waitUntil),
+/* harmony export */   mO: () => (/* binding */ allSettledOrFirstError)
 /* harmony export */ });
 /* unused harmony exports deadlineFrom, remainingMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
@@ -1464,7 +1480,8 @@ class RequestPacer {
  * deadline; the interval starts short, since most things finish quickly and a quick first answer
  * shortens every run, and grows towards `maxIntervalMs`, which keeps long waits cheap on the
  * account's shared rate limit; every look is a poll of the run's request budget, see pacer.ts),
- * and `settledWithin` for an answer worth waiting only so long for.
+ * `settledWithin` for an answer worth waiting only so long for, and `allSettledOrFirstError` for
+ * work side by side that must all end before anyone reports.
  */
 
 
@@ -1548,6 +1565,17 @@ async function settledWithin(promise, ms) {
     finally {
         clearTimeout(timer);
     }
+}
+/**
+ * Like `Promise.all`, but every promise is waited for before the first failure is thrown: work
+ * side by side (rollbacks, copies) must not be left running while the run reports.
+ */
+async function allSettledOrFirstError(work) {
+    const ended = await Promise.allSettled(work);
+    const failure = ended.find((e) => e.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+    return ended.map((e) => e.value);
 }
 
 
@@ -2458,6 +2486,8 @@ function sameApp(a, b) {
 
 // EXTERNAL MODULE: ./src/review-app-name.ts
 var review_app_name = __webpack_require__(2921);
+// EXTERNAL MODULE: ./src/health/marker.ts
+var marker = __webpack_require__(9662);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /**
  * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
@@ -2472,6 +2502,7 @@ var review_app_name = __webpack_require__(2921);
  * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
  * workflow value wins over the file.
  */
+
 
 
 
@@ -2771,6 +2802,16 @@ function checkContainerMethod(settings, origins) {
     }
     if (!hasImages) {
         throw new values/* InvalidValue */.h6('images', 'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)');
+    }
+    // A container release has no source commit: a `{commit}` marker could never pass, and the
+    // targets of `promote: true` get the same images.
+    for (const [health, where] of [
+        [settings.health, ''],
+        ...settings.targets.map((t) => [t.health, ` (target ${t.app})`])
+    ]) {
+        const problem = (0,marker/* unknownCommitProblem */.$i)(health.bodyPattern, undefined, `a release of method container${where}`, true);
+        if (problem)
+            throw new values/* InvalidValue */.h6('health-check-body', problem);
     }
     if (settings.buildpacks.length > 0) {
         if (fromFile(origins.buildpacks))

@@ -92,6 +92,29 @@ describe('deploy in process', () => {
     expect(verdict(run.outcome).ok).toBe(false)
   })
 
+  it('a {commit} gate cannot check a restored release without a commit: rolled back, reported unchecked', async () => {
+    const w = shop()
+    // v2 was built without a source version: its slug has no commit.
+    for (const slug of w.heroku.slugs.values()) slug.commit = null
+    w.heroku.script.crashingSlugs.add(w.heroku.nextSlugId)
+    const run = await w.run({
+      app: 'shop-staging',
+      ...health,
+      'health-check-body': '"commit":"{commit}"'
+    })
+    const app = run.outcome.app!
+    expect(app.health?.reason).toMatch(/crashed on v3/)
+    expect(app.rolledBack).toBe(true)
+    expect(app.liveAfter?.version).toBe(4)
+    // Neither "healthy again" nor "still unhealthy": the gate could not tell.
+    expect(app.healthyAfterRollback).toBeUndefined()
+    expect(run.outcome.notes).toContainEqual(
+      expect.stringMatching(
+        /shop-staging was rolled back to v2, but its health was not checked: health-check-body names \{commit\}, but the restored v4 has no source commit/
+      )
+    )
+  })
+
   it('a release that answers 500: probes fail, rolled back; with rollback-on-failure false it stays', async () => {
     const w = shop()
     w.heroku.script.unhealthySlugs.add(w.heroku.nextSlugId)

@@ -74,7 +74,9 @@ function expectSafeOutcome(s: Scenario, runs: RunResult[]): void {
     expect(r.outputs.status).toBe('failed')
     expect(errorOf(r)).toMatch(/replaced/)
     expect(r.outputs['rolled-back']).toBe('false')
-    expect(r.stdout).toMatch(/Not rolling shop-staging back/)
+    expect(r.stdout).toMatch(/shop-staging was not rolled back: v\d+ has replaced this run's v\d+/)
+    // The summary says so too, not only the log.
+    expect(r.summary).toMatch(/shop-staging was not rolled back: v\d+ has replaced this run&#39;s/)
     expect(r.outputs['promotion-id'] ?? '').toBe('')
   }
   // Nobody rolled staging back under the other's feet.

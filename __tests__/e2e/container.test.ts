@@ -464,6 +464,37 @@ describe('rollback of a container app', () => {
   })
 })
 
+describe('{commit} on container releases', () => {
+  it('command promote and command rollback refuse it before any change: no image carries a commit', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    await s.heroku.createRelease(
+      'boxy',
+      { images: { web: { ...WEB, env: { APP_VERSION: 'three' } } } },
+      { wait: 'up' }
+    )
+    const mark = s.mark()
+    const marker = { 'health-check': '/health', 'health-check-body': '"commit":"{commit}"' }
+    const promoted = await s.run({
+      command: 'promote',
+      pipeline: 'boxes',
+      'heroku-registry-url': s.heroku.registryUrl,
+      ...marker
+    })
+    expect(promoted.exitCode).toBe(1)
+    expect(annotationText(promoted, 'error')).toMatch(
+      /Input 'health-check-body' names \{commit\}, but boxy v\d+ has no source commit \(a container release carries none\).*use \{release\} instead/
+    )
+    const rolled = await s.run({ command: 'rollback', app: 'boxy', ...marker })
+    expect(rolled.exitCode).toBe(1)
+    expect(annotationText(rolled, 'error')).toMatch(
+      /Input 'health-check-body' names \{commit\}, but v\d+ of boxy, the release to roll back to, has no source commit/
+    )
+    // Neither touched Heroku nor the registry.
+    expect(s.mutations(mark)).toEqual([])
+  })
+})
+
 describe('heroku.yml apps', () => {
   it('builds heroku.yml through the Build API and identifies the release by its images', async () => {
     scenario = await startScenario(

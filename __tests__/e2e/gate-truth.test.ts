@@ -321,4 +321,22 @@ describe('input errors before any change', () => {
     )
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
+  it('a preboot feature Heroku will not tell: the run fails before any change, not counted as off', async () => {
+    scenario = await startScenario(seed({ features: PREBOOT }))
+    // A 403 is not retried; counted as "off", the gate would count the old dynos' answers.
+    scenario.heroku.inject({
+      method: 'GET',
+      path: /\/features\/preboot$/,
+      status: 403,
+      body: { id: 'forbidden', message: 'You do not have access to this feature.' },
+      times: Infinity
+    })
+    const result = await scenario.run({ app: 'shop-staging', 'health-check': '/health' })
+    expect(result.exitCode).toBe(1)
+    expect(annotationText(result, 'error')).toMatch(
+      /GET \/apps\/[^ ]+\/features\/preboot answered 403 forbidden: You do not have access to this feature/
+    )
+    expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+    expect(result.outputs.status).toBe('failed')
+  })
 })

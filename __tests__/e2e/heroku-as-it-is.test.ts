@@ -82,26 +82,52 @@ describe('warnings Heroku sends', () => {
   })
 })
 
+/**
+ * Two production apps whose promotion targets lag 30 s behind their releases, and a new staging
+ * release whose health breaks on shop-us (its BREAK_HEALTH config var stays with the target).
+ */
+async function laggingPromotionWithBrokenUs(): Promise<{
+  s: Scenario
+  heroku: Scenario['heroku']
+  usBefore: NonNullable<Scenario['heroku']['state']['apps'][string]['currentRelease']>
+}> {
+  scenario = await startScenario(
+    shopSeed(
+      ['shop-eu', 'shop-us'],
+      {},
+      { production: { release: { fixture: 'unhealthy-when-flag' } } }
+    ),
+    { timing: { promotionTargetLagMs: 30_000 } }
+  )
+  const { heroku } = scenario
+  await heroku.setConfigVars('shop-us', { BREAK_HEALTH: '1' }, { wait: 'up' })
+  await heroku.createRelease(
+    'shop-staging',
+    { fixture: 'unhealthy-when-flag', files: { VERSION: 'next' } },
+    { wait: 'up' }
+  )
+  return { s: scenario, heroku, usBefore: heroku.state.apps['shop-us'].currentRelease! }
+}
+
+/** shop-us runs its old slug again and says it was rolled back; shop-eu is healthy. */
+function expectUsRolledBackEuHealthy(
+  s: Scenario,
+  usBefore: { slug?: { id: string } | null },
+  outputs: Record<string, string>
+): void {
+  expect(s.heroku.state.apps['shop-us'].currentRelease!.slug!.id).toBe(usBefore.slug!.id)
+  expect(JSON.parse(outputs['promoted-apps'])).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ app: 'shop-us', healthy: false, rolled_back: true }),
+      expect.objectContaining({ app: 'shop-eu', healthy: true })
+    ])
+  )
+}
+
 describe('a promotion whose wait times out', () => {
   it('still finishes the gates and rollbacks it started before the run reports', async () => {
-    scenario = await startScenario(
-      shopSeed(
-        ['shop-eu', 'shop-us'],
-        {},
-        { production: { release: { fixture: 'unhealthy-when-flag' } } }
-      ),
-      { timing: { promotionTargetLagMs: 30_000 } }
-    )
-    const { heroku } = scenario
-    // shop-us's health breaks on the promoted release (config vars stay with the target).
-    await heroku.setConfigVars('shop-us', { BREAK_HEALTH: '1' }, { wait: 'up' })
-    await heroku.createRelease(
-      'shop-staging',
-      { fixture: 'unhealthy-when-flag', files: { VERSION: 'next' } },
-      { wait: 'up' }
-    )
-    const usBefore = heroku.state.apps['shop-us'].currentRelease!
-    const result = await scenario.run(
+    const { s, heroku, usBefore } = await laggingPromotionWithBrokenUs()
+    const result = await s.run(
       {
         command: 'promote',
         pipeline: 'shop',
@@ -124,13 +150,44 @@ describe('a promotion whose wait times out', () => {
         (r.body as { release?: string }).release === usBefore.id
     )
     expect(rollback).toBeDefined()
-    const us = heroku.state.apps['shop-us']
-    expect(us.currentRelease!.slug!.id).toBe(usBefore.slug!.id)
-    expect(JSON.parse(result.outputs['promoted-apps'])).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ app: 'shop-us', healthy: false, rolled_back: true }),
-        expect.objectContaining({ app: 'shop-eu', healthy: true })
-      ])
+    expectUsRolledBackEuHealthy(s, usBefore, result.outputs)
+  })
+})
+
+describe('a promotion Heroku stops answering about', () => {
+  it('finishes the gates and rollbacks already started before the run reports the error', async () => {
+    const { s, heroku, usBefore } = await laggingPromotionWithBrokenUs()
+    // After two looks at the promotion's targets (their releases exist, their statuses lag),
+    // Heroku answers 404 to every further look: an error, not a timeout.
+    const targetsPath = /^\/pipeline-promotions\/[^/]+\/promotion-targets$/
+    heroku.onRequest({ method: 'GET', path: targetsPath }, 2, () => {
+      heroku.inject({
+        method: 'GET',
+        path: targetsPath,
+        status: 404,
+        body: { id: 'not_found', message: 'Promotion not found for this test.' },
+        times: Infinity
+      })
+    })
+    const result = await s.run(
+      {
+        command: 'promote',
+        pipeline: 'shop',
+        'health-check': '/health',
+        'health-check-timeout': '3',
+        'health-check-interval': '1'
+      },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(annotationText(result, 'error')).toMatch(/Promotion not found for this test/)
+    // shop-us failed its gate; its rollback and re-gate ended before the action did.
+    expectUsRolledBackEuHealthy(s, usBefore, result.outputs)
+    // The summary reports the finished rollback (the restored release carries BREAK_HEALTH too).
+    expect(result.summary).toMatch(
+      new RegExp(
+        `shop-us</a></td><td>v\\d+ \\(was v${usBefore.version}\\)[\\s\\S]*?↩️ yes to v${usBefore.version}`
+      )
     )
   })
 })

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
-import { shopSeed, startScenario, type Scenario } from './scenario.js'
+import { annotationText, shopSeed, startScenario, type Scenario } from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -143,6 +143,87 @@ describe('promotion in waves', () => {
     ])
     // The canary's rollback was itself gated.
     expect(result.summary).toMatch(/shop-canary[\s\S]*healthy again/)
+  })
+
+  it('wave-failure rollback-all: a second wave whose promotion Heroku refuses rolls the canary back before the run reports', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    const before = Object.fromEntries(
+      APPS.map((a) => [a, s.heroku.state.apps[a].currentRelease!.slug!.id])
+    )
+    // The first promotion goes through; the second is refused (an error, not an app's failure).
+    s.heroku.onRequest({ method: 'POST', path: '/pipeline-promotions' }, 1, () => {
+      s.heroku.inject({
+        method: 'POST',
+        path: '/pipeline-promotions',
+        status: 422,
+        body: { id: 'invalid_params', message: 'Pipeline promotion refused for this test.' }
+      })
+    })
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      'wave-failure': 'rollback-all',
+      ...health
+    })
+    expect(result.exitCode).toBe(1)
+    expect(annotationText(result, 'error')).toMatch(/Pipeline promotion refused for this test/)
+    expect(promotions(s)).toHaveLength(1)
+    // The healthy canary went back to what it ran before, as rollback-all promises.
+    for (const app of APPS)
+      expect(s.heroku.state.apps[app].currentRelease!.slug!.id).toBe(before[app])
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'rolled-back' },
+      { apps: ['shop-eu', 'shop-us'], status: 'failed' }
+    ])
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      rolled_back: boolean
+      healthy: boolean
+    }>
+    expect(promoted.find((p) => p.app === 'shop-canary')).toMatchObject({
+      rolled_back: true,
+      healthy: false
+    })
+  })
+
+  it('a later wave rolls back to what its app ran when the wave began, keeping a change made there meanwhile', async () => {
+    const seed: Seed = shopSeed(APPS)
+    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
+    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+    const s = scenario
+    const usAtStart = s.heroku.state.apps['shop-us'].currentRelease!
+    // While the canary's wave runs, someone changes a config var on shop-us (a release of its own).
+    let operatorRelease: { id: string; version: number } | null = null
+    s.heroku.onRequest({ method: 'POST', path: '/pipeline-promotions' }, 1, async () => {
+      operatorRelease = await s.heroku.setConfigVars('shop-us', {
+        SUPPORT_EMAIL: 'ops@example.com'
+      })
+    })
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      ...health,
+      'health-check-timeout': '6'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(operatorRelease).not.toBeNull()
+    const made = operatorRelease as unknown as { id: string; version: number }
+    expect(made.version).toBe(usAtStart.version + 1)
+    // shop-us failed its gate and went back to the operator's release, not the older one.
+    const rollbacks = s.heroku.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path === `/apps/${s.heroku.appId('shop-us')}/releases` &&
+        r.status === 201
+    )
+    expect(rollbacks.map((r) => r.body)).toEqual([{ release: made.id }])
+    expect(s.heroku.state.apps['shop-us'].configVars.SUPPORT_EMAIL).toBe('ops@example.com')
+    expect(result.stdout).toMatch(
+      new RegExp(`shop-us: now v${made.version} \\(v${usAtStart.version} when the run began\\)`)
+    )
   })
 
   it('wave-failure stop (the default): only the failed apps of a wave are rolled back; earlier waves stay, later ones never start', async () => {
@@ -308,5 +389,12 @@ describe('a cancelled promotion in waves', () => {
     expect(summary).toMatch(/cancelled/)
     expect(summary).toMatch(/<td>1<\/td><td>shop-canary<\/td>.*⏹️ did not finish/)
     expect(summary).toMatch(/<td>2<\/td><td>shop-eu, shop-us<\/td>.*⏸️ not started/)
+    // The canary passed its gate before the cancel: its deployment stays successful, not
+    // "failure (cancelled)" for an app that runs the verified release and is healthy.
+    const canary = s.github.state.deployments.find(
+      (d) => (d.payload as { app?: string }).app === 'shop-canary'
+    )
+    expect(canary?.statuses.map((st) => st.state)).toContain('success')
+    expect(canary?.statuses.at(-1)?.state).toBe('success')
   })
 })

@@ -114,6 +114,25 @@ describe('bake', () => {
     expect(result.probes.length).toBeGreaterThan(0)
   })
 
+  it('ignores a scheduled job on an older release, and one-off types the formation does not have', async () => {
+    const result = await bake(
+      {
+        listDynos: () =>
+          Promise.resolve([
+            ...up(),
+            { name: 'scheduler.1093', type: 'scheduler', state: 'up', release: { version: 6 } },
+            { name: 'cron.2', type: 'cron', state: 'crashed', release: { version: 6 } }
+          ])
+      },
+      { ...subject, formation: [{ type: 'web' }, { type: 'worker' }] },
+      check,
+      4,
+      { ...clock(), probe: answers([]) }
+    )
+    expect(result).toMatchObject({ passed: true })
+    expect(result.probes.length).toBeGreaterThan(0)
+  })
+
   it('without a probed URL watches only the dynos', async () => {
     const result = await bake(
       { listDynos: () => Promise.resolve(up()) },

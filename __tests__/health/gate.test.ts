@@ -581,6 +581,32 @@ describe('runHealthGate: apps without web dynos', () => {
     expect(lister.calls).toBe(4)
   })
 
+  it('does not wait for a scheduled job or an add-on one-off dyno still on an older release', async () => {
+    // A deploy does not restart one-off dynos: Heroku Scheduler's `scheduler.N`, and any type
+    // not in the formation (an add-on's own scheduler), may run the previous release throughout.
+    const lister = scripted(
+      [
+        worker('worker.1', 'up', 12),
+        worker('worker.2', 'up', 12),
+        worker('scheduler.4821', 'up', 11),
+        worker('advanced-scheduler.7', 'crashed', 11)
+      ],
+      [
+        worker('worker.1', 'up', 12),
+        worker('worker.2', 'up', 12),
+        worker('scheduler.4821', 'up', 11)
+      ]
+    )
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, WORKERS),
+      check({ target: undefined }),
+      fakeClock()
+    )
+    expect(result).toMatchObject({ checked: false, passed: true, kind: 'dynos' })
+    expect(lister.calls).toBe(2)
+  })
+
   it('fails at once when a worker crashes on the release, even after it was up', async () => {
     const lister = scripted(
       [worker('worker.1', 'up', 12), worker('worker.2', 'up', 12)],

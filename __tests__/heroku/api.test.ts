@@ -333,11 +333,22 @@ describe('prefetchApp', () => {
     expect(server.requests).toHaveLength(5)
   })
 
-  it('counts a preboot feature that does not answer 200 as off', async () => {
+  it('counts a preboot feature the app cannot have (404) as off', async () => {
     const { api } = await setup((_req, res) =>
       json(res, 404, { id: 'not_found', message: 'Couldn’t find that feature.' })
     )
     await expect(api.prebootEnabled('shop-staging')).resolves.toBe(false)
+  })
+
+  it('throws any other failure of the preboot read: unknown is not off', async () => {
+    const { api } = await setup((_req, res) =>
+      json(res, 403, { id: 'forbidden', message: 'You do not have access to this feature.' })
+    )
+    await expect(api.prebootEnabled('shop-staging')).rejects.toMatchObject({
+      name: 'HerokuApiError',
+      status: 403,
+      herokuId: 'forbidden'
+    })
   })
 
   it('hands on a prefetched failure as the same error, and an app in no pipeline as undefined', async () => {

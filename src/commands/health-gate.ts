@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
 import { asPoll } from '../heroku/pacer.js'
 import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
-import { hasReleaseMarker } from '../health/marker.js'
+import { hasReleaseMarker, unknownCommitProblem } from '../health/marker.js'
 import { addNote, type AppResult, type HealthResult, type ReleaseInfo } from '../outcome.js'
 import type { HealthCheck } from '../settings.js'
 import { readGateFacts, type ResolvedApp } from './apps.js'
@@ -143,9 +143,9 @@ export async function rollbackTo(
   const current = await c.heroku.currentRelease(app.id)
   if (current && result.release && current.id !== result.release.id) {
     result.liveAfter = await releaseInfo(c.heroku, app.id, current, undefined, app.kind)
-    say(
-      `Not rolling ${app.name} back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`
-    )
+    const why = `${app.name} was not rolled back: v${current.version} has replaced this run's v${result.release.version} meanwhile (another deploy or promotion?), and a rollback would undo it.`
+    say(why)
+    addNote(c.outcome, why)
     return
   }
   if (to.status === 'expired' || to.eligibleForRollback === false) {
@@ -170,6 +170,19 @@ export async function rollbackTo(
   }
   const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind)
   result.liveAfter = info
+  const unfillable = unknownCommitProblem(
+    check.bodyPattern,
+    info.commit,
+    `the restored v${release.version}`,
+    app.kind === 'container'
+  )
+  if (unfillable) {
+    // Not "still unhealthy": the gate cannot tell, so the restored release is reported unchecked.
+    const why = `${app.name} was rolled back to v${to.version}, but its health was not checked: health-check-body ${unfillable}.`
+    say(why)
+    addNote(c.outcome, why)
+    return
+  }
   const health = await gateRelease(c, app, info, check, c.clock.now(), say, {
     onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
   })

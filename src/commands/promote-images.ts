@@ -8,6 +8,7 @@
  */
 import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
+import { allSettledOrFirstError } from '../heroku/wait.js'
 import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
 import type { RegistryPort } from '../registry/client.js'
 import type { ResolvedApp } from './apps.js'
@@ -108,7 +109,7 @@ export async function promoteImagesTo(
   await phase(c, 'promotion', name, async () => {
     // The process types' images are copied side by side; the log keeps their order. Every copy
     // is waited for, so none is left running when one fails.
-    const ended = await Promise.allSettled(
+    const copies = await allSettledOrFirstError(
       Object.entries(images).map(async ([process, image]) => {
         const to = `${name}/${process}`
         const copied = await registry.copyImage(
@@ -120,9 +121,6 @@ export async function promoteImagesTo(
         return { process, image, to, how: copied.blobs.map((b) => b.how) }
       })
     )
-    const failure = ended.find((e) => e.status === 'rejected')
-    if (failure) throw failure.reason
-    const copies = ended.flatMap((e) => (e.status === 'fulfilled' ? [e.value] : []))
     for (const { process, image, to, how } of copies) {
       core.info(
         `[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`

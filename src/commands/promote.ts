@@ -4,11 +4,12 @@
  * follow and gate every target in parallel; roll back precisely the targets that fail.
  */
 import * as core from '@actions/core'
-import { DeployError, InputError, TimeoutError } from '../errors.js'
+import { DeployError, InputError, TimeoutError, errorMessage } from '../errors.js'
+import { unknownCommitProblem } from '../health/marker.js'
 import type { PipelinePromotion, PipelinePromotionTarget, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
-import type { Target } from '../settings.js'
+import type { HealthCheck, Target } from '../settings.js'
 import type { CommandContext } from './context.js'
 import type { VerifiedRelease } from './deploy.js'
 import {
@@ -57,8 +58,9 @@ export async function promote(
   } else {
     const sourceResult = newAppResult(source, c.clock.now())
     outcome.app = sourceResult
-    chosen = await chooseRelease(c, source, sourceResult)
+    chosen = await chooseRelease(c, source, sourceResult, targets)
   }
+  refuseUnknownCommit(source, chosen, targets)
 
   await core.group('What is live on the targets', async () => {
     await Promise.all(
@@ -156,8 +158,14 @@ export async function promote(
     )
     await c.events.progress(outcome)
   }
-  if (waves) await promoteInWaves(c, waves, failures, (wave) => promoteTo(wave))
-  else await promoteTo(targets)
+  if (waves) {
+    await promoteInWaves(c, waves, failures, async (wave, i) => {
+      // A later wave starts minutes after the run began (gates, bakes): what its apps run now is
+      // what a rollback must restore, or a change made there meanwhile would be undone with ours.
+      if (i > 0) await refreshLive(c, wave)
+      await promoteTo(wave)
+    })
+  } else await promoteTo(targets)
   if (failures.length > 0) {
     const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name)
     throw new DeployError(
@@ -261,7 +269,8 @@ const CONTAINER_PROMOTION_LIMIT =
 async function chooseRelease(
   c: CommandContext,
   source: ResolvedApp,
-  result: AppResult
+  result: AppResult,
+  targets: PromotionTarget[]
 ): Promise<ReleaseInfo> {
   const { settings, heroku } = c
   let release: Release
@@ -295,7 +304,12 @@ async function chooseRelease(
   result.liveAfter = info
   core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`)
   // Without an explicit release, the source's current release is what we vouch for: gate it.
-  if (!settings.release && settings.health.target && !settings.dryRun) {
+  const gateSource = !settings.release && Boolean(settings.health.target)
+  refuseUnknownCommit(source, info, [
+    ...(gateSource ? [{ app: source, health: settings.health }] : []),
+    ...targets
+  ])
+  if (gateSource && !settings.dryRun) {
     const health = await gatePhase(
       c,
       source,
@@ -307,6 +321,43 @@ async function chooseRelease(
     if (!health.passed) throw gateFailure(source, info.version, health)
   }
   return info
+}
+
+/** Reads again what `targets` run now, saying which changed since the run recorded them. */
+async function refreshLive(c: CommandContext, targets: PromotionTarget[]): Promise<void> {
+  await Promise.all(
+    targets.map(async (t) => {
+      const was = t.result.before
+      const now = await recordLive(c.heroku, t.app)
+      if (now && was && now.id !== was.id) {
+        core.info(
+          `${t.app.name}: now v${now.version} (v${was.version} when the run began); a rollback restores v${now.version}.`
+        )
+      }
+      t.result.before = now
+    })
+  )
+}
+
+/**
+ * A `{commit}` marker in any gate of the promotion (the source's, a target's) needs the
+ * release's source commit: without one every probe would fail, so that is an input error,
+ * before the first gate or change.
+ */
+function refuseUnknownCommit(
+  source: ResolvedApp,
+  release: ReleaseInfo,
+  gated: { app: ResolvedApp; health: HealthCheck }[]
+): void {
+  for (const g of gated) {
+    const problem = unknownCommitProblem(
+      g.health.bodyPattern,
+      release.commit,
+      `${source.name} v${release.version}${g.app.id === source.id ? '' : `, the release promoted to ${g.app.name},`}`,
+      source.kind === 'container'
+    )
+    if (problem) throw new InputError('health-check-body', `Input 'health-check-body' ${problem}.`)
+  }
 }
 
 /**
@@ -358,7 +409,8 @@ async function followPromotion(
   const start = (t: PromotionTarget, state: PipelinePromotionTarget | undefined): void => {
     if (!started.has(t.app.id)) started.set(t.app.id, verify(t, state))
   }
-  let timedOut: TimeoutError | undefined
+  // Why following the promotion stopped early (the wait-timeout, or Heroku failing to answer).
+  let stopped: Error | undefined
   if (promotionId) {
     await phase(c, 'promotion', `${targets.length} target(s)`, () =>
       waitUntil(
@@ -382,19 +434,22 @@ async function followPromotion(
         }
       )
     ).catch((err: unknown) => {
-      if (!(err instanceof TimeoutError)) throw err
-      timedOut = err
+      stopped = err instanceof Error ? err : new Error(errorMessage(err))
     })
   }
-  if (timedOut) {
-    // The gates and rollbacks already under way are finished before the run reports; the
-    // targets whose release never appeared are left to Heroku and named.
+  if (stopped !== undefined) {
+    // The gates and rollbacks already under way are finished before the run reports, whatever
+    // stopped the wait; the targets whose release never appeared are left to Heroku and named.
     const pending = targets.filter((t) => !started.has(t.app.id))
     await Promise.all(started.values())
+    const timedOut = stopped instanceof TimeoutError ? stopped : undefined
     for (const t of pending) {
-      t.result.error = `still pending on Heroku when wait-timeout ended; its release may still come`
+      t.result.error = timedOut
+        ? `still pending on Heroku when wait-timeout ended; its release may still come`
+        : `its promotion could not be followed (${errorMessage(stopped)}); its release may still come`
       t.result.endedAt = c.clock.now()
     }
+    if (!timedOut) throw stopped
     throw new DeployError(
       `${timedOut.message}.` +
         (pending.length > 0

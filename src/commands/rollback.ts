@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
+import { unknownCommitProblem } from '../health/marker.js'
 import type { Release } from '../heroku/types.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
@@ -22,6 +23,13 @@ export async function rollback(c: CommandContext): Promise<void> {
 
   const target = await chooseTarget(c, app, result.before.id)
   const targetInfo = await releaseInfo(heroku, app.id, target, undefined, app.kind)
+  const problem = unknownCommitProblem(
+    settings.health.bodyPattern,
+    targetInfo.commit,
+    `v${target.version} of ${app.name}, the release to roll back to,`,
+    app.kind === 'container'
+  )
+  if (problem) throw new InputError('health-check-body', `Input 'health-check-body' ${problem}.`)
   if (settings.dryRun) {
     outcome.plan = [
       `Roll ${app.name} back from v${result.before.version} to v${target.version} (commit ${targetInfo.commit ?? 'unknown'})`

@@ -53,6 +53,9 @@ export async function verifyAndGate(
   }
   t.result.liveAfter = t.result.release
   core.info(`[${name}] v${version} is live and healthy.`)
+  // Its deployment says so now: a run cancelled later (another target, a later wave) must not
+  // leave a verified app's deployment reported as failed.
+  await c.events.deploymentVerified(t.result)
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as core from '@actions/core'
 import { asPoll } from '../heroku/pacer.js'
+import { allSettledOrFirstError } from '../heroku/wait.js'
 import { bake, type BakeResult } from '../health/bake.js'
 import { resolveHealthUrl } from '../health/probe.js'
 import type { WaveResult } from '../outcome.js'
@@ -56,9 +57,14 @@ export async function promoteInWaves(
     // Not healthy until it is known to be: a run cancelled now reports this wave as failed.
     result.status = 'failed'
     const failedBefore = failures.length
-    await promoteWave(wave, i)
+    // A wave can also end in an error of its own (its promotion refused, or stuck past
+    // wait-timeout): that wave failed too, and rollback-all still runs before it is reported.
+    let thrown: Error | undefined
+    await promoteWave(wave, i).catch((err: unknown) => {
+      thrown = err instanceof Error ? err : new Error(`wave ${i + 1} failed: ${String(err)}`)
+    })
     result.promotionId = outcome.promotionId
-    let failed = failures.length > failedBefore
+    let failed = thrown !== undefined || failures.length > failedBefore
     const last = i === waves.length - 1
     if (!failed && settings.waveBakeSeconds > 0 && !last) {
       result.bake = await bakeWave(c, wave, settings.waveBakeSeconds)
@@ -81,6 +87,7 @@ export async function promoteInWaves(
       core.info(`Wave ${i + 1} failed: not starting ${unstarted.map((u) => `[${u}]`).join(', ')}.`)
     }
     await c.events.progress(outcome)
+    if (thrown !== undefined) throw thrown
     return
   }
 }
@@ -108,7 +115,8 @@ async function bakeWave(
               name: t.app.name,
               version: t.result.release?.version ?? 0,
               url,
-              expectedBody: t.result.health?.expectedBody
+              expectedBody: t.result.health?.expectedBody,
+              formation: t.app.facts?.formation
             },
             check,
             seconds,
@@ -128,8 +136,11 @@ async function bakeWave(
     (all) => all.every(([, b]) => b.passed)
   )
   const failedApps = baked.filter(([, b]) => !b.passed)
-  // Independent apps: their rollbacks and re-gates run at once.
-  await Promise.all(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))))
+  // Independent apps: their rollbacks and re-gates run at once, and all end before a failure
+  // of one is reported.
+  await allSettledOrFirstError(
+    failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason)))
+  )
   return {
     seconds,
     probes: baked.flatMap(([, b]) => b.probes),
@@ -160,7 +171,9 @@ async function rollBackAll(
         t.result.before &&
         t.result.before.id !== t.result.release.id
     )
-  await Promise.all(
+  // Every rollback ends before a failure of one is reported, and the waves say what was rolled
+  // back either way.
+  const ended = await Promise.allSettled(
     promoted.map((t) =>
       phase(c, 'rollback', t.app.name, () =>
         rollbackTo(c, t.app, t.result, t.result.before!, t.health, t.app.name)
@@ -170,4 +183,6 @@ async function rollBackAll(
   for (const [i, wave] of ran.slice(0, -1).entries()) {
     if (wave.some((t) => t.result.rolledBack)) results[i].status = 'rolled-back'
   }
+  const failure = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected')
+  if (failure) throw failure.reason
 }

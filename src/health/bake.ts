@@ -20,6 +20,8 @@ export interface BakeSubject {
   url: string | undefined
   /** The body pattern the gate's probes had to match (release markers filled). */
   expectedBody: string | undefined
+  /** The app's process types, when known: only their dynos are the release's. */
+  formation?: { type: string }[]
 }
 
 export interface BakeOptions {
@@ -55,9 +57,9 @@ export async function bake(
   const failed = (reason: string): BakeResult => ({ seconds, probes, passed: false, reason })
   for (;;) {
     opts.signal?.throwIfAborted()
-    // One-off and release dynos are not the release's formation: a `heroku run` session on an
-    // older release, or one that crashed, says nothing about the release being baked.
-    const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos')
+    // One-off and release dynos are not the release's formation: a `heroku run` session or a
+    // scheduled job on an older release, or one that crashed, says nothing about the release.
+    const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos', subject.formation)
     const crashed = listed.find((d) => d.state === 'crashed')
     if (crashed) return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`)
     const moved = listed.find(

@@ -18,8 +18,12 @@ export interface DynoLister {
   listDynos(app: string): Promise<DynoInfo[]>
 }
 
-/** One-off and release-phase dynos are not part of the formation a release runs. */
-export const NOT_FORMATION_TYPES = new Set(['release', 'run'])
+/**
+ * One-off and release-phase dynos are not part of the formation a release runs: `heroku run`
+ * sessions, Heroku Scheduler jobs (`scheduler.N`, Dev Center "Heroku Scheduler") and the
+ * release phase. A deploy does not restart them, so they may run an older release.
+ */
+export const NOT_FORMATION_TYPES = new Set(['release', 'run', 'scheduler'])
 
 export interface WaitForDynosOptions {
   timeoutMs: number
@@ -81,10 +85,22 @@ const READY_STATES = new Set(['up', 'idle'])
 export const MARKER_ADVICE =
   'put {commit} or {release} in health-check-body so the gate can tell which release answered'
 
-export function sortedDynos(dynos: DynoInfo[], kind: 'web' | 'dynos'): DynoInfo[] {
-  return dynos
-    .filter((d) => (kind === 'web' ? d.type === 'web' : !NOT_FORMATION_TYPES.has(d.type)))
-    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
+/**
+ * The dynos the gate judges, by name: the web dynos, or (`dynos`) those of the formation. When
+ * the formation is known, only its process types count, so a one-off dyno of a type not named
+ * above (an add-on's scheduler) is not taken for part of the release.
+ */
+export function sortedDynos(
+  dynos: DynoInfo[],
+  kind: 'web' | 'dynos',
+  formation?: { type: string }[]
+): DynoInfo[] {
+  const types = formation && formation.length > 0 ? new Set(formation.map((f) => f.type)) : null
+  const counts = (d: DynoInfo): boolean =>
+    kind === 'web'
+      ? d.type === 'web'
+      : !NOT_FORMATION_TYPES.has(d.type) && (types === null || types.has(d.type))
+  return dynos.filter(counts).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
 }
 
 /** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
@@ -154,7 +170,7 @@ export async function waitForWebDynos(
   let lastSummary: string | undefined
   for (;;) {
     opts.signal?.throwIfAborted()
-    const dynos = sortedDynos(await lister.listDynos(app), kind)
+    const dynos = sortedDynos(await lister.listDynos(app), kind, opts.formation)
     const summary = summarizeDynos(dynos, kind)
     if (summary !== lastSummary) {
       lastSummary = summary

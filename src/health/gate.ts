@@ -248,7 +248,7 @@ export async function runHealthGate(
   // 4. The probes can pass on the dynos that stay up while another one crashes meanwhile (a
   // crash loop): the dynos must still all run the release and be up once the probes passed.
   if (kind === 'none') return result
-  const dynos = sortedDynos(await deps.dynos.listDynos(subject.app), kind)
+  const dynos = sortedDynos(await deps.dynos.listDynos(subject.app), kind, subject.facts.formation)
   const verdict = judgeDynos(dynos, version, kind, subject.facts.formation)
   if (verdict.state === 'ready') return result
   const summary = summarizeDynos(dynos, kind)
@@ -320,7 +320,7 @@ async function watchDynosStayUp(
       return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`
     }
     await sleep(gap, opts.signal)
-    const dynos = sortedDynos(await lister.listDynos(subject.app), 'dynos')
+    const dynos = sortedDynos(await lister.listDynos(subject.app), 'dynos', subject.facts.formation)
     opts.onDynos?.(summarizeDynos(dynos, 'dynos'))
     const verdict = judgeDynos(dynos, version, 'dynos', subject.facts.formation)
     if (verdict.state === 'crashed') return `dyno ${verdict.dyno.name} crashed on v${version}.`

@@ -70,6 +70,24 @@ export function fillMarkers(
   return { pattern: filled }
 }
 
+/**
+ * Why `pattern` cannot gate a release whose source commit is `commit` (undefined: unknown), or
+ * undefined when it can: `{commit}` with no commit to fill would fail every probe, so a command
+ * that knows the release before any change refuses it then, naming `release` (e.g. "shop v7").
+ */
+export function unknownCommitProblem(
+  pattern: string | undefined,
+  commit: string | undefined,
+  release: string,
+  containerRelease: boolean
+): string | undefined {
+  if (commit || !markersIn(pattern).includes('commit')) return undefined
+  const why = containerRelease
+    ? 'a container release carries none'
+    : 'no source version on its build or slug'
+  return `names {commit}, but ${release} has no source commit (${why}), so no probe could prove it answered: use {release} instead`
+}
+
 /** A stand-in release for checking at input time that the filled pattern compiles. */
 export const SAMPLE_MARKER_VALUES: MarkerValues = {
   commit: '0123456789abcdef0123456789abcdef01234567',

@@ -92,8 +92,9 @@ export class HerokuApi {
   }
 
   /**
-   * Whether the app's `preboot` feature is on. Any answer other than 200 (an app that cannot
-   * have the feature, a plan without it) counts as off, with a debug line.
+   * Whether the app's `preboot` feature is on. A 404 (an app that cannot have the feature)
+   * counts as off, with a debug line. Any other failure is thrown: counted as off, it would let
+   * the gate probe a preboot app without waiting, and pass on the previous release's dynos.
    */
   prebootEnabled(app: string): Promise<boolean> {
     const prefetched = this.takePrefetched<boolean>(`preboot:${app}`)
@@ -102,7 +103,7 @@ export class HerokuApi {
       .get<AppFeature>(`/apps/${seg(app)}/features/preboot`)
       .then((feature) => feature.enabled)
       .catch((err: unknown) => {
-        if (!(err instanceof HerokuApiError)) throw err
+        if (!(err instanceof HerokuApiError) || err.status !== 404) throw err
         this.client.log(`preboot feature of ${app}: ${err.message} Counted as off.`)
         return false
       })

@@ -3,7 +3,8 @@
  * deadline; the interval starts short, since most things finish quickly and a quick first answer
  * shortens every run, and grows towards `maxIntervalMs`, which keeps long waits cheap on the
  * account's shared rate limit; every look is a poll of the run's request budget, see pacer.ts),
- * and `settledWithin` for an answer worth waiting only so long for.
+ * `settledWithin` for an answer worth waiting only so long for, and `allSettledOrFirstError` for
+ * work side by side that must all end before anyone reports.
  */
 import { TimeoutError } from '../errors.js'
 import { realSleep } from '../health/clock.js'
@@ -123,4 +124,15 @@ export async function settledWithin<T>(promise: Promise<T>, ms: number): Promise
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Like `Promise.all`, but every promise is waited for before the first failure is thrown: work
+ * side by side (rollbacks, copies) must not be left running while the run reports.
+ */
+export async function allSettledOrFirstError<T>(work: Promise<T>[]): Promise<T[]> {
+  const ended = await Promise.allSettled(work)
+  const failure = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected')
+  if (failure) throw failure.reason
+  return ended.map((e) => (e as PromiseFulfilledResult<T>).value)
 }

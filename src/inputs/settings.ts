@@ -37,6 +37,7 @@ import { resolveSourceDir } from './source-dir.js'
 import { promotionTargets } from './targets.js'
 import { HEROKU_REGISTRY_HOST, parseImageEntry, parseImagesLines } from './images.js'
 import { parseReviewAppNameTemplate } from '../review-app-name.js'
+import { unknownCommitProblem } from '../health/marker.js'
 import {
   InvalidValue,
   type Origin,
@@ -438,6 +439,20 @@ function checkContainerMethod(
       'images',
       'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)'
     )
+  }
+  // A container release has no source commit: a `{commit}` marker could never pass, and the
+  // targets of `promote: true` get the same images.
+  for (const [health, where] of [
+    [settings.health, ''],
+    ...settings.targets.map((t) => [t.health, ` (target ${t.app})`] as const)
+  ] as const) {
+    const problem = unknownCommitProblem(
+      health.bodyPattern,
+      undefined,
+      `a release of method container${where}`,
+      true
+    )
+    if (problem) throw new InvalidValue('health-check-body', problem)
   }
   if (settings.buildpacks.length > 0) {
     if (fromFile(origins.buildpacks)) settings.buildpacks = []

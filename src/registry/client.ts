@@ -17,6 +17,7 @@ import {
   resolveRetryPolicy,
   type RetryPolicy
 } from '../heroku/backoff.js'
+import { allSettledOrFirstError } from '../heroku/wait.js'
 
 export interface ResolvedImage {
   /** `<app>/<process>` */
@@ -160,11 +161,9 @@ export class RegistryClient implements RegistryPort {
       }
     }
     // Every worker is waited for, so no request is left running when the copy reports.
-    const ended = await Promise.allSettled(
+    await allSettledOrFirstError(
       Array.from({ length: Math.min(BLOB_COPIES_AT_ONCE, blobs.length) }, worker)
     )
-    const failure = ended.find((e) => e.status === 'rejected')
-    if (failure) throw failure.reason
     const put = await this.request('PUT', manifestPath(to, tag), {
       contentType: MANIFEST_V2,
       body: bytes,
