@@ -226,6 +226,38 @@ describe('promotion in waves', () => {
     )
   })
 
+  it('wave-failure rollback-all: a bake whose rollback Heroku refuses still ends in rollback-all, then the error', async () => {
+    scenario = await startScenario(shopSeed(APPS), { fixture: 'flapping' })
+    const s = scenario
+    const canaryBefore = s.heroku.state.apps['shop-canary'].currentRelease!
+    // The canary's first rollback (after its failed bake) is refused once.
+    s.heroku.inject({
+      method: 'POST',
+      path: `/apps/${s.heroku.appId('shop-canary')}/releases`,
+      status: 422,
+      body: { id: 'invalid_params', message: 'Rollback refused for this test.' }
+    })
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      'wave-bake-time': '3',
+      'wave-failure': 'rollback-all',
+      'health-check-interval': '1',
+      'health-check-successes': '1',
+      ...health
+    })
+    expect(result.exitCode).toBe(1)
+    expect(annotationText(result, 'error')).toMatch(/Rollback refused for this test/)
+    expect(promotions(s)).toHaveLength(1)
+    // rollback-all tried again, and the canary runs what it ran before the run.
+    expect(s.heroku.state.apps['shop-canary'].currentRelease!.slug!.id).toBe(canaryBefore.slug!.id)
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'failed' },
+      { apps: ['shop-eu', 'shop-us'], status: 'not-started' }
+    ])
+  })
+
   it('wave-failure stop (the default): only the failed apps of a wave are rolled back; earlier waves stay, later ones never start', async () => {
     const apps = [...APPS, 'shop-asia']
     const seed: Seed = shopSeed(apps)

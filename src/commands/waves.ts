@@ -57,18 +57,23 @@ export async function promoteInWaves(
     // Not healthy until it is known to be: a run cancelled now reports this wave as failed.
     result.status = 'failed'
     const failedBefore = failures.length
-    // A wave can also end in an error of its own (its promotion refused, or stuck past
-    // wait-timeout): that wave failed too, and rollback-all still runs before it is reported.
+    // A wave can also end in an error of its own (its promotion refused, stuck past
+    // wait-timeout, a rollback during its bake that Heroku refused): that wave failed too, and
+    // rollback-all still runs before the error is reported.
     let thrown: Error | undefined
-    await promoteWave(wave, i).catch((err: unknown) => {
+    const caught = (err: unknown): void => {
       thrown = err instanceof Error ? err : new Error(`wave ${i + 1} failed: ${String(err)}`)
-    })
+    }
+    await promoteWave(wave, i).catch(caught)
     result.promotionId = outcome.promotionId
     let failed = thrown !== undefined || failures.length > failedBefore
     const last = i === waves.length - 1
     if (!failed && settings.waveBakeSeconds > 0 && !last) {
-      result.bake = await bakeWave(c, wave, settings.waveBakeSeconds)
-      if (!result.bake.passed) {
+      await bakeWave(c, wave, settings.waveBakeSeconds).then((bake) => {
+        result.bake = bake
+      }, caught)
+      failed = thrown !== undefined
+      if (result.bake && !result.bake.passed) {
         failed = true
         failures.push(result.bake.reason ?? `wave ${i + 1} failed its bake.`)
       }
