@@ -75,7 +75,12 @@ describe('method container', () => {
       /http/
     ],
     [
-      { method: 'container', images: 'web=x', 'health-check-body': '"commit":"{commit}"' },
+      {
+        method: 'container',
+        images: 'web=x',
+        'health-check': '/health',
+        'health-check-body': '"commit":"{commit}"'
+      },
       'health-check-body',
       /names \{commit\}, but a release of method container has no source commit \(a container release carries none\).*use \{release\} instead/
     ]
@@ -97,12 +102,22 @@ describe('method container', () => {
       images: 'web=x',
       promote: 'true',
       targets: 'shop-eu',
+      'health-check': '/health',
       'config-file': file
     })
     expect(err.input).toBe('health-check-body')
     expect(err.message).toMatch(
       /a release of method container \(target shop-eu\) has no source commit/
     )
+  })
+
+  it('takes {commit} with method container when nothing is probed: no body is checked then', () => {
+    const s = settings({
+      method: 'container',
+      images: 'web=x',
+      'health-check-body': '"commit":"{commit}"'
+    })
+    expect(s.health.target).toBeUndefined()
   })
 
   it('takes {release} with method container: the release version is known', () => {

@@ -550,7 +550,8 @@ function wavesTableHtml(outcome) {
         const cells = [
             String(i + 1),
             (0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(w.apps.join(', ')),
-            started
+            // A container wave has no promotion id: its apps' new releases say it was promoted.
+            started && (w.promotionId || apps.some((a) => a?.release))
                 ? w.promotionId
                     ? `<code>${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(w.promotionId.slice(0, 8))}</code>`
                     : '✅'

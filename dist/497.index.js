@@ -1010,10 +1010,11 @@ function failureVerb(probe, criteria) {
 
 /**
  * One-off and release-phase dynos are not part of the formation a release runs: `heroku run`
- * sessions, Heroku Scheduler jobs (`scheduler.N`, Dev Center "Heroku Scheduler") and the
- * release phase. A deploy does not restart them, so they may run an older release.
+ * sessions and the release phase. Heroku Scheduler jobs (`scheduler.N`, Dev Center "Heroku
+ * Scheduler") are one-offs too, but `scheduler` is also a common Procfile process name: they
+ * are told apart by the formation (see `sortedDynos`), not by this list.
  */
-const NOT_FORMATION_TYPES = new Set(['release', 'run', 'scheduler']);
+const NOT_FORMATION_TYPES = new Set(['release', 'run']);
 /**
  * Dyno polling starts fast (dynos often boot in seconds) and slows down to save API calls. While
  * a boot is likely still under way (the first 12 s) polls stay at most 1.5 s apart, which bounds
@@ -1045,8 +1046,9 @@ const READY_STATES = new Set(['up', 'idle']);
 const MARKER_ADVICE = 'put {commit} or {release} in health-check-body so the gate can tell which release answered';
 /**
  * The dynos the gate judges, by name: the web dynos, or (`dynos`) those of the formation. When
- * the formation is known, only its process types count, so a one-off dyno of a type not named
- * above (an add-on's scheduler) is not taken for part of the release.
+ * the formation is known, only its process types count, so a one-off dyno of a type not in it
+ * (a Heroku Scheduler job, an add-on's own scheduler) is not taken for part of the release;
+ * a Procfile process named `scheduler` is in it, and counts.
  */
 function sortedDynos(dynos, kind, formation) {
     const types = formation && formation.length > 0 ? new Set(formation.map((f) => f.type)) : null;
@@ -2188,8 +2190,9 @@ async function gateRelease(c, app, release, check, liveSince, say, opts) {
     return health;
 }
 /**
- * Rolls the app back to exactly `to` (the release live before this run), waits for it and gates
- * it again. Records the result; never throws for a failed re-gate (the caller already fails).
+ * Rolls the app back to exactly `to` (the release live before this run changed the app; for a
+ * later wave, when that wave began), waits for it and gates it again. Records the result; never
+ * throws for a failed re-gate (the caller already fails).
  */
 async function rollbackTo(c, app, result, to, check, prefix) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
@@ -2210,7 +2213,7 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         addNote(c.outcome, why);
         return;
     }
-    say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`);
+    say(`Rolling ${app.name} back to v${to.version} (the release live before this run changed it).`);
     const created = await c.heroku.rollback(app.id, to.id);
     result.rolledBack = true;
     result.rolledBackTo = to;
@@ -2223,7 +2226,7 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     }
     const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind);
     result.liveAfter = info;
-    const unfillable = (0,health_marker/* unknownCommitProblem */.$i)(check.bodyPattern, info.commit, `the restored v${release.version}`, app.kind === 'container');
+    const unfillable = (0,health_marker/* unknownCommitProblem */.$i)(check, info.commit, `the restored v${release.version}`, app.kind === 'container');
     if (unfillable) {
         // Not "still unhealthy": the gate cannot tell, so the restored release is reported unchecked.
         const why = `${app.name} was rolled back to v${to.version}, but its health was not checked: health-check-body ${unfillable}.`;
@@ -3980,6 +3983,7 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
 
 
 
+
 /** The dry run's lines for the wave plan. */
 function wavePlan(c, waves) {
     const { waveBakeSeconds, waveFailure } = c.settings;
@@ -4017,16 +4021,20 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
         // rollback-all still runs before the error is reported.
         let thrown;
         const caught = (err) => {
-            thrown = err instanceof Error ? err : new Error(`wave ${i + 1} failed: ${String(err)}`);
+            thrown = asError(err, `wave ${i + 1} failed`);
         };
+        const promotionBefore = outcome.promotionId;
         await promoteWave(wave, i).catch(caught);
-        result.promotionId = outcome.promotionId;
+        // Only a promotion this wave made is its own (a refused one leaves the last wave's id).
+        if (outcome.promotionId !== promotionBefore)
+            result.promotionId = outcome.promotionId;
         let failed = thrown !== undefined || failures.length > failedBefore;
         const last = i === waves.length - 1;
         if (!failed && settings.waveBakeSeconds > 0 && !last) {
-            await bakeWave(c, wave, settings.waveBakeSeconds).then((bake) => {
+            // The bake's result is kept even when a rollback after it fails.
+            await bakeWave(c, wave, settings.waveBakeSeconds, (bake) => {
                 result.bake = bake;
-            }, caught);
+            }).catch(caught);
             failed = thrown !== undefined;
             if (result.bake && !result.bake.passed) {
                 failed = true;
@@ -4040,20 +4048,41 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
             continue;
         }
         result.status = 'failed';
-        if (settings.waveFailure === 'rollback-all')
-            await rollBackAll(c, waves.slice(0, i + 1), results);
+        if (thrown) {
+            // The wave's apps that nothing else failed (never promoted, never gated) carry its error.
+            for (const t of wave) {
+                if (!t.result.health)
+                    t.result.error ??= `wave ${i + 1} failed: ${thrown.message}`;
+            }
+        }
+        let rollbackFailure;
+        if (settings.waveFailure === 'rollback-all') {
+            await rollBackAll(c, waves.slice(0, i + 1), results).catch((err) => {
+                rollbackFailure = asError(err, 'rollback-all failed');
+            });
+        }
         const unstarted = results.slice(i + 1).map((r) => r.apps.join(', '));
         if (unstarted.length > 0) {
             core.info(`Wave ${i + 1} failed: not starting ${unstarted.map((u) => `[${u}]`).join(', ')}.`);
         }
+        // Both errors are reported: the wave's as the run's error, the rollback's as a note.
+        if (thrown && rollbackFailure)
+            addNote(outcome, `rollback-all did not finish: ${rollbackFailure.message}`);
         await c.events.progress(outcome);
-        if (thrown !== undefined)
-            throw thrown;
+        const error = thrown ?? rollbackFailure;
+        if (error)
+            throw error;
         return;
     }
 }
-/** Watches every app of a healthy wave for `seconds`; apps whose bake fails are rolled back. */
-async function bakeWave(c, wave, seconds) {
+function asError(err, what) {
+    return err instanceof Error ? err : new Error(`${what}: ${String(err)}`);
+}
+/**
+ * Watches every app of a healthy wave for `seconds` and hands the result to `onBaked`; apps
+ * whose bake fails are then rolled back.
+ */
+async function bakeWave(c, wave, seconds, onBaked) {
     const baked = await phase(c, 'health', `bake ${wave.map((t) => t.app.name).join(', ')}`, () => Promise.all(wave.map(async (t) => {
         const check = t.health;
         const url = check.target === undefined ? undefined : resolveHealthUrl(check.target, t.app.webUrl);
@@ -4073,15 +4102,15 @@ async function bakeWave(c, wave, seconds) {
         return [t, outcome];
     })), (all) => all.every(([, b]) => b.passed));
     const failedApps = baked.filter(([, b]) => !b.passed);
-    // Independent apps: their rollbacks and re-gates run at once, and all end before a failure
-    // of one is reported.
-    await (0,wait/* allSettledOrFirstError */.mO)(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))));
-    return {
+    onBaked({
         seconds,
         probes: baked.flatMap(([, b]) => b.probes),
         passed: failedApps.length === 0,
         ...(failedApps.length > 0 ? { reason: failedApps.map(([, b]) => b.reason).join(' ') } : {})
-    };
+    });
+    // Independent apps: their rollbacks and re-gates run at once, and all end before a failure
+    // of one is reported.
+    await (0,wait/* allSettledOrFirstError */.mO)(failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason))));
 }
 /**
  * `rollback-all`: every app of the waves that ran and is still on this run's release goes back
@@ -4226,7 +4255,7 @@ async function chooseRelease(c, source, result, targets) {
  */
 function refuseUnknownCommit(source, release, gated) {
     for (const g of gated) {
-        const problem = (0,health_marker/* unknownCommitProblem */.$i)(g.health.bodyPattern, release.commit, `${source.name} v${release.version}${g.app.id === source.id ? '' : `, the release promoted to ${g.app.name},`}`, source.kind === 'container');
+        const problem = (0,health_marker/* unknownCommitProblem */.$i)(g.health, release.commit, `${source.name} v${release.version}${g.app.id === source.id ? '' : `, the release promoted to ${g.app.name},`}`, source.kind === 'container');
         if (problem)
             throw new errors/* InputError */.dz('health-check-body', `Input 'health-check-body' ${problem}.`);
     }
@@ -5211,7 +5240,7 @@ async function rollback(c) {
         throw new errors/* DeployError */.sH(`${app.name} has no release: nothing to roll back.`);
     const target = await chooseTarget(c, app, result.before.id);
     const targetInfo = await releaseInfo(heroku, app.id, target, undefined, app.kind);
-    const problem = (0,health_marker/* unknownCommitProblem */.$i)(settings.health.bodyPattern, targetInfo.commit, `v${target.version} of ${app.name}, the release to roll back to,`, app.kind === 'container');
+    const problem = (0,health_marker/* unknownCommitProblem */.$i)(settings.health, targetInfo.commit, `v${target.version} of ${app.name}, the release to roll back to,`, app.kind === 'container');
     if (problem)
         throw new errors/* InputError */.dz('health-check-body', `Input 'health-check-body' ${problem}.`);
     if (settings.dryRun) {

@@ -211,12 +211,13 @@ function fillMarkers(pattern, values) {
     return { pattern: filled };
 }
 /**
- * Why `pattern` cannot gate a release whose source commit is `commit` (undefined: unknown), or
- * undefined when it can: `{commit}` with no commit to fill would fail every probe, so a command
- * that knows the release before any change refuses it then, naming `release` (e.g. "shop v7").
+ * Why `check`'s body pattern cannot gate a release whose source commit is `commit` (undefined:
+ * unknown), or undefined when it can: `{commit}` with no commit to fill would fail every probe,
+ * so a command that knows the release before any change refuses it then, naming `release`
+ * (e.g. "shop v7"). A check that probes nothing (no `target`) uses no body pattern.
  */
-function unknownCommitProblem(pattern, commit, release, containerRelease) {
-    if (commit || !markersIn(pattern).includes('commit'))
+function unknownCommitProblem(check, commit, release, containerRelease) {
+    if (commit || !check.target || !markersIn(check.bodyPattern).includes('commit'))
         return undefined;
     const why = containerRelease
         ? 'a container release carries none'
@@ -2809,7 +2810,7 @@ function checkContainerMethod(settings, origins) {
         [settings.health, ''],
         ...settings.targets.map((t) => [t.health, ` (target ${t.app})`])
     ]) {
-        const problem = (0,marker/* unknownCommitProblem */.$i)(health.bodyPattern, undefined, `a release of method container${where}`, true);
+        const problem = (0,marker/* unknownCommitProblem */.$i)(health, undefined, `a release of method container${where}`, true);
         if (problem)
             throw new values/* InvalidValue */.h6('health-check-body', problem);
     }

@@ -186,6 +186,18 @@ describe('promotion in waves', () => {
       rolled_back: true,
       healthy: false
     })
+    // The refused wave shows no promotion (not the canary's), and its apps' deployments say why.
+    expect(result.summary).toMatch(/<td>2<\/td><td>shop-eu, shop-us<\/td><td>—<\/td>/)
+    for (const app of ['shop-eu', 'shop-us']) {
+      expect(promoted.find((p) => p.app === app)).toMatchObject({ healthy: false })
+      const deployment = s.github.state.deployments.find(
+        (d) => (d.payload as { app?: string }).app === app
+      )
+      expect(deployment?.statuses.at(-1)).toMatchObject({
+        state: 'failure',
+        description: expect.stringMatching(/^wave 2 failed: Heroku API POST \/pipeline-promotions/)
+      })
+    }
   })
 
   it('a later wave rolls back to what its app ran when the wave began, keeping a change made there meanwhile', async () => {
@@ -256,6 +268,8 @@ describe('promotion in waves', () => {
       { apps: ['shop-canary'], status: 'failed' },
       { apps: ['shop-eu', 'shop-us'], status: 'not-started' }
     ])
+    // The bake's own result is still reported, beside the refused rollback.
+    expect(result.summary).toMatch(/a probe failed during the bake/)
   })
 
   it('wave-failure stop (the default): only the failed apps of a wave are rolled back; earlier waves stay, later ones never start', async () => {

@@ -607,6 +607,24 @@ describe('runHealthGate: apps without web dynos', () => {
     expect(lister.calls).toBe(2)
   })
 
+  it('gates a Procfile process named scheduler like any other: it is in the formation', async () => {
+    const lister = scripted([worker('scheduler.1', 'crashed', 12)])
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, {
+        preboot: false,
+        formation: [
+          { type: 'web', quantity: 0 },
+          { type: 'scheduler', quantity: 1 }
+        ]
+      }),
+      check({ target: undefined }),
+      fakeClock()
+    )
+    expect(result).toMatchObject({ passed: false, kind: 'dynos' })
+    expect(result.reason).toMatch(/scheduler\.1 crashed on v12/)
+  })
+
   it('fails at once when a worker crashes on the release, even after it was up', async () => {
     const lister = scripted(
       [worker('worker.1', 'up', 12), worker('worker.2', 'up', 12)],

@@ -126,8 +126,9 @@ async function gateRelease(
 }
 
 /**
- * Rolls the app back to exactly `to` (the release live before this run), waits for it and gates
- * it again. Records the result; never throws for a failed re-gate (the caller already fails).
+ * Rolls the app back to exactly `to` (the release live before this run changed the app; for a
+ * later wave, when that wave began), waits for it and gates it again. Records the result; never
+ * throws for a failed re-gate (the caller already fails).
  */
 export async function rollbackTo(
   c: CommandContext,
@@ -155,7 +156,7 @@ export async function rollbackTo(
     addNote(c.outcome, why)
     return
   }
-  say(`Rolling ${app.name} back to v${to.version} (the release live before this run).`)
+  say(`Rolling ${app.name} back to v${to.version} (the release live before this run changed it).`)
   const created = await c.heroku.rollback(app.id, to.id)
   result.rolledBack = true
   result.rolledBackTo = to
@@ -171,7 +172,7 @@ export async function rollbackTo(
   const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind)
   result.liveAfter = info
   const unfillable = unknownCommitProblem(
-    check.bodyPattern,
+    check,
     info.commit,
     `the restored v${release.version}`,
     app.kind === 'container'

@@ -175,7 +175,7 @@ export function refuseUnknownCommit(
 ): void {
   for (const g of gated) {
     const problem = unknownCommitProblem(
-      g.health.bodyPattern,
+      g.health,
       release.commit,
       `${source.name} v${release.version}${g.app.id === source.id ? '' : `, the release promoted to ${g.app.name},`}`,
       source.kind === 'container'

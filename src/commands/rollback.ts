@@ -24,7 +24,7 @@ export async function rollback(c: CommandContext): Promise<void> {
   const target = await chooseTarget(c, app, result.before.id)
   const targetInfo = await releaseInfo(heroku, app.id, target, undefined, app.kind)
   const problem = unknownCommitProblem(
-    settings.health.bodyPattern,
+    settings.health,
     targetInfo.commit,
     `v${target.version} of ${app.name}, the release to roll back to,`,
     app.kind === 'container'

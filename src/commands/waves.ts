@@ -9,7 +9,7 @@ import { asPoll } from '../heroku/pacer.js'
 import { allSettledOrFirstError } from '../heroku/wait.js'
 import { bake, type BakeResult } from '../health/bake.js'
 import { resolveHealthUrl } from '../health/probe.js'
-import type { WaveResult } from '../outcome.js'
+import { addNote, type WaveResult } from '../outcome.js'
 import type { CommandContext } from './context.js'
 import { rollbackTo } from './health-gate.js'
 import { phase } from './timeline.js'
@@ -62,16 +62,19 @@ export async function promoteInWaves(
     // rollback-all still runs before the error is reported.
     let thrown: Error | undefined
     const caught = (err: unknown): void => {
-      thrown = err instanceof Error ? err : new Error(`wave ${i + 1} failed: ${String(err)}`)
+      thrown = asError(err, `wave ${i + 1} failed`)
     }
+    const promotionBefore = outcome.promotionId
     await promoteWave(wave, i).catch(caught)
-    result.promotionId = outcome.promotionId
+    // Only a promotion this wave made is its own (a refused one leaves the last wave's id).
+    if (outcome.promotionId !== promotionBefore) result.promotionId = outcome.promotionId
     let failed = thrown !== undefined || failures.length > failedBefore
     const last = i === waves.length - 1
     if (!failed && settings.waveBakeSeconds > 0 && !last) {
-      await bakeWave(c, wave, settings.waveBakeSeconds).then((bake) => {
+      // The bake's result is kept even when a rollback after it fails.
+      await bakeWave(c, wave, settings.waveBakeSeconds, (bake) => {
         result.bake = bake
-      }, caught)
+      }).catch(caught)
       failed = thrown !== undefined
       if (result.bake && !result.bake.passed) {
         failed = true
@@ -85,24 +88,46 @@ export async function promoteInWaves(
       continue
     }
     result.status = 'failed'
-    if (settings.waveFailure === 'rollback-all')
-      await rollBackAll(c, waves.slice(0, i + 1), results)
+    if (thrown) {
+      // The wave's apps that nothing else failed (never promoted, never gated) carry its error.
+      for (const t of wave) {
+        if (!t.result.health) t.result.error ??= `wave ${i + 1} failed: ${thrown.message}`
+      }
+    }
+    let rollbackFailure: Error | undefined
+    if (settings.waveFailure === 'rollback-all') {
+      await rollBackAll(c, waves.slice(0, i + 1), results).catch((err: unknown) => {
+        rollbackFailure = asError(err, 'rollback-all failed')
+      })
+    }
     const unstarted = results.slice(i + 1).map((r) => r.apps.join(', '))
     if (unstarted.length > 0) {
       core.info(`Wave ${i + 1} failed: not starting ${unstarted.map((u) => `[${u}]`).join(', ')}.`)
     }
+    // Both errors are reported: the wave's as the run's error, the rollback's as a note.
+    if (thrown && rollbackFailure)
+      addNote(outcome, `rollback-all did not finish: ${rollbackFailure.message}`)
     await c.events.progress(outcome)
-    if (thrown !== undefined) throw thrown
+    const error = thrown ?? rollbackFailure
+    if (error) throw error
     return
   }
 }
 
-/** Watches every app of a healthy wave for `seconds`; apps whose bake fails are rolled back. */
+function asError(err: unknown, what: string): Error {
+  return err instanceof Error ? err : new Error(`${what}: ${String(err)}`)
+}
+
+/**
+ * Watches every app of a healthy wave for `seconds` and hands the result to `onBaked`; apps
+ * whose bake fails are then rolled back.
+ */
 async function bakeWave(
   c: CommandContext,
   wave: PromotionTarget[],
-  seconds: number
-): Promise<NonNullable<WaveResult['bake']>> {
+  seconds: number,
+  onBaked: (bake: NonNullable<WaveResult['bake']>) => void
+): Promise<void> {
   const baked = await phase(
     c,
     'health',
@@ -141,17 +166,17 @@ async function bakeWave(
     (all) => all.every(([, b]) => b.passed)
   )
   const failedApps = baked.filter(([, b]) => !b.passed)
+  onBaked({
+    seconds,
+    probes: baked.flatMap(([, b]) => b.probes),
+    passed: failedApps.length === 0,
+    ...(failedApps.length > 0 ? { reason: failedApps.map(([, b]) => b.reason).join(' ') } : {})
+  })
   // Independent apps: their rollbacks and re-gates run at once, and all end before a failure
   // of one is reported.
   await allSettledOrFirstError(
     failedApps.map(([t, b]) => rollbackIfWanted(c, t, new Error(b.reason)))
   )
-  return {
-    seconds,
-    probes: baked.flatMap(([, b]) => b.probes),
-    passed: failedApps.length === 0,
-    ...(failedApps.length > 0 ? { reason: failedApps.map(([, b]) => b.reason).join(' ') } : {})
-  }
 }
 
 /**

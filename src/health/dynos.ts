@@ -20,10 +20,11 @@ export interface DynoLister {
 
 /**
  * One-off and release-phase dynos are not part of the formation a release runs: `heroku run`
- * sessions, Heroku Scheduler jobs (`scheduler.N`, Dev Center "Heroku Scheduler") and the
- * release phase. A deploy does not restart them, so they may run an older release.
+ * sessions and the release phase. Heroku Scheduler jobs (`scheduler.N`, Dev Center "Heroku
+ * Scheduler") are one-offs too, but `scheduler` is also a common Procfile process name: they
+ * are told apart by the formation (see `sortedDynos`), not by this list.
  */
-export const NOT_FORMATION_TYPES = new Set(['release', 'run', 'scheduler'])
+export const NOT_FORMATION_TYPES = new Set(['release', 'run'])
 
 export interface WaitForDynosOptions {
   timeoutMs: number
@@ -87,8 +88,9 @@ export const MARKER_ADVICE =
 
 /**
  * The dynos the gate judges, by name: the web dynos, or (`dynos`) those of the formation. When
- * the formation is known, only its process types count, so a one-off dyno of a type not named
- * above (an add-on's scheduler) is not taken for part of the release.
+ * the formation is known, only its process types count, so a one-off dyno of a type not in it
+ * (a Heroku Scheduler job, an add-on's own scheduler) is not taken for part of the release;
+ * a Procfile process named `scheduler` is in it, and counts.
  */
 export function sortedDynos(
   dynos: DynoInfo[],

@@ -71,17 +71,18 @@ export function fillMarkers(
 }
 
 /**
- * Why `pattern` cannot gate a release whose source commit is `commit` (undefined: unknown), or
- * undefined when it can: `{commit}` with no commit to fill would fail every probe, so a command
- * that knows the release before any change refuses it then, naming `release` (e.g. "shop v7").
+ * Why `check`'s body pattern cannot gate a release whose source commit is `commit` (undefined:
+ * unknown), or undefined when it can: `{commit}` with no commit to fill would fail every probe,
+ * so a command that knows the release before any change refuses it then, naming `release`
+ * (e.g. "shop v7"). A check that probes nothing (no `target`) uses no body pattern.
  */
 export function unknownCommitProblem(
-  pattern: string | undefined,
+  check: { target?: string; bodyPattern?: string },
   commit: string | undefined,
   release: string,
   containerRelease: boolean
 ): string | undefined {
-  if (commit || !markersIn(pattern).includes('commit')) return undefined
+  if (commit || !check.target || !markersIn(check.bodyPattern).includes('commit')) return undefined
   const why = containerRelease
     ? 'a container release carries none'
     : 'no source version on its build or slug'

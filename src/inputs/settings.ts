@@ -447,7 +447,7 @@ function checkContainerMethod(
     ...settings.targets.map((t) => [t.health, ` (target ${t.app})`] as const)
   ] as const) {
     const problem = unknownCommitProblem(
-      health.bodyPattern,
+      health,
       undefined,
       `a release of method container${where}`,
       true

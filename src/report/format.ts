@@ -114,7 +114,8 @@ export function wavesTableHtml(outcome: Outcome): string {
     const cells = [
       String(i + 1),
       escapeHtml(w.apps.join(', ')),
-      started
+      // A container wave has no promotion id: its apps' new releases say it was promoted.
+      started && (w.promotionId || apps.some((a) => a?.release))
         ? w.promotionId
           ? `<code>${escapeHtml(w.promotionId.slice(0, 8))}</code>`
           : '✅'
