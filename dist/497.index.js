@@ -3984,6 +3984,7 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
 
 
 
+
 /** The dry run's lines for the wave plan. */
 function wavePlan(c, waves) {
     const { waveBakeSeconds, waveFailure } = c.settings;
@@ -4021,7 +4022,7 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
         // rollback-all still runs before the error is reported.
         let thrown;
         const caught = (err) => {
-            thrown = asError(err, `wave ${i + 1} failed`);
+            thrown = (0,errors/* asError */.zR)(err);
         };
         const promotionBefore = outcome.promotionId;
         await promoteWave(wave, i).catch(caught);
@@ -4058,7 +4059,7 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
         let rollbackFailure;
         if (settings.waveFailure === 'rollback-all') {
             await rollBackAll(c, waves.slice(0, i + 1), results).catch((err) => {
-                rollbackFailure = asError(err, 'rollback-all failed');
+                rollbackFailure = (0,errors/* asError */.zR)(err);
             });
         }
         const unstarted = results.slice(i + 1).map((r) => r.apps.join(', '));
@@ -4074,9 +4075,6 @@ async function promoteInWaves(c, waves, failures, promoteWave) {
             throw error;
         return;
     }
-}
-function asError(err, what) {
-    return err instanceof Error ? err : new Error(`${what}: ${String(err)}`);
 }
 /**
  * Watches every app of a healthy wave for `seconds` and hands the result to `onBaked`; apps
@@ -4282,16 +4280,17 @@ async function promote(c, verified) {
     const { settings, outcome } = c;
     const { source, targets } = await groupedPhase(c, 'resolve', 'Resolve the promotion', undefined, () => resolvePromotion(c, verified));
     // The release to promote: the verified one, the `release` input, or the source's current one.
+    // (chooseRelease checks that every gate can identify its release before its first gate.)
     let chosen;
     if (verified) {
         chosen = verified.release;
+        refuseUnknownCommit(source, chosen, targets);
     }
     else {
         const sourceResult = newAppResult(source, c.clock.now());
         outcome.app = sourceResult;
         chosen = await chooseRelease(c, source, sourceResult, targets);
     }
-    refuseUnknownCommit(source, chosen, targets);
     await core.group('What is live on the targets', async () => {
         await Promise.all(targets.map(async (t) => {
             t.result.before = await recordLive(c.heroku, t.app);
@@ -4454,7 +4453,7 @@ async function followPromotion(c, promotionId, targets, verify) {
             minIntervalMs: 250,
             maxIntervalMs: 3000
         })).catch((err) => {
-            stopped = err instanceof Error ? err : new Error((0,errors/* errorMessage */.gJ)(err));
+            stopped = (0,errors/* asError */.zR)(err);
         });
     }
     if (stopped !== undefined) {

@@ -12,7 +12,8 @@ export const modules = {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   hy: () => (/* binding */ HerokuNetworkError),
 /* harmony export */   sH: () => (/* binding */ DeployError),
-/* harmony export */   vk: () => (/* binding */ HerokuApiError)
+/* harmony export */   vk: () => (/* binding */ HerokuApiError),
+/* harmony export */   zR: () => (/* binding */ asError)
 /* harmony export */ });
 /**
  * The action's typed errors. `session.ts` is the one place that turns them into `setFailed`.
@@ -96,6 +97,10 @@ function errorMessage(err) {
     if (err instanceof Error)
         return err.message;
     return String(err);
+}
+/** Anything thrown, as an Error (a thrown non-Error keeps its text). */
+function asError(err) {
+    return err instanceof Error ? err : new Error(errorMessage(err));
 }
 /** An input error as the user sees it: always naming the input. */
 function describeInputError(err) {

@@ -80,6 +80,11 @@ export function errorMessage(err: unknown): string {
   return String(err)
 }
 
+/** Anything thrown, as an Error (a thrown non-Error keeps its text). */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(errorMessage(err))
+}
+
 /** An input error as the user sees it: always naming the input. */
 export function describeInputError(err: InputError): string {
   if (err.message.includes(err.input)) return `Input error: ${err.message}`

@@ -4,7 +4,7 @@
  * follow and gate every target in parallel; roll back precisely the targets that fail.
  */
 import * as core from '@actions/core'
-import { DeployError, TimeoutError, errorMessage } from '../errors.js'
+import { DeployError, TimeoutError, asError, errorMessage } from '../errors.js'
 import type { PipelinePromotion, PipelinePromotionTarget, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { ReleaseInfo } from '../outcome.js'
@@ -41,15 +41,16 @@ export async function promote(
   )
 
   // The release to promote: the verified one, the `release` input, or the source's current one.
+  // (chooseRelease checks that every gate can identify its release before its first gate.)
   let chosen: ReleaseInfo
   if (verified) {
     chosen = verified.release
+    refuseUnknownCommit(source, chosen, targets)
   } else {
     const sourceResult = newAppResult(source, c.clock.now())
     outcome.app = sourceResult
     chosen = await chooseRelease(c, source, sourceResult, targets)
   }
-  refuseUnknownCommit(source, chosen, targets)
 
   await core.group('What is live on the targets', async () => {
     await Promise.all(
@@ -269,7 +270,7 @@ async function followPromotion(
         }
       )
     ).catch((err: unknown) => {
-      stopped = err instanceof Error ? err : new Error(errorMessage(err))
+      stopped = asError(err)
     })
   }
   if (stopped !== undefined) {

@@ -5,6 +5,7 @@
  * `rollback-all` every app this run promoted goes back to what it ran before.
  */
 import * as core from '@actions/core'
+import { asError } from '../errors.js'
 import { asPoll } from '../heroku/pacer.js'
 import { allSettledOrFirstError } from '../heroku/wait.js'
 import { bake, type BakeResult } from '../health/bake.js'
@@ -62,7 +63,7 @@ export async function promoteInWaves(
     // rollback-all still runs before the error is reported.
     let thrown: Error | undefined
     const caught = (err: unknown): void => {
-      thrown = asError(err, `wave ${i + 1} failed`)
+      thrown = asError(err)
     }
     const promotionBefore = outcome.promotionId
     await promoteWave(wave, i).catch(caught)
@@ -97,7 +98,7 @@ export async function promoteInWaves(
     let rollbackFailure: Error | undefined
     if (settings.waveFailure === 'rollback-all') {
       await rollBackAll(c, waves.slice(0, i + 1), results).catch((err: unknown) => {
-        rollbackFailure = asError(err, 'rollback-all failed')
+        rollbackFailure = asError(err)
       })
     }
     const unstarted = results.slice(i + 1).map((r) => r.apps.join(', '))
@@ -112,10 +113,6 @@ export async function promoteInWaves(
     if (error) throw error
     return
   }
-}
-
-function asError(err: unknown, what: string): Error {
-  return err instanceof Error ? err : new Error(`${what}: ${String(err)}`)
 }
 
 /**
