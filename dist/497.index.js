@@ -272,6 +272,16 @@ class Reporter {
             return;
         await this.setDeploymentState(saved, 'success', app.webUrl, successDescription(app));
     }
+    /** A rollback begins: a deployment already at `success` is no longer true; it is in progress again. */
+    async rollbackStarted(app, toVersion) {
+        const saved = this.progressState.deployments.find((d) => d.app === app.app);
+        if (saved?.state !== 'success')
+            return;
+        // Saved before the request: a cancel while it is in flight must not find "success" there.
+        saved.state = 'in_progress';
+        this.saveProgressOnly();
+        await this.setDeploymentState(saved, 'in_progress', app.webUrl, `Rolling back to v${toVersion}`);
+    }
     /** Something changed: save progress and refresh the comment (only when its body changed). */
     async progress(outcome) {
         this.save(outcome);
@@ -2214,6 +2224,7 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         return;
     }
     say(`Rolling ${app.name} back to v${to.version} (the release live before this run changed it).`);
+    await c.events.rollbackStarted(result, to.version);
     const created = await c.heroku.rollback(app.id, to.id);
     result.rolledBack = true;
     result.rolledBackTo = to;
@@ -5439,6 +5450,7 @@ function withTestCrashHook(events, crashInPhase) {
     return {
         deploymentStarted: (app) => events.deploymentStarted(app),
         deploymentVerified: (app) => events.deploymentVerified(app),
+        rollbackStarted: (app, toVersion) => events.rollbackStarted(app, toVersion),
         progress: (outcome) => events.progress(outcome),
         tempDirReserved: (dir) => events.tempDirReserved(dir),
         tempDirRemoved: (dir) => events.tempDirRemoved(dir),

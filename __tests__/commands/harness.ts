@@ -65,6 +65,10 @@ export function world(): World {
           events.push(`verified ${app.app}`)
           return Promise.resolve()
         },
+        rollbackStarted: (app, toVersion) => {
+          events.push(`rollback ${app.app} to v${toVersion}`)
+          return Promise.resolve()
+        },
         progress: () => Promise.resolve(),
         tempDirReserved: () => undefined,
         tempDirRemoved: () => undefined

@@ -31,6 +31,24 @@ function targetIds(body: unknown): string[] {
   return (body as { targets: Array<{ app: { id: string } }> }).targets.map((t) => t.app.id)
 }
 
+/** A pipeline where shop-us fails its health check once promoted (its config sets BREAK_HEALTH). */
+async function startWithUsUnhealthy(apps: string[] = APPS): Promise<Scenario> {
+  const seed: Seed = shopSeed(apps)
+  seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
+  scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+  return scenario
+}
+
+/** deploy + promote in waves, where a failed wave rolls every promoted app back. */
+const ROLLBACK_ALL_DEPLOY = {
+  app: 'shop-staging',
+  promote: 'true',
+  waves: WAVES,
+  'wave-failure': 'rollback-all',
+  ...health,
+  'health-check-timeout': '6'
+}
+
 /** When the last passing probe of the canary's gate (or bake) arrived at its router. */
 function lastCanaryProbeBefore(s: Scenario, at: number): number {
   const probes = s.heroku.timings.routed.filter(
@@ -108,21 +126,11 @@ describe('promotion in waves', () => {
   })
 
   it('wave-failure rollback-all: a failing second wave rolls the healthy canary back too, re-gated', async () => {
-    const seed: Seed = shopSeed(APPS)
-    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
-    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
-    const s = scenario
+    const s = await startWithUsUnhealthy()
     const before = Object.fromEntries(
       APPS.map((a) => [a, s.heroku.state.apps[a].currentRelease!.slug!.id])
     )
-    const result = await s.run({
-      app: 'shop-staging',
-      promote: 'true',
-      waves: WAVES,
-      'wave-failure': 'rollback-all',
-      ...health,
-      'health-check-timeout': '6'
-    })
+    const result = await s.run(ROLLBACK_ALL_DEPLOY)
     expect(result.exitCode).not.toBe(0)
     expect(promotions(s)).toHaveLength(2)
     // Every app is back on what it ran before the run: the canary too, though it was healthy.
@@ -201,10 +209,7 @@ describe('promotion in waves', () => {
   })
 
   it('a later wave rolls back to what its app ran when the wave began, keeping a change made there meanwhile', async () => {
-    const seed: Seed = shopSeed(APPS)
-    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
-    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
-    const s = scenario
+    const s = await startWithUsUnhealthy()
     const usAtStart = s.heroku.state.apps['shop-us'].currentRelease!
     // While the canary's wave runs, someone changes a config var on shop-us (a release of its own).
     let operatorRelease: { id: string; version: number } | null = null
@@ -274,10 +279,7 @@ describe('promotion in waves', () => {
 
   it('wave-failure stop (the default): only the failed apps of a wave are rolled back; earlier waves stay, later ones never start', async () => {
     const apps = [...APPS, 'shop-asia']
-    const seed: Seed = shopSeed(apps)
-    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
-    scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
-    const s = scenario
+    const s = await startWithUsUnhealthy(apps)
     const before = Object.fromEntries(apps.map((a) => [a, s.heroku.state.apps[a].currentRelease!]))
     const result = await s.run({
       app: 'shop-staging',
@@ -442,5 +444,21 @@ describe('a cancelled promotion in waves', () => {
     )
     expect(canary?.statuses.map((st) => st.state)).toContain('success')
     expect(canary?.statuses.at(-1)?.state).toBe('success')
+  })
+
+  it('a cancel during rollback-all of a verified canary leaves its deployment failed, not success', async () => {
+    const s = await startWithUsUnhealthy()
+    const result = await s.run(ROLLBACK_ALL_DEPLOY, {
+      cancelWhen: (out) => /Rolling shop-canary back/.test(out)
+    })
+    expect(result.cancelled).toBe(true)
+    const canary = s.github.state.deployments.find(
+      (d) => (d.payload as { app?: string }).app === 'shop-canary'
+    )
+    const states = canary?.statuses.map((st) => st.state) ?? []
+    // Verified first (success), taken back when its rollback began, then the post step's verdict.
+    expect(states).toContain('success')
+    expect(states.slice(states.lastIndexOf('success') + 1)).toContain('in_progress')
+    expect(states.at(-1)).toBe('failure')
   })
 })

@@ -298,6 +298,28 @@ describe('Reporter', () => {
     expect(readFileCommands(files.output).status).toBe('failed')
   })
 
+  it('a rollback after a verified app sets its deployment back to in_progress, and the saved state says so', async () => {
+    const { log } = captureLog()
+    const reporter = new Reporter(config({ prComment: false }), runContext(), api, log)
+    const o = deployed()
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    await reporter.deploymentStarted(withDeployment(staging, 'staging', false, false))
+    await reporter.deploymentVerified(staging)
+    expect(gh.statuses.at(-1)?.body).toMatchObject({ state: 'success' })
+    await reporter.rollbackStarted(staging, 41)
+    expect(gh.statuses.at(-1)?.body).toMatchObject({
+      state: 'in_progress',
+      description: 'Rolling back to v41'
+    })
+    // The post step after a cancel reads this: not "success", so it reports the cancel.
+    expect(savedProgress(files).deployments[0]?.state).toBe('in_progress')
+    // Already in progress (or never verified): no further status.
+    const count = gh.statuses.length
+    await reporter.rollbackStarted(staging, 41)
+    expect(gh.statuses).toHaveLength(count)
+  })
+
   it('promotion: one deployment per target, production flag, compare commits in the summary', async () => {
     gh.compareCommits = commits(3).map((c) => ({
       sha: c.sha,

@@ -12,6 +12,11 @@ export interface RunEvents {
   deploymentStarted(app: AppResult): Promise<unknown>
   /** The app's release is live and passed its gate: its deployment can say so before the run ends. */
   deploymentVerified(app: AppResult): Promise<void>
+  /**
+   * The app's release is being rolled back: a deployment already reported `success` goes back
+   * to `in_progress`, so a cancel now does not leave "success" on a release the run gave up on.
+   */
+  rollbackStarted(app: AppResult, toVersion: number): Promise<void>
   /** Something worth showing changed: the PR comment follows. */
   progress(outcome: Outcome): Promise<void>
   /** A temporary directory the post step must remove if the main step cannot (named before it exists). */

@@ -157,6 +157,7 @@ export async function rollbackTo(
     return
   }
   say(`Rolling ${app.name} back to v${to.version} (the release live before this run changed it).`)
+  await c.events.rollbackStarted(result, to.version)
   const created = await c.heroku.rollback(app.id, to.id)
   result.rolledBack = true
   result.rolledBackTo = to

@@ -151,6 +151,16 @@ export class Reporter implements RunEvents {
     await this.setDeploymentState(saved, 'success', app.webUrl, successDescription(app))
   }
 
+  /** A rollback begins: a deployment already at `success` is no longer true; it is in progress again. */
+  async rollbackStarted(app: AppResult, toVersion: number): Promise<void> {
+    const saved = this.progressState.deployments.find((d) => d.app === app.app)
+    if (saved?.state !== 'success') return
+    // Saved before the request: a cancel while it is in flight must not find "success" there.
+    saved.state = 'in_progress'
+    this.saveProgressOnly()
+    await this.setDeploymentState(saved, 'in_progress', app.webUrl, `Rolling back to v${toVersion}`)
+  }
+
   /** Something changed: save progress and refresh the comment (only when its body changed). */
   async progress(outcome: Outcome): Promise<void> {
     this.save(outcome)

@@ -104,6 +104,7 @@ function withTestCrashHook(events: RunEvents, crashInPhase: string | undefined):
   return {
     deploymentStarted: (app) => events.deploymentStarted(app),
     deploymentVerified: (app) => events.deploymentVerified(app),
+    rollbackStarted: (app, toVersion) => events.rollbackStarted(app, toVersion),
     progress: (outcome) => events.progress(outcome),
     tempDirReserved: (dir) => events.tempDirReserved(dir),
     tempDirRemoved: (dir) => events.tempDirRemoved(dir),
