@@ -88,8 +88,8 @@ function createGitHubApi(token, target, opts = {}) {
         },
         async listDeployments(environment) {
             const octokit = await client();
-            const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
-            return res.data.map((d) => d.id);
+            const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 100 });
+            return res.data.map((d) => ({ id: d.id, payload: d.payload }));
         },
         async pullsForCommit(sha) {
             const octokit = await client();

@@ -172,6 +172,21 @@ function successDescription(app) {
     const restored = app.rolledBack && app.rolledBackTo ? `Rolled back to ${(0,format/* versionText */.KA)(app.rolledBackTo)}: ` : '';
     return `${restored}${(0,format/* versionText */.KA)(app.release)} is live${health}`;
 }
+/** A field of a deployment's payload, which GitHub lists as an object (or a JSON string). */
+function payloadField(payload, field) {
+    let value = payload;
+    if (typeof value === 'string') {
+        try {
+            value = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return value !== null && typeof value === 'object'
+        ? value[field]
+        : undefined;
+}
 class Reporter {
     config;
     ctx;
@@ -233,7 +248,7 @@ class Reporter {
         const api = this.api;
         if (!api || !this.deploymentsEnabled() || !app.deployment)
             return undefined;
-        const { environment, transient, production } = app.deployment;
+        const { environment, transient, production, prNumber } = app.deployment;
         let id;
         try {
             id = await api.createDeployment({
@@ -242,7 +257,8 @@ class Reporter {
                 description: (0,github_warnings/* truncateDescription */.Hy)(`${this.config.command} ${app.app}`),
                 transient,
                 production,
-                payload: { app: app.app }
+                // The PR tells a review app's deployments apart in a shared review-app-environment.
+                payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
             });
         }
         catch (err) {
@@ -487,25 +503,32 @@ class Reporter {
         const api = this.api;
         if (!api || !this.deploymentsEnabled())
             return;
-        const environments = [];
+        const prs = new Set();
         const prNumber = outcome.reviewApp?.prNumber ?? this.ctx.pullRequest?.number;
-        if (outcome.status === 'review-app-deleted' && prNumber !== undefined) {
-            environments.push(reviewAppEnvironmentName(this.config.reviewAppEnvironment, prNumber));
+        if (outcome.status === 'review-app-deleted' && prNumber !== undefined)
+            prs.add(prNumber);
+        for (const e of outcome.sweep ?? []) {
+            if (e.action === 'deleted' && e.prNumber !== undefined)
+                prs.add(e.prNumber);
         }
-        // A shared, configured environment name would deactivate other PRs' apps: only per-PR names.
-        if (!this.config.reviewAppEnvironment) {
-            for (const e of outcome.sweep ?? []) {
-                if (e.action === 'deleted' && e.prNumber !== undefined)
-                    environments.push(`pr-${e.prNumber}`);
-            }
-        }
+        // A configured environment is shared by every PR's review app: only the deployments whose
+        // payload names a deleted PR are its own (older ones without it are left alone).
+        const shared = this.config.reviewAppEnvironment?.trim() ? this.config.reviewAppEnvironment : '';
+        const byEnvironment = new Map();
+        if (shared)
+            byEnvironment.set(shared, (payload) => prs.has(Number(payloadField(payload, 'pr'))));
+        else
+            for (const pr of prs)
+                byEnvironment.set(reviewAppEnvironmentName(undefined, pr), () => true);
         const handled = new Set(this.progressState.deployments.map((d) => d.id));
-        for (const environment of [...new Set(environments)]) {
-            if (this.deploymentsOff || this.githubDown)
+        for (const [environment, belongs] of byEnvironment) {
+            if (prs.size === 0 || this.deploymentsOff || this.githubDown)
                 return;
             let ids;
             try {
-                ids = await api.listDeployments(environment);
+                ids = (await api.listDeployments(environment))
+                    .filter((d) => belongs(d.payload))
+                    .map((d) => d.id);
             }
             catch (err) {
                 this.githubFailed(`list the GitHub deployments of ${environment}`, github_warnings/* permission */.EK.deployments, err, 'deployments');
@@ -2117,8 +2140,13 @@ function groupedPhase(c, name, title, detail, fn) {
     return core.group(title, () => phase(c, name, detail, fn));
 }
 /** Records the app's GitHub Deployment and tells the events (the reporter) that work on it began. */
-function startDeployment(c, result, environment, transient, production) {
-    result.deployment = { environment, transient, production };
+function startDeployment(c, result, environment, transient, production, prNumber) {
+    result.deployment = {
+        environment,
+        transient,
+        production,
+        ...(prNumber !== undefined ? { prNumber } : {})
+    };
     return c.events.deploymentStarted(result);
 }
 
@@ -4542,7 +4570,7 @@ async function verifyTarget(c, t, chosen, state) {
 async function startReviewAppResult(c, app, prNumber) {
     const result = newAppResult(app, c.clock.now());
     c.outcome.app = result;
-    await startDeployment(c, result, reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber), true, false);
+    await startDeployment(c, result, reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber), true, false, prNumber);
     await c.events.progress(c.outcome);
     return result;
 }

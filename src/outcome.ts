@@ -115,7 +115,8 @@ export interface AppResult {
   /** The release that is live on the app at the end of the run, as far as we know. */
   liveAfter?: ReleaseInfo
   /** The GitHub Deployment this app's work is recorded under, when the command records one. */
-  deployment?: { environment: string; transient: boolean; production: boolean }
+  /** `prNumber`: the PR a review app's deployment belongs to (kept in its payload). */
+  deployment?: { environment: string; transient: boolean; production: boolean; prNumber?: number }
   error?: string
   startedAt?: number
   endedAt?: number

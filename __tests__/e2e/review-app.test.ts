@@ -214,6 +214,38 @@ describe('review-app', () => {
     expect(result.outputs.status).toBe('review-app-ready')
     expect(scenario.count('POST', /^\/review-apps$/)).toBe(1)
   })
+
+  it('with a shared review-app-environment, closing one PR leaves the other PR deployments alone', async () => {
+    scenario = await startScenario(seed())
+    const { github, workspace } = scenario
+    await writeWorkspaceFiles(workspace.dir, {
+      '.github/heroku.yml': 'review-app-environment: review\n'
+    })
+    const shared = { ...inputs, 'config-file': '.github/heroku.yml' }
+    for (const number of [7, 8]) {
+      github.seedPull({
+        number,
+        state: 'open',
+        head: { ref: `feature/pr-${number}`, sha: workspace.sha }
+      })
+      const opened = await scenario.run(shared, {
+        eventName: 'pull_request',
+        event: prEvent('opened', workspace.sha, { number, ref: `feature/pr-${number}` })
+      })
+      expect(opened.outputs.status).toBe('review-app-ready')
+    }
+    const inReview = github.state.deployments.filter((d) => d.environment === 'review')
+    expect(inReview.map((d) => (d.payload as { pr?: number }).pr).sort()).toEqual([7, 8])
+    const closed = await scenario.run(shared, {
+      eventName: 'pull_request',
+      event: prEvent('closed', workspace.sha, { number: 7, ref: 'feature/pr-7' })
+    })
+    expect(closed.outputs.status).toBe('review-app-deleted')
+    const byPr = (pr: number) => inReview.find((d) => (d.payload as { pr?: number }).pr === pr)!
+    expect(github.latestStatus(byPr(7).id)?.state).toBe('inactive')
+    // PR 8's review app still runs: its deployment is not shown as destroyed.
+    expect(github.latestStatus(byPr(8).id)?.state).toBe('success')
+  })
 })
 
 describe('review-app-sweep', () => {

@@ -47,7 +47,7 @@ describe('createGitHubApi', () => {
       transient: false,
       production: false
     })
-    expect(await api.listDeployments('pr-1')).toEqual([b, a])
+    expect((await api.listDeployments('pr-1')).map((d) => d.id)).toEqual([b, a])
     gh.compareCommits = [
       {
         sha: 'abc',

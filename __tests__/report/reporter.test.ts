@@ -89,6 +89,17 @@ function withDeployment(
   return app
 }
 
+/** A review-app run that deleted PR 7's review app, reported from start to finish. */
+async function finishPr7Deleted(reporter: Reporter): Promise<void> {
+  const o = outcome({
+    command: 'review-app',
+    status: 'review-app-deleted',
+    reviewApp: { id: 'ra-1', prNumber: 7, branch: 'feature/x', status: 'deleted' }
+  })
+  await reporter.start(o)
+  await reporter.finish(o)
+}
+
 describe('Reporter', () => {
   let gh: FakeGitHub
   let api: GitHubApi
@@ -357,14 +368,7 @@ describe('Reporter', () => {
       { id: 2, body: { environment: 'pr-8' } },
       { id: 3, body: { environment: 'pr-7' } }
     )
-    const reporter = new Reporter(config({ command: 'review-app' }), prContext(7), api, log)
-    const o = outcome({
-      command: 'review-app',
-      status: 'review-app-deleted',
-      reviewApp: { id: 'ra-1', prNumber: 7, branch: 'feature/x', status: 'deleted' }
-    })
-    await reporter.start(o)
-    await reporter.finish(o)
+    await finishPr7Deleted(new Reporter(config({ command: 'review-app' }), prContext(7), api, log))
     expect(gh.statuses.map((s) => [s.deploymentId, s.body.state])).toEqual([
       [3, 'inactive'],
       [1, 'inactive']
@@ -372,6 +376,39 @@ describe('Reporter', () => {
     expect(gh.comments[0]?.body).toContain('🗑️ Review app: review app deleted')
     expect(reviewAppEnvironmentName(undefined, 7)).toBe('pr-7')
     expect(reviewAppEnvironmentName('review', 7)).toBe('review')
+  })
+
+  it('in a shared review-app-environment, marks only the deployments of the closed PR inactive', async () => {
+    const { log } = captureLog()
+    // GitHub lists a payload as an object, or as the JSON string it was created with.
+    gh.deployments.push(
+      { id: 1, body: { environment: 'review', payload: { app: 'shop-pr-7', pr: 7 } } },
+      { id: 2, body: { environment: 'review', payload: { app: 'shop-pr-8', pr: 8 } } },
+      { id: 3, body: { environment: 'review', payload: '{"app":"shop-pr-7","pr":7}' } },
+      { id: 4, body: { environment: 'review', payload: { app: 'shop-pr-7' } } }
+    )
+    const shared = config({ command: 'review-app', reviewAppEnvironment: 'review' })
+    await finishPr7Deleted(new Reporter(shared, prContext(7), api, log))
+    // PR 8's live review app keeps its deployment; one without a PR in its payload is left alone.
+    expect(gh.statuses.map((s) => [s.deploymentId, s.body.state])).toEqual([
+      [3, 'inactive'],
+      [1, 'inactive']
+    ])
+  })
+
+  it('records the PR in the payload of a review app deployment', async () => {
+    const { log } = captureLog()
+    const reporter = new Reporter(config({ command: 'review-app' }), prContext(9), api, log)
+    const o = outcome({
+      command: 'review-app',
+      status: 'review-app-ready',
+      app: app('shop-pr-9', { stage: 'review', health: passed() })
+    })
+    const review = o.app
+    if (!review) throw new Error('fixture has an app')
+    review.deployment = { environment: 'review', transient: true, production: false, prNumber: 9 }
+    await reporter.deploymentStarted(review)
+    expect(gh.deployments[0]?.body).toMatchObject({ payload: { app: 'shop-pr-9', pr: 9 } })
   })
 
   it('creates a transient deployment for a review app, and no comment for a fork PR', async () => {

@@ -27,7 +27,8 @@ export async function startReviewAppResult(
     result,
     reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber),
     true,
-    false
+    false,
+    prNumber
   )
   await c.events.progress(c.outcome)
   return result

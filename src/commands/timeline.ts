@@ -44,8 +44,14 @@ export function startDeployment(
   result: AppResult,
   environment: string,
   transient: boolean,
-  production: boolean
+  production: boolean,
+  prNumber?: number
 ): Promise<unknown> {
-  result.deployment = { environment, transient, production }
+  result.deployment = {
+    environment,
+    transient,
+    production,
+    ...(prNumber !== undefined ? { prNumber } : {})
+  }
   return c.events.deploymentStarted(result)
 }

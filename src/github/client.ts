@@ -28,6 +28,12 @@ export interface DeploymentParams {
   payload?: Record<string, string | number>
 }
 
+/** A deployment as listed: its id and the payload it was created with (GitHub returns an object or a string). */
+export interface ListedDeployment {
+  id: number
+  payload: unknown
+}
+
 export type DeploymentState =
   'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
 
@@ -55,7 +61,8 @@ export interface GitHubApi {
   createDeployment(params: DeploymentParams): Promise<number>
   createDeploymentStatus(deploymentId: number, params: DeploymentStatusParams): Promise<void>
   /** Ids of the newest deployments of an environment (first page, newest first). */
-  listDeployments(environment: string): Promise<number[]>
+  /** The newest 100 deployments of `environment`, with the payload each was created with. */
+  listDeployments(environment: string): Promise<ListedDeployment[]>
   /**
    * The PRs a commit belongs to: the open ones that carry it, and the merged one whose merge
    * commit it is (a push to the default branch after a merge).
@@ -167,8 +174,8 @@ export function createGitHubApi(
 
     async listDeployments(environment) {
       const octokit = await client()
-      const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 30 })
-      return res.data.map((d) => d.id)
+      const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 100 })
+      return res.data.map((d) => ({ id: d.id, payload: d.payload }))
     },
 
     async pullsForCommit(sha) {

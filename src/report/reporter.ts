@@ -47,6 +47,21 @@ function successDescription(app: AppResult): string {
   return `${restored}${versionText(app.release)} is live${health}`
 }
 
+/** A field of a deployment's payload, which GitHub lists as an object (or a JSON string). */
+function payloadField(payload: unknown, field: string): unknown {
+  let value = payload
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown
+    } catch {
+      return undefined
+    }
+  }
+  return value !== null && typeof value === 'object'
+    ? (value as Record<string, unknown>)[field]
+    : undefined
+}
+
 export class Reporter implements RunEvents {
   private readonly progressState: Progress
   private lastSaved = ''
@@ -107,7 +122,7 @@ export class Reporter implements RunEvents {
   async deploymentStarted(app: AppResult): Promise<number | undefined> {
     const api = this.api
     if (!api || !this.deploymentsEnabled() || !app.deployment) return undefined
-    const { environment, transient, production } = app.deployment
+    const { environment, transient, production, prNumber } = app.deployment
     let id: number | undefined
     try {
       id = await api.createDeployment({
@@ -116,7 +131,8 @@ export class Reporter implements RunEvents {
         description: truncateDescription(`${this.config.command} ${app.app}`),
         transient,
         production,
-        payload: { app: app.app }
+        // The PR tells a review app's deployments apart in a shared review-app-environment.
+        payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
       })
     } catch (err) {
       this.githubFailed(
@@ -394,24 +410,27 @@ export class Reporter implements RunEvents {
   private async deactivateDeletedReviewApps(outcome: Outcome): Promise<void> {
     const api = this.api
     if (!api || !this.deploymentsEnabled()) return
-    const environments: string[] = []
+    const prs = new Set<number>()
     const prNumber = outcome.reviewApp?.prNumber ?? this.ctx.pullRequest?.number
-    if (outcome.status === 'review-app-deleted' && prNumber !== undefined) {
-      environments.push(reviewAppEnvironmentName(this.config.reviewAppEnvironment, prNumber))
+    if (outcome.status === 'review-app-deleted' && prNumber !== undefined) prs.add(prNumber)
+    for (const e of outcome.sweep ?? []) {
+      if (e.action === 'deleted' && e.prNumber !== undefined) prs.add(e.prNumber)
     }
-    // A shared, configured environment name would deactivate other PRs' apps: only per-PR names.
-    if (!this.config.reviewAppEnvironment) {
-      for (const e of outcome.sweep ?? []) {
-        if (e.action === 'deleted' && e.prNumber !== undefined)
-          environments.push(`pr-${e.prNumber}`)
-      }
-    }
+    // A configured environment is shared by every PR's review app: only the deployments whose
+    // payload names a deleted PR are its own (older ones without it are left alone).
+    const shared = this.config.reviewAppEnvironment?.trim() ? this.config.reviewAppEnvironment : ''
+    const byEnvironment = new Map<string, (payload: unknown) => boolean>()
+    if (shared) byEnvironment.set(shared, (payload) => prs.has(Number(payloadField(payload, 'pr'))))
+    else
+      for (const pr of prs) byEnvironment.set(reviewAppEnvironmentName(undefined, pr), () => true)
     const handled = new Set(this.progressState.deployments.map((d) => d.id))
-    for (const environment of [...new Set(environments)]) {
-      if (this.deploymentsOff || this.githubDown) return
+    for (const [environment, belongs] of byEnvironment) {
+      if (prs.size === 0 || this.deploymentsOff || this.githubDown) return
       let ids: number[]
       try {
-        ids = await api.listDeployments(environment)
+        ids = (await api.listDeployments(environment))
+          .filter((d) => belongs(d.payload))
+          .map((d) => d.id)
       } catch (err) {
         this.githubFailed(
           `list the GitHub deployments of ${environment}`,

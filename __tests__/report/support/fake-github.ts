@@ -145,7 +145,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           state.deployments
             .filter((d) => !env || d.body.environment === env)
             .reverse()
-            .map((d) => ({ id: d.id, environment: d.body.environment }))
+            .map((d) => ({
+              id: d.id,
+              environment: d.body.environment,
+              payload: d.body.payload ?? {}
+            }))
         )
       } else if (
         (m = p.match(/^\/repos\/acme\/shop\/deployments\/(\d+)\/statuses$/)) &&
