@@ -4575,15 +4575,18 @@ async function startReviewAppResult(c, app, prNumber) {
     return result;
 }
 /**
- * Builds the PR's commit onto the review app unless it was just created from it or already runs
- * it, then gates what is live; the run is `review-app-ready` when that passes.
+ * Builds the PR's commit onto the review app unless it already runs it (after its creation from
+ * this run's source it should; another run's build may have landed on it since), then gates
+ * what is live; the run is `review-app-ready` when that passes.
  */
 async function buildOntoAndGate(c, app, result, created) {
     const { settings, heroku } = c;
     // The releases listed while checking for pending work are still current: no second listing.
     const newest = await waitForPendingWork(c, app);
     let live = await recordLive(heroku, app, newest);
-    if (!created && live?.commit !== settings.version) {
+    if (live?.commit !== settings.version) {
+        if (created)
+            core.info(`Review app ${app.name} runs ${live?.commit ?? 'no known commit'} after its creation, not ${settings.version}: building ${settings.version} onto it.`);
         result.before = live;
         if (Object.keys(settings.configVars).length > 0)
             await applyConfigVars(c, app);
@@ -4851,6 +4854,8 @@ async function followSetup(c, app, result, started) {
         maxIntervalMs: 3000
     });
     let buildTail = '';
+    /** The setup's release, when it did not succeed (its release phase failed). */
+    let failedRelease;
     const buildId = setup.build?.id ?? undefined;
     if (buildId) {
         result.buildId = buildId;
@@ -4865,8 +4870,10 @@ async function followSetup(c, app, result, started) {
         result.buildStatus = build.status;
         if (build.status === 'succeeded' && build.release?.id) {
             const { release, tail } = await waitForReleaseEnd(c, app, build.release.id, true, undefined, budget);
-            if (release.status !== 'succeeded')
+            if (release.status !== 'succeeded') {
                 buildTail = tail || buildTail;
+                failedRelease = release;
+            }
         }
     }
     setup = ended(setup)
@@ -4882,9 +4889,14 @@ async function followSetup(c, app, result, started) {
         core.info(`Postdeploy script output (exit code ${postdeploy.exit_code ?? 'unknown'}):`);
         lineWriter()(postdeploy.output.endsWith('\n') ? postdeploy.output : `${postdeploy.output}\n`);
     }
-    if (setup.status === 'succeeded') {
+    if (setup.status === 'succeeded' && !failedRelease) {
         core.info(`App setup ${setup.id} succeeded.`);
         return;
+    }
+    if (setup.status === 'succeeded' && failedRelease) {
+        // The setup may say succeeded while its release did not: no code of this run is running.
+        throw new errors/* DeployError */.sH(`The app setup of review app ${app.name} succeeded, but its release v${failedRelease.version} ended ${failedRelease.status} (app setup ${setup.id}). ` +
+            `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`, buildTail || undefined);
     }
     const details = setupFailureDetails(setup);
     const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0;
@@ -5072,8 +5084,9 @@ async function reviewApp(c) {
     }
     let created = false;
     if (!existing || GONE.has(existing.status)) {
-        existing = await phase(c, 'review-app', 'create', () => createReviewApp(c, pipeline.id, findForPr));
-        created = true;
+        const made = await phase(c, 'review-app', 'create', () => createReviewApp(c, pipeline.id, findForPr));
+        existing = made.reviewApp;
+        created = made.ours;
     }
     outcome.reviewApp = {
         id: existing.id,
@@ -5090,6 +5103,11 @@ async function reviewApp(c) {
     const result = await startReviewAppResult(c, app, pr.number);
     await buildOntoAndGate(c, app, result, created);
 }
+/**
+ * Creates the PR's review app from this run's source. `ours`: Heroku answered this run's
+ * request; a review app adopted after a 409 or found after a lost answer may come from another
+ * run's commit, so what it runs is checked, never assumed.
+ */
 async function createReviewApp(c, pipelineId, findForPr) {
     const { settings, ctx, heroku } = c;
     const pr = ctx.pullRequest;
@@ -5098,11 +5116,12 @@ async function createReviewApp(c, pipelineId, findForPr) {
     try {
         const source = await uploadPhase(c, tarball);
         // A lost answer is looked for among the pipeline's review apps before any retry.
+        let recovered = false;
         const findNew = async () => {
             const found = await findForPr();
-            return found && !GONE.has(found.status) && Date.parse(found.created_at) >= since - 120000
-                ? found
-                : undefined;
+            const recent = found && !GONE.has(found.status) && Date.parse(found.created_at) >= since - 120000;
+            recovered = Boolean(recent);
+            return recent ? found : undefined;
         };
         try {
             const made = await heroku.createReviewApp({
@@ -5113,14 +5132,14 @@ async function createReviewApp(c, pipelineId, findForPr) {
                 environment: Object.keys(settings.reviewAppEnv).length > 0 ? settings.reviewAppEnv : null
             }, findNew);
             core.info(`Review app ${made.id} is ${made.status}.`);
-            return made;
+            return { reviewApp: made, ours: !recovered };
         }
         catch (err) {
             if (err instanceof errors/* HerokuApiError */.vk && err.status === 409) {
                 const adopted = await findForPr();
                 if (adopted && !GONE.has(adopted.status)) {
                     core.info(`A review app for PR #${pr.number} already exists (${adopted.id}): using it.`);
-                    return adopted;
+                    return { reviewApp: adopted, ours: false };
                 }
             }
             throw err;
@@ -5187,8 +5206,13 @@ async function waitForCreated(c, reviewApp) {
         // Creation builds and releases the app: follow that release through its release phase.
         const app = resolvedApp(await c.heroku.getApp(done.app.id), 'review');
         const current = (await c.heroku.listReleases(app.id, 1))[0];
-        if (current?.status === 'pending')
-            await waitForReleaseEnd(c, app, current.id, true);
+        const creation = current?.status === 'pending'
+            ? await waitForReleaseEnd(c, app, current.id, true)
+            : undefined;
+        const release = creation?.release ?? current;
+        // "created" does not say the release phase passed: a failed one leaves no code running.
+        if (release && release.status !== 'succeeded')
+            throw new errors/* DeployError */.sH(`Review app ${done.id} is created, but its release v${release.version} ended ${release.status}.`, creation?.tail || undefined);
         return done;
     });
 }

@@ -74,6 +74,8 @@ export interface Script {
   promotionFailsOn: Set<string>
   /** The next review app errors with this message. */
   reviewAppError: string | undefined
+  /** Review apps created from now on say `created` though their release failed its release phase. */
+  reviewAppReleaseFails: boolean
 }
 
 interface FakeRelease {
@@ -117,7 +119,8 @@ export class FakeHeroku implements HerokuPort {
     crashingSlugs: new Set(),
     unhealthySlugs: new Set(),
     promotionFailsOn: new Set(),
-    reviewAppError: undefined
+    reviewAppError: undefined,
+    reviewAppReleaseFails: false
   }
   /** Every call that changes something, in order: `createBuild shop-staging`, … */
   readonly mutations: string[] = []
@@ -132,7 +135,7 @@ export class FakeHeroku implements HerokuPort {
   >()
   private readonly reviewApps = new Map<
     string,
-    ReviewApp & { settleAt: number; deleteAt?: number }
+    ReviewApp & { settleAt: number; deleteAt?: number; version: string; releaseFails: boolean }
   >()
   /** The id the next slug gets (tests script it into `crashingSlugs` before the build). */
   nextSlugId = uuid()
@@ -431,7 +434,10 @@ export class FakeHeroku implements HerokuPort {
       status: 'pending' as const,
       created_at: new Date(now).toISOString(),
       settleAt: now + this.timing.reviewAppMs,
-      message: this.script.reviewAppError ?? null
+      message: this.script.reviewAppError ?? null,
+      // Heroku builds the PR's source onto the new app: its slug carries that commit.
+      version: body.source_blob?.version ?? 'a'.repeat(40),
+      releaseFails: this.script.reviewAppReleaseFails
     }
     this.reviewApps.set(reviewApp.id, reviewApp)
     return Promise.resolve(this.reviewAppView(reviewApp))
@@ -507,7 +513,9 @@ export class FakeHeroku implements HerokuPort {
       status: 'created' as const,
       created_at: new Date(created).toISOString(),
       settleAt: created,
-      message: null
+      message: null,
+      version: 'a'.repeat(40),
+      releaseFails: false
     }
     this.reviewApps.set(r.id, r)
     return this.reviewAppView(r)
@@ -625,15 +633,22 @@ export class FakeHeroku implements HerokuPort {
     }
   }
 
-  private reviewAppView(r: ReviewApp & { settleAt: number; deleteAt?: number }): ReviewApp {
+  private reviewAppView(
+    r: ReviewApp & { settleAt: number; deleteAt?: number; version: string; releaseFails: boolean }
+  ): ReviewApp {
     const now = this.clock.now()
-    const { settleAt, deleteAt, ...view } = r
+    const { settleAt, deleteAt, version, releaseFails, ...view } = r
     if (deleteAt !== undefined) return { ...view, status: now >= deleteAt ? 'deleted' : 'deleting' }
     if (now < settleAt) return { ...view, status: 'creating' }
     if (r.message) return { ...view, status: 'errored' }
     if (!r.app) {
       // Created: Heroku made the app and deployed the PR's source to it.
-      const app = this.addApp(`shop-pr-${r.pr_number ?? 0}`, undefined, 'review')
+      const app = this.addApp(`shop-pr-${r.pr_number ?? 0}`, undefined, 'review', version)
+      if (releaseFails) {
+        // The creation's release: its release phase failed, so the initial release stays live.
+        const deploy = app.releases.pop()!
+        app.releases.push({ ...deploy, outcome: 'failed' })
+      }
       r.app = { id: app.id }
       const pipeline = this.pipelines.get(r.pipeline.id)
       if (pipeline) {

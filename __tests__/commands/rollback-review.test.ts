@@ -131,6 +131,18 @@ describe('review apps in process', () => {
     expect(run.outcome.status).not.toBe('review-app-ready')
   })
 
+  it('a review app created while its release phase failed is not ready: the run fails, naming the release', async () => {
+    const w = shop()
+    w.heroku.script.reviewAppReleaseFails = true
+    const run = await w.run(
+      { command: 'review-app', pipeline: 'shop', ...health },
+      { eventName: 'pull_request', pullRequest: PR }
+    )
+    expect(run.error?.message).toMatch(/is created, but its release v2 ended failed/)
+    expect(verdict(run.outcome).ok).toBe(false)
+    expect(run.outcome.status).not.toBe('review-app-ready')
+  })
+
   it("closed: deletes the PR's review app and waits until it is gone", async () => {
     const w = shop()
     w.heroku.seedReviewApp(w.pipeline, 7, 60_000)

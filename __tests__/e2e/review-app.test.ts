@@ -215,6 +215,46 @@ describe('review-app', () => {
     expect(scenario.count('POST', /^\/review-apps$/)).toBe(1)
   })
 
+  it("a review app adopted after a 409 is checked, and gets this run's commit built onto it", async () => {
+    scenario = await startScenario(seed())
+    const { heroku, github, workspace } = scenario
+    github.seedPull({
+      number: 7,
+      state: 'open',
+      head: { ref: 'feature/login', sha: workspace.sha }
+    })
+    const first = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', workspace.sha)
+    })
+    expect(first.outputs.status).toBe('review-app-ready')
+    // A newer commit whose run does not see that app yet (another run created it a moment
+    // ago): its create answers 409, and the app it adopts runs the older commit.
+    await writeWorkspaceFiles(workspace.dir, { VERSION: 'second\n' })
+    const sha2 = commitAll(workspace.dir, 'Second commit')
+    github.seedPull({ number: 7, state: 'open', head: { ref: 'feature/login', sha: sha2 } })
+    heroku.inject({ method: 'GET', path: /\/review-apps$/, status: 200, body: [] })
+    const second = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: sha2,
+      event: prEvent('synchronize', sha2)
+    })
+    expect(
+      heroku.requests.some(
+        (r) => r.method === 'POST' && r.path === '/review-apps' && r.status === 409
+      )
+    ).toBe(true)
+    expect(second.exitCode).toBe(0)
+    expect(second.outputs['review-app-id']).toBe(first.outputs['review-app-id'])
+    // Not "ready" on the older commit: this run's commit was built, and it is what runs.
+    const ra = heroku.state.reviewApps.find((r) => r.id === second.outputs['review-app-id'])!
+    const app = Object.values(heroku.state.apps).find((a) => a.app.id === ra.app!.id)!
+    expect(app.builds.some((b) => b.source_blob.version === sha2)).toBe(true)
+    expect(app.currentRelease!.slug!.id).toBe(
+      heroku.state.slugs.find((sl) => sl.commit === sha2)?.id
+    )
+  })
+
   it('with a shared review-app-environment, closing one PR leaves the other PR deployments alone', async () => {
     scenario = await startScenario(seed())
     const { github, workspace } = scenario

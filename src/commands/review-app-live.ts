@@ -35,8 +35,9 @@ export async function startReviewAppResult(
 }
 
 /**
- * Builds the PR's commit onto the review app unless it was just created from it or already runs
- * it, then gates what is live; the run is `review-app-ready` when that passes.
+ * Builds the PR's commit onto the review app unless it already runs it (after its creation from
+ * this run's source it should; another run's build may have landed on it since), then gates
+ * what is live; the run is `review-app-ready` when that passes.
  */
 export async function buildOntoAndGate(
   c: CommandContext,
@@ -48,7 +49,11 @@ export async function buildOntoAndGate(
   // The releases listed while checking for pending work are still current: no second listing.
   const newest = await waitForPendingWork(c, app)
   let live = await recordLive(heroku, app, newest)
-  if (!created && live?.commit !== settings.version) {
+  if (live?.commit !== settings.version) {
+    if (created)
+      core.info(
+        `Review app ${app.name} runs ${live?.commit ?? 'no known commit'} after its creation, not ${settings.version}: building ${settings.version} onto it.`
+      )
     result.before = live
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)

@@ -96,10 +96,11 @@ export async function reviewApp(c: CommandContext): Promise<void> {
 
   let created = false
   if (!existing || GONE.has(existing.status)) {
-    existing = await phase(c, 'review-app', 'create', () =>
+    const made = await phase(c, 'review-app', 'create', () =>
       createReviewApp(c, pipeline.id, findForPr)
     )
-    created = true
+    existing = made.reviewApp
+    created = made.ours
   }
   outcome.reviewApp = {
     id: existing.id,
@@ -117,11 +118,16 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   await buildOntoAndGate(c, app, result, created)
 }
 
+/**
+ * Creates the PR's review app from this run's source. `ours`: Heroku answered this run's
+ * request; a review app adopted after a 409 or found after a lost answer may come from another
+ * run's commit, so what it runs is checked, never assumed.
+ */
 async function createReviewApp(
   c: CommandContext,
   pipelineId: string,
   findForPr: () => Promise<ReviewApp | undefined>
-): Promise<ReviewApp> {
+): Promise<{ reviewApp: ReviewApp; ours: boolean }> {
   const { settings, ctx, heroku } = c
   const pr = ctx.pullRequest!
   const since = c.clock.now()
@@ -129,11 +135,13 @@ async function createReviewApp(
   try {
     const source = await uploadPhase(c, tarball)
     // A lost answer is looked for among the pipeline's review apps before any retry.
+    let recovered = false
     const findNew = async (): Promise<ReviewApp | undefined> => {
       const found = await findForPr()
-      return found && !GONE.has(found.status) && Date.parse(found.created_at) >= since - 120000
-        ? found
-        : undefined
+      const recent =
+        found && !GONE.has(found.status) && Date.parse(found.created_at) >= since - 120000
+      recovered = Boolean(recent)
+      return recent ? found : undefined
     }
     try {
       const made = await heroku.createReviewApp(
@@ -147,13 +155,13 @@ async function createReviewApp(
         findNew
       )
       core.info(`Review app ${made.id} is ${made.status}.`)
-      return made
+      return { reviewApp: made, ours: !recovered }
     } catch (err) {
       if (err instanceof HerokuApiError && err.status === 409) {
         const adopted = await findForPr()
         if (adopted && !GONE.has(adopted.status)) {
           core.info(`A review app for PR #${pr.number} already exists (${adopted.id}): using it.`)
-          return adopted
+          return { reviewApp: adopted, ours: false }
         }
       }
       throw err
@@ -244,7 +252,17 @@ async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<
       // Creation builds and releases the app: follow that release through its release phase.
       const app = resolvedApp(await c.heroku.getApp(done.app!.id), 'review')
       const current = (await c.heroku.listReleases(app.id, 1))[0]
-      if (current?.status === 'pending') await waitForReleaseEnd(c, app, current.id, true)
+      const creation =
+        current?.status === 'pending'
+          ? await waitForReleaseEnd(c, app, current.id, true)
+          : undefined
+      const release = creation?.release ?? current
+      // "created" does not say the release phase passed: a failed one leaves no code running.
+      if (release && release.status !== 'succeeded')
+        throw new DeployError(
+          `Review app ${done.id} is created, but its release v${release.version} ended ${release.status}.`,
+          creation?.tail || undefined
+        )
       return done
     }
   )
