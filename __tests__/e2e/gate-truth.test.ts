@@ -282,6 +282,26 @@ describe('apps without web dynos', () => {
     expect(scenario.count('GET', /\/formation$/)).toBeGreaterThan(0)
   })
 
+  it('passes while a Heroku Scheduler job still runs on the old release (not part of the formation)', async () => {
+    scenario = await startScenario(seed(workers), { fixture: 'worker' })
+    const job = await scenario.heroku.runOneOffDyno('shop-staging', {
+      type: 'scheduler',
+      command: 'sleep 300'
+    })
+    const result = await scenario.run({ app: 'shop-staging', 'health-check-timeout': '20' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(result.outputs['rolled-back']).toBe('false')
+    const built = Number(result.outputs['release-version'])
+    const dynos = scenario.heroku.state.apps['shop-staging'].dynos
+    // The worker runs the new release; the job kept its own, and the gate did not wait for it.
+    expect(dynos.map((d) => [d.name, d.release.version])).toEqual([
+      ['worker.1', built],
+      [job.name, job.release.version]
+    ])
+    expect(job.release.version).toBeLessThan(built)
+  })
+
   it('fails and rolls back when the worker crashes on boot', async () => {
     scenario = await startScenario(seed(workers), { fixture: 'worker-crash' })
     const before = scenario.heroku.state.apps['shop-staging'].currentRelease!

@@ -327,6 +327,35 @@ describe('promotion in waves', () => {
     ])
   })
 
+  it('a Heroku Scheduler job running on the old release during the bake does not fail the wave', async () => {
+    scenario = await startScenario(shopSeed(APPS))
+    const s = scenario
+    // A one-off dyno, as Heroku Scheduler starts them: a deploy does not restart it, so it
+    // stays on the release it started on while the canary bakes.
+    const job = await s.heroku.runOneOffDyno('shop-canary', {
+      type: 'scheduler',
+      command: 'sleep 300'
+    })
+    const result = await s.run({
+      app: 'shop-staging',
+      promote: 'true',
+      waves: WAVES,
+      'wave-bake-time': '3',
+      ...health
+    })
+    expect(result.exitCode).toBe(0)
+    expect(promotions(s)).toHaveLength(2)
+    expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+      { apps: ['shop-canary'], status: 'healthy' },
+      { apps: ['shop-eu', 'shop-us'], status: 'healthy' }
+    ])
+    // The job ran through the bake on the release before the promotion.
+    const canary = s.heroku.state.apps['shop-canary']
+    const still = canary.dynos.find((d) => d.name === job.name)
+    expect(still?.release.version).toBe(job.release.version)
+    expect(canary.currentRelease!.version).toBeGreaterThan(job.release.version)
+  })
+
   it('wave-bake-time delays the next wave; a failure during the bake fails the wave', async () => {
     scenario = await startScenario(shopSeed(APPS))
     const s = scenario

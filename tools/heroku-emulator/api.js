@@ -99,6 +99,13 @@ route('GET', '/apps/:app/dynos/:dyno', ({ model, params }) => {
   return ok(model.dynoJson(app, dyno))
 })
 
+// Dyno Create: a detached one-off dyno (`heroku run:detached`, Heroku Scheduler) on the current
+// release, beside the formation; the body is checked further by model.runOneOffDyno (422).
+route('POST', '/apps/:app/dynos', ({ model, params, body }) => {
+  const app = model.findApp(params.app)
+  return created(model.dynoJson(app, model.runOneOffDyno(app, body)))
+})
+
 // Restart all dynos: rel `empty`, documented 202 with an empty object. The dynos are replaced
 // the way a deploy replaces them (standard, or preboot when the feature is on).
 route('DELETE', '/apps/:app/dynos', ({ model, params }) => {

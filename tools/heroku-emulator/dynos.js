@@ -27,6 +27,12 @@
  *
  * A release made while the app's `runtime-dyno-metadata` feature is on gives its dynos the
  * Dev Center "Dyno Metadata" variables (`dynoMetadata`).
+ *
+ * One-off dynos (`runOneOff`, Platform API "Dyno Create": `heroku run`, Heroku Scheduler) run
+ * beside the formation, outside every generation: one command on the release that was current
+ * when it was created, listed after the formation dynos while its process runs, never routed,
+ * never restarted, untouched by deploys and restarts (they replace generations only), gone from
+ * the list once its process has exited.
  */
 import { request as httpRequest, createServer, Agent } from 'node:http'
 import { constants as osConstants } from 'node:os'
@@ -111,6 +117,8 @@ export class AppRuntime {
     this.agent = new Agent({ keepAlive: false })
     this.roundRobin = 0
     this.closed = false
+    /** one-off dynos whose process has not exited yet (`runOneOff`) */
+    this.oneOffs = []
   }
 
   log(source, text) {
@@ -134,7 +142,60 @@ export class AppRuntime {
 
   /** Dynos as the API lists them. */
   listedDynos() {
-    return this.listed ? this.listed.dynos : []
+    return [...(this.listed ? this.listed.dynos : []), ...this.oneOffs]
+  }
+
+  /**
+   * Starts a one-off dyno running `command` (through `sh -c`) in `slug`'s directory, with the
+   * env of a formation dyno of `release` plus `env`, and `DYNO` = its name `<type>.<n>` (n: a
+   * random 4-digit number no listed dyno has). No `PORT`, never routed (even of type `web`),
+   * never restarted; `timeToLive` seconds (if given) after its creation it is stopped as
+   * `stopDynos` stops a dyno. Returns the dyno at once (`starting`); its process is spawned
+   * right after (then `up`), and it leaves `oneOffs` when its process exits.
+   */
+  runOneOff({ release, slug, command, type, env = {}, size = null, timeToLive = null }) {
+    const taken = new Set(this.listedDynos().map((d) => d.name))
+    let name
+    do name = `${type}.${1000 + Math.floor(Math.random() * 9000)}`
+    while (taken.has(name))
+    // a generation of its own, never deployed, listed, served or stopped as a set
+    const generation = {
+      release,
+      slug,
+      quantities: {},
+      dynos: [],
+      metadata: Boolean(release.dynoMetadata),
+      starting: false,
+      switchTimer: null,
+      stopped: null
+    }
+    const dyno = this.newDyno({ generation, type, name, command })
+    dyno.oneOff = true
+    dyno.timing.oneOff = true
+    dyno.env = { ...env }
+    dyno.size = size
+    dyno.ttlTimer = null
+    generation.dynos.push(dyno)
+    this.oneOffs.push(dyno)
+    if (timeToLive !== null) {
+      dyno.ttlTimer = setTimeout(() => {
+        dyno.ttlTimer = null
+        this.log(`heroku[${dyno.name}]`, `time_to_live of ${timeToLive}s reached`)
+        void this.stopDynos([dyno])
+      }, timeToLive * 1000)
+      dyno.ttlTimer.unref?.()
+    }
+    // After the answer is made: it says `starting`, as the dyno is when created.
+    setImmediate(() => void this.startProcess(dyno))
+    return dyno
+  }
+
+  /** A one-off dyno is done: off the list, its timer cleared, its timing record ended. */
+  endOneOff(dyno) {
+    if (dyno.ttlTimer) clearTimeout(dyno.ttlTimer)
+    dyno.ttlTimer = null
+    dyno.timing.stoppedAt ??= Date.now()
+    this.oneOffs = this.oneOffs.filter((d) => d !== dyno)
   }
 
   /** The web dynos the router may send a request to. */
@@ -316,39 +377,46 @@ export class AppRuntime {
         const name = this.dynoName
           ? this.dynoName(release, type, new Set(generation.dynos.map((d) => d.name)))
           : `${type}.${i}`
-        const dyno = {
-          id: newId(),
-          name,
-          type,
-          command,
-          state: 'starting',
-          createdAt: isoTime(),
-          updatedAt: isoTime(),
-          port: null,
-          child: null,
-          crashes: 0,
-          stopping: false,
-          stopped: null,
-          generation,
-          timing: {
-            id: '',
-            app: this.app.name,
-            name,
-            type,
-            release: release.version,
-            startedAt: Date.now(),
-            upAt: null,
-            crashedAt: null,
-            stoppedAt: null,
-            crashes: 0
-          }
-        }
-        dyno.timing.id = dyno.id
-        this.recordDyno(dyno.timing)
+        const dyno = this.newDyno({ generation, type, name, command })
         generation.dynos.push(dyno)
         void this.startProcess(dyno)
       }
     }
+  }
+
+  /** A new dyno record (`starting`, no process yet), its timing record made and recorded. */
+  newDyno({ generation, type, name, command }) {
+    const dyno = {
+      id: newId(),
+      name,
+      type,
+      command,
+      state: 'starting',
+      createdAt: isoTime(),
+      updatedAt: isoTime(),
+      port: null,
+      child: null,
+      crashes: 0,
+      stopping: false,
+      stopped: null,
+      generation,
+      timing: {
+        id: '',
+        app: this.app.name,
+        name,
+        type,
+        release: generation.release.version,
+        startedAt: Date.now(),
+        upAt: null,
+        crashedAt: null,
+        stoppedAt: null,
+        crashes: 0,
+        oneOff: false
+      }
+    }
+    dyno.timing.id = dyno.id
+    this.recordDyno(dyno.timing)
+    return dyno
   }
 
   setState(dyno, state) {
@@ -359,11 +427,15 @@ export class AppRuntime {
   }
 
   async startProcess(dyno) {
-    if (this.closed || dyno.stopping) return
+    if (this.closed || dyno.stopping) {
+      if (dyno.oneOff) this.endOneOff(dyno)
+      return
+    }
     const { release, slug, metadata } = dyno.generation
     // A container release runs each process type in its own image (`dirs`, heroku-yml.js).
     const dir = slug.dirs?.[dyno.type] ?? slug.dir
-    const web = dyno.type === 'web'
+    // A one-off dyno is never routed, so it gets no PORT even when its type is `web`.
+    const web = dyno.type === 'web' && !dyno.oneOff
     // Only a web dyno gets a PORT (Dev Center "Dyno Startup Behavior").
     if (web) dyno.port = await freePort()
     if (this.closed || dyno.stopping) return
@@ -376,6 +448,8 @@ export class AppRuntime {
       ...release.config,
       ...(metadata ? dynoMetadata({ app: this.app, release, slug, dynoId: dyno.id }) : {}),
       ...(web ? { PORT: String(dyno.port) } : {}),
+      // a one-off dyno's `env` (Dyno Create), on top of the config vars
+      ...(dyno.env ?? {}),
       DYNO: dyno.name
     }
     let spawned
@@ -385,7 +459,11 @@ export class AppRuntime {
         env,
         stdio: ['ignore', 'pipe', 'pipe']
       })
-    } catch {
+    } catch (error) {
+      if (dyno.oneOff) {
+        this.log(`heroku[${dyno.name}]`, `Process could not start: ${error.message}`)
+        this.endOneOff(dyno)
+      }
       return
     }
     const { child, exited } = spawned
@@ -404,6 +482,8 @@ export class AppRuntime {
     // A process killed by a signal shows as 128 + its number, as a shell reports it (SIGTERM: 143).
     const status = code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 'unknown')
     this.log(`heroku[${dyno.name}]`, `Process exited with status ${status}`)
+    // A one-off dyno never restarts: it is done, and no longer listed.
+    if (dyno.oneOff) return this.endOneOff(dyno)
     // A stopped dyno is `down` once everything it ran has exited (`stopDynos`).
     if (dyno.stopping || this.closed) return
     this.setState(dyno, 'crashed')
@@ -526,6 +606,7 @@ export class AppRuntime {
   async close() {
     this.closed = true
     for (const generation of [...this.generations]) this.stopGeneration(generation)
+    void this.stopDynos(this.oneOffs)
     if (this.server) {
       this.server.closeAllConnections?.()
       await new Promise((resolve) => this.server.close(() => resolve()))

@@ -271,6 +271,8 @@ export interface DynoTiming {
   crashedAt: number | null
   stoppedAt: number | null
   crashes: number
+  /** a one-off dyno (`POST /apps/{app}/dynos`, `runOneOffDyno`); `stoppedAt`: its process exited */
+  oneOff: boolean
 }
 /** One request the app router handled. */
 export interface RoutedRequest {
@@ -639,6 +641,22 @@ export interface HerokuEmulator {
     patch: Record<string, string | null>,
     options?: { wait?: 'created' | 'released' | 'up' }
   ): Promise<ReleaseJson | null>
+  /**
+   * starts a detached one-off dyno on the app's current release, as `POST /apps/{app}/dynos`
+   * does (the same checks: throws with the API's message for an invalid request, an app without
+   * code or a Fir app); resolves to its JSON (`<type>.<4 digits>`, `starting`). `type` default
+   * `run`; `timeToLive` in seconds (1..86400); `size` is only shown in its JSON.
+   */
+  runOneOffDyno(
+    app: string,
+    options: {
+      command: string
+      type?: string
+      env?: Record<string, string>
+      size?: string
+      timeToLive?: number
+    }
+  ): Promise<DynoJson>
   /**
    * until the app's newest dynos are listed and each is up or has crashed, and (preboot) the
    * router has switched to them unless one crashed

@@ -337,6 +337,26 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
     },
 
     /**
+     * Starts a detached one-off dyno on the app's current release, as `POST /apps/{app}/dynos`
+     * does (same checks; an invalid request throws with the API's message). Resolves to its JSON.
+     */
+    async runOneOffDyno(appName, { command, type, env, size, timeToLive } = {}) {
+      const app = appByName(appName)
+      try {
+        const dyno = model.runOneOffDyno(app, {
+          command,
+          type,
+          env,
+          size,
+          time_to_live: timeToLive
+        })
+        return model.dynoJson(app, dyno)
+      } catch (error) {
+        throw new Error(`runOneOffDyno(${appName}): ${error.message}`, { cause: error })
+      }
+    },
+
+    /**
      * Enables or disables an app feature, as `PATCH /apps/{app}/features/{name}` does (nothing
      * restarts: it applies from the next release or restart). Returns it in its API shape.
      */

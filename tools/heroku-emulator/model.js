@@ -368,7 +368,8 @@ export class Model {
       release: { id: release.id, version: release.version },
       app: { id: app.id, name: app.name },
       // a size from app.json's formation (app-setups.js), else the emulator's one size
-      size: app.dynoSizes?.[dyno.type] ?? 'Basic',
+      // a one-off dyno's requested `size` (Dyno Create) is shown as asked, nothing more
+      size: dyno.size ?? app.dynoSizes?.[dyno.type] ?? 'Basic',
       state: dyno.state,
       type: dyno.type,
       updated_at: dyno.updatedAt
@@ -904,6 +905,60 @@ export class Model {
     const release = this.currentRelease(app)
     const slug = release?.slugId ? this.slugs.get(release.slugId) : null
     if (slug) this.runDynos(app, release, slug)
+  }
+
+  /**
+   * Platform API "Dyno Create" (`POST /apps/{app}/dynos`) and the `runOneOffDyno` helper: checks
+   * the request (API field names; 422 `invalid_params` otherwise) and starts a detached one-off
+   * dyno on the app's current release (dynos.js `runOneOff`). Returns the dyno record.
+   * `attach: true` is refused: there is no rendezvous server to attach to.
+   */
+  runOneOffDyno(app, { command, type, env, size, attach, time_to_live: timeToLive } = {}) {
+    if (typeof command !== 'string' || command.trim() === '')
+      throw invalidParams('command must be a non-empty string.')
+    if (type !== undefined && (typeof type !== 'string' || !PROCESS_TYPE_PATTERN.test(type)))
+      throw invalidParams(
+        'type must be a non-empty string of letters, digits, "_" and "-" (at most 128).'
+      )
+    if (env !== undefined) {
+      const isObject = env !== null && typeof env === 'object' && !Array.isArray(env)
+      if (
+        !isObject ||
+        !Object.entries(env).every(([k, v]) => /^\w+$/.test(k) && typeof v === 'string')
+      )
+        throw invalidParams('env must be an object of string values with keys matching ^\\w+$.')
+    }
+    if (
+      timeToLive !== undefined &&
+      (!Number.isInteger(timeToLive) || timeToLive < 1 || timeToLive > 86400)
+    )
+      throw invalidParams('time_to_live must be an integer number of seconds from 1 to 86400.')
+    if (size !== undefined && (typeof size !== 'string' || size === ''))
+      throw invalidParams('size must be a non-empty string.')
+    if (attach !== undefined && typeof attach !== 'boolean')
+      throw invalidParams('attach must be a boolean.')
+    if (attach === true)
+      throw invalidParams(
+        'The emulator runs only detached one-off dynos (attach: false or absent): it has no rendezvous server to attach to.'
+      )
+    // Dev Center "One-Off Dynos": `heroku run` "is unavailable for Fir-generation apps".
+    if (app.generation === 'fir')
+      throw invalidParams('One-off dynos are unavailable for Fir-generation apps.')
+    const release = this.currentRelease(app)
+    const slug = release?.slugId ? this.slugs.get(release.slugId) : null
+    if (!slug)
+      throw invalidParams(
+        `${app.name} has no release with code yet: deploy it before running a one-off dyno.`
+      )
+    return app.runtime.runOneOff({
+      release,
+      slug,
+      command,
+      type: type ?? 'run',
+      env: env ?? {},
+      size: size ?? null,
+      timeToLive: timeToLive ?? null
+    })
   }
 
   /** Enables or disables an app feature (by name or id); returns the catalogue entry. */
