@@ -159,6 +159,59 @@ describe('review-app by app setup', () => {
     expect(scenario.heroku.state.apps['shop-pr-7']?.coupling?.stage).toBe('review')
   })
 
+  it('a lost answer to the app setup request: the app is coupled all the same, and the next push builds onto it', async () => {
+    scenario = await startScenario(setupSeed(), { fixture: 'app-json' })
+    const { heroku, github, workspace } = scenario
+    github.seedPull({
+      number: 7,
+      state: 'open',
+      head: { ref: 'feature/login', sha: workspace.sha }
+    })
+    heroku.inject({ method: 'POST', path: '/app-setups', reset: 'after' })
+    const setupInputs = { ...inputs, 'review-app-method': 'app-setup' }
+    const lost = await scenario.run(setupInputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', workspace.sha)
+    })
+    expect(lost.exitCode).not.toBe(0)
+    expect(annotationText(lost, 'error')).toMatch(
+      /answer to the app setup request was lost: the app shop-pr-7 exists and is coupled/
+    )
+    // One setup only (the lost one was not repeated), and its app is within the action's reach.
+    expect(scenario.count('POST', /^\/app-setups$/)).toBe(1)
+    expect(heroku.state.apps['shop-pr-7']?.coupling?.stage).toBe('review')
+    await heroku.waitForDynos('shop-pr-7')
+
+    await writeWorkspaceFiles(workspace.dir, { VERSION: 'second\n' })
+    const sha2 = commitAll(workspace.dir, 'Second commit')
+    const pushed = await scenario.run(setupInputs, {
+      eventName: 'pull_request',
+      sha: sha2,
+      event: prEvent('synchronize', sha2)
+    })
+    expect(pushed.exitCode).toBe(0)
+    expect(pushed.outputs.status).toBe('review-app-ready')
+    expect(heroku.state.apps['shop-pr-7'].builds.some((b) => b.source_blob.version === sha2)).toBe(
+      true
+    )
+  })
+
+  it('a coupling Heroku refuses: the new app is deleted, not left out of reach', async () => {
+    scenario = await startScenario(setupSeed(), { fixture: 'app-json' })
+    const { heroku, workspace } = scenario
+    heroku.inject({ method: 'POST', path: '/pipeline-couplings', status: 422 })
+    const result = await scenario.run(
+      { ...inputs, 'review-app-method': 'app-setup' },
+      { eventName: 'pull_request', event: prEvent('opened', workspace.sha) }
+    )
+    expect(result.exitCode).not.toBe(0)
+    expect(annotationText(result, 'error')).toMatch(
+      /Could not couple the new review app shop-pr-7 to shop .*it was deleted/
+    )
+    expect(scenario.count('POST', /^\/app-setups$/)).toBe(1)
+    expect(heroku.state.apps['shop-pr-7']).toBeUndefined()
+  })
+
   it('auto still uses the Review Apps API on a pipeline with review apps enabled', async () => {
     scenario = await startScenario(setupSeed(true))
     const result = await scenario.run(

@@ -11,22 +11,16 @@
  * name without them is an error naming it, never adopted.
  */
 import * as core from '@actions/core'
-import { DeployError, HerokuApiError, InputError } from '../errors.js'
-import type { App, AppSetup, AppSetupCreate, Pipeline } from '../heroku/types.js'
-import { waitUntil } from '../heroku/wait.js'
+import { InputError } from '../errors.js'
+import type { App, Pipeline } from '../heroku/types.js'
 import type { AppResult, SweepEntry } from '../outcome.js'
-import { maskSecret } from '../inputs/context.js'
 import { REVIEW_APP_NAME_INPUT, matchesReviewAppName, reviewAppName } from '../review-app-name.js'
 import type { RunContext } from '../settings.js'
 import type { CommandContext } from './context.js'
 import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
-import { lineWriter, streamBuildToEnd, waitBudget, waitForReleaseEnd } from './releases.js'
-import { packagePhase, uploadPhase } from './source.js'
+import { PR_MARKER, createSetupApp, findApp, followSetup } from './review-app-setup-create.js'
 import { groupedPhase, phase } from './timeline.js'
-
-/** The config var that marks an app as this action's review app of pull request `<n>`. */
-const PR_MARKER = 'HEROKU_PIPELINE_ACTION_PR'
 
 type PullRequest = NonNullable<RunContext['pullRequest']>
 
@@ -123,16 +117,6 @@ export async function reviewAppBySetup(c: CommandContext, pipeline: Pipeline): P
   await buildOntoAndGate(c, app, result, created)
 }
 
-/** The app of that name, or undefined when there is none (404). */
-async function findApp(c: CommandContext, name: string): Promise<App | undefined> {
-  try {
-    return await c.heroku.getApp(name)
-  } catch (err) {
-    if (err instanceof HerokuApiError && err.status === 404) return undefined
-    throw err
-  }
-}
-
 /**
  * Why `app` is not this pull request's app-setup review app (undefined: it is): it must be
  * coupled to this pipeline at stage `review` and carry `HEROKU_PIPELINE_ACTION_PR=<n>`.
@@ -171,204 +155,6 @@ async function checkOurs(
     REVIEW_APP_NAME_INPUT,
     `Input '${REVIEW_APP_NAME_INPUT}': the app ${app.name} already exists and is not the review app this action made for PR #${prNumber}: ${why}. The action never adopts or deletes an app it did not create, so it will not ${what} it. Set ${REVIEW_APP_NAME_INPUT} to a name that is free, or rename or delete ${app.name} on Heroku.`
   )
-}
-
-/**
- * Packages and uploads the source and starts the app setup (app in the staging app's team and
- * region; env = the review stage's config vars, then `review-app-env`, then the marker), then
- * couples the new app to the pipeline at stage `review` at once, so that even a setup that
- * fails or a run that is cancelled leaves an app the action recognises as its own.
- */
-async function createSetupApp(
-  c: CommandContext,
-  pipeline: Pipeline,
-  pr: PullRequest,
-  name: string
-): Promise<AppSetup> {
-  const { settings, heroku } = c
-  const [placement, stageVars] = await Promise.all([
-    stagingPlacement(c, pipeline),
-    heroku.getStageConfigVars(pipeline.id, 'review')
-  ])
-  // Masked as review-app-env's values are (per line, too).
-  for (const value of Object.values(stageVars)) maskSecret(value, (v) => core.setSecret(v))
-  const env: Record<string, string> = {
-    ...stageVars,
-    ...settings.reviewAppEnv,
-    [PR_MARKER]: String(pr.number)
-  }
-  const fromStage = Object.keys(stageVars)
-  core.info(
-    `Config vars for ${name}: ${fromStage.length > 0 ? `the review stage's ${fromStage.join(', ')}; ` : ''}` +
-      `${Object.keys(settings.reviewAppEnv).length > 0 ? `review-app-env's ${Object.keys(settings.reviewAppEnv).join(', ')}; ` : ''}` +
-      `${PR_MARKER}=${pr.number} (values masked).`
-  )
-  const tarball = await packagePhase(c)
-  let setup: AppSetup
-  try {
-    const source = await uploadPhase(c, tarball)
-    const body: AppSetupCreate = {
-      app: {
-        name,
-        ...(placement.team ? { organization: placement.team } : {}),
-        ...(placement.region ? { region: placement.region } : {})
-      },
-      source_blob: {
-        url: source.source_blob.get_url,
-        checksum: tarball.checksum,
-        version: settings.version || null
-      },
-      overrides: {
-        env,
-        ...(settings.buildpacks.length > 0
-          ? { buildpacks: settings.buildpacks.map((url) => ({ url })) }
-          : {})
-      }
-    }
-    try {
-      // After a lost answer the setup's id cannot be found; its app (by name) can.
-      setup = await heroku.createAppSetup(body, async () => {
-        const app = await findApp(c, name)
-        return app ? { id: '', status: 'unknown', app: { id: app.id, name: app.name } } : undefined
-      })
-    } catch (err) {
-      if (err instanceof HerokuApiError && err.status === 422 && /already taken/i.test(err.message))
-        throw new InputError(
-          REVIEW_APP_NAME_INPUT,
-          `Input '${REVIEW_APP_NAME_INPUT}': the app name ${name} is already taken on Heroku by an app this API key cannot see (${err.message}). Set ${REVIEW_APP_NAME_INPUT} to a name that is free.`
-        )
-      throw err
-    }
-  } finally {
-    await tarball.cleanup()
-  }
-  const appRef = setup.app
-  if (!appRef?.id) throw new DeployError(`App setup ${setup.id} answered without its app.`)
-  if (!setup.id) {
-    throw new DeployError(
-      `The answer to the app setup request was lost; the app ${appRef.name ?? name} exists now, but its setup cannot be followed. Run the workflow again once that app's setup has ended (or delete the app on Heroku).`
-    )
-  }
-  core.info(`App setup ${setup.id} is ${setup.status}: app ${appRef.name ?? name}.`)
-  await heroku.createPipelineCoupling({ app: appRef.id, pipeline: pipeline.id, stage: 'review' })
-  core.info(`Coupled ${appRef.name ?? name} to ${pipeline.name} at stage review.`)
-  return setup
-}
-
-/** The staging app's team and region, where the review app goes (none: the key's account). */
-async function stagingPlacement(
-  c: CommandContext,
-  pipeline: Pipeline
-): Promise<{ team?: string; region?: string }> {
-  const staging = (await c.heroku.listCouplings(pipeline.id)).find((x) => x.stage === 'staging')
-  if (!staging) {
-    core.info(
-      `Pipeline ${pipeline.name} has no staging app: the review app goes to this key's account, in Heroku's default region.`
-    )
-    return {}
-  }
-  const app = await c.heroku.getApp(staging.app.id)
-  return { team: app.team?.name ?? undefined, region: app.region?.name ?? undefined }
-}
-
-/**
- * Follows the app setup to its end: streams its build's output, follows its release through
- * the release phase, shows the postdeploy output. A failed setup (its app is kept) is a
- * DeployError with Heroku's reason and the tail of the postdeploy or build output.
- */
-async function followSetup(
-  c: CommandContext,
-  app: ResolvedApp,
-  result: AppResult,
-  started: AppSetup
-): Promise<void> {
-  const budget = waitBudget(c)
-  const poll = (): Promise<AppSetup> => c.heroku.getAppSetup(started.id)
-  const ended = (s: AppSetup): boolean => s.status !== 'pending'
-  // The build appears once the source is fetched and app.json read.
-  let setup = await waitUntil(poll, (s) => ended(s) || Boolean(s.build?.id), {
-    what: `the build of app setup ${started.id}`,
-    ...budget,
-    maxIntervalMs: 3000
-  })
-  let buildTail = ''
-  /** The setup's release, when it did not succeed (its release phase failed). */
-  let failedRelease: { version: number; status: string } | undefined
-  const buildId = setup.build?.id ?? undefined
-  if (buildId) {
-    result.buildId = buildId
-    core.info(`Build ${buildId} started.`)
-    const streamed = await streamBuildToEnd(c, app, buildId, setup.build?.output_stream_url, {
-      budget,
-      // The setup's build log may not exist yet when the setup names the build.
-      notFoundRetryMs: 10_000
-    })
-    buildTail = streamed.tail
-    const build = streamed.build
-    result.buildStatus = build.status
-    if (build.status === 'succeeded' && build.release?.id) {
-      const { release, tail } = await waitForReleaseEnd(
-        c,
-        app,
-        build.release.id,
-        true,
-        undefined,
-        budget
-      )
-      if (release.status !== 'succeeded') {
-        buildTail = tail || buildTail
-        failedRelease = release
-      }
-    }
-  }
-  setup = ended(setup)
-    ? setup
-    : await waitUntil(poll, ended, {
-        what: `app setup ${started.id} of ${app.name}`,
-        ...budget,
-        maxIntervalMs: 3000,
-        onPoll: (s) => core.debug(`app setup ${s.id}: ${s.status}`)
-      })
-  const postdeploy = setup.postdeploy
-  if (postdeploy && postdeploy.output !== null) {
-    core.info(`Postdeploy script output (exit code ${postdeploy.exit_code ?? 'unknown'}):`)
-    lineWriter()(postdeploy.output.endsWith('\n') ? postdeploy.output : `${postdeploy.output}\n`)
-  }
-  if (setup.status === 'succeeded' && !failedRelease) {
-    core.info(`App setup ${setup.id} succeeded.`)
-    return
-  }
-  if (setup.status === 'succeeded' && failedRelease) {
-    // The setup may say succeeded while its release did not: no code of this run is running.
-    throw new DeployError(
-      `The app setup of review app ${app.name} succeeded, but its release v${failedRelease.version} ended ${failedRelease.status} (app setup ${setup.id}). ` +
-        `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`,
-      buildTail || undefined
-    )
-  }
-  const details = setupFailureDetails(setup)
-  const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0
-  const tail = failedPostdeploy ? lastLines(postdeploy.output ?? '', 40) : buildTail
-  throw new DeployError(
-    `The app setup of review app ${app.name} ended ${setup.status}: ${details}` +
-      `${failedPostdeploy ? ` (the postdeploy script exited with ${postdeploy.exit_code})` : ''} (app setup ${setup.id}). ` +
-      `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`,
-    tail || undefined
-  )
-}
-
-/** What Heroku says of a failed app setup: its failure message and app.json's errors. */
-export function setupFailureDetails(setup: AppSetup): string {
-  const details = [
-    setup.failure_message,
-    ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
-  ].filter((d): d is string => Boolean(d))
-  return details.length > 0 ? details.join('; ') : 'Heroku gave no reason'
-}
-
-function lastLines(text: string, n: number): string {
-  const lines = text.replace(/\n$/, '').split('\n')
-  return lines.slice(-n).join('\n')
 }
 
 /** `closed`: deletes the PR's app, only when it carries all three marks. */

@@ -17,10 +17,10 @@ import { packagePhase, uploadPhase } from './source.js'
 import {
   chooseReviewAppMethod,
   reviewAppBySetup,
-  setupFailureDetails,
   staleReason,
   sweepSetupApps
 } from './review-app-setup.js'
+import { setupFailureDetails } from './review-app-setup-create.js'
 import { groupedPhase, phase } from './timeline.js'
 
 const GONE = new Set(['deleted', 'errored'])

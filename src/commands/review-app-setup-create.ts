@@ -1,0 +1,269 @@
+/**
+ * Making an app-setup review app (`review-app-setup.ts` decides when): the app setup from the
+ * source tarball, its coupling at stage `review` right away, and following the setup to its end.
+ */
+import * as core from '@actions/core'
+import { DeployError, HerokuApiError, InputError, errorMessage } from '../errors.js'
+import type { App, AppSetup, AppSetupCreate, Pipeline } from '../heroku/types.js'
+import { waitUntil } from '../heroku/wait.js'
+import type { AppResult } from '../outcome.js'
+import { maskSecret } from '../inputs/context.js'
+import { REVIEW_APP_NAME_INPUT } from '../review-app-name.js'
+import type { RunContext } from '../settings.js'
+import type { CommandContext } from './context.js'
+import type { ResolvedApp } from './apps.js'
+import { lineWriter, streamBuildToEnd, waitBudget, waitForReleaseEnd } from './releases.js'
+import { packagePhase, uploadPhase } from './source.js'
+
+type PullRequest = NonNullable<RunContext['pullRequest']>
+
+/** The config var that marks an app as this action's review app of pull request `<n>`. */
+export const PR_MARKER = 'HEROKU_PIPELINE_ACTION_PR'
+
+/** The app of that name, or undefined when there is none (404). */
+export async function findApp(c: CommandContext, name: string): Promise<App | undefined> {
+  try {
+    return await c.heroku.getApp(name)
+  } catch (err) {
+    if (err instanceof HerokuApiError && err.status === 404) return undefined
+    throw err
+  }
+}
+
+/**
+ * Packages and uploads the source and starts the app setup (app in the staging app's team and
+ * region; env = the review stage's config vars, then `review-app-env`, then the marker), then
+ * couples the new app to the pipeline at stage `review` at once, so that even a setup that
+ * fails or a run that is cancelled leaves an app the action recognises as its own.
+ */
+export async function createSetupApp(
+  c: CommandContext,
+  pipeline: Pipeline,
+  pr: PullRequest,
+  name: string
+): Promise<AppSetup> {
+  const { settings, heroku } = c
+  const [placement, stageVars] = await Promise.all([
+    stagingPlacement(c, pipeline),
+    heroku.getStageConfigVars(pipeline.id, 'review')
+  ])
+  // Masked as review-app-env's values are (per line, too).
+  for (const value of Object.values(stageVars)) maskSecret(value, (v) => core.setSecret(v))
+  const env: Record<string, string> = {
+    ...stageVars,
+    ...settings.reviewAppEnv,
+    [PR_MARKER]: String(pr.number)
+  }
+  const fromStage = Object.keys(stageVars)
+  core.info(
+    `Config vars for ${name}: ${fromStage.length > 0 ? `the review stage's ${fromStage.join(', ')}; ` : ''}` +
+      `${Object.keys(settings.reviewAppEnv).length > 0 ? `review-app-env's ${Object.keys(settings.reviewAppEnv).join(', ')}; ` : ''}` +
+      `${PR_MARKER}=${pr.number} (values masked).`
+  )
+  const tarball = await packagePhase(c)
+  let setup: AppSetup
+  try {
+    const source = await uploadPhase(c, tarball)
+    const body: AppSetupCreate = {
+      app: {
+        name,
+        ...(placement.team ? { organization: placement.team } : {}),
+        ...(placement.region ? { region: placement.region } : {})
+      },
+      source_blob: {
+        url: source.source_blob.get_url,
+        checksum: tarball.checksum,
+        version: settings.version || null
+      },
+      overrides: {
+        env,
+        ...(settings.buildpacks.length > 0
+          ? { buildpacks: settings.buildpacks.map((url) => ({ url })) }
+          : {})
+      }
+    }
+    try {
+      // After a lost answer the setup's id cannot be found; its app (by name) can.
+      setup = await heroku.createAppSetup(body, async () => {
+        const app = await findApp(c, name)
+        return app ? { id: '', status: 'unknown', app: { id: app.id, name: app.name } } : undefined
+      })
+    } catch (err) {
+      if (err instanceof HerokuApiError && err.status === 422 && /already taken/i.test(err.message))
+        throw new InputError(
+          REVIEW_APP_NAME_INPUT,
+          `Input '${REVIEW_APP_NAME_INPUT}': the app name ${name} is already taken on Heroku by an app this API key cannot see (${err.message}). Set ${REVIEW_APP_NAME_INPUT} to a name that is free.`
+        )
+      throw err
+    }
+  } finally {
+    await tarball.cleanup()
+  }
+  const appRef = setup.app
+  if (!appRef?.id) throw new DeployError(`App setup ${setup.id} answered without its app.`)
+  const appName = appRef.name ?? name
+  if (!setup.id) {
+    // The app exists but its setup cannot be followed. No app had this name just before this
+    // run's request, so it is the one the request made (its config vars, the PR marker among
+    // them, may not be set yet). Coupled, it stays this PR's review app: the next push builds
+    // onto it and closing the PR deletes it.
+    await coupleOrDelete(c, pipeline, appRef.id, appName)
+    throw new DeployError(
+      `The answer to the app setup request was lost: the app ${appName} exists and is coupled to ${pipeline.name} at stage review, but its setup cannot be followed. The next push builds onto it; closing the PR deletes it.`
+    )
+  }
+  core.info(`App setup ${setup.id} is ${setup.status}: app ${appName}.`)
+  await coupleOrDelete(c, pipeline, appRef.id, appName)
+  return setup
+}
+
+/**
+ * Couples the new app at stage `review`. An app this run made that cannot be coupled would be
+ * out of every later run's reach (no push builds onto it, closing the PR does not delete it,
+ * the sweep never sees it) while it runs with the review stage's config vars: it is deleted.
+ */
+async function coupleOrDelete(
+  c: CommandContext,
+  pipeline: Pipeline,
+  appId: string,
+  appName: string
+): Promise<void> {
+  try {
+    await c.heroku.createPipelineCoupling({ app: appId, pipeline: pipeline.id, stage: 'review' })
+  } catch (err) {
+    const why = errorMessage(err)
+    // Coupled after all (an answer lost on the way back): nothing to undo.
+    const coupling = await c.heroku.getAppCoupling(appId).catch(() => undefined)
+    if (coupling?.pipeline.id === pipeline.id && coupling.stage === 'review') {
+      core.info(`${appName} is coupled to ${pipeline.name} at stage review.`)
+      return
+    }
+    try {
+      await c.heroku.deleteApp(appId)
+    } catch (deleteErr) {
+      throw new DeployError(
+        `Could not couple the new review app ${appName} to ${pipeline.name} (${why}), nor delete it (${errorMessage(deleteErr)}): delete ${appName} on Heroku, since no later run will manage it.`
+      )
+    }
+    throw new DeployError(
+      `Could not couple the new review app ${appName} to ${pipeline.name} (${why}); it was deleted, so nothing is left out of the action's reach. Run the workflow again.`
+    )
+  }
+  core.info(`Coupled ${appName} to ${pipeline.name} at stage review.`)
+}
+
+/** The staging app's team and region, where the review app goes (none: the key's account). */
+async function stagingPlacement(
+  c: CommandContext,
+  pipeline: Pipeline
+): Promise<{ team?: string; region?: string }> {
+  const staging = (await c.heroku.listCouplings(pipeline.id)).find((x) => x.stage === 'staging')
+  if (!staging) {
+    core.info(
+      `Pipeline ${pipeline.name} has no staging app: the review app goes to this key's account, in Heroku's default region.`
+    )
+    return {}
+  }
+  const app = await c.heroku.getApp(staging.app.id)
+  return { team: app.team?.name ?? undefined, region: app.region?.name ?? undefined }
+}
+
+/**
+ * Follows the app setup to its end: streams its build's output, follows its release through
+ * the release phase, shows the postdeploy output. A failed setup (its app is kept) is a
+ * DeployError with Heroku's reason and the tail of the postdeploy or build output.
+ */
+export async function followSetup(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  started: AppSetup
+): Promise<void> {
+  const budget = waitBudget(c)
+  const poll = (): Promise<AppSetup> => c.heroku.getAppSetup(started.id)
+  const ended = (s: AppSetup): boolean => s.status !== 'pending'
+  // The build appears once the source is fetched and app.json read.
+  let setup = await waitUntil(poll, (s) => ended(s) || Boolean(s.build?.id), {
+    what: `the build of app setup ${started.id}`,
+    ...budget,
+    maxIntervalMs: 3000
+  })
+  let buildTail = ''
+  /** The setup's release, when it did not succeed (its release phase failed). */
+  let failedRelease: { version: number; status: string } | undefined
+  const buildId = setup.build?.id ?? undefined
+  if (buildId) {
+    result.buildId = buildId
+    core.info(`Build ${buildId} started.`)
+    const streamed = await streamBuildToEnd(c, app, buildId, setup.build?.output_stream_url, {
+      budget,
+      // The setup's build log may not exist yet when the setup names the build.
+      notFoundRetryMs: 10_000
+    })
+    buildTail = streamed.tail
+    const build = streamed.build
+    result.buildStatus = build.status
+    if (build.status === 'succeeded' && build.release?.id) {
+      const { release, tail } = await waitForReleaseEnd(
+        c,
+        app,
+        build.release.id,
+        true,
+        undefined,
+        budget
+      )
+      if (release.status !== 'succeeded') {
+        buildTail = tail || buildTail
+        failedRelease = release
+      }
+    }
+  }
+  setup = ended(setup)
+    ? setup
+    : await waitUntil(poll, ended, {
+        what: `app setup ${started.id} of ${app.name}`,
+        ...budget,
+        maxIntervalMs: 3000,
+        onPoll: (s) => core.debug(`app setup ${s.id}: ${s.status}`)
+      })
+  const postdeploy = setup.postdeploy
+  if (postdeploy && postdeploy.output !== null) {
+    core.info(`Postdeploy script output (exit code ${postdeploy.exit_code ?? 'unknown'}):`)
+    lineWriter()(postdeploy.output.endsWith('\n') ? postdeploy.output : `${postdeploy.output}\n`)
+  }
+  if (setup.status === 'succeeded' && !failedRelease) {
+    core.info(`App setup ${setup.id} succeeded.`)
+    return
+  }
+  if (setup.status === 'succeeded' && failedRelease) {
+    // The setup may say succeeded while its release did not: no code of this run is running.
+    throw new DeployError(
+      `The app setup of review app ${app.name} succeeded, but its release v${failedRelease.version} ended ${failedRelease.status} (app setup ${setup.id}). ` +
+        `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`,
+      buildTail || undefined
+    )
+  }
+  const details = setupFailureDetails(setup)
+  const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0
+  const tail = failedPostdeploy ? lastLines(postdeploy.output ?? '', 40) : buildTail
+  throw new DeployError(
+    `The app setup of review app ${app.name} ended ${setup.status}: ${details}` +
+      `${failedPostdeploy ? ` (the postdeploy script exited with ${postdeploy.exit_code})` : ''} (app setup ${setup.id}). ` +
+      `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`,
+    tail || undefined
+  )
+}
+
+/** What Heroku says of a failed app setup: its failure message and app.json's errors. */
+export function setupFailureDetails(setup: AppSetup): string {
+  const details = [
+    setup.failure_message,
+    ...(setup.manifest_errors ?? []).map((e) => `app.json: ${e}`)
+  ].filter((d): d is string => Boolean(d))
+  return details.length > 0 ? details.join('; ') : 'Heroku gave no reason'
+}
+
+function lastLines(text: string, n: number): string {
+  const lines = text.replace(/\n$/, '').split('\n')
+  return lines.slice(-n).join('\n')
+}
