@@ -2300,6 +2300,15 @@ function gatePlan(app, check) {
     const what = check.target ? `probe ${check.target}` : 'the dynos only (no health-check)';
     return `${what}${parts.length ? ` (${parts.join('; ')})` : ''}`;
 }
+/**
+ * After a gate passed by its marker, the app moved on to another release (another deploy,
+ * another review-app run): the note says this run vouches for its own release only.
+ */
+function noteReplaced(c, app, releaseVersion, health, promoting = false) {
+    if (health.replacedBy === undefined)
+        return;
+    c.outcome.notes.push(`${app.name} has moved on to v${health.replacedBy} (another deploy) after v${releaseVersion} passed its gate; v${health.replacedBy} was not verified by this run${promoting ? ' and is not promoted' : ''}.`);
+}
 /** One sentence for a failed gate. */
 function gateFailure(app, releaseVersion, health) {
     return new errors/* DeployError */.sH(`${app.name} v${releaseVersion} failed its health gate: ${health.reason ?? 'not healthy'}`, probeTail(health));
@@ -3652,10 +3661,8 @@ async function deploy(c) {
         throw failure;
     }
     result.liveAfter = result.release;
-    if (health.replacedBy !== undefined) {
-        // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
-        outcome.notes.push(`${app.name} has moved on to v${health.replacedBy} (another deploy) after v${release.version} passed its gate; v${health.replacedBy} was not verified by this run${settings.promote ? ' and is not promoted' : ''}.`);
-    }
+    // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
+    noteReplaced(c, app, release.version, health, settings.promote);
     result.endedAt = c.clock.now();
     outcome.status = 'deployed';
     core.info(`${app.name} v${release.version} is live and healthy.`);
@@ -4604,6 +4611,7 @@ async function buildOntoAndGate(c, app, result, created) {
     const health = await gatePhase(c, app, result, live);
     if (!health.passed)
         throw gateFailure(app, live.version, health);
+    noteReplaced(c, app, live.version, health);
     result.endedAt = c.clock.now();
     c.outcome.status = 'review-app-ready';
 }
@@ -4871,15 +4879,38 @@ async function chooseReviewAppMethod(c, pipeline) {
     outcome.notes.push(note);
     return config ? 'api' : 'app-setup';
 }
-/** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
-async function reviewAppBySetup(c, pipeline) {
-    const { settings, ctx, outcome } = c;
-    const pr = ctx.pullRequest;
-    const made = (0,review_app_name/* reviewAppName */.fw)(settings.reviewAppName, {
+function setupAppName(c, pipeline, pr) {
+    return (0,review_app_name/* reviewAppName */.fw)(c.settings.reviewAppName, {
         pipeline: pipeline.name,
         pr: pr.number,
         branch: pr.headRef
     });
+}
+/**
+ * `auto` on a closed PR that has no Review Apps API app: review apps may have been enabled on
+ * the pipeline after its app was made by app setup. That app, if it carries all three marks,
+ * is deleted as an app-setup close deletes it. Returns whether there was one.
+ */
+async function deleteEarlierSetupApp(c, pipeline) {
+    const pr = c.ctx.pullRequest;
+    const { name } = setupAppName(c, pipeline, pr);
+    const app = await findApp(c, name);
+    if (!app)
+        return false;
+    const why = await notOursBecause(c, pipeline, pr.number, app);
+    if (why) {
+        core.info(`${name} is not this action's review app of PR #${pr.number} (${why}): left alone.`);
+        return false;
+    }
+    core.info(`PR #${pr.number} has an app-setup review app, ${name}, made before review apps were enabled: deleting it.`);
+    await deleteSetupApp(c, pipeline, pr, name);
+    return true;
+}
+/** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
+async function reviewAppBySetup(c, pipeline) {
+    const { settings, ctx, outcome } = c;
+    const pr = ctx.pullRequest;
+    const made = setupAppName(c, pipeline, pr);
     const name = made.name;
     if (made.shortenedFrom) {
         const note = `${review_app_name/* REVIEW_APP_NAME_INPUT */.eD} gives ${made.shortenedFrom} (${made.shortenedFrom.length} characters), longer than Heroku's 30: the app is named ${name} (shortened, ending in a hash of the full name).`;
@@ -5101,7 +5132,8 @@ async function reviewApp(c) {
         return all.find((r) => !GONE.has(r.status)) ?? all[0];
     };
     if (pr.action === 'closed') {
-        await phase(c, 'review-app', 'delete', () => deleteReviewApp(c, pr.number, findForPr));
+        const earlierSetupApp = settings.reviewAppMethod === 'auto' ? () => deleteEarlierSetupApp(c, pipeline) : undefined;
+        await phase(c, 'review-app', 'delete', () => deleteReviewApp(c, pr.number, findForPr, earlierSetupApp));
         return;
     }
     let existing = await findForPr();
@@ -5259,10 +5291,16 @@ async function waitForCreated(c, reviewApp) {
         return done;
     });
 }
-async function deleteReviewApp(c, prNumber, findForPr) {
+/**
+ * `closed`: deletes the PR's Review Apps API app (waiting for one still being created), or when
+ * there is none, what `orElse` finds and deletes (`auto`: an earlier app-setup app).
+ */
+async function deleteReviewApp(c, prNumber, findForPr, orElse) {
     const { heroku, outcome } = c;
     const found = await findForPr();
     if (!found || found.status === 'deleted') {
+        if (orElse && (await orElse()))
+            return;
         core.info(`PR #${prNumber} has no review app: nothing to delete.`);
         outcome.status = 'review-app-deleted';
         outcome.notes.push(`PR #${prNumber} had no review app left to delete.`);

@@ -212,6 +212,28 @@ describe('review-app by app setup', () => {
     expect(heroku.state.apps['shop-pr-7']).toBeUndefined()
   })
 
+  it('auto on a closed PR whose app was made by app setup before review apps were enabled: that app is deleted', async () => {
+    // Review apps enabled on the pipeline: auto picks the Review Apps API, which has no app for
+    // the PR, because its app was made by app setup (as auto did before review apps were on).
+    scenario = await startScenario(setupSeed(true), { fixture: 'app-json' })
+    const { heroku, workspace } = scenario
+    const opened = await scenario.run(
+      { ...inputs, 'review-app-method': 'app-setup' },
+      { eventName: 'pull_request', event: prEvent('opened', workspace.sha) }
+    )
+    expect(opened.outputs.status).toBe('review-app-ready')
+    expect(heroku.state.apps['shop-pr-7']).toBeDefined()
+    const closed = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('closed', workspace.sha)
+    })
+    expect(closed.exitCode).toBe(0)
+    expect(closed.outputs.status).toBe('review-app-deleted')
+    expect(closed.stdout).toContain('review-app-method auto chose api')
+    expect(heroku.state.apps['shop-pr-7']).toBeUndefined()
+    expect(closed.summary).not.toMatch(/no review app left to delete/)
+  })
+
   it('auto still uses the Review Apps API on a pipeline with review apps enabled', async () => {
     scenario = await startScenario(setupSeed(true))
     const result = await scenario.run(

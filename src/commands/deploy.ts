@@ -11,7 +11,7 @@ import type { AppResult, ReleaseInfo } from '../outcome.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
-import { gateFailure, gatePhase, gatePlan, rollbackTo } from './health-gate.js'
+import { gateFailure, gatePhase, gatePlan, noteReplaced, rollbackTo } from './health-gate.js'
 import {
   recordLive,
   releaseInfo,
@@ -133,12 +133,8 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     throw failure
   }
   result.liveAfter = result.release
-  if (health.replacedBy !== undefined) {
-    // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
-    outcome.notes.push(
-      `${app.name} has moved on to v${health.replacedBy} (another deploy) after v${release.version} passed its gate; v${health.replacedBy} was not verified by this run${settings.promote ? ' and is not promoted' : ''}.`
-    )
-  }
+  // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
+  noteReplaced(c, app, release.version, health, settings.promote)
   result.endedAt = c.clock.now()
   outcome.status = 'deployed'
   core.info(`${app.name} v${release.version} is live and healthy.`)

@@ -216,6 +216,23 @@ export function gatePlan(app: ResolvedApp, check: HealthCheck): string {
   return `${what}${parts.length ? ` (${parts.join('; ')})` : ''}`
 }
 
+/**
+ * After a gate passed by its marker, the app moved on to another release (another deploy,
+ * another review-app run): the note says this run vouches for its own release only.
+ */
+export function noteReplaced(
+  c: CommandContext,
+  app: ResolvedApp,
+  releaseVersion: number,
+  health: HealthResult,
+  promoting = false
+): void {
+  if (health.replacedBy === undefined) return
+  c.outcome.notes.push(
+    `${app.name} has moved on to v${health.replacedBy} (another deploy) after v${releaseVersion} passed its gate; v${health.replacedBy} was not verified by this run${promoting ? ' and is not promoted' : ''}.`
+  )
+}
+
 /** One sentence for a failed gate. */
 export function gateFailure(
   app: ResolvedApp,

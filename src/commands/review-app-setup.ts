@@ -47,15 +47,48 @@ export async function chooseReviewAppMethod(
   return config ? 'api' : 'app-setup'
 }
 
-/** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
-export async function reviewAppBySetup(c: CommandContext, pipeline: Pipeline): Promise<void> {
-  const { settings, ctx, outcome } = c
-  const pr = ctx.pullRequest!
-  const made = reviewAppName(settings.reviewAppName, {
+function setupAppName(
+  c: CommandContext,
+  pipeline: Pipeline,
+  pr: PullRequest
+): ReturnType<typeof reviewAppName> {
+  return reviewAppName(c.settings.reviewAppName, {
     pipeline: pipeline.name,
     pr: pr.number,
     branch: pr.headRef
   })
+}
+
+/**
+ * `auto` on a closed PR that has no Review Apps API app: review apps may have been enabled on
+ * the pipeline after its app was made by app setup. That app, if it carries all three marks,
+ * is deleted as an app-setup close deletes it. Returns whether there was one.
+ */
+export async function deleteEarlierSetupApp(
+  c: CommandContext,
+  pipeline: Pipeline
+): Promise<boolean> {
+  const pr = c.ctx.pullRequest!
+  const { name } = setupAppName(c, pipeline, pr)
+  const app = await findApp(c, name)
+  if (!app) return false
+  const why = await notOursBecause(c, pipeline, pr.number, app)
+  if (why) {
+    core.info(`${name} is not this action's review app of PR #${pr.number} (${why}): left alone.`)
+    return false
+  }
+  core.info(
+    `PR #${pr.number} has an app-setup review app, ${name}, made before review apps were enabled: deleting it.`
+  )
+  await deleteSetupApp(c, pipeline, pr, name)
+  return true
+}
+
+/** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
+export async function reviewAppBySetup(c: CommandContext, pipeline: Pipeline): Promise<void> {
+  const { settings, ctx, outcome } = c
+  const pr = ctx.pullRequest!
+  const made = setupAppName(c, pipeline, pr)
   const name = made.name
   if (made.shortenedFrom) {
     const note = `${REVIEW_APP_NAME_INPUT} gives ${made.shortenedFrom} (${made.shortenedFrom.length} characters), longer than Heroku's 30: the app is named ${name} (shortened, ending in a hash of the full name).`

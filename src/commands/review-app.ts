@@ -16,6 +16,7 @@ import { waitBudget, waitForReleaseEnd } from './releases.js'
 import { packagePhase, uploadPhase } from './source.js'
 import {
   chooseReviewAppMethod,
+  deleteEarlierSetupApp,
   reviewAppBySetup,
   staleReason,
   sweepSetupApps
@@ -68,7 +69,11 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   }
 
   if (pr.action === 'closed') {
-    await phase(c, 'review-app', 'delete', () => deleteReviewApp(c, pr.number, findForPr))
+    const earlierSetupApp =
+      settings.reviewAppMethod === 'auto' ? () => deleteEarlierSetupApp(c, pipeline) : undefined
+    await phase(c, 'review-app', 'delete', () =>
+      deleteReviewApp(c, pr.number, findForPr, earlierSetupApp)
+    )
     return
   }
 
@@ -268,14 +273,20 @@ async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<
   )
 }
 
+/**
+ * `closed`: deletes the PR's Review Apps API app (waiting for one still being created), or when
+ * there is none, what `orElse` finds and deletes (`auto`: an earlier app-setup app).
+ */
 async function deleteReviewApp(
   c: CommandContext,
   prNumber: number,
-  findForPr: () => Promise<ReviewApp | undefined>
+  findForPr: () => Promise<ReviewApp | undefined>,
+  orElse?: () => Promise<boolean>
 ): Promise<void> {
   const { heroku, outcome } = c
   const found = await findForPr()
   if (!found || found.status === 'deleted') {
+    if (orElse && (await orElse())) return
     core.info(`PR #${prNumber} has no review app: nothing to delete.`)
     outcome.status = 'review-app-deleted'
     outcome.notes.push(`PR #${prNumber} had no review app left to delete.`)
