@@ -294,6 +294,10 @@ describe('method: container', () => {
       // The images were copied into the target's own repositories (blobs mounted, not pushed).
       const repo = s.heroku.state.registry.repositories[`${target}/web`]
       expect(repo.manifests).toContain(web.manifestDigest)
+      // Copied under this promotion's tag; `latest` names them once the target passed its gate.
+      const staged = Object.keys(repo.tags).find((t) => t.startsWith('heroku-pipeline-action-v'))
+      expect(repo.tags[staged!]).toBe(web.manifestDigest)
+      expect(repo.tags.latest).toBe(web.manifestDigest)
     }
     const mounts = s.heroku.requests.filter(
       (r) => r.method === 'POST' && /\/blobs\/uploads\/$/.test(r.path) && r.query.mount
@@ -382,6 +386,7 @@ describe('method: container', () => {
     const staging = s.heroku.state.apps.boxy
     const usBefore = s.heroku.state.apps['boxy-us'].currentRelease!
     const usImagesBefore = { ...s.heroku.state.apps['boxy-us'].images }
+    const usLatestBefore = s.heroku.state.registry.repositories['boxy-us/web']?.tags.latest
     const result = await s.run({
       command: 'promote',
       pipeline: 'boxes',
@@ -406,6 +411,13 @@ describe('method: container', () => {
       healthy: false,
       rolled_back: true
     })
+    // The failed target's latest still names what it named before (heroku container:release
+    // would not release the rejected image); the healthy one's names the verified image.
+    const registry = s.heroku.state.registry.repositories
+    expect(registry['boxy-us/web']?.tags.latest).toBe(usLatestBefore)
+    const euWeb = registry['boxy-eu/web']
+    const euStaged = Object.keys(euWeb.tags).find((t) => t.startsWith('heroku-pipeline-action-v'))
+    expect(euWeb.tags.latest).toBe(euWeb.tags[euStaged!])
     // No release image in the source's registry: nothing to warn about.
     expect(result.stdout).not.toMatch(/run no release phase/)
   })

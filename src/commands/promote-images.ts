@@ -7,7 +7,7 @@
  * release must run exactly the verified image IDs, then it is gated, and rolled back on failure.
  */
 import * as core from '@actions/core'
-import { DeployError } from '../errors.js'
+import { DeployError, errorMessage } from '../errors.js'
 import { allSettledOrFirstError } from '../heroku/wait.js'
 import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
 import type { RegistryPort } from '../registry/client.js'
@@ -106,26 +106,25 @@ export async function promoteImagesTo(
 ): Promise<void> {
   const name = t.app.name
   const registry = registryFor(c)
-  await phase(c, 'promotion', name, async () => {
+  // Copied under a tag of this promotion, not `latest`: until the target passes its gate,
+  // `latest` (what `heroku container:release` would release) stays what it was.
+  const tag = `heroku-pipeline-action-v${chosen.version}`
+  const copies = await phase(c, 'promotion', name, async () => {
     // The process types' images are copied side by side; the log keeps their order. Every copy
     // is waited for, so none is left running when one fails.
     const copies = await allSettledOrFirstError(
       Object.entries(images).map(async ([process, image]) => {
         const to = `${name}/${process}`
-        const copied = await registry.copyImage(
-          image.repository,
-          image.manifestDigest,
-          to,
-          'latest'
-        )
+        const copied = await registry.copyImage(image.repository, image.manifestDigest, to, tag)
         return { process, image, to, how: copied.blobs.map((b) => b.how) }
       })
     )
     for (const { process, image, to, how } of copies) {
       core.info(
-        `[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`
+        `[${name}] ${process}: copied ${image.repository}@${image.manifestDigest.slice(0, 19)} to ${to}:${tag} (${how.filter((h) => h === 'mounted').length} blobs mounted, ${how.filter((h) => h === 'copied').length} copied, ${how.filter((h) => h === 'exists').length} there already).`
       )
     }
+    return copies
   })
   const imageIds = Object.fromEntries(Object.entries(images).map(([p, i]) => [p, i.imageId]))
   const done = await phase(c, 'release-phase', name, () =>
@@ -145,4 +144,27 @@ export async function promoteImagesTo(
   // longer current) is no proof, and fails the check.
   const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind)
   await verifyAndGate(c, t, chosen, release.version, running)
+  await tagVerifiedLatest(c, registry, name, copies)
+}
+
+/**
+ * The target passed its gate: its repositories' `latest` becomes the verified images (a copy
+ * within the repository: the blobs are there). Not critical to the release: a warning.
+ */
+async function tagVerifiedLatest(
+  c: CommandContext,
+  registry: RegistryPort,
+  name: string,
+  copies: Array<{ image: SourceImage; to: string }>
+): Promise<void> {
+  try {
+    await allSettledOrFirstError(
+      copies.map(({ image, to }) => registry.copyImage(to, image.manifestDigest, to, 'latest'))
+    )
+    core.info(`[${name}] latest now names the verified images.`)
+  } catch (err) {
+    const text = `${name}: its release is verified, but its registry's latest tag could not be moved to the verified images (${errorMessage(err)}); heroku container:release would release what latest named before.`
+    core.warning(text)
+    addNote(c.outcome, text)
+  }
 }
