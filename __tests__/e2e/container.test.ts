@@ -190,6 +190,37 @@ describe('method: container', () => {
     expect(result.stdout).toMatch(/failed its health gate/)
   })
 
+  it('fails, without gating or rolling back, when the release found runs images this run did not send', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
+    // Another release of images lands on the app right after our formation update.
+    const formation = new RegExp(`^/apps/(${s.heroku.appId('boxy')}|boxy)/formation$`)
+    let other: { version: number } | undefined
+    s.heroku.onRequest({ method: 'PATCH', path: formation }, 1, async () => {
+      other = await s.heroku.createRelease(
+        'boxy',
+        { images: { web: { ...WEB, env: { APP_VERSION: 'someone-else' } } }, description: 'Other' },
+        { wait: 'released' }
+      )
+    })
+    // No body check: only the images tell the two releases apart.
+    const result = await s.run({
+      ...registryInputs(s),
+      images: 'web=registry.heroku.com/boxy/web:ci'
+    })
+    expect(other).toBeDefined()
+    expect(result.exitCode).not.toBe(0)
+    expect(annotationText(result, 'error')).toMatch(
+      new RegExp(
+        `boxy v${other!.version} runs web sha256:[0-9a-f]+, not the images this run released`
+      )
+    )
+    // Not ours: left live, not rolled back.
+    expect(s.heroku.state.apps.boxy.currentRelease!.version).toBe(other!.version)
+    expect(result.outputs['rolled-back']).not.toBe('true')
+  })
+
   it('pushes a local image with docker, the key on stdin only', async () => {
     scenario = await startScenario(boxySeed())
     const s = scenario

@@ -201,6 +201,33 @@ export async function releaseImageIds(
   return { release, tail, unchanged: false }
 }
 
+/**
+ * The release a deploy made must run the images it sent: the release found after the formation
+ * update is the app's newest one, which another release of images may have been (a concurrent
+ * deploy, or an answer lost). Heroku's formation says what runs; a release replaced since is
+ * left to the gate. Not for promotion targets: `verifyAndGate` checks them, and rolls back.
+ */
+export async function confirmReleasedImages(
+  c: CommandContext,
+  app: ResolvedApp,
+  release: Release,
+  images: Record<string, string>
+): Promise<void> {
+  const [formation, current] = await Promise.all([
+    c.heroku.listFormationImages(app.id),
+    c.heroku.currentRelease(app.id)
+  ])
+  if (current?.id !== release.id) return
+  const running = formationImages(formation)
+  const other = Object.entries(images).filter(
+    ([process, id]) => process !== 'release' && running[process] !== id
+  )
+  if (other.length === 0) return
+  throw new DeployError(
+    `${app.name} v${release.version} runs ${other.map(([process]) => `${process} ${running[process] ?? '(no image)'}`).join(', ')}, not the images this run released (${other.map(([process, id]) => `${process} ${id}`).join(', ')}): another release of images was made at the same time. It is not this run's, so it is neither gated nor rolled back.`
+  )
+}
+
 /** `docker login` (key on stdin), `docker tag` and `docker push` for every local image. */
 async function pushLocalImages(
   c: CommandContext,

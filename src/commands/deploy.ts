@@ -23,7 +23,12 @@ import {
   type KnownSlug
 } from './releases.js'
 import { packagePhase, uploadPhase } from './source.js'
-import { checkContainerFits, describeImages, releaseImages } from './container.js'
+import {
+  checkContainerFits,
+  confirmReleasedImages,
+  describeImages,
+  releaseImages
+} from './container.js'
 import type { Settings } from '../settings.js'
 import { groupedPhase, phase, startDeployment } from './timeline.js'
 
@@ -94,6 +99,8 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const released = await releaseImages(c, app, result)
     release = released.release
+    if (!released.unchanged && release.status === 'succeeded')
+      await confirmReleasedImages(c, app, release, released.images)
     built = {
       slugId: undefined,
       commit: undefined,
