@@ -3991,7 +3991,16 @@ async function promoteImagesTo(c, t, chosen, images) {
     // longer current) is no proof, and fails the check.
     const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind);
     await verifyAndGate(c, t, chosen, release.version, running);
-    await tagVerifiedLatest(c, registry, name, copies);
+    // Not yet: a bake or rollback-all may still roll this target back.
+    t.tagLatest = () => tagVerifiedLatest(c, registry, name, copies);
+}
+/**
+ * The promotion has ended: every container target still on the release it verified gets its
+ * `latest` moved to those images; the ones rolled back keep theirs.
+ */
+async function tagLatestOfVerified(targets) {
+    const still = targets.filter((t) => t.tagLatest && !t.result.rolledBack && t.result.liveAfter?.id === t.result.release?.id);
+    await Promise.all(still.map((t) => t.tagLatest()));
 }
 /**
  * The target passed its gate: its repositories' `latest` becomes the verified images (a copy
@@ -4445,17 +4454,22 @@ async function promote(c, verified) {
         });
         await c.events.progress(outcome);
     };
-    if (waves) {
-        await promoteInWaves(c, waves, failures, async (wave, i) => {
-            // A later wave starts minutes after the run began (gates, bakes): what its apps run now is
-            // what a rollback must restore, or a change made there meanwhile would be undone with ours.
-            if (i > 0)
-                await refreshLive(c, wave);
-            await promoteTo(wave);
-        });
+    try {
+        if (waves) {
+            await promoteInWaves(c, waves, failures, async (wave, i) => {
+                // A later wave starts minutes after the run began (gates, bakes): what its apps run now
+                // is what a rollback must restore, or a change made there meanwhile would be undone.
+                if (i > 0)
+                    await refreshLive(c, wave);
+                await promoteTo(wave);
+            });
+        }
+        else
+            await promoteTo(targets);
     }
-    else
-        await promoteTo(targets);
+    finally {
+        await tagLatestOfVerified(targets);
+    }
     if (failures.length > 0) {
         const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name);
         throw new errors/* DeployError */.sH(`${failures.length} of ${targets.length} target(s) failed: ${failures.join(' ')}` +
@@ -4755,10 +4769,10 @@ async function createSetupApp(c, pipeline, pr, name) {
     if (!setup.id) {
         // The app exists but its setup cannot be followed. No app had this name just before this
         // run's request, so it is the one the request made (its config vars, the PR marker among
-        // them, may not be set yet). Coupled, it stays this PR's review app: the next push builds
-        // onto it and closing the PR deletes it.
+        // them, may not be set yet). Coupled, it stays within reach: once its setup has set the
+        // marker, the next push builds onto it and closing the PR deletes it.
         await coupleOrDelete(c, pipeline, appRef.id, appName);
-        throw new errors/* DeployError */.sH(`The answer to the app setup request was lost: the app ${appName} exists and is coupled to ${pipeline.name} at stage review, but its setup cannot be followed. The next push builds onto it; closing the PR deletes it.`);
+        throw new errors/* DeployError */.sH(`The answer to the app setup request was lost: the app ${appName} exists and is coupled to ${pipeline.name} at stage review, but its setup cannot be followed. Once the setup has set its config vars (${PR_MARKER} among them), the next push builds onto it and closing the PR deletes it; if the setup fails before that, delete ${appName} on Heroku.`);
     }
     core.info(`App setup ${setup.id} is ${setup.status}: app ${appName}.`);
     await coupleOrDelete(c, pipeline, appRef.id, appName);
@@ -4775,8 +4789,11 @@ async function coupleOrDelete(c, pipeline, appId, appName) {
     }
     catch (err) {
         const why = (0,errors/* errorMessage */.gJ)(err);
-        // Coupled after all (an answer lost on the way back): nothing to undo.
-        const coupling = await c.heroku.getAppCoupling(appId).catch(() => undefined);
+        // Coupled after all (an answer lost on the way back): nothing to undo. When that cannot be
+        // read either, the app is left as it is (it may be a working, coupled review app).
+        const coupling = await c.heroku.getAppCoupling(appId).catch((readErr) => {
+            throw new errors/* DeployError */.sH(`Could not couple the new review app ${appName} to ${pipeline.name} (${why}), and could not read whether it is coupled (${(0,errors/* errorMessage */.gJ)(readErr)}); it is left as it is. If it is in no pipeline on Heroku, delete it, since no later run will manage it.`);
+        });
         if (coupling?.pipeline.id === pipeline.id && coupling.stage === 'review') {
             core.info(`${appName} is coupled to ${pipeline.name} at stage review.`);
             return;
@@ -4937,7 +4954,7 @@ async function deleteEarlierSetupApp(c, pipeline) {
         return false;
     }
     core.info(`PR #${pr.number} has an app-setup review app, ${name}, made before review apps were enabled: deleting it.`);
-    await deleteSetupApp(c, pipeline, pr, name);
+    await deleteOwnSetupApp(c, pr, app);
     return true;
 }
 /** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
@@ -5035,6 +5052,12 @@ async function deleteSetupApp(c, pipeline, pr, name) {
         return;
     }
     await checkOurs(c, pipeline, pr.number, app, 'delete');
+    await deleteOwnSetupApp(c, pr, app);
+}
+/** Deletes the PR's app, known to carry all three marks (dry run: plans it). */
+async function deleteOwnSetupApp(c, pr, app) {
+    const { outcome } = c;
+    const name = app.name;
     outcome.reviewApp = { id: app.id, prNumber: pr.number, branch: pr.headRef, status: 'created' };
     if (c.settings.dryRun) {
         outcome.plan = [`Delete review app ${name} of PR #${pr.number}`];
@@ -5203,7 +5226,10 @@ async function reviewApp(c) {
         branch: pr.headRef,
         status: existing.status
     };
-    const ready = await waitForCreated(c, existing);
+    const reviewAppState = outcome.reviewApp;
+    const ready = await waitForCreated(c, existing, created, (status) => {
+        reviewAppState.status = status;
+    });
     outcome.reviewApp.status = ready.status;
     const appId = ready.app?.id;
     if (!appId)
@@ -5299,8 +5325,13 @@ function waitUntilDeleted(c, reviewAppId) {
         throw err;
     }), (r) => r === undefined || r.status === 'deleted', { what: `review app ${reviewAppId} to be deleted`, ...waitBudget(c), maxIntervalMs: 3000 });
 }
-/** Polls until the review app is `created` with an app (or fails on `errored`). */
-async function waitForCreated(c, reviewApp) {
+/**
+ * Polls until the review app is `created` with an app (or fails on `errored`), then follows the
+ * app's newest release through its release phase. `ownCreation`: this run's request made the
+ * app, so that release is its creation, which must have succeeded (an app found already made
+ * may carry a failed release of an earlier push: the build onto it is what follows).
+ */
+async function waitForCreated(c, reviewApp, ownCreation, onStatus) {
     return groupedPhase(c, 'review-app', `Wait for review app ${reviewApp.id}`, 'created', async () => {
         const done = await (0,wait/* waitUntil */.a0)(() => c.heroku.getReviewApp(reviewApp.id), (r) => (r.status === 'created' && Boolean(r.app?.id)) ||
             (!IN_PROGRESS.has(r.status) && r.status !== 'created'), {
@@ -5309,6 +5340,7 @@ async function waitForCreated(c, reviewApp) {
             maxIntervalMs: 5000,
             onPoll: (r) => core.debug(`review app ${r.id}: ${r.status}`)
         });
+        onStatus(done.status);
         if (done.status !== 'created')
             throw await reviewAppFailure(c, done);
         core.info(`Review app ${done.id} is created.`);
@@ -5320,7 +5352,7 @@ async function waitForCreated(c, reviewApp) {
             : undefined;
         const release = creation?.release ?? current;
         // "created" does not say the release phase passed: a failed one leaves no code running.
-        if (release && release.status !== 'succeeded')
+        if (ownCreation && release && release.status !== 'succeeded')
             throw new errors/* DeployError */.sH(`Review app ${done.id} is created, but its release v${release.version} ended ${release.status}.`, creation?.tail || undefined);
         return done;
     });

@@ -141,6 +141,17 @@ describe('review apps in process', () => {
     expect(run.error?.message).toMatch(/is created, but its release v2 ended failed/)
     expect(verdict(run.outcome).ok).toBe(false)
     expect(run.outcome.status).not.toBe('review-app-ready')
+    expect(run.outcome.reviewApp?.status).toBe('created')
+
+    // The next push finds the app with that failed release newest: it builds onto it.
+    w.heroku.script.reviewAppReleaseFails = false
+    const next = await w.run(
+      { command: 'review-app', pipeline: 'shop', ...health },
+      { eventName: 'pull_request', pullRequest: { ...PR, action: 'synchronize' } }
+    )
+    expect(next.error).toBeUndefined()
+    expect(verdict(next.outcome)).toEqual({ status: 'review-app-ready', ok: true })
+    expect(w.heroku.mutations.filter((m) => m.startsWith('createBuild'))).toHaveLength(1)
   })
 
   it("closed: deletes the PR's review app and waits until it is gone", async () => {

@@ -453,6 +453,46 @@ describe('method: container', () => {
     expect(result.stdout).not.toMatch(/run no release phase/)
   })
 
+  it('in waves with rollback-all, a verified target rolled back later keeps its latest tag', async () => {
+    scenario = await startScenario(
+      boxySeed(
+        {
+          release: {
+            images: {
+              web: { fixture: 'unhealthy-when-flag', cmd: ['node', 'server.js'] },
+              worker: WORKER
+            }
+          }
+        },
+        ['boxy-eu', 'boxy-us'],
+        { 'boxy-us': { configVars: { BREAK_HEALTH: '1' } } }
+      )
+    )
+    const s = scenario
+    const latestBefore = s.heroku.state.registry.repositories['boxy-eu/web']?.tags.latest
+    const result = await s.run({
+      command: 'promote',
+      pipeline: 'boxes',
+      'heroku-registry-url': s.heroku.registryUrl,
+      waves: 'boxy-eu\nboxy-us',
+      'wave-failure': 'rollback-all',
+      'health-check': '/health',
+      'health-check-timeout': '10'
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(JSON.parse(result.outputs.waves)).toEqual([
+      { apps: ['boxy-eu'], status: 'rolled-back' },
+      { apps: ['boxy-us'], status: 'failed' }
+    ])
+    // boxy-eu passed its gate, then rollback-all took it back: latest does not name the
+    // images the run gave up on.
+    const euWeb = s.heroku.state.registry.repositories['boxy-eu/web']
+    const staged = Object.keys(euWeb.tags).find((t) => t.startsWith('heroku-pipeline-action-v'))
+    expect(staged).toBeDefined()
+    expect(euWeb.tags.latest).toBe(latestBefore)
+    expect(euWeb.tags.latest).not.toBe(euWeb.tags[staged!])
+  })
+
   it('warns before any change that command promote cannot carry the source release image', async () => {
     scenario = await startScenario(
       boxySeed({ release: { images: { web: WEB, worker: WORKER, release: RELEASE_OK } } }, [

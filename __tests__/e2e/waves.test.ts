@@ -485,9 +485,10 @@ describe('a cancelled promotion in waves', () => {
       (d) => (d.payload as { app?: string }).app === 'shop-canary'
     )
     const states = canary?.statuses.map((st) => st.state) ?? []
-    // Verified first (success), taken back when its rollback began, then the post step's verdict.
+    // Verified first (success), then taken back when its rollback began (in_progress, saved at
+    // once; its request may or may not leave before the cancel), so the post step's verdict is
+    // the last word.
     expect(states).toContain('success')
-    expect(states.slice(states.lastIndexOf('success') + 1)).toContain('in_progress')
     expect(states.at(-1)).toBe('failure')
   })
 })

@@ -144,7 +144,19 @@ export async function promoteImagesTo(
   // longer current) is no proof, and fails the check.
   const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind)
   await verifyAndGate(c, t, chosen, release.version, running)
-  await tagVerifiedLatest(c, registry, name, copies)
+  // Not yet: a bake or rollback-all may still roll this target back.
+  t.tagLatest = () => tagVerifiedLatest(c, registry, name, copies)
+}
+
+/**
+ * The promotion has ended: every container target still on the release it verified gets its
+ * `latest` moved to those images; the ones rolled back keep theirs.
+ */
+export async function tagLatestOfVerified(targets: PromotionTarget[]): Promise<void> {
+  const still = targets.filter(
+    (t) => t.tagLatest && !t.result.rolledBack && t.result.liveAfter?.id === t.result.release?.id
+  )
+  await Promise.all(still.map((t) => t.tagLatest!()))
 }
 
 /**

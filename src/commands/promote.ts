@@ -22,7 +22,7 @@ import {
   waitForReleaseEnd
 } from './releases.js'
 import { groupedPhase, phase, startDeployment } from './timeline.js'
-import { findSourceImages, promoteImagesTo } from './promote-images.js'
+import { findSourceImages, promoteImagesTo, tagLatestOfVerified } from './promote-images.js'
 import { promoteInWaves, wavePlan } from './waves.js'
 import { chooseRelease, refuseUnknownCommit, resolvePromotion } from './promote-resolve.js'
 import { verifyAndGate, type PromotionTarget } from './target-gate.js'
@@ -148,14 +148,18 @@ export async function promote(
     )
     await c.events.progress(outcome)
   }
-  if (waves) {
-    await promoteInWaves(c, waves, failures, async (wave, i) => {
-      // A later wave starts minutes after the run began (gates, bakes): what its apps run now is
-      // what a rollback must restore, or a change made there meanwhile would be undone with ours.
-      if (i > 0) await refreshLive(c, wave)
-      await promoteTo(wave)
-    })
-  } else await promoteTo(targets)
+  try {
+    if (waves) {
+      await promoteInWaves(c, waves, failures, async (wave, i) => {
+        // A later wave starts minutes after the run began (gates, bakes): what its apps run now
+        // is what a rollback must restore, or a change made there meanwhile would be undone.
+        if (i > 0) await refreshLive(c, wave)
+        await promoteTo(wave)
+      })
+    } else await promoteTo(targets)
+  } finally {
+    await tagLatestOfVerified(targets)
+  }
   if (failures.length > 0) {
     const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name)
     throw new DeployError(

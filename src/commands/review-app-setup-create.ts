@@ -105,11 +105,11 @@ export async function createSetupApp(
   if (!setup.id) {
     // The app exists but its setup cannot be followed. No app had this name just before this
     // run's request, so it is the one the request made (its config vars, the PR marker among
-    // them, may not be set yet). Coupled, it stays this PR's review app: the next push builds
-    // onto it and closing the PR deletes it.
+    // them, may not be set yet). Coupled, it stays within reach: once its setup has set the
+    // marker, the next push builds onto it and closing the PR deletes it.
     await coupleOrDelete(c, pipeline, appRef.id, appName)
     throw new DeployError(
-      `The answer to the app setup request was lost: the app ${appName} exists and is coupled to ${pipeline.name} at stage review, but its setup cannot be followed. The next push builds onto it; closing the PR deletes it.`
+      `The answer to the app setup request was lost: the app ${appName} exists and is coupled to ${pipeline.name} at stage review, but its setup cannot be followed. Once the setup has set its config vars (${PR_MARKER} among them), the next push builds onto it and closing the PR deletes it; if the setup fails before that, delete ${appName} on Heroku.`
     )
   }
   core.info(`App setup ${setup.id} is ${setup.status}: app ${appName}.`)
@@ -132,8 +132,13 @@ async function coupleOrDelete(
     await c.heroku.createPipelineCoupling({ app: appId, pipeline: pipeline.id, stage: 'review' })
   } catch (err) {
     const why = errorMessage(err)
-    // Coupled after all (an answer lost on the way back): nothing to undo.
-    const coupling = await c.heroku.getAppCoupling(appId).catch(() => undefined)
+    // Coupled after all (an answer lost on the way back): nothing to undo. When that cannot be
+    // read either, the app is left as it is (it may be a working, coupled review app).
+    const coupling = await c.heroku.getAppCoupling(appId).catch((readErr: unknown) => {
+      throw new DeployError(
+        `Could not couple the new review app ${appName} to ${pipeline.name} (${why}), and could not read whether it is coupled (${errorMessage(readErr)}); it is left as it is. If it is in no pipeline on Heroku, delete it, since no later run will manage it.`
+      )
+    })
     if (coupling?.pipeline.id === pipeline.id && coupling.stage === 'review') {
       core.info(`${appName} is coupled to ${pipeline.name} at stage review.`)
       return

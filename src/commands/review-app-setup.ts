@@ -80,7 +80,7 @@ export async function deleteEarlierSetupApp(
   core.info(
     `PR #${pr.number} has an app-setup review app, ${name}, made before review apps were enabled: deleting it.`
   )
-  await deleteSetupApp(c, pipeline, pr, name)
+  await deleteOwnSetupApp(c, pr, app)
   return true
 }
 
@@ -206,6 +206,13 @@ async function deleteSetupApp(
     return
   }
   await checkOurs(c, pipeline, pr.number, app, 'delete')
+  await deleteOwnSetupApp(c, pr, app)
+}
+
+/** Deletes the PR's app, known to carry all three marks (dry run: plans it). */
+async function deleteOwnSetupApp(c: CommandContext, pr: PullRequest, app: App): Promise<void> {
+  const { outcome } = c
+  const name = app.name
   outcome.reviewApp = { id: app.id, prNumber: pr.number, branch: pr.headRef, status: 'created' }
   if (c.settings.dryRun) {
     outcome.plan = [`Delete review app ${name} of PR #${pr.number}`]

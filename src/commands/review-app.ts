@@ -113,7 +113,10 @@ export async function reviewApp(c: CommandContext): Promise<void> {
     branch: pr.headRef,
     status: existing.status
   }
-  const ready = await waitForCreated(c, existing)
+  const reviewAppState = outcome.reviewApp
+  const ready = await waitForCreated(c, existing, created, (status) => {
+    reviewAppState.status = status
+  })
   outcome.reviewApp.status = ready.status
   const appId = ready.app?.id
   if (!appId) throw new DeployError(`Review app ${ready.id} has no app.`)
@@ -232,8 +235,18 @@ function waitUntilDeleted(c: CommandContext, reviewAppId: string): Promise<Revie
   )
 }
 
-/** Polls until the review app is `created` with an app (or fails on `errored`). */
-async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<ReviewApp> {
+/**
+ * Polls until the review app is `created` with an app (or fails on `errored`), then follows the
+ * app's newest release through its release phase. `ownCreation`: this run's request made the
+ * app, so that release is its creation, which must have succeeded (an app found already made
+ * may carry a failed release of an earlier push: the build onto it is what follows).
+ */
+async function waitForCreated(
+  c: CommandContext,
+  reviewApp: ReviewApp,
+  ownCreation: boolean,
+  onStatus: (status: string) => void
+): Promise<ReviewApp> {
   return groupedPhase(
     c,
     'review-app',
@@ -252,6 +265,7 @@ async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<
           onPoll: (r) => core.debug(`review app ${r.id}: ${r.status}`)
         }
       )
+      onStatus(done.status)
       if (done.status !== 'created') throw await reviewAppFailure(c, done)
       core.info(`Review app ${done.id} is created.`)
       // Creation builds and releases the app: follow that release through its release phase.
@@ -263,7 +277,7 @@ async function waitForCreated(c: CommandContext, reviewApp: ReviewApp): Promise<
           : undefined
       const release = creation?.release ?? current
       // "created" does not say the release phase passed: a failed one leaves no code running.
-      if (release && release.status !== 'succeeded')
+      if (ownCreation && release && release.status !== 'succeeded')
         throw new DeployError(
           `Review app ${done.id} is created, but its release v${release.version} ended ${release.status}.`,
           creation?.tail || undefined

@@ -17,6 +17,11 @@ export interface PromotionTarget {
   app: ResolvedApp
   health: HealthCheck
   result: AppResult
+  /**
+   * Container targets that passed their gate: moves their registry's `latest` to the verified
+   * images. Run once the promotion has ended, for the targets that still run them.
+   */
+  tagLatest?: () => Promise<void>
 }
 
 /**
