@@ -4715,13 +4715,18 @@ async function createSetupApp(c, pipeline, pr, name) {
     // Masked as review-app-env's values are (per line, too).
     for (const value of Object.values(stageVars))
         (0,context/* maskSecret */.$l)(value, (v) => core.setSecret(v));
+    // config-vars are set before the build on review apps too; on a new one that build is the
+    // setup's. The more specific wins: review stage, then config-vars, then review-app-env.
     const env = {
         ...stageVars,
+        ...settings.configVars,
         ...settings.reviewAppEnv,
         [PR_MARKER]: String(pr.number)
     };
     const fromStage = Object.keys(stageVars);
+    const fromInput = Object.keys(settings.configVars);
     core.info(`Config vars for ${name}: ${fromStage.length > 0 ? `the review stage's ${fromStage.join(', ')}; ` : ''}` +
+        `${fromInput.length > 0 ? `config-vars' ${fromInput.join(', ')}; ` : ''}` +
         `${Object.keys(settings.reviewAppEnv).length > 0 ? `review-app-env's ${Object.keys(settings.reviewAppEnv).join(', ')}; ` : ''}` +
         `${PR_MARKER}=${pr.number} (values masked).`);
     const tarball = await packagePhase(c);
@@ -5264,7 +5269,8 @@ async function createReviewApp(c, pipelineId, findForPr) {
                 pr_number: pr.number,
                 pipeline: pipelineId,
                 source_blob: { url: source.source_blob.get_url, version: settings.version },
-                environment: Object.keys(settings.reviewAppEnv).length > 0 ? settings.reviewAppEnv : null
+                // config-vars are set before the build, here the creation's; review-app-env wins.
+                environment: nonEmpty({ ...settings.configVars, ...settings.reviewAppEnv })
             }, findNew);
             core.info(`Review app ${made.id} is ${made.status}.`);
             return { reviewApp: made, ours: !recovered };
@@ -5424,6 +5430,9 @@ async function reviewAppSweep(c) {
     if (!c.github)
         outcome.notes.push('No github-token: pull request states could not be checked.');
     outcome.status = settings.dryRun ? 'planned' : 'review-app-deleted';
+}
+function nonEmpty(vars) {
+    return Object.keys(vars).length > 0 ? vars : null;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/rollback.ts

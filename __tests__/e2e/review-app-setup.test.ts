@@ -60,11 +60,11 @@ describe('review-app by app setup', () => {
       head: { ref: 'feature/login', sha: workspace.sha }
     })
 
-    // opened
-    const opened = await scenario.run(inputs, {
-      eventName: 'pull_request',
-      event: prEvent('opened', workspace.sha)
-    })
+    // opened (config-vars go under review-app-env: FEATURE_FLAG stays the input's)
+    const opened = await scenario.run(
+      { ...inputs, 'config-vars': `LOG_LEVEL=debug\nFEATURE_FLAG=from-config-vars` },
+      { eventName: 'pull_request', event: prEvent('opened', workspace.sha) }
+    )
     expect(opened.exitCode).toBe(0)
     expect(opened.outputs.status).toBe('review-app-ready')
     expect(opened.stdout).toContain('review-app-method auto chose app-setup')
@@ -75,8 +75,10 @@ describe('review-app by app setup', () => {
     expect(state).toBeDefined()
     expect(opened.outputs['review-app-id']).toBe(state.app.id)
     expect(opened.outputs['review-app-url']).toBe(state.app.web_url)
-    // app.json's env, the review stage's vars over it, review-app-env over those, the marker
+    // app.json's env, the review stage's vars over it, config-vars, review-app-env over those,
+    // the marker
     expect(state.configVars.GREETING).toBe('hello from app.json')
+    expect(state.configVars.LOG_LEVEL).toBe('debug')
     expect(state.configVars.API_TOKEN).toBe(STAGE_TOKEN)
     expect(state.configVars.APP_VERSION).toBe('from-stage')
     expect(state.configVars.FEATURE_FLAG).toBe(INPUT_FLAG)

@@ -89,10 +89,14 @@ describe('review-app', () => {
     expect(github.latestStatus(deployment.id)?.state).toBe('inactive')
   })
 
-  it('gives a new review app the review-app-env variables', async () => {
-    scenario = await startScenario(seed(), { secrets: ['ra-env-value-5c1e9d'] })
+  it('gives a new review app the review-app-env variables, and config-vars under them', async () => {
+    scenario = await startScenario(seed(), { secrets: ['ra-env-value-5c1e9d', 'cv-value-71b2'] })
     const result = await scenario.run(
-      { ...inputs, 'review-app-env': 'FEATURE_FLAG=ra-env-value-5c1e9d' },
+      {
+        ...inputs,
+        'review-app-env': 'FEATURE_FLAG=ra-env-value-5c1e9d',
+        'config-vars': 'FEATURE_FLAG=cv-value-71b2\nLOG_LEVEL=cv-value-71b2'
+      },
       { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
     )
     expect(result.exitCode).toBe(0)
@@ -101,6 +105,8 @@ describe('review-app', () => {
     )!
     const app = Object.values(scenario.heroku.state.apps).find((a) => a.app.id === ra.app!.id)!
     expect(app.configVars.FEATURE_FLAG).toBe('ra-env-value-5c1e9d')
+    // config-vars are set before the build on review apps too: a new one's build is its creation.
+    expect(app.configVars.LOG_LEVEL).toBe('cv-value-71b2')
   })
 
   it('skips a fork PR without changing anything on Heroku', async () => {

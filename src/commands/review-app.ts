@@ -158,7 +158,8 @@ async function createReviewApp(
           pr_number: pr.number,
           pipeline: pipelineId,
           source_blob: { url: source.source_blob.get_url, version: settings.version },
-          environment: Object.keys(settings.reviewAppEnv).length > 0 ? settings.reviewAppEnv : null
+          // config-vars are set before the build, here the creation's; review-app-env wins.
+          environment: nonEmpty({ ...settings.configVars, ...settings.reviewAppEnv })
         },
         findNew
       )
@@ -362,4 +363,8 @@ export async function reviewAppSweep(c: CommandContext): Promise<void> {
   })
   if (!c.github) outcome.notes.push('No github-token: pull request states could not be checked.')
   outcome.status = settings.dryRun ? 'planned' : 'review-app-deleted'
+}
+
+function nonEmpty(vars: Record<string, string>): Record<string, string> | null {
+  return Object.keys(vars).length > 0 ? vars : null
 }
