@@ -182,6 +182,7 @@ describe('review-app by app setup', () => {
     // One setup only (the lost one was not repeated), and its app is within the action's reach.
     expect(scenario.count('POST', /^\/app-setups$/)).toBe(1)
     expect(heroku.state.apps['shop-pr-7']?.coupling?.stage).toBe('review')
+    expect(lost.outputs['review-app-id']).toBe(heroku.state.apps['shop-pr-7'].app.id)
     await heroku.waitForDynos('shop-pr-7')
 
     await writeWorkspaceFiles(workspace.dir, { VERSION: 'second\n' })

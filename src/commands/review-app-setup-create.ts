@@ -112,6 +112,12 @@ export async function createSetupApp(
     // run's request, so it is the one the request made (its config vars, the PR marker among
     // them, may not be set yet). Coupled, it stays within reach: once its setup has set the
     // marker, the next push builds onto it and closing the PR deletes it.
+    c.outcome.reviewApp = {
+      id: appRef.id,
+      prNumber: pr.number,
+      branch: pr.headRef,
+      status: 'creating'
+    }
     await coupleOrDelete(c, pipeline, appRef.id, appName)
     throw new DeployError(
       `The answer to the app setup request was lost: the app ${appName} exists and is coupled to ${pipeline.name} at stage review, but its setup cannot be followed. Once the setup has set its config vars (${PR_MARKER} among them), the next push builds onto it and closing the PR deletes it; if the setup fails before that, delete ${appName} on Heroku.`
