@@ -2258,9 +2258,14 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     result.rolledBackTo = to;
     const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix);
     if (release.status !== 'succeeded') {
-        result.healthyAfterRollback = false;
-        result.liveAfter = result.before;
-        say(`The rollback release v${release.version} ended ${release.status}.${tail ? `\n${tail}` : ''}`);
+        // A release that fails its release phase never goes live: nothing was rolled back, and the
+        // release that failed its gate is still what runs.
+        result.rolledBack = false;
+        result.rolledBackTo = undefined;
+        result.liveAfter = result.release;
+        const why = `${app.name} was not rolled back: the rollback to v${to.version} made v${release.version}, which ended ${release.status}; v${result.release?.version ?? '?'} (which failed) is still live.`;
+        say(`${why}${tail ? `\n${tail}` : ''}`);
+        addNote(c.outcome, why);
         return;
     }
     const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind);
@@ -3999,7 +4004,10 @@ async function promoteImagesTo(c, t, chosen, images) {
  * `latest` moved to those images; the ones rolled back keep theirs.
  */
 async function tagLatestOfVerified(targets) {
-    const still = targets.filter((t) => t.tagLatest && !t.result.rolledBack && t.result.liveAfter?.id === t.result.release?.id);
+    const still = targets.filter((t) => t.tagLatest &&
+        !t.result.rolledBack &&
+        t.result.error === undefined &&
+        t.result.liveAfter?.id === t.result.release?.id);
     await Promise.all(still.map((t) => t.tagLatest()));
 }
 /**

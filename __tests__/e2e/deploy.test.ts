@@ -2,6 +2,9 @@
  * `deploy` end to end: the bundled action against the Heroku emulator and the local GitHub API.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { shopSeed, startScenario, writeWorkspaceFiles, type Scenario } from './scenario.js'
 
 let scenario: Scenario | undefined
@@ -72,6 +75,60 @@ describe('deploy', () => {
     expect(rollbacks[0].body).toEqual({ release: before.id })
     expect(result.summary).toMatch(/healthy again|rolled back/i)
     expect(result.stdout + result.stderr).toMatch(/failed its health gate/)
+  })
+
+  it('a rollback whose release phase fails is not reported as a rollback: the failed release is still live', async () => {
+    // The release live before the run has a release phase that fails once a marker file
+    // exists; the marker is made after seeding, so the new release (without that release
+    // command) goes live, fails its gate, and the rollback's release phase fails.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-fails-'))
+    const marker = path.join(dir, 'fail-release')
+    try {
+      scenario = await startScenario(
+        shopSeed(
+          ['shop-eu'],
+          {},
+          {
+            staging: {
+              configVars: { RELEASE_FAILS_IF: marker },
+              release: {
+                fixture: 'healthy',
+                version: 'a'.repeat(40),
+                files: {
+                  Procfile: 'web: node server.js\nrelease: node release.js\n',
+                  'release.js':
+                    "import fs from 'node:fs'\n" +
+                    "if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) { console.log('release phase: refusing'); process.exit(3) }\n"
+                }
+              }
+            }
+          }
+        ),
+        { fixture: 'unhealthy' }
+      )
+      fs.writeFileSync(marker, '')
+      const { heroku } = scenario
+      const result = await scenario.run({
+        app: 'shop-staging',
+        ...healthInputs,
+        'health-check-timeout': '8'
+      })
+      expect(result.exitCode).not.toBe(0)
+      const app = heroku.state.apps['shop-staging']
+      const built = Number(result.outputs['release-version'])
+      // The rollback made a release that failed: the release that failed its gate still runs.
+      expect(app.releases.at(-1)!.status).toBe('failed')
+      expect(app.currentRelease!.version).toBe(built)
+      expect(result.outputs['rolled-back']).toBe('false')
+      expect(result.summary).not.toMatch(/↩️ yes/)
+      expect(result.summary).toMatch(
+        new RegExp(
+          `shop-staging was not rolled back: the rollback to v\\d+ made v\\d+, which ended failed; v${built} \\(which failed\\) is still live`
+        )
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('fails on a release-phase failure and leaves the previous release live', async () => {

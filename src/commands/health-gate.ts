@@ -163,11 +163,14 @@ export async function rollbackTo(
   result.rolledBackTo = to
   const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix)
   if (release.status !== 'succeeded') {
-    result.healthyAfterRollback = false
-    result.liveAfter = result.before
-    say(
-      `The rollback release v${release.version} ended ${release.status}.${tail ? `\n${tail}` : ''}`
-    )
+    // A release that fails its release phase never goes live: nothing was rolled back, and the
+    // release that failed its gate is still what runs.
+    result.rolledBack = false
+    result.rolledBackTo = undefined
+    result.liveAfter = result.release
+    const why = `${app.name} was not rolled back: the rollback to v${to.version} made v${release.version}, which ended ${release.status}; v${result.release?.version ?? '?'} (which failed) is still live.`
+    say(`${why}${tail ? `\n${tail}` : ''}`)
+    addNote(c.outcome, why)
     return
   }
   const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind)

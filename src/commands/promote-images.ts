@@ -154,7 +154,11 @@ export async function promoteImagesTo(
  */
 export async function tagLatestOfVerified(targets: PromotionTarget[]): Promise<void> {
   const still = targets.filter(
-    (t) => t.tagLatest && !t.result.rolledBack && t.result.liveAfter?.id === t.result.release?.id
+    (t) =>
+      t.tagLatest &&
+      !t.result.rolledBack &&
+      t.result.error === undefined &&
+      t.result.liveAfter?.id === t.result.release?.id
   )
   await Promise.all(still.map((t) => t.tagLatest!()))
 }
