@@ -822,6 +822,7 @@ function savedApps(outcome) {
         release: savedRelease(a.release),
         liveAfter: savedRelease(a.liveAfter),
         rolledBack: a.rolledBack,
+        ...(a.rolledBackTo ? { rolledBackTo: savedRelease(a.rolledBackTo) } : {}),
         ...(a.wave !== undefined ? { wave: a.wave } : {})
     });
     return [

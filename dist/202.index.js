@@ -2256,6 +2256,9 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     const created = await c.heroku.rollback(app.id, to.id);
     result.rolledBack = true;
     result.rolledBackTo = to;
+    // Saved (and shown) now: a cancel while the rollback runs must not report the app as merely
+    // live on its old code with no word of the rollback.
+    await c.events.progress(c.outcome);
     const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix);
     if (release.status !== 'succeeded') {
         // A release that fails its release phase never goes live: nothing was rolled back, and the

@@ -68,6 +68,7 @@ function outcomeFromProgress(progress, now = Date.now()) {
         release: (0,saved/* releaseFromSaved */.tu)(a.release),
         liveAfter: (0,saved/* releaseFromSaved */.tu)(a.liveAfter),
         rolledBack: a.rolledBack ?? false,
+        ...(a.rolledBackTo ? { rolledBackTo: (0,saved/* releaseFromSaved */.tu)(a.rolledBackTo) } : {}),
         ...(a.wave !== undefined ? { wave: a.wave } : {})
     });
     const phase = progress.phase !== 'start' ? progress.phase : undefined;
@@ -144,7 +145,9 @@ async function runPost(ctx, api, log = core, opts = {}) {
                 d.state === 'inactive' ||
                 d.state === 'error')
                 continue;
-            const state = d.transient ? 'inactive' : 'failure';
+            // A review app's deployment too: `inactive` would show the app destroyed, and a cancelled
+            // run did not delete it.
+            const state = 'failure';
             try {
                 await api.createDeploymentStatus(d.id, {
                     state,

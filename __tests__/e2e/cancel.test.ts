@@ -181,6 +181,20 @@ describe('cancel (the runner’s SIGINT → SIGTERM → SIGKILL) in each phase',
   })
 })
 
+describe('a cancel after the rollback request', () => {
+  it('the post step reports the rollback, naming the release it went back to', async () => {
+    const point = POINTS[6]
+    scenario = await start(point)
+    const before = scenario.heroku.state.apps['shop-staging'].currentRelease!
+    // The rollback was asked of Heroku; its re-gate is under way when the run is cancelled.
+    const result = await run(scenario, point, { cancelWhen: (out) => /re-gate probe/.test(out) })
+    expect(result.cancelled).toBe(true)
+    expectFinishedByPost(scenario, result, point)
+    expect(result.postSummary).toContain(`↩️ yes to v${before.version}`)
+    expect(scenario.github.commentsOn(PR)[0].body).toContain(`↩️ yes to v${before.version}`)
+  })
+})
+
 describe('an uncaught exception in each phase', () => {
   it.each(POINTS.map((p) => [p.name, p] as const))('%s', async (_name, point) => {
     scenario = await start(point)

@@ -109,7 +109,9 @@ describe('GitHub reporting', () => {
     expect(deployments).toHaveLength(1)
     expect(deployments[0].transient_environment).toBe(true)
     expect(deployments[0].statuses.map((st) => st.state)[0]).toBe('in_progress')
-    expect(['failure', 'inactive']).toContain(deployments[0].statuses.at(-1)?.state)
+    // Not inactive: that would show the review app destroyed, and the cancelled run did not
+    // delete it.
+    expect(deployments[0].statuses.at(-1)?.state).toBe('failure')
     expect(github.commentsOn(PR)[0]?.body).toMatch(/cancelled/)
   })
 

@@ -42,6 +42,25 @@ describe('rollback', () => {
     expect(posts[0].body).toEqual({ release: previous.id })
   })
 
+  it('cancelled during its gate: the post step names the release rolled back to, not the one left', async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    const previous = heroku.state.apps['shop-staging'].currentRelease!
+    const bad = await heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'bad' } },
+      { wait: 'up' }
+    )
+    const result = await scenario.run(inputs, {
+      cancelWhen: (out) => /::group::Health gate on/.test(out)
+    })
+    expect(result.cancelled).toBe(true)
+    const summary = result.postSummary ?? ''
+    expect(summary).toMatch(/cancelled/)
+    expect(summary).toContain(`↩️ yes to v${previous.version}`)
+    expect(summary).not.toContain(`↩️ yes to v${bad.version}`)
+  })
+
   it('rolls back to the release named by the release input', async () => {
     scenario = await startScenario(shopSeed())
     const { heroku } = scenario

@@ -507,7 +507,7 @@ describe('Reporter', () => {
       ]
     })
 
-    it('finishes a cancelled run: deployments failure/inactive, comment, summary, failed step', async () => {
+    it('finishes a cancelled run: deployments failure (a review app too: not shown destroyed), comment, summary, failed step', async () => {
       gh.comments.push({
         id: 900,
         issue: 7,
@@ -520,7 +520,8 @@ describe('Reporter', () => {
 
       expect(gh.statuses.map((s) => [s.deploymentId, s.body.state])).toEqual([
         [11, 'failure'],
-        [12, 'inactive']
+        // Transient (a review app's): the cancelled run did not delete the app.
+        [12, 'failure']
       ])
       expect(gh.comments).toHaveLength(1)
       expect(gh.comments[0]?.body).toContain('<h3>⛔ Deploy: cancelled</h3>')

@@ -34,6 +34,7 @@ function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
     release: releaseFromSaved(a.release),
     liveAfter: releaseFromSaved(a.liveAfter),
     rolledBack: a.rolledBack ?? false,
+    ...(a.rolledBackTo ? { rolledBackTo: releaseFromSaved(a.rolledBackTo) } : {}),
     ...(a.wave !== undefined ? { wave: a.wave } : {})
   })
   const phase = progress.phase !== 'start' ? (progress.phase as PhaseName) : undefined
@@ -127,7 +128,9 @@ export async function runPost(
         d.state === 'error'
       )
         continue
-      const state: DeploymentState = d.transient ? 'inactive' : 'failure'
+      // A review app's deployment too: `inactive` would show the app destroyed, and a cancelled
+      // run did not delete it.
+      const state: DeploymentState = 'failure'
       try {
         await api.createDeploymentStatus(d.id, {
           state,

@@ -33,6 +33,7 @@ export function savedApps(outcome: Outcome): SavedApp[] {
     release: savedRelease(a.release),
     liveAfter: savedRelease(a.liveAfter),
     rolledBack: a.rolledBack,
+    ...(a.rolledBackTo ? { rolledBackTo: savedRelease(a.rolledBackTo) } : {}),
     ...(a.wave !== undefined ? { wave: a.wave } : {})
   })
   return [

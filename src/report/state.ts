@@ -29,6 +29,8 @@ export interface SavedApp {
   release?: SavedRelease
   liveAfter?: SavedRelease
   rolledBack?: boolean
+  /** The release a rollback went to (the report names it, not `before`). */
+  rolledBackTo?: SavedRelease
   /** With `waves`: the app's wave (1-based). */
   wave?: number
 }
