@@ -250,15 +250,24 @@ class Reporter {
             return undefined;
         const { environment, transient, production, prNumber } = app.deployment;
         let id;
+        const create = (ref) => api.createDeployment({
+            ref,
+            environment,
+            description: (0,github_warnings/* truncateDescription */.Hy)(`${this.config.command} ${app.app}`),
+            transient,
+            production,
+            // The PR tells a review app's deployments apart in a shared review-app-environment.
+            payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
+        });
+        const ref = this.deploymentRef(app);
+        const workflowRef = this.workflowRef();
         try {
-            id = await api.createDeployment({
-                ref: this.deploymentRef(app),
-                environment,
-                description: (0,github_warnings/* truncateDescription */.Hy)(`${this.config.command} ${app.app}`),
-                transient,
-                production,
-                // The PR tells a review app's deployments apart in a shared review-app-environment.
-                payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
+            // The release's commit may not be in this repository (built elsewhere): GitHub refuses
+            // it with 422 and creates nothing, so the workflow's commit is used instead.
+            id = await create(ref).catch((err) => {
+                if (ref === workflowRef || (0,client/* githubErrorStatus */.m9)(err) !== 422)
+                    throw err;
+                return create(workflowRef);
             });
         }
         catch (err) {
@@ -444,9 +453,12 @@ class Reporter {
     }
     // --- deployments ---
     deploymentRef(app) {
-        const commit = app.release?.commit;
+        const commit = app.release?.commit ?? app.deployment?.commit;
         if ((0,format/* isSha */.HH)(commit) && commit.length === 40)
             return commit;
+        return this.workflowRef();
+    }
+    workflowRef() {
         return this.ctx.pullRequest?.headSha || this.ctx.sha;
     }
     async setDeploymentState(deployment, state, environmentUrl, description) {
@@ -2140,12 +2152,13 @@ function groupedPhase(c, name, title, detail, fn) {
     return core.group(title, () => phase(c, name, detail, fn));
 }
 /** Records the app's GitHub Deployment and tells the events (the reporter) that work on it began. */
-function startDeployment(c, result, environment, transient, production, prNumber) {
+function startDeployment(c, result, environment, transient, production, known = {}) {
     result.deployment = {
         environment,
         transient,
         production,
-        ...(prNumber !== undefined ? { prNumber } : {})
+        ...(known.prNumber !== undefined ? { prNumber: known.prNumber } : {}),
+        ...(known.commit ? { commit: known.commit } : {})
     };
     return c.events.deploymentStarted(result);
 }
@@ -4451,7 +4464,11 @@ async function promote(c, verified) {
     // One promotion of `chosen` to `some` targets: their deployments, the promotion (or the image
     // copy for container apps), every target followed, verified and gated in parallel.
     const promoteTo = async (some) => {
-        await Promise.all(some.map((t) => startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production')));
+        await Promise.all(some.map((t) => 
+        // The deployment is of the promoted commit, not of the workflow's.
+        startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production', {
+            commit: chosen.commit
+        })));
         await c.events.progress(outcome);
         await core.group(`Promote ${source.name} v${chosen.version} to ${some.map((t) => t.app.name).join(', ')}`, async () => {
             if (sourceImages) {
@@ -4643,7 +4660,7 @@ async function verifyTarget(c, t, chosen, state) {
 async function startReviewAppResult(c, app, prNumber) {
     const result = newAppResult(app, c.clock.now());
     c.outcome.app = result;
-    await startDeployment(c, result, reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber), true, false, prNumber);
+    await startDeployment(c, result, reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber), true, false, { prNumber });
     await c.events.progress(c.outcome);
     return result;
 }
@@ -5485,7 +5502,10 @@ async function rollback(c) {
         outcome.status = 'planned';
         return;
     }
-    await startDeployment(c, result, app.stage, false, app.stage === 'production');
+    // The deployment is of the code rolled back to, not of the workflow's commit.
+    await startDeployment(c, result, app.stage, false, app.stage === 'production', {
+        commit: targetInfo.commit
+    });
     const created = await phase(c, 'rollback', app.name, async () => {
         core.info(`Rolling ${app.name} back to v${target.version}.`);
         const made = await heroku.rollback(app.id, target.id);

@@ -115,8 +115,17 @@ export interface AppResult {
   /** The release that is live on the app at the end of the run, as far as we know. */
   liveAfter?: ReleaseInfo
   /** The GitHub Deployment this app's work is recorded under, when the command records one. */
-  /** `prNumber`: the PR a review app's deployment belongs to (kept in its payload). */
-  deployment?: { environment: string; transient: boolean; production: boolean; prNumber?: number }
+  /**
+   * `prNumber`: the PR a review app's deployment belongs to (kept in its payload). `commit`: the
+   * code the deployment will run when it is known before its release (a promotion, a rollback).
+   */
+  deployment?: {
+    environment: string
+    transient: boolean
+    production: boolean
+    prNumber?: number
+    commit?: string
+  }
   error?: string
   startedAt?: number
   endedAt?: number

@@ -90,6 +90,13 @@ describe('promote', () => {
     expect(result.outputs.status).toBe('promoted')
     expect(result.outputs['release-version']).toBe(String(older.version))
     expect(heroku.state.apps['shop-eu'].currentRelease!.slug!.id).toBe(older.slug!.id)
+    // The production deployment is of the promoted commit, not of the workflow's.
+    const olderCommit = heroku.state.slugs.find((sl) => sl.id === older.slug!.id)!.commit
+    const eu = scenario.github.state.deployments.find(
+      (d) => (d.payload as { app?: string }).app === 'shop-eu'
+    )!
+    expect(eu.sha).toBe(olderCommit)
+    expect(eu.sha).not.toBe(scenario.workspace.sha)
   })
 
   it('still promotes the verified slug when staging changes between the gate and the promotion', async () => {

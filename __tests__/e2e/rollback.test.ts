@@ -40,6 +40,9 @@ describe('rollback', () => {
     const posts = heroku.requests.filter((r) => r.method === 'POST' && /\/releases$/.test(r.path))
     expect(posts).toHaveLength(1)
     expect(posts[0].body).toEqual({ release: previous.id })
+    // The deployment is of the code rolled back to, not of the workflow's commit.
+    const previousCommit = heroku.state.slugs.find((sl) => sl.id === previous.slug!.id)!.commit
+    expect(scenario.github.state.deployments.map((d) => d.sha)).toEqual([previousCommit])
   })
 
   it('cancelled during its gate: the post step names the release rolled back to, not the one left', async () => {

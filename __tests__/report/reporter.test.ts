@@ -331,6 +331,28 @@ describe('Reporter', () => {
     expect(gh.statuses).toHaveLength(count)
   })
 
+  it("records a deployment of the release's commit, or of the workflow's when GitHub does not know it", async () => {
+    const { log, warnings } = captureLog()
+    const reporter = new Reporter(config({ prComment: false }), runContext(), api, log)
+    const o = deployed()
+    const staging = o.app
+    if (!staging) throw new Error('fixture has an app')
+    staging.release = undefined
+    staging.deployment = {
+      environment: 'production',
+      transient: false,
+      production: true,
+      commit: oldSha
+    }
+    await reporter.deploymentStarted(staging)
+    expect(gh.deployments.at(-1)?.body).toMatchObject({ ref: oldSha })
+    // A commit GitHub refuses (422: not in this repository): the workflow's commit instead.
+    gh.failures.push({ method: 'POST', path: /\/deployments$/, status: 422, times: 1 })
+    await reporter.deploymentStarted({ ...staging, app: 'shop-eu' })
+    expect(gh.deployments.at(-1)?.body).toMatchObject({ ref: sha })
+    expect(warnings).toEqual([])
+  })
+
   it('promotion: one deployment per target, production flag, compare commits in the summary', async () => {
     gh.compareCommits = commits(3).map((c) => ({
       sha: c.sha,

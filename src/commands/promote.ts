@@ -125,7 +125,10 @@ export async function promote(
   const promoteTo = async (some: PromotionTarget[]): Promise<void> => {
     await Promise.all(
       some.map((t) =>
-        startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production')
+        // The deployment is of the promoted commit, not of the workflow's.
+        startDeployment(c, t.result, t.app.stage, false, t.app.stage === 'production', {
+          commit: chosen.commit
+        })
       )
     )
     await c.events.progress(outcome)

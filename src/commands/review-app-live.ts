@@ -28,7 +28,7 @@ export async function startReviewAppResult(
     reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber),
     true,
     false,
-    prNumber
+    { prNumber }
   )
   await c.events.progress(c.outcome)
   return result

@@ -37,7 +37,10 @@ export async function rollback(c: CommandContext): Promise<void> {
     outcome.status = 'planned'
     return
   }
-  await startDeployment(c, result, app.stage, false, app.stage === 'production')
+  // The deployment is of the code rolled back to, not of the workflow's commit.
+  await startDeployment(c, result, app.stage, false, app.stage === 'production', {
+    commit: targetInfo.commit
+  })
   const created = await phase(c, 'rollback', app.name, async () => {
     core.info(`Rolling ${app.name} back to v${target.version}.`)
     const made = await heroku.rollback(app.id, target.id)

@@ -45,13 +45,14 @@ export function startDeployment(
   environment: string,
   transient: boolean,
   production: boolean,
-  prNumber?: number
+  known: { prNumber?: number; commit?: string } = {}
 ): Promise<unknown> {
   result.deployment = {
     environment,
     transient,
     production,
-    ...(prNumber !== undefined ? { prNumber } : {})
+    ...(known.prNumber !== undefined ? { prNumber: known.prNumber } : {}),
+    ...(known.commit ? { commit: known.commit } : {})
   }
   return c.events.deploymentStarted(result)
 }

@@ -124,15 +124,24 @@ export class Reporter implements RunEvents {
     if (!api || !this.deploymentsEnabled() || !app.deployment) return undefined
     const { environment, transient, production, prNumber } = app.deployment
     let id: number | undefined
-    try {
-      id = await api.createDeployment({
-        ref: this.deploymentRef(app),
+    const create = (ref: string): Promise<number> =>
+      api.createDeployment({
+        ref,
         environment,
         description: truncateDescription(`${this.config.command} ${app.app}`),
         transient,
         production,
         // The PR tells a review app's deployments apart in a shared review-app-environment.
         payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
+      })
+    const ref = this.deploymentRef(app)
+    const workflowRef = this.workflowRef()
+    try {
+      // The release's commit may not be in this repository (built elsewhere): GitHub refuses
+      // it with 422 and creates nothing, so the workflow's commit is used instead.
+      id = await create(ref).catch((err: unknown) => {
+        if (ref === workflowRef || githubErrorStatus(err) !== 422) throw err
+        return create(workflowRef)
       })
     } catch (err) {
       this.githubFailed(
@@ -346,8 +355,12 @@ export class Reporter implements RunEvents {
   // --- deployments ---
 
   private deploymentRef(app: AppResult): string {
-    const commit = app.release?.commit
+    const commit = app.release?.commit ?? app.deployment?.commit
     if (isSha(commit) && commit.length === 40) return commit
+    return this.workflowRef()
+  }
+
+  private workflowRef(): string {
     return this.ctx.pullRequest?.headSha || this.ctx.sha
   }
 

@@ -28,6 +28,8 @@ export interface Injected {
   path: RegExp
   status: number
   message?: string
+  /** how many matching requests fail (default: every one) */
+  times?: number
 }
 
 export interface FakeGitHub {
@@ -85,6 +87,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
 
       const failure = state.failures.find((f) => f.method === method && f.path.test(url.pathname))
       if (failure) {
+        // One-shot (or n-shot) failures leave once used up.
+        if (failure.times !== undefined && --failure.times <= 0)
+          state.failures.splice(state.failures.indexOf(failure), 1)
         send(failure.status, {
           message: failure.message ?? 'Resource not accessible by integration'
         })
