@@ -50,6 +50,11 @@ function createGitHubApi(token, target, opts = {}) {
             const octokit = await client();
             await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
         },
+        async getComment(commentId) {
+            const octokit = await client();
+            const res = await octokit.rest.issues.getComment({ ...repo, comment_id: commentId });
+            return { id: res.data.id, body: res.data.body ?? '', author: res.data.user?.login };
+        },
         async viewerLogin() {
             const octokit = await client();
             const res = await octokit.graphql('query { viewer { login } }');
@@ -212,7 +217,7 @@ async function removeRunTempDir(dir, runnerTemp) {
 /* harmony export */   ui: () => (/* binding */ commentPurpose),
 /* harmony export */   wQ: () => (/* binding */ renderComment)
 /* harmony export */ });
-/* unused harmony exports commentLimit, commentMarker, sameLogin, findOwnComment, upsertComment */
+/* unused harmony exports commentLimit, commentMarker, sameLogin, findOwnComment, upsertComment, stampMarker, writtenByNewerRun */
 /* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6584);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6412);
 /* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2011);
@@ -335,12 +340,15 @@ function findOwnComment(comments, purpose, login) {
  * Creates the PR's comment for `purpose`, or edits ours in place when its body differs.
  * `login` saves the viewer lookup when the caller already knows it. Errors propagate.
  */
-async function upsertComment(api, prNumber, purpose, body, login) {
+async function upsertComment(api, prNumber, purpose, body, login, stamp) {
     const marker = commentMarker(purpose);
     const fullBody = body.includes(marker) ? body : `${body}\n\n${marker}\n`;
     const viewer = login ?? (await resolveViewerLogin(api));
     const existing = findOwnComment(await api.listIssueComments(prNumber), purpose, viewer);
     if (existing) {
+        if (stamp && writtenByNewerRun(existing.body, stamp)) {
+            return { action: 'skipped', commentId: existing.id };
+        }
         if (normalizeBody(existing.body) === normalizeBody(fullBody)) {
             return { action: 'unchanged', commentId: existing.id };
         }
@@ -349,22 +357,42 @@ async function upsertComment(api, prNumber, purpose, body, login) {
     }
     return { action: 'created', commentId: await api.createComment(prNumber, fullBody) };
 }
+const STAMP = /<!-- heroku-pipeline-action-run:(\d+):([^ ]*) -->/;
+function stampMarker(stamp) {
+    return `<!-- heroku-pipeline-action-run:${stamp.startedAt}:${stamp.runId.replace(/[^0-9A-Za-z._-]/g, '_')} -->`;
+}
+/** Whether `body` was written by a run that started after `ours` (ties: the higher run id). */
+function writtenByNewerRun(body, ours) {
+    const m = STAMP.exec(body);
+    if (!m)
+        return false;
+    const startedAt = Number(m[1]);
+    if (startedAt !== ours.startedAt)
+        return startedAt > ours.startedAt;
+    const [theirs, mine] = [Number(m[2]), Number(ours.runId)];
+    return Number.isFinite(theirs) && Number.isFinite(mine) && theirs > mine;
+}
 /**
  * Edit the comment we know; when it is unknown or gone (404), find ours by marker and author
- * or create it. Returns the comment id.
+ * or create it. A comment a newer run wrote is left as it is (`skipped`). Returns its id.
  */
-async function postComment(api, pr, purpose, body, login, knownId) {
+async function postComment(api, pr, purpose, body, login, knownId, stamp) {
+    const stamped = `${body}\n${stampMarker(stamp)}\n`;
     if (knownId !== undefined) {
         try {
-            await api.updateComment(knownId, body);
-            return knownId;
+            const current = await api.getComment(knownId);
+            if (writtenByNewerRun(current.body, stamp))
+                return { id: knownId, skipped: true };
+            await api.updateComment(knownId, stamped);
+            return { id: knownId, skipped: false };
         }
         catch (err) {
             if ((0,_github_client_js__WEBPACK_IMPORTED_MODULE_3__/* .githubErrorStatus */ .m9)(err) !== 404)
                 throw err;
         }
     }
-    return (await upsertComment(api, pr, purpose, body, await login())).commentId;
+    const done = await upsertComment(api, pr, purpose, stamped, await login(), stamp);
+    return { id: done.commentId, skipped: done.action === 'skipped' };
 }
 
 

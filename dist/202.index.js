@@ -201,6 +201,8 @@ class Reporter {
     login;
     /** The comment id and body last sent, per PR: unchanged bodies are not sent again. */
     comments = new Map();
+    /** PRs whose comment a later-started run has written: this run writes there no more. */
+    yieldedComments = new Set();
     commentsOff = false;
     deploymentsOff = false;
     githubDown = false;
@@ -427,10 +429,16 @@ class Reporter {
             if (this.commentsOff || this.githubDown)
                 return;
             const known = this.comments.get(pr);
-            if (known?.body === body)
+            if (known?.body === body || this.yieldedComments.has(pr))
                 continue;
             try {
-                const id = await this.writeComment(api, pr, body, known?.id);
+                const { id, skipped } = await this.writeComment(api, pr, body, known?.id);
+                if (skipped) {
+                    // A run that started later owns the comment now: its result is the newer one.
+                    this.yieldedComments.add(pr);
+                    this.log.info(`The comment on PR #${pr} was written by a run that started after this one: this run leaves it as it is.`);
+                    continue;
+                }
                 this.comments.set(pr, { id, body });
                 this.rememberComment(pr, id);
             }
@@ -442,7 +450,8 @@ class Reporter {
     async writeComment(api, pr, body, knownId) {
         const purpose = this.purpose ?? (0,comment/* commentPurpose */.ui)(this.config.command, this.config.app);
         const login = async () => (this.login ??= await (0,comment/* resolveViewerLogin */.Ox)(api));
-        return (0,comment/* postComment */.Gy)(api, pr, purpose, body, login, knownId);
+        const stamp = { startedAt: this.progressState.startedAt, runId: this.ctx.runId };
+        return (0,comment/* postComment */.Gy)(api, pr, purpose, body, login, knownId, stamp);
     }
     rememberComment(pr, id) {
         const saved = this.progressState.comments;

@@ -170,7 +170,10 @@ async function runPost(ctx, api, log = core, opts = {}) {
                     break;
                 const known = progress.comments.find((c) => c.pr === pr)?.id;
                 try {
-                    await (0,comment/* postComment */.Gy)(api, pr, progress.purpose, body, login, known);
+                    const stamp = { startedAt: progress.startedAt, runId: ctx.runId };
+                    const done = await (0,comment/* postComment */.Gy)(api, pr, progress.purpose, body, login, known, stamp);
+                    if (done.skipped)
+                        log.info(`The comment on PR #${pr} was written by a run that started after this one: left as it is.`);
                 }
                 catch (err) {
                     failed(err);

@@ -4,6 +4,7 @@
  * answers 5xx or not at all: warnings naming what is missing, never a failed deploy.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { commentMarker } from '../../src/report/comment.js'
 import { shopSeed, startScenario, type RunResult, type Scenario } from './scenario.js'
 
 let scenario: Scenario | undefined
@@ -52,6 +53,26 @@ describe('GitHub reporting', () => {
     const promotionAt = heroku.requests.find((r) => r.path === '/pipeline-promotions')!.at
     expect(Date.parse(staging.statuses[1].created_at)).toBeLessThanOrEqual(promotionAt + 1000)
     expect(github.commentsOn(PR)).toHaveLength(1)
+  })
+
+  it('an older run ending last leaves the PR comment of a run that started after it', async () => {
+    scenario = await startWithPr()
+    const { github } = scenario
+    // A run for a newer commit of the PR started after this one and wrote its result already.
+    const newer =
+      `<h3>❌ Deploy: failed</h3>\n\n${commentMarker('deploy:shop-staging')}\n` +
+      `<!-- heroku-pipeline-action-run:${Date.now() + 3_600_000}:99 -->\n`
+    const seeded = github.seedComment({
+      issue_number: PR,
+      body: newer,
+      user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
+    })
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(github.commentsOn(PR)).toHaveLength(1)
+    expect(github.commentsOn(PR)[0].id).toBe(seeded.id)
+    expect(github.commentsOn(PR)[0].body).toBe(newer)
+    expect(result.stdout).toMatch(/written by a run that started after this one/)
   })
 
   it('a failed deploy: in_progress → failure, with the cause', async () => {

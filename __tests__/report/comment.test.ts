@@ -9,7 +9,9 @@ import {
   renderComment,
   resolveViewerLogin,
   sameLogin,
-  upsertComment
+  stampMarker,
+  upsertComment,
+  writtenByNewerRun
 } from '../../src/report/comment.js'
 import {
   app,
@@ -139,6 +141,32 @@ describe('markers and identity', () => {
   it('falls back to github-actions[bot] when GraphQL viewer is refused', async () => {
     const api = { viewerLogin: () => Promise.reject(new Error('403')) } as unknown as GitHubApi
     await expect(resolveViewerLogin(api)).resolves.toBe('github-actions[bot]')
+  })
+})
+
+describe('which run owns the comment', () => {
+  const ours = { startedAt: 1_000_000, runId: '500' }
+  it('a run that started later owns it; on a tie, the higher run id', () => {
+    expect(writtenByNewerRun(`x\n${stampMarker({ startedAt: 1_000_001, runId: '1' })}`, ours)).toBe(
+      true
+    )
+    expect(writtenByNewerRun(`x\n${stampMarker({ startedAt: 999_999, runId: '900' })}`, ours)).toBe(
+      false
+    )
+    expect(
+      writtenByNewerRun(`x\n${stampMarker({ startedAt: 1_000_000, runId: '501' })}`, ours)
+    ).toBe(true)
+    expect(
+      writtenByNewerRun(`x\n${stampMarker({ startedAt: 1_000_000, runId: '500' })}`, ours)
+    ).toBe(false)
+  })
+  it('a comment without a stamp (an older version of the action) can be written over', () => {
+    expect(writtenByNewerRun('✅ deployed', ours)).toBe(false)
+  })
+  it('a run id that is not a plain number is kept harmless in the marker', () => {
+    expect(stampMarker({ startedAt: 1, runId: '7 --><script>' })).toBe(
+      '<!-- heroku-pipeline-action-run:1:7_--__script_ -->'
+    )
   })
 })
 

@@ -168,7 +168,8 @@ describe('Reporter', () => {
       { name: 'health', startedAt: t0 + 1 }
     ]
     await reporter.progress(o)
-    expect(gh.requests.map((r) => r.method)).toEqual(['PATCH'])
+    // Read first (a run that started later may own the comment by now), then the edit.
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'PATCH'])
     expect(gh.comments[0]?.body).toContain('⏳ Deploy in progress: Health')
     expect(savedProgress(files).phase).toBe('health')
 
@@ -562,6 +563,7 @@ describe('Reporter', () => {
 
     it('edits the saved comment id directly, and warns with the permission when it cannot', async () => {
       gh.failures.push({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 403 })
+      gh.comments.push({ id: 901, issue: 7, body: 'in progress', user: 'github-actions[bot]' })
       process.env.STATE_progress = JSON.stringify({
         ...unfinished(),
         comments: [{ pr: 7, id: 901 }],
@@ -574,6 +576,21 @@ describe('Reporter', () => {
       ])
       expect(warnings).toEqual([expect.stringContaining('`pull-requests: write`')])
       expect(failures).toHaveLength(1)
+    })
+
+    it('leaves a comment that a run started later wrote', async () => {
+      const newer = `✅ newer\n${commentMarker('deploy:shop-staging')}\n<!-- heroku-pipeline-action-run:${t0 + 60_000}:999 -->\n`
+      gh.comments.push({ id: 902, issue: 7, body: newer, user: 'github-actions[bot]' })
+      process.env.STATE_progress = JSON.stringify({
+        ...unfinished(),
+        startedAt: t0,
+        comments: [{ pr: 7, id: 902 }],
+        deployments: []
+      })
+      const { log } = captureLog()
+      await runPost(prContext(7), api, log)
+      expect(gh.requests.filter((r) => r.method === 'PATCH')).toEqual([])
+      expect(gh.comments.find((c) => c.id === 902)?.body).toBe(newer)
     })
 
     it('does nothing when the main step finished or saved nothing', async () => {

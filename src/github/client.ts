@@ -55,6 +55,7 @@ export interface GitHubApi {
   /** Returns the new comment's id. */
   createComment(prNumber: number, body: string): Promise<number>
   updateComment(commentId: number, body: string): Promise<void>
+  getComment(commentId: number): Promise<IssueComment>
   /** The token's own login (GraphQL `viewer`; the default GITHUB_TOKEN cannot read `GET /user`). */
   viewerLogin(): Promise<string>
   /** Returns the deployment id. */
@@ -129,6 +130,12 @@ export function createGitHubApi(
     async updateComment(commentId, body) {
       const octokit = await client()
       await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body })
+    },
+
+    async getComment(commentId) {
+      const octokit = await client()
+      const res = await octokit.rest.issues.getComment({ ...repo, comment_id: commentId })
+      return { id: res.data.id, body: res.data.body ?? '', author: res.data.user?.login }
     },
 
     async viewerLogin() {

@@ -154,7 +154,7 @@ export function findOwnComment(
 }
 
 export interface UpsertResult {
-  action: 'created' | 'updated' | 'unchanged'
+  action: 'created' | 'updated' | 'unchanged' | 'skipped'
   commentId: number
 }
 
@@ -167,13 +167,17 @@ export async function upsertComment(
   prNumber: number,
   purpose: string,
   body: string,
-  login?: string
+  login?: string,
+  stamp?: RunStamp
 ): Promise<UpsertResult> {
   const marker = commentMarker(purpose)
   const fullBody = body.includes(marker) ? body : `${body}\n\n${marker}\n`
   const viewer = login ?? (await resolveViewerLogin(api))
   const existing = findOwnComment(await api.listIssueComments(prNumber), purpose, viewer)
   if (existing) {
+    if (stamp && writtenByNewerRun(existing.body, stamp)) {
+      return { action: 'skipped', commentId: existing.id }
+    }
     if (normalizeBody(existing.body) === normalizeBody(fullBody)) {
       return { action: 'unchanged', commentId: existing.id }
     }
@@ -184,8 +188,34 @@ export async function upsertComment(
 }
 
 /**
+ * Which run wrote a comment: when it started (epoch ms) and its run id. Two runs for one PR
+ * can overlap (no `concurrency` group): the one that started later owns the comment, so an
+ * older run that ends last does not put its result over a newer commit's.
+ */
+export interface RunStamp {
+  startedAt: number
+  runId: string
+}
+
+const STAMP = /<!-- heroku-pipeline-action-run:(\d+):([^ ]*) -->/
+
+export function stampMarker(stamp: RunStamp): string {
+  return `<!-- heroku-pipeline-action-run:${stamp.startedAt}:${stamp.runId.replace(/[^0-9A-Za-z._-]/g, '_')} -->`
+}
+
+/** Whether `body` was written by a run that started after `ours` (ties: the higher run id). */
+export function writtenByNewerRun(body: string, ours: RunStamp): boolean {
+  const m = STAMP.exec(body)
+  if (!m) return false
+  const startedAt = Number(m[1])
+  if (startedAt !== ours.startedAt) return startedAt > ours.startedAt
+  const [theirs, mine] = [Number(m[2]), Number(ours.runId)]
+  return Number.isFinite(theirs) && Number.isFinite(mine) && theirs > mine
+}
+
+/**
  * Edit the comment we know; when it is unknown or gone (404), find ours by marker and author
- * or create it. Returns the comment id.
+ * or create it. A comment a newer run wrote is left as it is (`skipped`). Returns its id.
  */
 export async function postComment(
   api: GitHubApi,
@@ -193,15 +223,20 @@ export async function postComment(
   purpose: string,
   body: string,
   login: () => Promise<string>,
-  knownId: number | undefined
-): Promise<number> {
+  knownId: number | undefined,
+  stamp: RunStamp
+): Promise<{ id: number; skipped: boolean }> {
+  const stamped = `${body}\n${stampMarker(stamp)}\n`
   if (knownId !== undefined) {
     try {
-      await api.updateComment(knownId, body)
-      return knownId
+      const current = await api.getComment(knownId)
+      if (writtenByNewerRun(current.body, stamp)) return { id: knownId, skipped: true }
+      await api.updateComment(knownId, stamped)
+      return { id: knownId, skipped: false }
     } catch (err) {
       if (githubErrorStatus(err) !== 404) throw err
     }
   }
-  return (await upsertComment(api, pr, purpose, body, await login())).commentId
+  const done = await upsertComment(api, pr, purpose, stamped, await login(), stamp)
+  return { id: done.commentId, skipped: done.action === 'skipped' }
 }

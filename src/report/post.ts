@@ -157,7 +157,12 @@ export async function runPost(
         if (githubDown) break
         const known = progress.comments.find((c) => c.pr === pr)?.id
         try {
-          await postComment(api, pr, progress.purpose, body, login, known)
+          const stamp = { startedAt: progress.startedAt, runId: ctx.runId }
+          const done = await postComment(api, pr, progress.purpose, body, login, known, stamp)
+          if (done.skipped)
+            log.info(
+              `The comment on PR #${pr} was written by a run that started after this one: left as it is.`
+            )
         } catch (err) {
           failed(err)
           warn(githubWarning(`update the comment on PR #${pr}`, permission.comment, err))

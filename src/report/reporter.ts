@@ -72,6 +72,8 @@ export class Reporter implements RunEvents {
   private login: string | undefined
   /** The comment id and body last sent, per PR: unchanged bodies are not sent again. */
   private readonly comments = new Map<number, { id: number; body: string }>()
+  /** PRs whose comment a later-started run has written: this run writes there no more. */
+  private readonly yieldedComments = new Set<number>()
   private commentsOff = false
   private deploymentsOff = false
   private githubDown = false
@@ -323,9 +325,17 @@ export class Reporter implements RunEvents {
     for (const pr of this.prNumbers) {
       if (this.commentsOff || this.githubDown) return
       const known = this.comments.get(pr)
-      if (known?.body === body) continue
+      if (known?.body === body || this.yieldedComments.has(pr)) continue
       try {
-        const id = await this.writeComment(api, pr, body, known?.id)
+        const { id, skipped } = await this.writeComment(api, pr, body, known?.id)
+        if (skipped) {
+          // A run that started later owns the comment now: its result is the newer one.
+          this.yieldedComments.add(pr)
+          this.log.info(
+            `The comment on PR #${pr} was written by a run that started after this one: this run leaves it as it is.`
+          )
+          continue
+        }
         this.comments.set(pr, { id, body })
         this.rememberComment(pr, id)
       } catch (err) {
@@ -339,10 +349,11 @@ export class Reporter implements RunEvents {
     pr: number,
     body: string,
     knownId: number | undefined
-  ): Promise<number> {
+  ): Promise<{ id: number; skipped: boolean }> {
     const purpose = this.purpose ?? commentPurpose(this.config.command, this.config.app)
     const login = async (): Promise<string> => (this.login ??= await resolveViewerLogin(api))
-    return postComment(api, pr, purpose, body, login, knownId)
+    const stamp = { startedAt: this.progressState.startedAt, runId: this.ctx.runId }
+    return postComment(api, pr, purpose, body, login, knownId, stamp)
   }
 
   private rememberComment(pr: number, id: number): void {

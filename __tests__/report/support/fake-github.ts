@@ -130,6 +130,16 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         }
       } else if (
         (m = p.match(/^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/)) &&
+        method === 'GET'
+      ) {
+        const comment = state.comments.find((c) => c.id === Number(m?.[1]))
+        if (!comment) {
+          send(404, { message: 'Not Found' })
+          return
+        }
+        send(200, { id: comment.id, body: comment.body, user: { login: comment.user } })
+      } else if (
+        (m = p.match(/^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/)) &&
         method === 'PATCH'
       ) {
         const comment = state.comments.find((c) => c.id === Number(m?.[1]))
