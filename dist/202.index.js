@@ -494,30 +494,35 @@ class Reporter {
         if (this.githubDown && this.progressState.deployments.length > 0)
             this.githubDown = false;
         const apps = (0,verdict/* appsOf */.OC)(outcome);
-        const { status } = (0,verdict/* verdict */.WJ)(outcome);
+        const { status, ok } = (0,verdict/* verdict */.WJ)(outcome);
+        // Every final status is decided, and saved, before the first is sent: a cancel while they
+        // are sent leaves the post step this run's result, not "cancelled".
         for (const d of this.progressState.deployments) {
             const app = apps.find((a) => a.app === d.app);
-            let state;
-            let description;
-            if (d.transient && status === 'review-app-deleted') {
-                state = 'inactive';
-                description = 'Review app deleted';
-            }
-            else if (app && (0,verdict/* appVerdict */.dw)(outcome, app) === 'succeeded') {
-                state = 'success';
-                description = successDescription(app);
-                // Already set when the app was verified (deploymentVerified).
-                if (d.state === 'success')
-                    continue;
-            }
-            else {
-                state = 'failure';
-                const own = app ? (0,format/* causeText */.xv)({ ...outcome, app, targets: [], error: app.error }) : undefined;
-                description = own ?? (0,format/* causeText */.xv)(outcome) ?? (status === 'cancelled' ? 'Cancelled' : 'Failed');
-            }
-            await this.setDeploymentState(d, state, app?.webUrl ?? d.webUrl, description);
+            d.final = this.finalDeploymentState(outcome, status, d, app);
+        }
+        this.progressState.ended = { status, ok, ...(outcome.error ? { error: outcome.error } : {}) };
+        this.saveProgressOnly();
+        for (const d of this.progressState.deployments) {
+            const app = apps.find((a) => a.app === d.app);
+            const final = d.final;
+            // Already set when the app was verified (deploymentVerified).
+            if (final.state === 'success' && d.state === 'success')
+                continue;
+            await this.setDeploymentState(d, final.state, app?.webUrl ?? d.webUrl, final.description);
         }
         await this.deactivateDeletedReviewApps(outcome);
+    }
+    finalDeploymentState(outcome, status, d, app) {
+        if (d.transient && status === 'review-app-deleted')
+            return { state: 'inactive', description: 'Review app deleted' };
+        if (app && (0,verdict/* appVerdict */.dw)(outcome, app) === 'succeeded')
+            return { state: 'success', description: successDescription(app) };
+        const own = app ? (0,format/* causeText */.xv)({ ...outcome, app, targets: [], error: app.error }) : undefined;
+        return {
+            state: 'failure',
+            description: own ?? (0,format/* causeText */.xv)(outcome) ?? (status === 'cancelled' ? 'Cancelled' : 'Failed')
+        };
     }
     /** Deleted review apps: their environments' deployments become `inactive` (shown destroyed). */
     async deactivateDeletedReviewApps(outcome) {

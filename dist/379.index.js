@@ -79,9 +79,11 @@ function outcomeFromProgress(progress, now = Date.now()) {
             ? `The main step crashed (${progress.crashed})${during} before it finished; its log has the details.`
             : `The main step stopped${during} without finishing: it was cancelled or crashed.`;
     const main = progress.apps.find((a) => a.role === 'app');
+    // The main step had reached its verdict and was writing its report: that is the result.
+    const ended = progress.ended;
     return {
         command: progress.command,
-        status: 'cancelled',
+        status: ended ? ended.status : 'cancelled',
         dryRun: progress.dryRun,
         startedAt: progress.startedAt,
         endedAt: now,
@@ -92,8 +94,13 @@ function outcomeFromProgress(progress, now = Date.now()) {
         phases: phase
             ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
             : [],
-        error,
-        notes: [postNote]
+        ...(ended ? (ended.error ? { error: ended.error } : {}) : { error }),
+        notes: ended
+            ? [
+                `The main step was stopped while it wrote its final report (${progress.interrupted ? `cancelled, ${progress.interrupted}` : 'crashed'}): this is the result it had reached.`,
+                postNote
+            ]
+            : [postNote]
     };
 }
 /**
@@ -140,20 +147,20 @@ async function runPost(ctx, api, log = core, opts = {}) {
         for (const d of progress.deployments) {
             if (githubDown)
                 break;
-            if (d.state === 'success' ||
-                d.state === 'failure' ||
-                d.state === 'inactive' ||
-                d.state === 'error')
+            // The status the main step decided on, when it got that far; else failure (a review
+            // app's too: `inactive` would show the app destroyed, and a cancelled run deleted nothing).
+            const state = (d.final?.state ?? 'failure');
+            const done = d.final
+                ? d.state === d.final.state
+                : ['success', 'failure', 'inactive', 'error'].includes(d.state);
+            if (done)
                 continue;
-            // A review app's deployment too: `inactive` would show the app destroyed, and a cancelled
-            // run did not delete it.
-            const state = 'failure';
             try {
                 await api.createDeploymentStatus(d.id, {
                     state,
                     environmentUrl: d.webUrl,
                     logUrl: (0,format/* runUrl */.Vp)(ctx),
-                    description: (0,github_warnings/* truncateDescription */.Hy)(outcome.error ?? 'Cancelled')
+                    description: (0,github_warnings/* truncateDescription */.Hy)(d.final?.description ?? outcome.error ?? 'Cancelled')
                 });
             }
             catch (err) {
@@ -190,7 +197,11 @@ async function runPost(ctx, api, log = core, opts = {}) {
             warn(`Could not write the job summary: ${(0,report_escape/* oneLine */.TN)((0,errors/* errorMessage */.gJ)(err), 300)}`);
         }
     }
-    log.setFailed(outcome.error ?? 'The main step did not finish.');
+    // The main step's own verdict, when it had one, decides: a good run is not turned red.
+    if (progress.ended?.ok)
+        log.info('The run had succeeded before the main step was stopped.');
+    else
+        log.setFailed(outcome.error ?? 'The main step did not finish.');
 }
 /**
  * After a cancel or crash, what is live on each app is read from Heroku (the saved progress

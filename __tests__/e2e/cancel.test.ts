@@ -181,6 +181,38 @@ describe('cancel (the runner’s SIGINT → SIGTERM → SIGKILL) in each phase',
   })
 })
 
+describe('a cancel while the main step writes its final report', () => {
+  it('the post step gives the run its own result: a good run is not turned red', async () => {
+    const point = POINTS[4]
+    scenario = await start(point)
+    const { github } = scenario
+    let armed = false
+    const result = await run(scenario, point, {
+      cancelWhen: (out) => {
+        // Once the gate is under way, the final deployment status is made slow, and the run is
+        // cancelled as soon as it has reached its verdict.
+        if (!armed && /::group::Health gate on/.test(out)) {
+          armed = true
+          github.inject({
+            method: 'POST',
+            path: /\/deployments\/\d+\/statuses$/,
+            status: 201,
+            delayMs: 5000
+          })
+        }
+        return /is live and healthy\./.test(out)
+      }
+    })
+    expect(result.cancelled).toBe(true)
+    expect(result.post?.exitCode).toBe(0)
+    const [d] = github.state.deployments
+    expect(d.statuses.at(-1)?.state).toBe('success')
+    expect(result.postSummary).toMatch(/✅ Heroku Deploy: deployed/)
+    expect(result.postSummary).toMatch(/stopped while it wrote its final report/)
+    expect(github.commentsOn(PR)[0].body).not.toMatch(/cancelled during/)
+  })
+})
+
 describe('a cancel after the rollback request', () => {
   it('the post step reports the rollback, naming the release it went back to', async () => {
     const point = POINTS[6]

@@ -578,6 +578,28 @@ describe('Reporter', () => {
       expect(failures).toHaveLength(1)
     })
 
+    it('a cancel while the main step sent its final report: the post step gives that result, not cancelled', async () => {
+      const progress = unfinished()
+      progress.ended = { status: 'deployed', ok: true }
+      progress.deployments = [
+        {
+          ...progress.deployments[0],
+          final: { state: 'success', description: 'v42 is live and healthy' }
+        }
+      ]
+      process.env.STATE_progress = JSON.stringify(progress)
+      const { log, failures } = captureLog()
+      await runPost(prContext(7), api, log)
+      expect(gh.statuses.map((s) => [s.deploymentId, s.body.state, s.body.description])).toEqual([
+        [11, 'success', 'v42 is live and healthy']
+      ])
+      expect(failures).toEqual([])
+      const summary = fs.readFileSync(files.summary, 'utf8')
+      expect(summary).toContain('<h2>✅ Heroku Deploy: deployed</h2>')
+      expect(summary).not.toContain('⛔')
+      expect(summary).toContain('stopped while it wrote its final report (cancelled, SIGINT)')
+    })
+
     it('leaves a comment that a run started later wrote', async () => {
       const newer = `✅ newer\n${commentMarker('deploy:shop-staging')}\n<!-- heroku-pipeline-action-run:${t0 + 60_000}:999 -->\n`
       gh.comments.push({ id: 902, issue: 7, body: newer, user: 'github-actions[bot]' })

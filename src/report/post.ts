@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { DeploymentState, GitHubApi } from '../github/client.js'
 import { githubNoAnswer } from '../github/client.js'
-import type { AppResult, Outcome, PhaseName } from '../outcome.js'
+import type { AppResult, Outcome, PhaseName, Status } from '../outcome.js'
 import { removeRunTempDir } from '../package/temp.js'
 import { settledWithin } from '../heroku/wait.js'
 import type { RunContext } from '../settings.js'
@@ -45,9 +45,11 @@ function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
       ? `The main step crashed (${progress.crashed})${during} before it finished; its log has the details.`
       : `The main step stopped${during} without finishing: it was cancelled or crashed.`
   const main = progress.apps.find((a) => a.role === 'app')
+  // The main step had reached its verdict and was writing its report: that is the result.
+  const ended = progress.ended
   return {
     command: progress.command,
-    status: 'cancelled',
+    status: ended ? (ended.status as Status) : 'cancelled',
     dryRun: progress.dryRun,
     startedAt: progress.startedAt,
     endedAt: now,
@@ -58,8 +60,13 @@ function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
     phases: phase
       ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
       : [],
-    error,
-    notes: [postNote]
+    ...(ended ? (ended.error ? { error: ended.error } : {}) : { error }),
+    notes: ended
+      ? [
+          `The main step was stopped while it wrote its final report (${progress.interrupted ? `cancelled, ${progress.interrupted}` : 'crashed'}): this is the result it had reached.`,
+          postNote
+        ]
+      : [postNote]
   }
 }
 
@@ -121,22 +128,19 @@ export async function runPost(
   if (api) {
     for (const d of progress.deployments) {
       if (githubDown) break
-      if (
-        d.state === 'success' ||
-        d.state === 'failure' ||
-        d.state === 'inactive' ||
-        d.state === 'error'
-      )
-        continue
-      // A review app's deployment too: `inactive` would show the app destroyed, and a cancelled
-      // run did not delete it.
-      const state: DeploymentState = 'failure'
+      // The status the main step decided on, when it got that far; else failure (a review
+      // app's too: `inactive` would show the app destroyed, and a cancelled run deleted nothing).
+      const state = (d.final?.state ?? 'failure') as DeploymentState
+      const done = d.final
+        ? d.state === d.final.state
+        : ['success', 'failure', 'inactive', 'error'].includes(d.state)
+      if (done) continue
       try {
         await api.createDeploymentStatus(d.id, {
           state,
           environmentUrl: d.webUrl,
           logUrl: runUrl(ctx),
-          description: truncateDescription(outcome.error ?? 'Cancelled')
+          description: truncateDescription(d.final?.description ?? outcome.error ?? 'Cancelled')
         })
       } catch (err) {
         failed(err)
@@ -178,7 +182,9 @@ export async function runPost(
       warn(`Could not write the job summary: ${oneLine(errorMessage(err), 300)}`)
     }
   }
-  log.setFailed(outcome.error ?? 'The main step did not finish.')
+  // The main step's own verdict, when it had one, decides: a good run is not turned red.
+  if (progress.ended?.ok) log.info('The run had succeeded before the main step was stopped.')
+  else log.setFailed(outcome.error ?? 'The main step did not finish.')
 }
 
 /**

@@ -407,27 +407,45 @@ export class Reporter implements RunEvents {
     // stay in_progress); a further request without answer stops it again.
     if (this.githubDown && this.progressState.deployments.length > 0) this.githubDown = false
     const apps = appsOf(outcome)
-    const { status } = verdict(outcome)
+    const { status, ok } = verdict(outcome)
+    // Every final status is decided, and saved, before the first is sent: a cancel while they
+    // are sent leaves the post step this run's result, not "cancelled".
     for (const d of this.progressState.deployments) {
       const app = apps.find((a) => a.app === d.app)
-      let state: DeploymentState
-      let description: string
-      if (d.transient && status === 'review-app-deleted') {
-        state = 'inactive'
-        description = 'Review app deleted'
-      } else if (app && appVerdict(outcome, app) === 'succeeded') {
-        state = 'success'
-        description = successDescription(app)
-        // Already set when the app was verified (deploymentVerified).
-        if (d.state === 'success') continue
-      } else {
-        state = 'failure'
-        const own = app ? causeText({ ...outcome, app, targets: [], error: app.error }) : undefined
-        description = own ?? causeText(outcome) ?? (status === 'cancelled' ? 'Cancelled' : 'Failed')
-      }
-      await this.setDeploymentState(d, state, app?.webUrl ?? d.webUrl, description)
+      d.final = this.finalDeploymentState(outcome, status, d, app)
+    }
+    this.progressState.ended = { status, ok, ...(outcome.error ? { error: outcome.error } : {}) }
+    this.saveProgressOnly()
+    for (const d of this.progressState.deployments) {
+      const app = apps.find((a) => a.app === d.app)
+      const final = d.final!
+      // Already set when the app was verified (deploymentVerified).
+      if (final.state === 'success' && d.state === 'success') continue
+      await this.setDeploymentState(
+        d,
+        final.state as DeploymentState,
+        app?.webUrl ?? d.webUrl,
+        final.description
+      )
     }
     await this.deactivateDeletedReviewApps(outcome)
+  }
+
+  private finalDeploymentState(
+    outcome: Outcome,
+    status: string,
+    d: SavedDeployment,
+    app: AppResult | undefined
+  ): { state: DeploymentState; description: string } {
+    if (d.transient && status === 'review-app-deleted')
+      return { state: 'inactive', description: 'Review app deleted' }
+    if (app && appVerdict(outcome, app) === 'succeeded')
+      return { state: 'success', description: successDescription(app) }
+    const own = app ? causeText({ ...outcome, app, targets: [], error: app.error }) : undefined
+    return {
+      state: 'failure',
+      description: own ?? causeText(outcome) ?? (status === 'cancelled' ? 'Cancelled' : 'Failed')
+    }
   }
 
   /** Deleted review apps: their environments' deployments become `inactive` (shown destroyed). */

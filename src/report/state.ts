@@ -51,6 +51,8 @@ export interface SavedDeployment {
   webUrl?: string
   /** The last status we set (`in_progress`, `success`, …). */
   state: string
+  /** The final status the run decided on, saved before it is sent (the post step sends it). */
+  final?: { state: string; description: string }
 }
 
 export interface SavedComment {
@@ -68,6 +70,11 @@ export interface Progress {
   phaseStartedAt?: number
   /** True once the main step reported its final Outcome. */
   finished: boolean
+  /**
+   * The run's verdict, saved when the main step began its final report: a cancel during that
+   * report leaves the post step the result to give, not "cancelled".
+   */
+  ended?: { status: string; ok: boolean; error?: string }
   /** The summary was written: the post step must not write a second one. */
   summaryWritten?: boolean
   /** A signal the main step received (recorded by the interrupt handler). */
