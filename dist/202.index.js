@@ -269,6 +269,7 @@ class Reporter {
             id = await create(ref).catch((err) => {
                 if (ref === workflowRef || (0,client/* githubErrorStatus */.m9)(err) !== 422)
                     throw err;
+                this.log.info(`GitHub does not know commit ${ref.slice(0, 7)} of ${app.app}: its deployment names the workflow's commit instead.`);
                 return create(workflowRef);
             });
         }
@@ -298,6 +299,21 @@ class Reporter {
         if (!saved || (0,verdict/* appFailure */.U_)(app, this.config.command) !== undefined || !app.release)
             return;
         await this.setDeploymentState(saved, 'success', app.webUrl, successDescription(app));
+    }
+    /**
+     * The run has its verdict: it and every deployment's final status are saved before anything
+     * is sent, so a cancel from now on leaves the post step this run's result, not "cancelled".
+     * Synchronous.
+     */
+    verdictReached(outcome) {
+        const apps = (0,verdict/* appsOf */.OC)(outcome);
+        const { status, ok } = (0,verdict/* verdict */.WJ)(outcome);
+        for (const d of this.progressState.deployments) {
+            const app = apps.find((a) => a.app === d.app);
+            d.final = this.finalDeploymentState(outcome, status, d, app);
+        }
+        this.progressState.ended = { status, ok, ...(outcome.error ? { error: outcome.error } : {}) };
+        this.save(outcome);
     }
     /** A rollback begins: a deployment already at `success` is no longer true; it is in progress again. */
     async rollbackStarted(app, toVersion) {
@@ -494,15 +510,8 @@ class Reporter {
         if (this.githubDown && this.progressState.deployments.length > 0)
             this.githubDown = false;
         const apps = (0,verdict/* appsOf */.OC)(outcome);
-        const { status, ok } = (0,verdict/* verdict */.WJ)(outcome);
-        // Every final status is decided, and saved, before the first is sent: a cancel while they
-        // are sent leaves the post step this run's result, not "cancelled".
-        for (const d of this.progressState.deployments) {
-            const app = apps.find((a) => a.app === d.app);
-            d.final = this.finalDeploymentState(outcome, status, d, app);
-        }
-        this.progressState.ended = { status, ok, ...(outcome.error ? { error: outcome.error } : {}) };
-        this.saveProgressOnly();
+        // Decided again: what was added since (promoted commits) may change a description.
+        this.verdictReached(outcome);
         for (const d of this.progressState.deployments) {
             const app = apps.find((a) => a.app === d.app);
             const final = d.final;
@@ -2292,10 +2301,13 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         // release that failed its gate is still what runs.
         result.rolledBack = false;
         result.rolledBackTo = undefined;
+        result.rollbackFailed = true;
         result.liveAfter = result.release;
         const why = `${app.name} was not rolled back: the rollback to v${to.version} made v${release.version}, which ended ${release.status}; v${result.release?.version ?? '?'} (which failed) is still live.`;
         say(`${why}${tail ? `\n${tail}` : ''}`);
         addNote(c.outcome, why);
+        // Saved at once: the rollback saved a moment ago did not happen.
+        await c.events.progress(c.outcome);
         return;
     }
     const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind);
@@ -4253,9 +4265,9 @@ async function rollBackAll(c, ran, results) {
     // Only apps on a release this run made (a release that failed its release phase never went
     // live; images an app already ran make no new release, as rollbackIfWanted also checks), all
     // waves at once: the rollbacks are independent.
-    const promoted = ran
-        .flat()
-        .filter((t) => !t.result.rolledBack &&
+    const promoted = ran.flat().filter((t) => !t.result.rolledBack &&
+        // A rollback Heroku already made a (failed) release for is not asked for again.
+        !t.result.rollbackFailed &&
         t.result.release?.status === 'succeeded' &&
         t.result.before &&
         t.result.before.id !== t.result.release.id);
@@ -4757,19 +4769,19 @@ async function createSetupApp(c, pipeline, pr, name) {
     // Masked as review-app-env's values are (per line, too).
     for (const value of Object.values(stageVars))
         (0,context/* maskSecret */.$l)(value, (v) => core.setSecret(v));
-    // config-vars are set before the build on review apps too; on a new one that build is the
-    // setup's. The more specific wins: review stage, then config-vars, then review-app-env.
+    // config-vars are set before every build on a review app, the setup's included, so they win
+    // as they do on later pushes: review stage, then review-app-env, then config-vars.
     const env = {
         ...stageVars,
-        ...settings.configVars,
         ...settings.reviewAppEnv,
+        ...settings.configVars,
         [PR_MARKER]: String(pr.number)
     };
     const fromStage = Object.keys(stageVars);
     const fromInput = Object.keys(settings.configVars);
     core.info(`Config vars for ${name}: ${fromStage.length > 0 ? `the review stage's ${fromStage.join(', ')}; ` : ''}` +
-        `${fromInput.length > 0 ? `config-vars' ${fromInput.join(', ')}; ` : ''}` +
         `${Object.keys(settings.reviewAppEnv).length > 0 ? `review-app-env's ${Object.keys(settings.reviewAppEnv).join(', ')}; ` : ''}` +
+        `${fromInput.length > 0 ? `config-vars' ${fromInput.join(', ')}; ` : ''}` +
         `${PR_MARKER}=${pr.number} (values masked).`);
     const tarball = await packagePhase(c);
     let setup;
@@ -5317,8 +5329,9 @@ async function createReviewApp(c, pipelineId, findForPr) {
                 pr_number: pr.number,
                 pipeline: pipelineId,
                 source_blob: { url: source.source_blob.get_url, version: settings.version },
-                // config-vars are set before the build, here the creation's; review-app-env wins.
-                environment: nonEmpty({ ...settings.configVars, ...settings.reviewAppEnv })
+                // config-vars are set before every build, here the creation's: they win, as they do
+                // on later pushes.
+                environment: nonEmpty({ ...settings.reviewAppEnv, ...settings.configVars })
             }, findNew);
             core.info(`Review app ${made.id} is ${made.status}.`);
             return { reviewApp: made, ours: !recovered };
@@ -5688,6 +5701,7 @@ async function runMainStep(start) {
     }
     // The one verdict: the exit code here, and (in finish) outputs, deployments, comment, summary.
     const { ok } = (0,verdict/* verdict */.WJ)(outcome);
+    reporter.verdictReached(outcome);
     // A failure says what is live now: asked of Heroku where the run does not know it.
     const pending = ok ? [] : await readLiveNow(outcome, settings);
     // Enrichment before the report, which only reads the Outcome.

@@ -198,8 +198,11 @@ async function runPost(ctx, api, log = core, opts = {}) {
         }
     }
     // The main step's own verdict, when it had one, decides: a good run is not turned red.
-    if (progress.ended?.ok)
+    const ended = progress.ended;
+    if (ended?.ok)
         log.info('The run had succeeded before the main step was stopped.');
+    else if (ended)
+        log.setFailed(ended.error ?? `The run ended ${ended.status}.`);
     else
         log.setFailed(outcome.error ?? 'The main step did not finish.');
 }

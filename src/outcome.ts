@@ -112,6 +112,8 @@ export interface AppResult {
   rolledBackTo?: ReleaseInfo
   /** After a rollback: did the restored release pass its gate again? */
   healthyAfterRollback?: boolean
+  /** A rollback was made and its release did not succeed (so `rolledBack` is false): not tried again. */
+  rollbackFailed?: boolean
   /** The release that is live on the app at the end of the run, as far as we know. */
   liveAfter?: ReleaseInfo
   /** The GitHub Deployment this app's work is recorded under, when the command records one. */

@@ -60,9 +60,13 @@ describe('review-app by app setup', () => {
       head: { ref: 'feature/login', sha: workspace.sha }
     })
 
-    // opened (config-vars go under review-app-env: FEATURE_FLAG stays the input's)
+    // opened (config-vars go over review-app-env and the stage, as on every later push)
     const opened = await scenario.run(
-      { ...inputs, 'config-vars': `LOG_LEVEL=debug\nFEATURE_FLAG=from-config-vars` },
+      {
+        ...inputs,
+        'review-app-env': `FEATURE_FLAG=${INPUT_FLAG}\nTIER=from-review-app-env`,
+        'config-vars': `LOG_LEVEL=debug\nTIER=from-config-vars`
+      },
       { eventName: 'pull_request', event: prEvent('opened', workspace.sha) }
     )
     expect(opened.exitCode).toBe(0)
@@ -75,12 +79,13 @@ describe('review-app by app setup', () => {
     expect(state).toBeDefined()
     expect(opened.outputs['review-app-id']).toBe(state.app.id)
     expect(opened.outputs['review-app-url']).toBe(state.app.web_url)
-    // app.json's env, the review stage's vars over it, config-vars, review-app-env over those,
+    // app.json's env, the review stage's vars over it, review-app-env, config-vars over those,
     // the marker
     expect(state.configVars.GREETING).toBe('hello from app.json')
     expect(state.configVars.LOG_LEVEL).toBe('debug')
     expect(state.configVars.API_TOKEN).toBe(STAGE_TOKEN)
     expect(state.configVars.APP_VERSION).toBe('from-stage')
+    expect(state.configVars.TIER).toBe('from-config-vars')
     expect(state.configVars.FEATURE_FLAG).toBe(INPUT_FLAG)
     expect(state.configVars.HEROKU_PIPELINE_ACTION_PR).toBe('7')
     // app.json's add-ons and formation were asked of Heroku through the app setup

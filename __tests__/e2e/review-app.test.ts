@@ -89,13 +89,13 @@ describe('review-app', () => {
     expect(github.latestStatus(deployment.id)?.state).toBe('inactive')
   })
 
-  it('gives a new review app the review-app-env variables, and config-vars under them', async () => {
+  it('gives a new review app the review-app-env variables, and config-vars over them', async () => {
     scenario = await startScenario(seed(), { secrets: ['ra-env-value-5c1e9d', 'cv-value-71b2'] })
     const result = await scenario.run(
       {
         ...inputs,
-        'review-app-env': 'FEATURE_FLAG=ra-env-value-5c1e9d',
-        'config-vars': 'FEATURE_FLAG=cv-value-71b2\nLOG_LEVEL=cv-value-71b2'
+        'review-app-env': 'FEATURE_FLAG=ra-env-value-5c1e9d\nGREETING=ra-env-value-5c1e9d',
+        'config-vars': 'GREETING=cv-value-71b2\nLOG_LEVEL=cv-value-71b2'
       },
       { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
     )
@@ -105,8 +105,10 @@ describe('review-app', () => {
     )!
     const app = Object.values(scenario.heroku.state.apps).find((a) => a.app.id === ra.app!.id)!
     expect(app.configVars.FEATURE_FLAG).toBe('ra-env-value-5c1e9d')
-    // config-vars are set before the build on review apps too: a new one's build is its creation.
+    // config-vars are set before every build, a new app's creation included, and win there as
+    // on later pushes.
     expect(app.configVars.LOG_LEVEL).toBe('cv-value-71b2')
+    expect(app.configVars.GREETING).toBe('cv-value-71b2')
   })
 
   it('skips a fork PR without changing anything on Heroku', async () => {

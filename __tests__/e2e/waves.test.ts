@@ -3,6 +3,9 @@
  * failed wave does (`wave-failure`), over real sockets.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
 import { annotationText, shopSeed, startScenario, type Scenario } from './scenario.js'
 
@@ -151,6 +154,49 @@ describe('promotion in waves', () => {
     ])
     // The canary's rollback was itself gated.
     expect(result.summary).toMatch(/shop-canary[\s\S]*healthy again/)
+  })
+
+  it('wave-failure rollback-all does not ask again for a rollback whose release already failed', async () => {
+    // The canary fails its gate; the release it ran before has a release phase that fails once
+    // a marker file exists (made after seeding), so its rollback makes a release that fails.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-fails-'))
+    const marker = path.join(dir, 'fail-release')
+    try {
+      const seed: Seed = shopSeed(APPS)
+      const canary = seed.pipelines![0].apps.find((a) => a.name === 'shop-canary')!
+      canary.configVars = { BREAK_HEALTH: '1', RELEASE_FAILS_IF: marker }
+      canary.release = {
+        fixture: 'healthy',
+        version: 'a'.repeat(40),
+        files: {
+          Procfile: 'web: node server.js\nrelease: node release.js\n',
+          'release.js':
+            "import fs from 'node:fs'\n" +
+            "if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) process.exit(3)\n"
+        }
+      }
+      scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+      fs.writeFileSync(marker, '')
+      const s = scenario
+      const result = await s.run({ ...ROLLBACK_ALL_DEPLOY, 'health-check-timeout': '5' })
+      expect(result.exitCode).not.toBe(0)
+      const canaryId = s.heroku.appId('shop-canary')
+      const rollbacks = s.heroku.requests.filter(
+        (r) =>
+          r.method === 'POST' &&
+          new RegExp(`^/apps/(${canaryId}|shop-canary)/releases$`).test(r.path) &&
+          r.status === 201
+      )
+      // One rollback, whose release failed; rollback-all did not make a second one.
+      expect(rollbacks).toHaveLength(1)
+      expect(s.heroku.state.apps['shop-canary'].releases.at(-1)!.status).toBe('failed')
+      expect(result.summary).toMatch(
+        /shop-canary was not rolled back: the rollback to v\d+ made v\d+, which ended failed/
+      )
+      expect(promotions(s)).toHaveLength(1)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('wave-failure rollback-all: a second wave whose promotion Heroku refuses rolls the canary back before the run reports', async () => {

@@ -170,10 +170,13 @@ export async function rollbackTo(
     // release that failed its gate is still what runs.
     result.rolledBack = false
     result.rolledBackTo = undefined
+    result.rollbackFailed = true
     result.liveAfter = result.release
     const why = `${app.name} was not rolled back: the rollback to v${to.version} made v${release.version}, which ended ${release.status}; v${result.release?.version ?? '?'} (which failed) is still live.`
     say(`${why}${tail ? `\n${tail}` : ''}`)
     addNote(c.outcome, why)
+    // Saved at once: the rollback saved a moment ago did not happen.
+    await c.events.progress(c.outcome)
     return
   }
   const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind)

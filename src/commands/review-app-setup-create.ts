@@ -49,20 +49,20 @@ export async function createSetupApp(
   ])
   // Masked as review-app-env's values are (per line, too).
   for (const value of Object.values(stageVars)) maskSecret(value, (v) => core.setSecret(v))
-  // config-vars are set before the build on review apps too; on a new one that build is the
-  // setup's. The more specific wins: review stage, then config-vars, then review-app-env.
+  // config-vars are set before every build on a review app, the setup's included, so they win
+  // as they do on later pushes: review stage, then review-app-env, then config-vars.
   const env: Record<string, string> = {
     ...stageVars,
-    ...settings.configVars,
     ...settings.reviewAppEnv,
+    ...settings.configVars,
     [PR_MARKER]: String(pr.number)
   }
   const fromStage = Object.keys(stageVars)
   const fromInput = Object.keys(settings.configVars)
   core.info(
     `Config vars for ${name}: ${fromStage.length > 0 ? `the review stage's ${fromStage.join(', ')}; ` : ''}` +
-      `${fromInput.length > 0 ? `config-vars' ${fromInput.join(', ')}; ` : ''}` +
       `${Object.keys(settings.reviewAppEnv).length > 0 ? `review-app-env's ${Object.keys(settings.reviewAppEnv).join(', ')}; ` : ''}` +
+      `${fromInput.length > 0 ? `config-vars' ${fromInput.join(', ')}; ` : ''}` +
       `${PR_MARKER}=${pr.number} (values masked).`
   )
   const tarball = await packagePhase(c)

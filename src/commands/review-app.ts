@@ -158,8 +158,9 @@ async function createReviewApp(
           pr_number: pr.number,
           pipeline: pipelineId,
           source_blob: { url: source.source_blob.get_url, version: settings.version },
-          // config-vars are set before the build, here the creation's; review-app-env wins.
-          environment: nonEmpty({ ...settings.configVars, ...settings.reviewAppEnv })
+          // config-vars are set before every build, here the creation's: they win, as they do
+          // on later pushes.
+          environment: nonEmpty({ ...settings.reviewAppEnv, ...settings.configVars })
         },
         findNew
       )

@@ -189,15 +189,15 @@ async function rollBackAll(
   // Only apps on a release this run made (a release that failed its release phase never went
   // live; images an app already ran make no new release, as rollbackIfWanted also checks), all
   // waves at once: the rollbacks are independent.
-  const promoted = ran
-    .flat()
-    .filter(
-      (t) =>
-        !t.result.rolledBack &&
-        t.result.release?.status === 'succeeded' &&
-        t.result.before &&
-        t.result.before.id !== t.result.release.id
-    )
+  const promoted = ran.flat().filter(
+    (t) =>
+      !t.result.rolledBack &&
+      // A rollback Heroku already made a (failed) release for is not asked for again.
+      !t.result.rollbackFailed &&
+      t.result.release?.status === 'succeeded' &&
+      t.result.before &&
+      t.result.before.id !== t.result.release.id
+  )
   // Every rollback ends before a failure of one is reported, and the waves say what was rolled
   // back either way.
   const ended = await Promise.allSettled(

@@ -183,7 +183,9 @@ export async function runPost(
     }
   }
   // The main step's own verdict, when it had one, decides: a good run is not turned red.
-  if (progress.ended?.ok) log.info('The run had succeeded before the main step was stopped.')
+  const ended = progress.ended
+  if (ended?.ok) log.info('The run had succeeded before the main step was stopped.')
+  else if (ended) log.setFailed(ended.error ?? `The run ended ${ended.status}.`)
   else log.setFailed(outcome.error ?? 'The main step did not finish.')
 }
 

@@ -143,6 +143,9 @@ export class Reporter implements RunEvents {
       // it with 422 and creates nothing, so the workflow's commit is used instead.
       id = await create(ref).catch((err: unknown) => {
         if (ref === workflowRef || githubErrorStatus(err) !== 422) throw err
+        this.log.info(
+          `GitHub does not know commit ${ref.slice(0, 7)} of ${app.app}: its deployment names the workflow's commit instead.`
+        )
         return create(workflowRef)
       })
     } catch (err) {
@@ -176,6 +179,22 @@ export class Reporter implements RunEvents {
     const saved = this.progressState.deployments.find((d) => d.app === app.app)
     if (!saved || appFailure(app, this.config.command) !== undefined || !app.release) return
     await this.setDeploymentState(saved, 'success', app.webUrl, successDescription(app))
+  }
+
+  /**
+   * The run has its verdict: it and every deployment's final status are saved before anything
+   * is sent, so a cancel from now on leaves the post step this run's result, not "cancelled".
+   * Synchronous.
+   */
+  verdictReached(outcome: Outcome): void {
+    const apps = appsOf(outcome)
+    const { status, ok } = verdict(outcome)
+    for (const d of this.progressState.deployments) {
+      const app = apps.find((a) => a.app === d.app)
+      d.final = this.finalDeploymentState(outcome, status, d, app)
+    }
+    this.progressState.ended = { status, ok, ...(outcome.error ? { error: outcome.error } : {}) }
+    this.save(outcome)
   }
 
   /** A rollback begins: a deployment already at `success` is no longer true; it is in progress again. */
@@ -407,15 +426,8 @@ export class Reporter implements RunEvents {
     // stay in_progress); a further request without answer stops it again.
     if (this.githubDown && this.progressState.deployments.length > 0) this.githubDown = false
     const apps = appsOf(outcome)
-    const { status, ok } = verdict(outcome)
-    // Every final status is decided, and saved, before the first is sent: a cancel while they
-    // are sent leaves the post step this run's result, not "cancelled".
-    for (const d of this.progressState.deployments) {
-      const app = apps.find((a) => a.app === d.app)
-      d.final = this.finalDeploymentState(outcome, status, d, app)
-    }
-    this.progressState.ended = { status, ok, ...(outcome.error ? { error: outcome.error } : {}) }
-    this.saveProgressOnly()
+    // Decided again: what was added since (promoted commits) may change a description.
+    this.verdictReached(outcome)
     for (const d of this.progressState.deployments) {
       const app = apps.find((a) => a.app === d.app)
       const final = d.final!

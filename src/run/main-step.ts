@@ -81,6 +81,7 @@ export async function runMainStep(start: StartedRun): Promise<void> {
   }
   // The one verdict: the exit code here, and (in finish) outputs, deployments, comment, summary.
   const { ok } = verdict(outcome)
+  reporter.verdictReached(outcome)
   // A failure says what is live now: asked of Heroku where the run does not know it.
   const pending = ok ? [] : await readLiveNow(outcome, settings)
   // Enrichment before the report, which only reads the Outcome.
