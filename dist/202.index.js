@@ -618,6 +618,8 @@ class Reporter {
         this.progressState.pipeline = outcome.pipeline?.name;
         this.progressState.apps = (0,saved/* savedApps */.WM)(outcome);
         this.progressState.waves = (0,saved/* savedWaves */.ep)(outcome);
+        if (outcome.reviewApp)
+            this.progressState.reviewApp = { ...outcome.reviewApp };
         this.saveProgressOnly();
     }
     saveProgressOnly() {

@@ -134,6 +134,9 @@ describe('GitHub reporting', () => {
     // delete it.
     expect(deployments[0].statuses.at(-1)?.state).toBe('failure')
     expect(github.commentsOn(PR)[0]?.body).toMatch(/cancelled/)
+    // The post step names the review app the run was working on.
+    const reviewApp = scenario.heroku.state.reviewApps[0]
+    expect(result.postSummary).toContain(`Review app <code>${reviewApp.id}</code> for PR #${PR}`)
   })
 
   it('a read-only token: warnings naming the permissions, and a green deploy', async () => {

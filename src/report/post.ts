@@ -57,6 +57,7 @@ function outcomeFromProgress(progress: Progress, now = Date.now()): Outcome {
     app: main ? toApp(main) : undefined,
     targets: progress.apps.filter((a) => a.role === 'target').map(toApp),
     ...(progress.waves ? { waves: progress.waves.map((w) => ({ ...w })) } : {}),
+    ...(progress.reviewApp ? { reviewApp: { ...progress.reviewApp } } : {}),
     phases: phase
       ? [{ name: phase, startedAt: progress.phaseStartedAt ?? progress.startedAt }]
       : [],

@@ -545,6 +545,7 @@ export class Reporter implements RunEvents {
     this.progressState.pipeline = outcome.pipeline?.name
     this.progressState.apps = savedApps(outcome)
     this.progressState.waves = savedWaves(outcome)
+    if (outcome.reviewApp) this.progressState.reviewApp = { ...outcome.reviewApp }
     this.saveProgressOnly()
   }
 

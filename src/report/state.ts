@@ -91,6 +91,8 @@ export interface Progress {
   deployments: SavedDeployment[]
   apps: SavedApp[]
   waves?: SavedWave[]
+  /** The review app being made, built onto or deleted (the post step names it). */
+  reviewApp?: { id: string; prNumber: number; branch: string; status: string }
 }
 
 export function newProgress(command: Command, dryRun: boolean, startedAt = Date.now()): Progress {
