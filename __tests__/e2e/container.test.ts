@@ -81,6 +81,22 @@ function registryInputs(s: Scenario) {
 const formationPatches = (s: Scenario) =>
   s.heroku.requests.filter((r) => r.method === 'PATCH' && /^\/apps\/[^/]+\/formation$/.test(r.path))
 
+/** boxy → boxy-eu, boxy-us; its web image fails its health check on boxy-us (BREAK_HEALTH). */
+function boxyWithUnhealthyUs(): Seed {
+  return boxySeed(
+    {
+      release: {
+        images: {
+          web: { fixture: 'unhealthy-when-flag', cmd: ['node', 'server.js'] },
+          worker: WORKER
+        }
+      }
+    },
+    ['boxy-eu', 'boxy-us'],
+    { 'boxy-us': { configVars: { BREAK_HEALTH: '1' } } }
+  )
+}
+
 describe('method: container', () => {
   it('releases web, worker and release images in one formation update, gates and reports them', async () => {
     scenario = await startScenario(boxySeed())
@@ -399,20 +415,7 @@ describe('method: container', () => {
   })
 
   it('promotes the current container release with command promote, rolling back an unhealthy target', async () => {
-    scenario = await startScenario(
-      boxySeed(
-        {
-          release: {
-            images: {
-              web: { fixture: 'unhealthy-when-flag', cmd: ['node', 'server.js'] },
-              worker: WORKER
-            }
-          }
-        },
-        ['boxy-eu', 'boxy-us'],
-        { 'boxy-us': { configVars: { BREAK_HEALTH: '1' } } }
-      )
-    )
+    scenario = await startScenario(boxyWithUnhealthyUs())
     const s = scenario
     const staging = s.heroku.state.apps.boxy
     const usBefore = s.heroku.state.apps['boxy-us'].currentRelease!
@@ -454,20 +457,7 @@ describe('method: container', () => {
   })
 
   it('in waves with rollback-all, a verified target rolled back later keeps its latest tag', async () => {
-    scenario = await startScenario(
-      boxySeed(
-        {
-          release: {
-            images: {
-              web: { fixture: 'unhealthy-when-flag', cmd: ['node', 'server.js'] },
-              worker: WORKER
-            }
-          }
-        },
-        ['boxy-eu', 'boxy-us'],
-        { 'boxy-us': { configVars: { BREAK_HEALTH: '1' } } }
-      )
-    )
+    scenario = await startScenario(boxyWithUnhealthyUs())
     const s = scenario
     const latestBefore = s.heroku.state.registry.repositories['boxy-eu/web']?.tags.latest
     const result = await s.run({

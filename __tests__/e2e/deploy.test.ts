@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { shopSeed, startScenario, writeWorkspaceFiles, type Scenario } from './scenario.js'
+import {
+  releaseFailingOnceMarked,
+  shopSeed,
+  startScenario,
+  writeWorkspaceFiles,
+  type Scenario
+} from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -91,16 +97,7 @@ describe('deploy', () => {
           {
             staging: {
               configVars: { RELEASE_FAILS_IF: marker },
-              release: {
-                fixture: 'healthy',
-                version: 'a'.repeat(40),
-                files: {
-                  Procfile: 'web: node server.js\nrelease: node release.js\n',
-                  'release.js':
-                    "import fs from 'node:fs'\n" +
-                    "if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) { console.log('release phase: refusing'); process.exit(3) }\n"
-                }
-              }
+              release: releaseFailingOnceMarked()
             }
           }
         ),

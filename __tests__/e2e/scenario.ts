@@ -351,6 +351,24 @@ export function shopSeed(
   }
 }
 
+/**
+ * A release of the healthy fixture whose release phase fails (exit 3) once the file named by
+ * the config var RELEASE_FAILS_IF exists: made after seeding, it makes a later rollback to
+ * this release fail its release phase.
+ */
+export function releaseFailingOnceMarked(): NonNullable<AppSeed['release']> {
+  return {
+    fixture: 'healthy',
+    version: 'a'.repeat(40),
+    files: {
+      Procfile: 'web: node server.js\nrelease: node release.js\n',
+      'release.js':
+        "import fs from 'node:fs'\n" +
+        "if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) { console.log('release phase: refusing'); process.exit(3) }\n"
+    }
+  }
+}
+
 /** The messages of the run's annotations of one level (`error`, `warning`, …), one per line. */
 export function annotationText(result: RunResult, level: string): string {
   return result.annotations

@@ -7,7 +7,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
-import { annotationText, shopSeed, startScenario, type Scenario } from './scenario.js'
+import {
+  annotationText,
+  releaseFailingOnceMarked,
+  shopSeed,
+  startScenario,
+  type Scenario
+} from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -165,16 +171,7 @@ describe('promotion in waves', () => {
       const seed: Seed = shopSeed(APPS)
       const canary = seed.pipelines![0].apps.find((a) => a.name === 'shop-canary')!
       canary.configVars = { BREAK_HEALTH: '1', RELEASE_FAILS_IF: marker }
-      canary.release = {
-        fixture: 'healthy',
-        version: 'a'.repeat(40),
-        files: {
-          Procfile: 'web: node server.js\nrelease: node release.js\n',
-          'release.js':
-            "import fs from 'node:fs'\n" +
-            "if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) process.exit(3)\n"
-        }
-      }
+      canary.release = releaseFailingOnceMarked()
       scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
       fs.writeFileSync(marker, '')
       const s = scenario
