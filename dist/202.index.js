@@ -2294,10 +2294,12 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     const created = await c.heroku.rollback(app.id, to.id);
     result.rolledBack = true;
     result.rolledBackTo = to;
-    // Saved (and shown) now: a cancel while the rollback runs must not report the app as merely
-    // live on its old code with no word of the rollback.
-    await c.events.progress(c.outcome);
-    const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix);
+    // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback runs
+    // must not report the app as merely live on its old code with no word of the rollback.
+    const [, { release, tail }] = await Promise.all([
+        c.events.progress(c.outcome),
+        waitForReleaseEnd(c, app, created.id, true, prefix)
+    ]);
     if (release.status !== 'succeeded') {
         // A release that fails its release phase never goes live: nothing was rolled back, and the
         // release that failed its gate is still what runs.
@@ -3530,11 +3532,7 @@ function imageReleaseFailed(app, release, result, tail) {
 async function releaseImageIds(c, app, images, prefix) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
     const alreadyRuns = async () => {
-        const [formation, current] = await Promise.all([
-            c.heroku.listFormationImages(app.id),
-            c.heroku.currentRelease(app.id)
-        ]);
-        const running = formationImages(formation);
+        const { running, current } = await runningImages(c, app);
         const same = Object.entries(images).every(([process, id]) => process === 'release' || running[process] === id);
         return same && current?.status === 'succeeded' ? current : undefined;
     };
@@ -3578,6 +3576,14 @@ async function releaseImageIds(c, app, images, prefix) {
     const { release, tail } = await waitForReleaseEnd(c, app, made.id, true, prefix);
     return { release, tail, unchanged: false };
 }
+/** What the app runs now, as Heroku says it: its formation's image IDs and its current release. */
+async function runningImages(c, app) {
+    const [formation, current] = await Promise.all([
+        c.heroku.listFormationImages(app.id),
+        c.heroku.currentRelease(app.id)
+    ]);
+    return { running: formationImages(formation), current };
+}
 /**
  * The release a deploy made must run the images it sent: the release found after the formation
  * update is the app's newest one, which another release of images may have been (a concurrent
@@ -3585,13 +3591,9 @@ async function releaseImageIds(c, app, images, prefix) {
  * left to the gate. Not for promotion targets: `verifyAndGate` checks them, and rolls back.
  */
 async function confirmReleasedImages(c, app, release, images) {
-    const [formation, current] = await Promise.all([
-        c.heroku.listFormationImages(app.id),
-        c.heroku.currentRelease(app.id)
-    ]);
+    const { running, current } = await runningImages(c, app);
     if (current?.id !== release.id)
         return;
-    const running = formationImages(formation);
     const other = Object.entries(images).filter(([process, id]) => process !== 'release' && running[process] !== id);
     if (other.length === 0)
         return;
@@ -3957,6 +3959,7 @@ async function rollbackIfWanted(c, t, err) {
 
 
 
+
 /**
  * Where the verified release's images are in the source app's registry, found before any
  * change: what a deploy of this run pushed or resolved (`known`), else each process type's
@@ -4047,10 +4050,10 @@ async function promoteImagesTo(c, t, chosen, images) {
  * The promotion has ended: every container target still on the release it verified gets its
  * `latest` moved to those images; the ones rolled back keep theirs.
  */
-async function tagLatestOfVerified(targets) {
+async function tagLatestOfVerified(c, targets) {
+    // The one verdict says which targets ended well (not rolled back, no error, gate passed).
     const still = targets.filter((t) => t.tagLatest &&
-        !t.result.rolledBack &&
-        t.result.error === undefined &&
+        (0,verdict/* appFailure */.U_)(t.result, c.outcome.command) === undefined &&
         t.result.liveAfter?.id === t.result.release?.id);
     await Promise.all(still.map((t) => t.tagLatest()));
 }
@@ -4524,7 +4527,7 @@ async function promote(c, verified) {
             await promoteTo(targets);
     }
     finally {
-        await tagLatestOfVerified(targets);
+        await tagLatestOfVerified(c, targets);
     }
     if (failures.length > 0) {
         const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name);

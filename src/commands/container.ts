@@ -150,11 +150,7 @@ export async function releaseImageIds(
 ): Promise<{ release: Release; tail: string; unchanged: boolean }> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
   const alreadyRuns = async (): Promise<Release | undefined> => {
-    const [formation, current] = await Promise.all([
-      c.heroku.listFormationImages(app.id),
-      c.heroku.currentRelease(app.id)
-    ])
-    const running = formationImages(formation)
+    const { running, current } = await runningImages(c, app)
     const same = Object.entries(images).every(
       ([process, id]) => process === 'release' || running[process] === id
     )
@@ -201,6 +197,18 @@ export async function releaseImageIds(
   return { release, tail, unchanged: false }
 }
 
+/** What the app runs now, as Heroku says it: its formation's image IDs and its current release. */
+async function runningImages(
+  c: CommandContext,
+  app: ResolvedApp
+): Promise<{ running: Record<string, string>; current: Release | undefined }> {
+  const [formation, current] = await Promise.all([
+    c.heroku.listFormationImages(app.id),
+    c.heroku.currentRelease(app.id)
+  ])
+  return { running: formationImages(formation), current }
+}
+
 /**
  * The release a deploy made must run the images it sent: the release found after the formation
  * update is the app's newest one, which another release of images may have been (a concurrent
@@ -213,12 +221,8 @@ export async function confirmReleasedImages(
   release: Release,
   images: Record<string, string>
 ): Promise<void> {
-  const [formation, current] = await Promise.all([
-    c.heroku.listFormationImages(app.id),
-    c.heroku.currentRelease(app.id)
-  ])
+  const { running, current } = await runningImages(c, app)
   if (current?.id !== release.id) return
-  const running = formationImages(formation)
   const other = Object.entries(images).filter(
     ([process, id]) => process !== 'release' && running[process] !== id
   )

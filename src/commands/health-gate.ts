@@ -161,10 +161,12 @@ export async function rollbackTo(
   const created = await c.heroku.rollback(app.id, to.id)
   result.rolledBack = true
   result.rolledBackTo = to
-  // Saved (and shown) now: a cancel while the rollback runs must not report the app as merely
-  // live on its old code with no word of the rollback.
-  await c.events.progress(c.outcome)
-  const { release, tail } = await waitForReleaseEnd(c, app, created.id, true, prefix)
+  // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback runs
+  // must not report the app as merely live on its old code with no word of the rollback.
+  const [, { release, tail }] = await Promise.all([
+    c.events.progress(c.outcome),
+    waitForReleaseEnd(c, app, created.id, true, prefix)
+  ])
   if (release.status !== 'succeeded') {
     // A release that fails its release phase never goes live: nothing was rolled back, and the
     // release that failed its gate is still what runs.

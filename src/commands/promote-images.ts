@@ -17,6 +17,7 @@ import { imageReleaseFailed, registryFor, releaseImageIds } from './container.js
 import { releaseInfo } from './releases.js'
 import { phase } from './timeline.js'
 import { verifyAndGate, type PromotionTarget } from './target-gate.js'
+import { appFailure } from '../verdict.js'
 
 /** One image of the verified release, where it is in the source app's registry. */
 export interface SourceImage {
@@ -152,12 +153,15 @@ export async function promoteImagesTo(
  * The promotion has ended: every container target still on the release it verified gets its
  * `latest` moved to those images; the ones rolled back keep theirs.
  */
-export async function tagLatestOfVerified(targets: PromotionTarget[]): Promise<void> {
+export async function tagLatestOfVerified(
+  c: CommandContext,
+  targets: PromotionTarget[]
+): Promise<void> {
+  // The one verdict says which targets ended well (not rolled back, no error, gate passed).
   const still = targets.filter(
     (t) =>
       t.tagLatest &&
-      !t.result.rolledBack &&
-      t.result.error === undefined &&
+      appFailure(t.result, c.outcome.command) === undefined &&
       t.result.liveAfter?.id === t.result.release?.id
   )
   await Promise.all(still.map((t) => t.tagLatest!()))

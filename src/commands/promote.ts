@@ -161,7 +161,7 @@ export async function promote(
       })
     } else await promoteTo(targets)
   } finally {
-    await tagLatestOfVerified(targets)
+    await tagLatestOfVerified(c, targets)
   }
   if (failures.length > 0) {
     const rolled = targets.filter((t) => t.result.rolledBack).map((t) => t.app.name)
