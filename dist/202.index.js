@@ -3402,6 +3402,15 @@ async function errorOf(res, method, url) {
  */
 
 
+/**
+ * The digest in `docker push`'s last line, `<tag>: digest: sha256:<hex> size: <n>` (the format
+ * since Docker 1.8, moby/moby#16988; docker/cli#6175 still points users at it): the one record of
+ * what this push stored, which a later read of the tag cannot give when another push lands.
+ */
+function pushedDigest(stdout) {
+    const found = [...stdout.matchAll(/: digest: (sha256:[0-9a-f]{64}) size: \d+/g)];
+    return found.at(-1)?.[1];
+}
 class DockerCli {
     scrub;
     constructor(scrub = (t) => t) {
@@ -3414,14 +3423,19 @@ class DockerCli {
         await this.run(['tag', source, target]);
     }
     async push(ref) {
-        await this.run(['push', ref]);
+        return pushedDigest(await this.run(['push', ref]));
     }
+    /** Runs docker (its output shown in the log); its stdout. */
     async run(args, input) {
+        let stdout = '';
         let stderr = '';
         const code = await exec/* exec */.m('docker', args, {
             input,
             ignoreReturnCode: true,
-            listeners: { stderr: (data) => (stderr += data.toString()) }
+            listeners: {
+                stdout: (data) => (stdout += data.toString()),
+                stderr: (data) => (stderr += data.toString())
+            }
         })
             .catch((err) => {
             throw new errors/* DeployError */.sH(`docker ${args[0]} could not run: ${err.message}. method container with a local image needs docker on PATH.`);
@@ -3430,6 +3444,7 @@ class DockerCli {
             const last = this.scrub(stderr.trim().split('\n').slice(-3).join(' '));
             throw new errors/* DeployError */.sH(`docker ${args[0]} exited ${code}${last ? `: ${last}` : ''}`);
         }
+        return stdout;
     }
 }
 
@@ -3493,8 +3508,8 @@ function registryFor(c) {
 async function releaseImages(c, app, result) {
     const registry = registryFor(c);
     const resolved = await groupedPhase(c, 'upload', `Images for ${app.name}`, app.name, async () => {
-        await pushLocalImages(c, app, c.docker ?? new DockerCli());
-        return resolveImages(registry, app, c.settings.images);
+        const pushed = await pushLocalImages(c, app, c.docker ?? new DockerCli());
+        return resolveImages(registry, app, c.settings.images, pushed);
     });
     const images = Object.fromEntries(Object.entries(resolved).map(([process, image]) => [process, image.imageId]));
     result.images = Object.fromEntries(Object.entries(resolved).map(([process, image]) => [
@@ -3599,28 +3614,38 @@ async function confirmReleasedImages(c, app, release, images) {
         return;
     throw new errors/* DeployError */.sH(`${app.name} v${release.version} runs ${other.map(([process]) => `${process} ${running[process] ?? '(no image)'}`).join(', ')}, not the images this run released (${other.map(([process, id]) => `${process} ${id}`).join(', ')}): another release of images was made at the same time. It is not this run's, so it is neither gated nor rolled back.`);
 }
-/** `docker login` (key on stdin), `docker tag` and `docker push` for every local image. */
+/**
+ * `docker login` (key on stdin), `docker tag` and `docker push` for every local image; the
+ * manifest digest each push stored, by process (undefined where docker did not print it).
+ */
 async function pushLocalImages(c, app, docker) {
     const local = Object.entries(c.settings.images).filter(([, ref]) => ref.kind === 'local');
     if (local.length === 0)
-        return;
+        return {};
     const host = new URL(c.settings.herokuRegistryUrl).host;
     await docker.login(host, c.settings.herokuApiKey);
+    const pushed = {};
     for (const [process, ref] of local) {
         if (ref.kind !== 'local')
             continue;
         const target = `${host}/${app.name}/${process}`;
         core.info(`Pushing ${ref.name} as ${target}.`);
         await docker.tag(ref.name, target);
-        await docker.push(target);
+        pushed[process] = await docker.push(target);
+        if (!pushed[process])
+            core.warning(`docker push printed no digest for ${target}, so its image is read from ${app.name}/${process}:latest, which another push to it at the same time would have replaced.`);
     }
+    return pushed;
 }
-/** The image ID and manifest digest of every process's image, read from the registry. */
-async function resolveImages(registry, app, images) {
+/**
+ * The image ID and manifest digest of every process's image, read from the registry. A pushed
+ * image is read by the digest its push printed: the tag may name another run's push by then.
+ */
+async function resolveImages(registry, app, images, pushed) {
     const entries = await Promise.all(Object.entries(images).map(async ([process, ref]) => {
         const [repository, reference] = ref.kind === 'registry'
             ? [ref.repository, ref.reference]
-            : [`${app.name}/${process}`, 'latest'];
+            : [`${app.name}/${process}`, pushed[process] ?? 'latest'];
         const image = await registry.resolveImage(repository, reference);
         core.info(`${process}: ${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference} → image ${image.imageId} (manifest ${image.manifestDigest})`);
         return [process, image];

@@ -81,6 +81,17 @@ function registryInputs(s: Scenario) {
 const formationPatches = (s: Scenario) =>
   s.heroku.requests.filter((r) => r.method === 'PATCH' && /^\/apps\/[^/]+\/formation$/.test(r.path))
 
+/** The fake docker CLI first on PATH, with one local image, shop-web (APP_VERSION local). */
+function fakeDocker(s: Scenario, state: string): Record<string, string> {
+  return {
+    PATH: `${resolve('tools', 'fake-docker')}${delimiter}${process.env.PATH ?? ''}`,
+    FAKE_DOCKER_STATE: state,
+    FAKE_DOCKER_REGISTRY_URL: s.heroku.registryUrl,
+    FAKE_DOCKER_REGISTRY_HOST: new URL(s.heroku.registryUrl).host,
+    FAKE_DOCKER_IMAGES: JSON.stringify({ 'shop-web': { ...WEB, env: { APP_VERSION: 'local' } } })
+  }
+}
+
 /** boxy → boxy-eu, boxy-us; its web image fails its health check on boxy-us (BREAK_HEALTH). */
 function boxyWithUnhealthyUs(): Seed {
   return boxySeed(
@@ -244,17 +255,7 @@ describe('method: container', () => {
     const host = new URL(s.heroku.registryUrl).host
     const result = await s.run(
       { ...registryInputs(s), images: 'web=shop-web:latest' },
-      {
-        env: {
-          PATH: `${resolve('tools', 'fake-docker')}${delimiter}${process.env.PATH ?? ''}`,
-          FAKE_DOCKER_STATE: dockerState,
-          FAKE_DOCKER_REGISTRY_URL: s.heroku.registryUrl,
-          FAKE_DOCKER_REGISTRY_HOST: host,
-          FAKE_DOCKER_IMAGES: JSON.stringify({
-            'shop-web': { ...WEB, env: { APP_VERSION: 'local' } }
-          })
-        }
-      }
+      { env: fakeDocker(s, dockerState) }
     )
 
     expect(result.exitCode).toBe(0)
@@ -274,6 +275,28 @@ describe('method: container', () => {
     expect((JSON.parse(result.outputs.images) as Record<string, string>).web).toBe(
       s.heroku.state.apps.boxy.images!.web
     )
+  })
+
+  it('releases the local image its own push stored, even when another push moves latest meanwhile', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    dockerState = await mkdtemp(join(tmpdir(), 'c17-docker-'))
+    // Another run pushes to boxy/web:latest right after ours stored its manifest.
+    let other: { imageId: string } | undefined
+    s.heroku.onRequest({ method: 'PUT', path: '/v2/boxy/web/manifests/latest' }, 1, async () => {
+      other = await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'other-run' } }, 'latest')
+    })
+    const result = await s.run(
+      { ...registryInputs(s), 'health-check-body': '"version":"local"', images: 'web=shop-web' },
+      { env: fakeDocker(s, dockerState) }
+    )
+
+    expect(other).toBeDefined()
+    expect(result.exitCode).toBe(0)
+    const released = s.heroku.state.apps.boxy.images!.web
+    expect(released).not.toBe(other!.imageId)
+    expect((JSON.parse(result.outputs.images) as Record<string, string>).web).toBe(released)
+    expect(result.stdout).toMatch(/web: boxy\/web@sha256:[0-9a-f]{64} → image/)
   })
 
   it('without images, or on an app not on the container stack, is an input error before any change', async () => {

@@ -86,8 +86,8 @@ export async function releaseImages(
 ): Promise<ReleasedImages> {
   const registry = registryFor(c)
   const resolved = await groupedPhase(c, 'upload', `Images for ${app.name}`, app.name, async () => {
-    await pushLocalImages(c, app, c.docker ?? new DockerCli())
-    return resolveImages(registry, app, c.settings.images)
+    const pushed = await pushLocalImages(c, app, c.docker ?? new DockerCli())
+    return resolveImages(registry, app, c.settings.images, pushed)
   })
   const images = Object.fromEntries(
     Object.entries(resolved).map(([process, image]) => [process, image.imageId])
@@ -232,37 +232,50 @@ export async function confirmReleasedImages(
   )
 }
 
-/** `docker login` (key on stdin), `docker tag` and `docker push` for every local image. */
+/**
+ * `docker login` (key on stdin), `docker tag` and `docker push` for every local image; the
+ * manifest digest each push stored, by process (undefined where docker did not print it).
+ */
 async function pushLocalImages(
   c: CommandContext,
   app: ResolvedApp,
   docker: DockerPort
-): Promise<void> {
+): Promise<Record<string, string | undefined>> {
   const local = Object.entries(c.settings.images).filter(([, ref]) => ref.kind === 'local')
-  if (local.length === 0) return
+  if (local.length === 0) return {}
   const host = new URL(c.settings.herokuRegistryUrl).host
   await docker.login(host, c.settings.herokuApiKey)
+  const pushed: Record<string, string | undefined> = {}
   for (const [process, ref] of local) {
     if (ref.kind !== 'local') continue
     const target = `${host}/${app.name}/${process}`
     core.info(`Pushing ${ref.name} as ${target}.`)
     await docker.tag(ref.name, target)
-    await docker.push(target)
+    pushed[process] = await docker.push(target)
+    if (!pushed[process])
+      core.warning(
+        `docker push printed no digest for ${target}, so its image is read from ${app.name}/${process}:latest, which another push to it at the same time would have replaced.`
+      )
   }
+  return pushed
 }
 
-/** The image ID and manifest digest of every process's image, read from the registry. */
+/**
+ * The image ID and manifest digest of every process's image, read from the registry. A pushed
+ * image is read by the digest its push printed: the tag may name another run's push by then.
+ */
 async function resolveImages(
   registry: RegistryPort,
   app: ResolvedApp,
-  images: Record<string, ImageRef>
+  images: Record<string, ImageRef>,
+  pushed: Record<string, string | undefined>
 ): Promise<Record<string, ResolvedImage>> {
   const entries = await Promise.all(
     Object.entries(images).map(async ([process, ref]) => {
       const [repository, reference] =
         ref.kind === 'registry'
           ? [ref.repository, ref.reference]
-          : [`${app.name}/${process}`, 'latest']
+          : [`${app.name}/${process}`, pushed[process] ?? 'latest']
       const image = await registry.resolveImage(repository, reference)
       core.info(
         `${process}: ${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference} → image ${image.imageId} (manifest ${image.manifestDigest})`
