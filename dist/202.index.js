@@ -59,6 +59,8 @@ function installInterruptHandler(reporter, target = process) {
 
 // EXTERNAL MODULE: ./src/github/client.ts
 var client = __webpack_require__(6584);
+// EXTERNAL MODULE: ./src/report/deployment-payload.ts
+var deployment_payload = __webpack_require__(5536);
 ;// CONCATENATED MODULE: ./src/github/environments.ts
 /** GitHub environment names the action records deployments under. */
 /** The review apps' GitHub environment: the configured name, else `pr-<n>`. */
@@ -166,26 +168,12 @@ var summary = __webpack_require__(7994);
 
 
 
+
 /** A successful deployment's description: what is live, and for a rollback, the code of which release. */
 function successDescription(app) {
     const health = app.health?.checked ? ' and healthy' : '';
     const restored = app.rolledBack && app.rolledBackTo ? `Rolled back to ${(0,format/* versionText */.KA)(app.rolledBackTo)}: ` : '';
     return `${restored}${(0,format/* versionText */.KA)(app.release)} is live${health}`;
-}
-/** A field of a deployment's payload, which GitHub lists as an object (or a JSON string). */
-function payloadField(payload, field) {
-    let value = payload;
-    if (typeof value === 'string') {
-        try {
-            value = JSON.parse(value);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return value !== null && typeof value === 'object'
-        ? value[field]
-        : undefined;
 }
 class Reporter {
     config;
@@ -258,11 +246,25 @@ class Reporter {
             description: (0,github_warnings/* truncateDescription */.Hy)(`${this.config.command} ${app.app}`),
             transient,
             production,
-            // The PR tells a review app's deployments apart in a shared review-app-environment.
-            payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
+            // The PR tells a review app's deployments apart in a shared review-app-environment;
+            // the run (and its start) tells the post step which one this run made.
+            payload: {
+                app: app.app,
+                ...(prNumber !== undefined ? { pr: prNumber } : {}),
+                ...(0,deployment_payload/* deploymentRunStamp */.oU)(this.ctx.runId, this.progressState.startedAt)
+            }
         });
         const ref = this.deploymentRef(app);
         const workflowRef = this.workflowRef();
+        // Saved before the request: a cancel while it is in flight leaves the post step a
+        // deployment GitHub may have created without telling us its id.
+        const creating = { app: app.app, environment };
+        const pending = (this.progressState.creatingDeployments ??= []);
+        pending.push(creating);
+        this.saveProgressOnly();
+        const answered = () => {
+            pending.splice(pending.indexOf(creating), 1);
+        };
         try {
             // The release's commit may not be in this repository (built elsewhere): GitHub refuses
             // it with 422 and creates nothing, so the workflow's commit is used instead.
@@ -274,6 +276,10 @@ class Reporter {
             });
         }
         catch (err) {
+            // Without an answer it may exist: left for the post step, should the run be cancelled.
+            if (!(0,client/* githubNoAnswer */.p$)(err))
+                answered();
+            this.saveProgressOnly();
             this.githubFailed(`record a GitHub deployment for ${app.app}`, github_warnings/* permission */.EK.deployments, err, 'deployments');
             return undefined;
         }
@@ -285,6 +291,7 @@ class Reporter {
             webUrl: app.webUrl,
             state: 'created'
         };
+        answered();
         this.progressState.deployments.push(saved);
         this.saveProgressOnly();
         await this.setDeploymentState(saved, 'in_progress', app.webUrl, `Deploying ${app.app}`);
@@ -551,7 +558,7 @@ class Reporter {
         const shared = this.config.reviewAppEnvironment?.trim() ? this.config.reviewAppEnvironment : '';
         const byEnvironment = new Map();
         if (shared)
-            byEnvironment.set(shared, (payload) => prs.has(Number(payloadField(payload, 'pr'))));
+            byEnvironment.set(shared, (payload) => prs.has(Number((0,deployment_payload/* payloadField */.$)(payload, 'pr'))));
         else
             for (const pr of prs)
                 byEnvironment.set(reviewAppEnvironmentName(undefined, pr), () => true);

@@ -39,11 +39,14 @@ var saved = __webpack_require__(1765);
 var state = __webpack_require__(7343);
 // EXTERNAL MODULE: ./src/report/summary.ts
 var summary = __webpack_require__(7994);
+// EXTERNAL MODULE: ./src/report/deployment-payload.ts
+var deployment_payload = __webpack_require__(5536);
 ;// CONCATENATED MODULE: ./src/report/post.ts
 /**
  * The post step's reporting: when the main step was cancelled or crashed, it finishes the
  * deployments, the comment and the summary from what the main step saved.
  */
+
 
 
 
@@ -145,6 +148,20 @@ async function runPost(ctx, api, log = core, opts = {}) {
             githubDown = true;
     };
     if (api) {
+        const setStatus = async (id, app, state, environmentUrl, description) => {
+            try {
+                await api.createDeploymentStatus(id, {
+                    state,
+                    environmentUrl,
+                    logUrl: (0,format/* runUrl */.Vp)(ctx),
+                    description: (0,github_warnings/* truncateDescription */.Hy)(description)
+                });
+            }
+            catch (err) {
+                failed(err);
+                warn((0,github_warnings/* githubWarning */.IS)(`set the GitHub deployment of ${app} to ${state}`, github_warnings/* permission */.EK.deployments, err));
+            }
+        };
         for (const d of progress.deployments) {
             if (githubDown)
                 break;
@@ -156,18 +173,13 @@ async function runPost(ctx, api, log = core, opts = {}) {
                 : ['success', 'failure', 'inactive', 'error'].includes(d.state);
             if (done)
                 continue;
-            try {
-                await api.createDeploymentStatus(d.id, {
-                    state,
-                    environmentUrl: d.webUrl,
-                    logUrl: (0,format/* runUrl */.Vp)(ctx),
-                    description: (0,github_warnings/* truncateDescription */.Hy)(d.final?.description ?? outcome.error ?? 'Cancelled')
-                });
-            }
-            catch (err) {
-                failed(err);
-                warn((0,github_warnings/* githubWarning */.IS)(`set the GitHub deployment of ${d.app} to ${state}`, github_warnings/* permission */.EK.deployments, err));
-            }
+            const description = d.final?.description ?? outcome.error ?? 'Cancelled';
+            await setStatus(d.id, d.app, state, d.webUrl, description);
+        }
+        for (const { id, app } of await unansweredDeployments(api, ctx, progress, failed, warn)) {
+            if (githubDown)
+                break;
+            await setStatus(id, app, 'failure', undefined, outcome.error ?? 'Cancelled');
         }
         if (progress.purpose && progress.prNumbers.length > 0 && !githubDown) {
             const body = (0,comment/* renderComment */.wQ)(outcome, ctx, progress.purpose, 'final');
@@ -206,6 +218,37 @@ async function runPost(ctx, api, log = core, opts = {}) {
         log.setFailed(ended.error ?? `The run ended ${ended.status}.`);
     else
         log.setFailed(outcome.error ?? 'The main step did not finish.');
+}
+/**
+ * Deployments the main step asked GitHub for without getting their id (cancelled while the
+ * request was in flight, or its answer lost): found by the app and run in their payload, so
+ * they do not stay pending for ever. Each environment is listed once.
+ */
+async function unansweredDeployments(api, ctx, progress, failed, warn) {
+    const asked = progress.creatingDeployments ?? [];
+    if (asked.length === 0)
+        return [];
+    const known = new Set(progress.deployments.map((d) => d.id));
+    const stamp = (0,deployment_payload/* deploymentRunStamp */.oU)(ctx.runId, progress.startedAt);
+    const found = [];
+    for (const environment of new Set(asked.map((a) => a.environment))) {
+        try {
+            const listed = await api.listDeployments(environment);
+            for (const { app } of asked.filter((a) => a.environment === environment)) {
+                for (const d of listed) {
+                    if (!known.has(d.id) && (0,deployment_payload/* madeByRun */.MK)(d.payload, app, stamp))
+                        found.push({ id: d.id, app });
+                }
+            }
+        }
+        catch (err) {
+            failed(err);
+            warn((0,github_warnings/* githubWarning */.IS)(`list the GitHub deployments of ${environment}`, github_warnings/* permission */.EK.deployments, err));
+            if ((0,client/* githubNoAnswer */.p$)(err))
+                break;
+        }
+    }
+    return found;
 }
 /**
  * After a cancel or crash, what is live on each app is read from Heroku (the saved progress

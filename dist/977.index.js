@@ -3725,7 +3725,7 @@ const RESOLVES_APP_FIRST = new Set(['deploy', 'promote', 'rollback']);
 const CONNECT_WAIT_MS = 100;
 async function run() {
     if ((0,post_fast_path/* isPostStepEnv */.kd)(process.env)) {
-        const { runPostStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(166), __webpack_require__.e(379)]).then(__webpack_require__.bind(__webpack_require__, 3379));
+        const { runPostStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(123), __webpack_require__.e(379)]).then(__webpack_require__.bind(__webpack_require__, 3379));
         await runPostStep();
         return;
     }
@@ -3751,7 +3751,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(166), __webpack_require__.e(202)]).then(__webpack_require__.bind(__webpack_require__, 2202));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(123), __webpack_require__.e(202)]).then(__webpack_require__.bind(__webpack_require__, 2202));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

@@ -111,6 +111,8 @@ export const GITHUB_ACTIONS_BOT = Object.freeze({
  * @property {Record<string, string>} [headers]  e.g. `{'retry-after': '1'}`
  * @property {number} [delayMs]  wait before answering
  * @property {boolean} [destroy]  drop the connection without answering
+ * @property {boolean} [handled]  the request takes effect first (what it creates exists), and only
+ *   its answer is delayed (`delayMs`) or dropped (`destroy`): an answer lost after the write
  *
  * @typedef {object} RequestLogEntry
  * @property {string} method
@@ -987,13 +989,16 @@ export async function startGitHubServer(opts = {}) {
     try {
       const fault = takeFault(method, path)
       if (fault) {
+        const done = fault.handled
+          ? handle({ method, path, query: url.searchParams, body, entry }, authHeader)
+          : undefined
         if (fault.delayMs) await delay(fault.delayMs)
         if (fault.destroy) {
           request.socket.destroy()
           return
         }
         const status = fault.status ?? 500
-        res = {
+        res = done ?? {
           status,
           body: fault.body ?? { message: STATUS_CODES[status] ?? 'Error' },
           headers: fault.headers

@@ -92,7 +92,8 @@ const tempDirs = new Set()
  * @property {string} [actionYml]  default `<repo>/action.yml` (ignored when absent)
  * @property {number} [timeoutMs]  per step; on expiry the cancel sequence runs (default 90 s)
  * @property {number} [cancelAfterMs]  cancel the main step after this long
- * @property {(stdoutSoFar: string) => boolean} [cancelWhen]  cancel the main step when true
+ * @property {(stdoutSoFar: string) => boolean} [cancelWhen]  cancel the main step when true;
+ *   asked on every stdout chunk and every 50 ms (it may look at the servers too)
  * @property {number} [sigtermAfterMs]  default 7500 (runner)
  * @property {number} [sigkillAfterMs]  default 2500 (runner)
  * @property {boolean} [post]  run the post step (default true)
@@ -561,11 +562,19 @@ function spawnAndWait(spec) {
       sample()
     }
 
+    const askCancelWhen = () => {
+      if (spec.cancelWhen && !cancelled && spec.cancelWhen(stdout)) cancel('cancel')
+    }
+    // Also on a timer: a step waiting in silence (a held request) can be cancelled too.
+    /** @type {NodeJS.Timeout | undefined} */
+    let asker
+    if (spec.cancelWhen) asker = setInterval(askCancelWhen, 50)
+
     child.stdout.setEncoding('utf8')
     child.stderr.setEncoding('utf8')
     child.stdout.on('data', (/** @type {string} */ chunk) => {
       stdout += chunk
-      if (spec.cancelWhen && !cancelled && spec.cancelWhen(stdout)) cancel('cancel')
+      askCancelWhen()
     })
     child.stderr.on('data', (/** @type {string} */ chunk) => {
       stderr += chunk
@@ -578,6 +587,7 @@ function spawnAndWait(spec) {
       liveChildren.delete(child)
       for (const t of timers) clearTimeout(t)
       if (sampler) clearInterval(sampler)
+      if (asker) clearInterval(asker)
       resolve({
         exitCode: code,
         signal: sig,

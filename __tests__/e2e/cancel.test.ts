@@ -213,6 +213,26 @@ describe('a cancel while the main step writes its final report', () => {
   })
 })
 
+describe('a cancel while GitHub creates a deployment', () => {
+  it('the post step finds the deployment by its payload and ends it: none stays pending', async () => {
+    const point = POINTS[0]
+    scenario = await start(point)
+    const { github } = scenario
+    // GitHub creates the deployment but its answer (the id) is held past the cancel.
+    github.inject({ method: 'POST', path: /\/deployments$/, handled: true, delayMs: 15000 })
+    const result = await run(scenario, point, {
+      cancelWhen: () => github.state.deployments.length > 0
+    })
+    expect(result.cancelled).toBe(true)
+    expect(result.post?.exitCode).toBe(1)
+    expect(github.state.deployments).toHaveLength(1)
+    const [d] = github.state.deployments
+    expect(d.payload).toMatchObject({ app: 'shop-staging', run: '1234567890' })
+    expect(d.statuses.map((st) => st.state)).toEqual(['failure'])
+    expect(d.statuses[0].description).toMatch(/cancelled/)
+  })
+})
+
 describe('a cancel after the rollback request', () => {
   it('the post step reports the rollback, naming the release it went back to', async () => {
     const point = POINTS[6]

@@ -453,5 +453,28 @@ describe('GitHub API test server', () => {
       const logged = gh.requests.filter((r) => r.path === path && r.method === 'GET')
       expect(logged.slice(-4).map((r) => r.status)).toEqual([502, 502, 200, 0])
     })
+
+    it('with handled, the request takes effect and only its answer is held or lost', async () => {
+      const before = gh.state.deployments.length
+      gh.inject({ method: 'POST', path: `${REPO}/deployments`, handled: true, destroy: true })
+      await expect(
+        call<unknown>('POST', `${REPO}/deployments`, { ref: 'a'.repeat(40), environment: 'x' })
+      ).rejects.toThrow()
+      expect(gh.state.deployments).toHaveLength(before + 1)
+      expect(gh.state.deployments.at(-1)?.environment).toBe('x')
+
+      gh.inject({ method: 'POST', path: `${REPO}/deployments`, handled: true, delayMs: 3000 })
+      let answered = false
+      const held = call<{ id: number }>('POST', `${REPO}/deployments`, {
+        ref: 'a'.repeat(40),
+        environment: 'y'
+      }).finally(() => (answered = true))
+      while (gh.state.deployments.length < before + 2) await new Promise((r) => setTimeout(r, 20))
+      // Created while its answer is still held.
+      expect(answered).toBe(false)
+      const answer = await held
+      expect(answer.status).toBe(201)
+      expect(answer.body.id).toBe(gh.state.deployments.at(-1)?.id)
+    })
   })
 })

@@ -24,7 +24,7 @@ export interface DeploymentParams {
   /** Review apps: shown as destroyed once set `inactive`. */
   transient: boolean
   production: boolean
-  /** Non-secret details (app name, release), stored with the deployment. */
+  /** Non-secret details (app, PR, run), stored with the deployment. */
   payload?: Record<string, string | number>
 }
 
@@ -61,7 +61,6 @@ export interface GitHubApi {
   /** Returns the deployment id. */
   createDeployment(params: DeploymentParams): Promise<number>
   createDeploymentStatus(deploymentId: number, params: DeploymentStatusParams): Promise<void>
-  /** Ids of the newest deployments of an environment (first page, newest first). */
   /** The newest 100 deployments of `environment`, with the payload each was created with. */
   listDeployments(environment: string): Promise<ListedDeployment[]>
   /**

@@ -18,6 +18,7 @@ import { githubWarning, permission, truncateDescription } from './github-warning
 import { releaseFromSaved } from './saved.js'
 import { loadProgress, type Progress, type SavedApp, type SavedRelease } from './state.js'
 import { writeSummary } from './summary.js'
+import { deploymentRunStamp, madeByRun } from './deployment-payload.js'
 
 export type PostLog = Pick<typeof core, 'info' | 'warning' | 'debug' | 'setFailed'>
 
@@ -127,6 +128,31 @@ export async function runPost(
     if (githubNoAnswer(err)) githubDown = true
   }
   if (api) {
+    const setStatus = async (
+      id: number,
+      app: string,
+      state: DeploymentState,
+      environmentUrl: string | undefined,
+      description: string
+    ): Promise<void> => {
+      try {
+        await api.createDeploymentStatus(id, {
+          state,
+          environmentUrl,
+          logUrl: runUrl(ctx),
+          description: truncateDescription(description)
+        })
+      } catch (err) {
+        failed(err)
+        warn(
+          githubWarning(
+            `set the GitHub deployment of ${app} to ${state}`,
+            permission.deployments,
+            err
+          )
+        )
+      }
+    }
     for (const d of progress.deployments) {
       if (githubDown) break
       // The status the main step decided on, when it got that far; else failure (a review
@@ -136,23 +162,12 @@ export async function runPost(
         ? d.state === d.final.state
         : ['success', 'failure', 'inactive', 'error'].includes(d.state)
       if (done) continue
-      try {
-        await api.createDeploymentStatus(d.id, {
-          state,
-          environmentUrl: d.webUrl,
-          logUrl: runUrl(ctx),
-          description: truncateDescription(d.final?.description ?? outcome.error ?? 'Cancelled')
-        })
-      } catch (err) {
-        failed(err)
-        warn(
-          githubWarning(
-            `set the GitHub deployment of ${d.app} to ${state}`,
-            permission.deployments,
-            err
-          )
-        )
-      }
+      const description = d.final?.description ?? outcome.error ?? 'Cancelled'
+      await setStatus(d.id, d.app, state, d.webUrl, description)
+    }
+    for (const { id, app } of await unansweredDeployments(api, ctx, progress, failed, warn)) {
+      if (githubDown) break
+      await setStatus(id, app, 'failure', undefined, outcome.error ?? 'Cancelled')
     }
     if (progress.purpose && progress.prNumbers.length > 0 && !githubDown) {
       const body = renderComment(outcome, ctx, progress.purpose, 'final')
@@ -188,6 +203,42 @@ export async function runPost(
   if (ended?.ok) log.info('The run had succeeded before the main step was stopped.')
   else if (ended) log.setFailed(ended.error ?? `The run ended ${ended.status}.`)
   else log.setFailed(outcome.error ?? 'The main step did not finish.')
+}
+
+/**
+ * Deployments the main step asked GitHub for without getting their id (cancelled while the
+ * request was in flight, or its answer lost): found by the app and run in their payload, so
+ * they do not stay pending for ever. Each environment is listed once.
+ */
+async function unansweredDeployments(
+  api: GitHubApi,
+  ctx: RunContext,
+  progress: Progress,
+  failed: (err: unknown) => void,
+  warn: (message: string) => void
+): Promise<{ id: number; app: string }[]> {
+  const asked = progress.creatingDeployments ?? []
+  if (asked.length === 0) return []
+  const known = new Set(progress.deployments.map((d) => d.id))
+  const stamp = deploymentRunStamp(ctx.runId, progress.startedAt)
+  const found: { id: number; app: string }[] = []
+  for (const environment of new Set(asked.map((a) => a.environment))) {
+    try {
+      const listed = await api.listDeployments(environment)
+      for (const { app } of asked.filter((a) => a.environment === environment)) {
+        for (const d of listed) {
+          if (!known.has(d.id) && madeByRun(d.payload, app, stamp)) found.push({ id: d.id, app })
+        }
+      }
+    } catch (err) {
+      failed(err)
+      warn(
+        githubWarning(`list the GitHub deployments of ${environment}`, permission.deployments, err)
+      )
+      if (githubNoAnswer(err)) break
+    }
+  }
+  return found
 }
 
 /**

@@ -8,6 +8,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
 import type { DeploymentState, GitHubApi } from '../github/client.js'
 import { githubErrorStatus, githubNoAnswer } from '../github/client.js'
+import { deploymentRunStamp, payloadField } from './deployment-payload.js'
 import type { AppResult, CommitInfo, Outcome, PhaseName } from '../outcome.js'
 import type { RunEvents } from '../commands/events.js'
 import { reviewAppEnvironmentName } from '../github/environments.js'
@@ -45,21 +46,6 @@ function successDescription(app: AppResult): string {
   const restored =
     app.rolledBack && app.rolledBackTo ? `Rolled back to ${versionText(app.rolledBackTo)}: ` : ''
   return `${restored}${versionText(app.release)} is live${health}`
-}
-
-/** A field of a deployment's payload, which GitHub lists as an object (or a JSON string). */
-function payloadField(payload: unknown, field: string): unknown {
-  let value = payload
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value) as unknown
-    } catch {
-      return undefined
-    }
-  }
-  return value !== null && typeof value === 'object'
-    ? (value as Record<string, unknown>)[field]
-    : undefined
 }
 
 export class Reporter implements RunEvents {
@@ -133,11 +119,25 @@ export class Reporter implements RunEvents {
         description: truncateDescription(`${this.config.command} ${app.app}`),
         transient,
         production,
-        // The PR tells a review app's deployments apart in a shared review-app-environment.
-        payload: { app: app.app, ...(prNumber !== undefined ? { pr: prNumber } : {}) }
+        // The PR tells a review app's deployments apart in a shared review-app-environment;
+        // the run (and its start) tells the post step which one this run made.
+        payload: {
+          app: app.app,
+          ...(prNumber !== undefined ? { pr: prNumber } : {}),
+          ...deploymentRunStamp(this.ctx.runId, this.progressState.startedAt)
+        }
       })
     const ref = this.deploymentRef(app)
     const workflowRef = this.workflowRef()
+    // Saved before the request: a cancel while it is in flight leaves the post step a
+    // deployment GitHub may have created without telling us its id.
+    const creating = { app: app.app, environment }
+    const pending = (this.progressState.creatingDeployments ??= [])
+    pending.push(creating)
+    this.saveProgressOnly()
+    const answered = (): void => {
+      pending.splice(pending.indexOf(creating), 1)
+    }
     try {
       // The release's commit may not be in this repository (built elsewhere): GitHub refuses
       // it with 422 and creates nothing, so the workflow's commit is used instead.
@@ -149,6 +149,9 @@ export class Reporter implements RunEvents {
         return create(workflowRef)
       })
     } catch (err) {
+      // Without an answer it may exist: left for the post step, should the run be cancelled.
+      if (!githubNoAnswer(err)) answered()
+      this.saveProgressOnly()
       this.githubFailed(
         `record a GitHub deployment for ${app.app}`,
         permission.deployments,
@@ -165,6 +168,7 @@ export class Reporter implements RunEvents {
       webUrl: app.webUrl,
       state: 'created'
     }
+    answered()
     this.progressState.deployments.push(saved)
     this.saveProgressOnly()
     await this.setDeploymentState(saved, 'in_progress', app.webUrl, `Deploying ${app.app}`)

@@ -89,6 +89,11 @@ export interface Progress {
   prNumbers: number[]
   comments: SavedComment[]
   deployments: SavedDeployment[]
+  /**
+   * Deployments asked of GitHub whose answer (their id) has not come: a cancel then leaves one
+   * GitHub may have created, which the post step finds by its payload (`app`, `run`, `started`).
+   */
+  creatingDeployments?: { app: string; environment: string }[]
   apps: SavedApp[]
   waves?: SavedWave[]
   /** The review app being made, built onto or deleted (the post step names it). */
