@@ -1284,19 +1284,15 @@ function checkHealthTargetFits(appName, facts, check, input = 'health-check') {
 }
 /** During a preboot wait the dynos are still watched for crashes, but rarely. */
 const PREBOOT_DYNO_POLL_MS = 10_000;
-/**
- * Waits for the dynos, sits out a preboot wait where one is needed, then probes. A crashed or
- * replaced release and timeouts become a failed result with a reason; Heroku API errors, a bad
- * `health-check` (InputError) and cancellation are thrown. Without `check.target` only the
- * dynos are checked (`checked: false`).
- */
 async function runHealthGate(deps, subject, check, opts = {}) {
     const now = opts.now ?? clock/* realNow */.p1;
     const sleep = opts.sleep ?? clock/* realSleep */.uk;
     let deadline = now() + check.timeoutSeconds * 1000;
     const version = subject.release.version;
     const kind = gateKindOf(subject.facts);
-    const marker = (0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern);
+    const identifies = (0,health_marker/* markerIdentifies */.tx)(check.bodyPattern, subject.release.commit, subject.previousCommit);
+    // Whether a passing probe proves the release under test answered, not the one before it.
+    const marker = identifies.fromBefore;
     // Resolved first: a path with no web_url is a configuration problem, known before any wait.
     checkHealthTargetFits(subject.name, subject.facts, check);
     const url = check.target === undefined ? undefined : resolveHealthUrl(check.target, subject.webUrl);
@@ -1318,6 +1314,22 @@ async function runHealthGate(deps, subject, check, opts = {}) {
         base.expectedBody = expectedBody;
     }
     const fail = (reason) => ({ ...base, reason });
+    if ((0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern) && !marker && url !== undefined) {
+        opts.onNote?.(`health-check-body's {commit} cannot tell v${version} of ${subject.name} from the release it ran before: both are commit ${subject.release.commit?.slice(0, 7)}, so its dynos answer the same; the gate treats it as having no marker. {release} tells the two apart.`);
+    }
+    /**
+     * A newer release replaced the one under test: did the probes' marker prove this one
+     * answered? `{release}` does; `{commit}` only when the newer release has another commit.
+     */
+    const provenBefore = async (newer) => {
+        if (identifies.fromNewer)
+            return true;
+        if (!marker || !deps.commitOf)
+            return false;
+        const theirs = await deps.commitOf(subject.app, newer);
+        return theirs !== undefined && theirs !== subject.release.commit;
+    };
+    const unprovenReplaced = (newer) => `v${newer} replaced v${version} on ${subject.name} (another deploy?) before the gate could verify it, and {commit} cannot show which of the two answered: v${newer} has the same commit or none known. {release} in health-check-body tells releases apart.`;
     // 1. The dynos run the release.
     let replacedBy;
     if (kind !== 'none') {
@@ -1338,6 +1350,9 @@ async function runHealthGate(deps, subject, check, opts = {}) {
                     : undefined
             });
             replacedBy = waited.replacedBy;
+            if (replacedBy !== undefined && !(await provenBefore(replacedBy))) {
+                return fail(unprovenReplaced(replacedBy));
+            }
             if (kind === 'dynos' && replacedBy === undefined) {
                 const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts);
                 if (reason)
@@ -1417,7 +1432,7 @@ async function runHealthGate(deps, subject, check, opts = {}) {
     const summary = summarizeDynos(dynos, kind);
     opts.onDynos?.(summary);
     if (verdict.state === 'replaced') {
-        if (marker) {
+        if (await provenBefore(verdict.version)) {
             // The marker proved the probes came from this release: it was verified, then replaced.
             opts.onNote?.(`v${verdict.version} has replaced v${version} on ${subject.name} since (another deploy?); the probes proved v${version} answered before that.`);
             return { ...result, replacedBy: verdict.version };
@@ -1425,10 +1440,10 @@ async function runHealthGate(deps, subject, check, opts = {}) {
         return {
             ...result,
             passed: false,
-            reason: `The probes passed, but then ${replacedMessage(verdict.dyno, verdict.version, version)}.`
+            reason: `The probes passed, but then ${(0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern) ? unprovenReplaced(verdict.version) : `${replacedMessage(verdict.dyno, verdict.version, version)}.`}`
         };
     }
-    if (replacedBy !== undefined && marker)
+    if (replacedBy !== undefined)
         return { ...result, replacedBy };
     return {
         ...result,
@@ -2219,7 +2234,10 @@ function gatePhase(c, app, result, release, title = `Health gate on ${app.name} 
  */
 async function gate(c, app, result, release, check, prefix, liveSince = c.clock.now()) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
-    const health = await gateRelease(c, app, release, check, liveSince, say, {
+    // The release the app ran before this one, whose dynos may still answer (none when the
+    // release under test was already live).
+    const before = result.before && result.before.id !== release.id ? result.before : undefined;
+    const health = await gateRelease(c, app, release, before, check, liveSince, say, {
         onDynos: (summary) => say(`dynos: ${summary}`),
         onProbe: (p) => say(`probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`),
         prebootPhase: (wait) => phase(c, 'preboot-wait', app.name, wait)
@@ -2239,15 +2257,19 @@ async function gate(c, app, result, release, check, prefix, liveSince = c.clock.
  * app that had none, or whose formation was still empty before its first deploy), and notes in
  * the outcome what a preboot app without a release marker costs.
  */
-async function gateRelease(c, app, release, check, liveSince, say, opts) {
+async function gateRelease(c, app, release, previous, check, liveSince, say, opts) {
     const facts = app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id);
     app.facts = facts;
     const health = await runHealthGate(
     // The gate's dyno listings are polls: they share the run's request budget.
-    { dynos: { listDynos: (id) => (0,pacer/* asPoll */.Et)(() => c.heroku.listDynos(id)) } }, {
+    {
+        dynos: { listDynos: (id) => (0,pacer/* asPoll */.Et)(() => c.heroku.listDynos(id)) },
+        commitOf: async (id, version) => (await releaseInfo(c.heroku, id, await c.heroku.getRelease(id, version), undefined, app.kind)).commit
+    }, {
         app: app.id,
         name: app.name,
         release: { version: release.version, commit: release.commit },
+        previousCommit: previous?.commit,
         webUrl: app.webUrl,
         facts,
         liveSince
@@ -2267,7 +2289,7 @@ async function gateRelease(c, app, release, check, liveSince, say, opts) {
     if (health.checked &&
         health.preboot &&
         health.kind === 'web' &&
-        !(0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern)) {
+        !(0,health_marker/* markerIdentifies */.tx)(check.bodyPattern, release.commit, previous?.commit).fromBefore) {
         addNote(c.outcome, `${app.name} has preboot on: ${health.verified === false ? 'with preboot-wait 0 its health is not verified (the probes may have reached the previous release)' : `the gate waited preboot-wait (${check.prebootWaitSeconds} s) before counting probes`}. Run \`heroku labs:enable runtime-dyno-metadata\`, answer the health check with HEROKU_SLUG_COMMIT or HEROKU_RELEASE_VERSION, and put {commit} or {release} in health-check-body: then the gate needs no wait and proves which release answered.`);
     }
     return health;
@@ -2331,7 +2353,8 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         addNote(c.outcome, why);
         return;
     }
-    const health = await gateRelease(c, app, info, check, c.clock.now(), say, {
+    // The dynos of the release that failed its gate may still answer the re-gate's probes.
+    const health = await gateRelease(c, app, info, result.release, check, c.clock.now(), say, {
         onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
     });
     result.healthyAfterRollback = health.passed;

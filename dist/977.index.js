@@ -156,7 +156,8 @@ function withJitter(ms, random = Math.random) {
 /* harmony export */   Gv: () => (/* binding */ hasReleaseMarker),
 /* harmony export */   R9: () => (/* binding */ fillMarkers),
 /* harmony export */   RY: () => (/* binding */ SAMPLE_MARKER_VALUES),
-/* harmony export */   hX: () => (/* binding */ unknownPlaceholders)
+/* harmony export */   hX: () => (/* binding */ unknownPlaceholders),
+/* harmony export */   tx: () => (/* binding */ markerIdentifies)
 /* harmony export */ });
 /* unused harmony export markersIn */
 /**
@@ -191,6 +192,22 @@ function markersIn(pattern) {
 /** Does the pattern identify the release (so a passing probe proves which release answered)? */
 function hasReleaseMarker(pattern) {
     return markersIn(pattern).length > 0;
+}
+/**
+ * Whether a probe that matches the filled pattern can only have come from the release under
+ * test, not from the release the app ran before (whose dynos preboot keeps serving) nor from a
+ * newer one. `{release}` always tells them apart. `{commit}` alone does only when the release
+ * before has another commit (known): a rebuild or a config change of the same commit answers
+ * with the same `HEROKU_SLUG_COMMIT`, and a newer release may carry the same commit too, so
+ * `{commit}` alone never proves who answered after a replacement.
+ */
+function markerIdentifies(pattern, commit, previousCommit) {
+    const names = markersIn(pattern);
+    if (names.includes('release'))
+        return { fromBefore: true, fromNewer: true };
+    if (!names.includes('commit'))
+        return { fromBefore: false, fromNewer: false };
+    return { fromBefore: previousCommit === undefined || previousCommit !== commit, fromNewer: false };
 }
 function escapeRegex(text) {
     return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

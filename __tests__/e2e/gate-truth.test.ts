@@ -183,6 +183,65 @@ describe('preboot: the old dynos keep answering', () => {
   })
 })
 
+describe('{commit} when the release before has the same commit', () => {
+  // A slug that answers /health with its commit, and 500 while BREAK_HEALTH is set.
+  const server = `import { createServer } from 'node:http'
+const broken = Boolean(process.env.BREAK_HEALTH)
+const server = createServer((req, res) => {
+  res.writeHead(broken ? 500 : 200, { 'Content-Type': 'application/json' })
+  res.end(JSON.stringify({ status: broken ? 'broken' : 'ok', commit: process.env.HEROKU_SLUG_COMMIT }))
+})
+server.listen(Number(process.env.PORT), '127.0.0.1')
+process.on('SIGTERM', () => server.close(() => process.exit(0)))
+`
+
+  it('the old dynos answering with that commit do not pass a broken promotion: the preboot wait applies', async () => {
+    // Staging and shop-eu run different slugs of one commit (a rebuild); the staging slug
+    // breaks on shop-eu, whose old dynos keep answering 200 with the same commit (preboot).
+    scenario = await startScenario(
+      shopSeed(
+        ['shop-eu'],
+        { timing: { prebootSwitchMs: 1500 } },
+        {
+          staging: {
+            features: ['runtime-dyno-metadata'],
+            release: { fixture: 'healthy', version: OLD_COMMIT, files: { 'server.js': server } }
+          },
+          production: {
+            features: PREBOOT,
+            configVars: { BREAK_HEALTH: '1' },
+            release: { fixture: 'healthy', version: OLD_COMMIT }
+          }
+        }
+      )
+    )
+    const s = scenario
+    const before = s.heroku.state.apps['shop-eu'].currentRelease!
+    const result = await s.run(
+      {
+        command: 'promote',
+        pipeline: 'shop',
+        ...gate,
+        'health-check-body': '"commit":"{commit}"',
+        'health-check-timeout': '6',
+        'preboot-wait': '4'
+      },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(
+      /\{commit\} cannot tell v\d+ of shop-eu from the release it ran before: both are commit aaaaaaa/
+    )
+    const rolledAt = rollbackAt(s, 'shop-eu')!
+    expect(rolledAt).toBeDefined()
+    const gateProbes = probesServed(s, 'shop-eu').filter((p) => p.at < rolledAt)
+    // Not one probe of the gate counted on the old dynos: they came after the preboot wait.
+    expect(gateProbes.length).toBeGreaterThan(0)
+    expect(gateProbes.every((p) => p.release !== before.version && p.status === 500)).toBe(true)
+    expect(s.heroku.state.apps['shop-eu'].currentRelease!.slug!.id).toBe(before.slug!.id)
+  })
+})
+
 describe('a race with another deploy on staging', () => {
   /** Runs the action; once the router serves `version` on staging, releases a newer build there. */
   async function runWithRace(

@@ -530,6 +530,76 @@ describe('runHealthGate: which release answered', () => {
     expect(result.reason).toMatch(/put \{commit\} or \{release\} in health-check-body/)
   })
 
+  it('{commit} does not tell a release from the one before it with the same commit: the preboot wait applies', async () => {
+    const clock = fakeClock()
+    const live = clock.now()
+    // A rebuild of the same commit: the old dynos (v11) answer with that commit for 30 s.
+    const probe: ProbeFn = (_url, criteria) => {
+      const body = `{"commit":"${COMMIT}","release":"v${clock.now() < live + 30_000 ? 11 : 12}"}`
+      const ok = criteria.body === undefined || criteria.body.test(body)
+      return Promise.resolve({ at: clock.now(), status: 200, latencyMs: 5, ok })
+    }
+    const notes: string[] = []
+    const result = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      {
+        ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        previousCommit: COMMIT,
+        liveSince: live
+      },
+      check({ bodyPattern: '"commit":"{commit}"', prebootWaitSeconds: 60 }),
+      { ...clock, probe, onNote: (t) => notes.push(t) }
+    )
+    expect(result.passed).toBe(true)
+    expect(result.prebootWaitMs).toBe(60_000)
+    expect(result.probes[0].at).toBeGreaterThanOrEqual(live + 60_000)
+    expect(notes.join('\n')).toMatch(
+      /\{commit\} cannot tell v12 of shop-staging from the release it ran before/
+    )
+
+    // Another commit before: {commit} tells them apart, and no wait is needed.
+    const other = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      {
+        ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        previousCommit: 'b'.repeat(40),
+        liveSince: clock.now()
+      },
+      check({ bodyPattern: '"commit":"{commit}"', prebootWaitSeconds: 60 }),
+      { ...clock, probe }
+    )
+    expect(other.passed).toBe(true)
+    expect(other.prebootWaitMs).toBeUndefined()
+  })
+
+  it('with {commit}, a newer release replacing the one under test passes only when its commit differs', async () => {
+    const race = (newerCommit: string | undefined) => {
+      const clock = fakeClock()
+      return runHealthGate(
+        {
+          dynos: scripted([dyno('web.1', 'up', 12)], [dyno('web.1', 'starting', 13)]),
+          commitOf: (_app, version) => Promise.resolve(version === 13 ? newerCommit : COMMIT)
+        },
+        subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        check({ bodyPattern: '{commit}' }),
+        {
+          ...clock,
+          probe: () => Promise.resolve({ at: clock.now(), status: 200, latencyMs: 1, ok: true })
+        }
+      )
+    }
+    const differs = await race('d'.repeat(40))
+    expect(differs.passed).toBe(true)
+    expect(differs.replacedBy).toBe(13)
+    for (const newer of [COMMIT, undefined]) {
+      const same = await race(newer)
+      expect(same.passed).toBe(false)
+      expect(same.reason).toMatch(
+        /v13 replaced v12 on shop-staging .*\{commit\} cannot show which of the two answered/
+      )
+    }
+  })
+
   it('fails at once when {commit} is asked for but the release has no known commit', async () => {
     const clock = fakeClock()
     const lister = scripted([dyno('web.1', 'up', 12)])

@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
 import { asPoll } from '../heroku/pacer.js'
 import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
-import { hasReleaseMarker, unknownCommitProblem } from '../health/marker.js'
+import { hasReleaseMarker, markerIdentifies, unknownCommitProblem } from '../health/marker.js'
 import { addNote, type AppResult, type HealthResult, type ReleaseInfo } from '../outcome.js'
 import type { HealthCheck } from '../settings.js'
 import { readGateFacts, type ResolvedApp } from './apps.js'
@@ -49,7 +49,10 @@ export async function gate(
   liveSince: number = c.clock.now()
 ): Promise<HealthResult> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
-  const health = await gateRelease(c, app, release, check, liveSince, say, {
+  // The release the app ran before this one, whose dynos may still answer (none when the
+  // release under test was already live).
+  const before = result.before && result.before.id !== release.id ? result.before : undefined
+  const health = await gateRelease(c, app, release, before, check, liveSince, say, {
     onDynos: (summary) => say(`dynos: ${summary}`),
     onProbe: (p) =>
       say(
@@ -79,6 +82,7 @@ async function gateRelease(
   c: CommandContext,
   app: ResolvedApp,
   release: ReleaseInfo,
+  previous: ReleaseInfo | undefined,
   check: HealthCheck,
   liveSince: number,
   say: (msg: string) => void,
@@ -89,11 +93,24 @@ async function gateRelease(
   app.facts = facts
   const health = await runHealthGate(
     // The gate's dyno listings are polls: they share the run's request budget.
-    { dynos: { listDynos: (id) => asPoll(() => c.heroku.listDynos(id)) } },
+    {
+      dynos: { listDynos: (id) => asPoll(() => c.heroku.listDynos(id)) },
+      commitOf: async (id, version) =>
+        (
+          await releaseInfo(
+            c.heroku,
+            id,
+            await c.heroku.getRelease(id, version),
+            undefined,
+            app.kind
+          )
+        ).commit
+    },
     {
       app: app.id,
       name: app.name,
       release: { version: release.version, commit: release.commit },
+      previousCommit: previous?.commit,
       webUrl: app.webUrl,
       facts,
       liveSince
@@ -115,7 +132,7 @@ async function gateRelease(
     health.checked &&
     health.preboot &&
     health.kind === 'web' &&
-    !hasReleaseMarker(check.bodyPattern)
+    !markerIdentifies(check.bodyPattern, release.commit, previous?.commit).fromBefore
   ) {
     addNote(
       c.outcome,
@@ -196,7 +213,8 @@ export async function rollbackTo(
     addNote(c.outcome, why)
     return
   }
-  const health = await gateRelease(c, app, info, check, c.clock.now(), say, {
+  // The dynos of the release that failed its gate may still answer the re-gate's probes.
+  const health = await gateRelease(c, app, info, result.release, check, c.clock.now(), say, {
     onProbe: (p) => say(`re-gate probe: ${p.status ?? 'no answer'}${p.ok ? ' (pass)' : ''}`)
   })
   result.healthyAfterRollback = health.passed

@@ -13,7 +13,7 @@ import { DeployError, InputError, TimeoutError } from '../errors.js'
 import type { GateKind, HealthResult, Probe } from '../outcome.js'
 import type { HealthCheck } from '../settings.js'
 import { type Now, type Sleep, realNow, realSleep } from './clock.js'
-import { fillMarkers, hasReleaseMarker, type MarkerValues } from './marker.js'
+import { fillMarkers, hasReleaseMarker, markerIdentifies, type MarkerValues } from './marker.js'
 import {
   FIRST_PROBE_INTERVAL_MS,
   type ProbeFn,
@@ -87,6 +87,11 @@ export interface GateSubject {
   /** The app's name, for messages. */
   name: string
   release: MarkerValues
+  /**
+   * The source commit of the release the app ran before (its dynos may still answer), when
+   * there was one and it is known: `{commit}` cannot tell the two apart when they are equal.
+   */
+  previousCommit?: string
   webUrl: string | undefined
   facts: GateFacts
   /** When the release went live (epoch ms): the preboot wait counts from here. */
@@ -117,8 +122,11 @@ export interface HealthGateOptions {
  * `health-check` (InputError) and cancellation are thrown. Without `check.target` only the
  * dynos are checked (`checked: false`).
  */
+/** The commit of one of the app's releases, when Heroku knows it. */
+export type ReleaseCommitOf = (app: string, version: number) => Promise<string | undefined>
+
 export async function runHealthGate(
-  deps: { dynos: DynoLister },
+  deps: { dynos: DynoLister; commitOf?: ReleaseCommitOf },
   subject: GateSubject,
   check: HealthCheck,
   opts: HealthGateOptions = {}
@@ -128,7 +136,13 @@ export async function runHealthGate(
   let deadline = now() + check.timeoutSeconds * 1000
   const version = subject.release.version
   const kind = gateKindOf(subject.facts)
-  const marker = hasReleaseMarker(check.bodyPattern)
+  const identifies = markerIdentifies(
+    check.bodyPattern,
+    subject.release.commit,
+    subject.previousCommit
+  )
+  // Whether a passing probe proves the release under test answered, not the one before it.
+  const marker = identifies.fromBefore
   // Resolved first: a path with no web_url is a configuration problem, known before any wait.
   checkHealthTargetFits(subject.name, subject.facts, check)
   const url =
@@ -150,6 +164,23 @@ export async function runHealthGate(
     base.expectedBody = expectedBody
   }
   const fail = (reason: string): HealthResult => ({ ...base, reason })
+  if (hasReleaseMarker(check.bodyPattern) && !marker && url !== undefined) {
+    opts.onNote?.(
+      `health-check-body's {commit} cannot tell v${version} of ${subject.name} from the release it ran before: both are commit ${subject.release.commit?.slice(0, 7)}, so its dynos answer the same; the gate treats it as having no marker. {release} tells the two apart.`
+    )
+  }
+  /**
+   * A newer release replaced the one under test: did the probes' marker prove this one
+   * answered? `{release}` does; `{commit}` only when the newer release has another commit.
+   */
+  const provenBefore = async (newer: number): Promise<boolean> => {
+    if (identifies.fromNewer) return true
+    if (!marker || !deps.commitOf) return false
+    const theirs = await deps.commitOf(subject.app, newer)
+    return theirs !== undefined && theirs !== subject.release.commit
+  }
+  const unprovenReplaced = (newer: number): string =>
+    `v${newer} replaced v${version} on ${subject.name} (another deploy?) before the gate could verify it, and {commit} cannot show which of the two answered: v${newer} has the same commit or none known. {release} in health-check-body tells releases apart.`
 
   // 1. The dynos run the release.
   let replacedBy: number | undefined
@@ -172,6 +203,9 @@ export async function runHealthGate(
             : undefined
       })
       replacedBy = waited.replacedBy
+      if (replacedBy !== undefined && !(await provenBefore(replacedBy))) {
+        return fail(unprovenReplaced(replacedBy))
+      }
       if (kind === 'dynos' && replacedBy === undefined) {
         const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts)
         if (reason) return fail(reason)
@@ -254,7 +288,7 @@ export async function runHealthGate(
   const summary = summarizeDynos(dynos, kind)
   opts.onDynos?.(summary)
   if (verdict.state === 'replaced') {
-    if (marker) {
+    if (await provenBefore(verdict.version)) {
       // The marker proved the probes came from this release: it was verified, then replaced.
       opts.onNote?.(
         `v${verdict.version} has replaced v${version} on ${subject.name} since (another deploy?); the probes proved v${version} answered before that.`
@@ -264,10 +298,10 @@ export async function runHealthGate(
     return {
       ...result,
       passed: false,
-      reason: `The probes passed, but then ${replacedMessage(verdict.dyno, verdict.version, version)}.`
+      reason: `The probes passed, but then ${hasReleaseMarker(check.bodyPattern) ? unprovenReplaced(verdict.version) : `${replacedMessage(verdict.dyno, verdict.version, version)}.`}`
     }
   }
-  if (replacedBy !== undefined && marker) return { ...result, replacedBy }
+  if (replacedBy !== undefined) return { ...result, replacedBy }
   return {
     ...result,
     passed: false,
