@@ -1123,12 +1123,15 @@ const READY_STATES = new Set(['up', 'idle']);
 const MARKER_ADVICE = 'put {commit} or {release} in health-check-body so the gate can tell which release answered';
 /**
  * The dynos the gate judges, by name: the web dynos, or (`dynos`) those of the formation. When
- * the formation is known, only its process types count, so a one-off dyno of a type not in it
- * (a Heroku Scheduler job, an add-on's own scheduler) is not taken for part of the release;
- * a Procfile process named `scheduler` is in it, and counts.
+ * the formation is known, only the process types it scales up count, so a one-off dyno of a type
+ * not in it (a Heroku Scheduler job, an add-on's own scheduler), or of a Procfile type scaled to
+ * 0 (`heroku run:detached` and Scheduler jobs may still be named after it), is not taken for part
+ * of the release; a Procfile process named `scheduler` scaled up counts.
  */
 function sortedDynos(dynos, kind, formation) {
-    const types = formation && formation.length > 0 ? new Set(formation.map((f) => f.type)) : null;
+    const types = formation && formation.length > 0
+        ? new Set(formation.filter((f) => f.quantity === undefined || f.quantity > 0).map((f) => f.type))
+        : null;
     const counts = (d) => kind === 'web'
         ? d.type === 'web'
         : !NOT_FORMATION_TYPES.has(d.type) && (types === null || types.has(d.type));

@@ -361,6 +361,29 @@ describe('apps without web dynos', () => {
     expect(job.release.version).toBeLessThan(built)
   })
 
+  it('passes while a job of a Procfile type scaled to 0 still runs on the old release', async () => {
+    // `scheduler:` is in the Procfile at quantity 0; Heroku Scheduler runs it as scheduler.N.
+    const procfile = { Procfile: 'worker: node worker.js\nscheduler: node worker.js\n' }
+    const seeded = seed({ ...workers, formation: { web: 0, worker: 1, scheduler: 0 } })
+    seeded.pipelines![0].apps[0].release = {
+      fixture: 'worker',
+      version: OLD_COMMIT,
+      files: procfile
+    }
+    scenario = await startScenario(seeded, { fixture: 'worker', workspace: { files: procfile } })
+    const job = await scenario.heroku.runOneOffDyno('shop-staging', {
+      type: 'scheduler',
+      command: 'sleep 300'
+    })
+    const result = await scenario.run({ app: 'shop-staging', 'health-check-timeout': '20' })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['rolled-back']).toBe('false')
+    const built = Number(result.outputs['release-version'])
+    expect(job.release.version).toBeLessThan(built)
+    const formation = scenario.heroku.state.apps['shop-staging'].formation
+    expect(formation.find((f) => f.type === 'scheduler')?.quantity).toBe(0)
+  })
+
   it('fails and rolls back when the worker crashes on boot', async () => {
     scenario = await startScenario(seed(workers), { fixture: 'worker-crash' })
     const before = scenario.heroku.state.apps['shop-staging'].currentRelease!

@@ -677,6 +677,25 @@ describe('runHealthGate: apps without web dynos', () => {
     expect(lister.calls).toBe(2)
   })
 
+  it('does not wait for a job of a Procfile type scaled to 0 still on an older release', async () => {
+    // `scheduler: …` in the Procfile at quantity 0, its Scheduler job (scheduler.4821) on v11.
+    const lister = scripted([
+      worker('worker.1', 'up', 12),
+      worker('worker.2', 'up', 12),
+      worker('scheduler.4821', 'up', 11)
+    ])
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, {
+        preboot: false,
+        formation: [...WORKERS.formation, { type: 'scheduler', quantity: 0 }]
+      }),
+      check({ target: undefined, timeoutSeconds: 30 }),
+      fakeClock()
+    )
+    expect(result).toMatchObject({ checked: false, passed: true, kind: 'dynos' })
+  })
+
   it('gates a Procfile process named scheduler like any other: it is in the formation', async () => {
     const lister = scripted([worker('scheduler.1', 'crashed', 12)])
     const result = await runHealthGate(

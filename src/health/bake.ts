@@ -20,8 +20,8 @@ export interface BakeSubject {
   url: string | undefined
   /** The body pattern the gate's probes had to match (release markers filled). */
   expectedBody: string | undefined
-  /** The app's process types, when known: only their dynos are the release's. */
-  formation?: { type: string }[]
+  /** The app's process types, when known: only the dynos of those scaled up are the release's. */
+  formation?: { type: string; quantity?: number }[]
 }
 
 export interface BakeOptions {

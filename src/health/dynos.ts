@@ -88,16 +88,22 @@ export const MARKER_ADVICE =
 
 /**
  * The dynos the gate judges, by name: the web dynos, or (`dynos`) those of the formation. When
- * the formation is known, only its process types count, so a one-off dyno of a type not in it
- * (a Heroku Scheduler job, an add-on's own scheduler) is not taken for part of the release;
- * a Procfile process named `scheduler` is in it, and counts.
+ * the formation is known, only the process types it scales up count, so a one-off dyno of a type
+ * not in it (a Heroku Scheduler job, an add-on's own scheduler), or of a Procfile type scaled to
+ * 0 (`heroku run:detached` and Scheduler jobs may still be named after it), is not taken for part
+ * of the release; a Procfile process named `scheduler` scaled up counts.
  */
 export function sortedDynos(
   dynos: DynoInfo[],
   kind: 'web' | 'dynos',
-  formation?: { type: string }[]
+  formation?: { type: string; quantity?: number }[]
 ): DynoInfo[] {
-  const types = formation && formation.length > 0 ? new Set(formation.map((f) => f.type)) : null
+  const types =
+    formation && formation.length > 0
+      ? new Set(
+          formation.filter((f) => f.quantity === undefined || f.quantity > 0).map((f) => f.type)
+        )
+      : null
   const counts = (d: DynoInfo): boolean =>
     kind === 'web'
       ? d.type === 'web'
