@@ -128,6 +128,48 @@ describe('deploy', () => {
     }
   })
 
+  it('a rollback whose release phase outlasts wait-timeout is not reported as a rollback', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-hangs-'))
+    const marker = path.join(dir, 'hang-release')
+    try {
+      scenario = await startScenario(
+        shopSeed(
+          ['shop-eu'],
+          {},
+          {
+            staging: {
+              configVars: { RELEASE_FAILS_IF: marker },
+              release: releaseFailingOnceMarked('hang')
+            }
+          }
+        ),
+        { fixture: 'unhealthy' }
+      )
+      fs.writeFileSync(marker, '')
+      const result = await scenario.run({
+        app: 'shop-staging',
+        ...healthInputs,
+        'health-check-timeout': '5',
+        'wait-timeout': '6'
+      })
+      expect(result.exitCode).not.toBe(0)
+      const app = scenario.heroku.state.apps['shop-staging']
+      const built = Number(result.outputs['release-version'])
+      // The rollback's release is still in its release phase: the failed release still runs.
+      expect(app.releases.at(-1)!.status).toBe('pending')
+      expect(app.currentRelease!.version).toBe(built)
+      expect(result.outputs['rolled-back']).toBe('false')
+      expect(result.summary).not.toMatch(/↩️ yes/)
+      expect(result.summary).toMatch(
+        new RegExp(
+          `shop-staging was not rolled back: the rollback to v\\d+ made v\\d+, whose release phase had not ended when wait-timeout ran out \\(Heroku may still release it\\); v${built} \\(which failed\\) is still live`
+        )
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('fails on a release-phase failure and leaves the previous release live', async () => {
     scenario = await startScenario(shopSeed(), { fixture: 'release-fails' })
     const before = scenario.heroku.state.apps['shop-staging'].currentRelease!

@@ -352,11 +352,17 @@ export function shopSeed(
 }
 
 /**
- * A release of the healthy fixture whose release phase fails (exit 3) once the file named by
- * the config var RELEASE_FAILS_IF exists: made after seeding, it makes a later rollback to
- * this release fail its release phase.
+ * A release of the healthy fixture whose release phase fails (exit 3), or with `hang` runs for
+ * a minute, once the file named by the config var RELEASE_FAILS_IF exists: made after seeding,
+ * it makes a later rollback to this release fail (or outlast `wait-timeout`) its release phase.
  */
-export function releaseFailingOnceMarked(): NonNullable<AppSeed['release']> {
+export function releaseFailingOnceMarked(
+  how: 'fail' | 'hang' = 'fail'
+): NonNullable<AppSeed['release']> {
+  const marked =
+    how === 'fail'
+      ? "console.log('release phase: refusing'); process.exit(3)"
+      : "console.log('release phase: migrating for a minute'); setTimeout(() => {}, 60000)"
   return {
     fixture: 'healthy',
     version: 'a'.repeat(40),
@@ -364,7 +370,7 @@ export function releaseFailingOnceMarked(): NonNullable<AppSeed['release']> {
       Procfile: 'web: node server.js\nrelease: node release.js\n',
       'release.js':
         "import fs from 'node:fs'\n" +
-        "if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) { console.log('release phase: refusing'); process.exit(3) }\n"
+        `if (fs.existsSync(process.env.RELEASE_FAILS_IF ?? '')) { ${marked} }\n`
     }
   }
 }

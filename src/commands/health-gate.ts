@@ -8,6 +8,7 @@ import { asPoll } from '../heroku/pacer.js'
 import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
 import { hasReleaseMarker, markerIdentifies, unknownCommitProblem } from '../health/marker.js'
 import { addNote, type AppResult, type HealthResult, type ReleaseInfo } from '../outcome.js'
+import type { Release } from '../heroku/types.js'
 import type { HealthCheck } from '../settings.js'
 import { readGateFacts, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
@@ -180,23 +181,39 @@ export async function rollbackTo(
   result.rolledBackTo = to
   // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback runs
   // must not report the app as merely live on its old code with no word of the rollback.
-  const [, { release, tail }] = await Promise.all([
-    c.events.progress(c.outcome),
-    waitForReleaseEnd(c, app, created.id, true, prefix)
-  ])
-  if (release.status !== 'succeeded') {
-    // A release that fails its release phase never goes live: nothing was rolled back, and the
-    // release that failed its gate is still what runs.
+  /** The rollback did not (or not yet) go live: the release that failed its gate still runs. */
+  const notRolledBack = async (what: string, tail = ''): Promise<void> => {
     result.rolledBack = false
     result.rolledBackTo = undefined
+    // Heroku made a release for it: rollback-all must not ask for another one.
     result.rollbackFailed = true
     result.liveAfter = result.release
-    const why = `${app.name} was not rolled back: the rollback to v${to.version} made v${release.version}, which ended ${release.status}; v${result.release?.version ?? '?'} (which failed) is still live.`
+    const why = `${app.name} was not rolled back: ${what}; v${result.release?.version ?? '?'} (which failed) is still live.`
     say(`${why}${tail ? `\n${tail}` : ''}`)
     addNote(c.outcome, why)
     // Saved at once: the rollback saved a moment ago did not happen.
     await c.events.progress(c.outcome)
-    return
+  }
+  let ended: { release: Release; tail: string }
+  try {
+    ;[, ended] = await Promise.all([
+      c.events.progress(c.outcome),
+      waitForReleaseEnd(c, app, created.id, true, prefix)
+    ])
+  } catch (err) {
+    // wait-timeout ran out with its release phase still running: not a rollback we can claim.
+    if (!(err instanceof DeployError)) throw err
+    return notRolledBack(
+      `the rollback to v${to.version} made v${created.version}, whose release phase had not ended when wait-timeout ran out (Heroku may still release it)`
+    )
+  }
+  const { release, tail } = ended
+  if (release.status !== 'succeeded') {
+    // A release that fails its release phase never goes live: nothing was rolled back.
+    return notRolledBack(
+      `the rollback to v${to.version} made v${release.version}, which ended ${release.status}`,
+      tail
+    )
   }
   const info = await releaseInfo(c.heroku, app.id, release, undefined, app.kind)
   result.liveAfter = info
