@@ -21,6 +21,31 @@ afterEach(async () => {
 
 const healthInputs = { 'health-check': '/health', 'health-check-timeout': '60' }
 
+/**
+ * Staging's release before the run has a release phase that fails (or hangs) once a marker file
+ * exists; the marker is made after seeding, so the new (unhealthy) release goes live, fails its
+ * gate, and the rollback's release phase fails (or hangs). Returns the directory to remove.
+ */
+async function startWithMarkedRollback(how: 'fail' | 'hang'): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rollback-${how}-`))
+  const marker = path.join(dir, 'marker')
+  scenario = await startScenario(
+    shopSeed(
+      ['shop-eu'],
+      {},
+      {
+        staging: {
+          configVars: { RELEASE_FAILS_IF: marker },
+          release: releaseFailingOnceMarked(how)
+        }
+      }
+    ),
+    { fixture: 'unhealthy' }
+  )
+  fs.writeFileSync(marker, '')
+  return dir
+}
+
 describe('deploy', () => {
   it('builds exactly the right files on staging, gates the release and reports it', async () => {
     scenario = await startScenario(shopSeed(), {
@@ -84,28 +109,10 @@ describe('deploy', () => {
   })
 
   it('a rollback whose release phase fails is not reported as a rollback: the failed release is still live', async () => {
-    // The release live before the run has a release phase that fails once a marker file
-    // exists; the marker is made after seeding, so the new release (without that release
-    // command) goes live, fails its gate, and the rollback's release phase fails.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-fails-'))
-    const marker = path.join(dir, 'fail-release')
+    const dir = await startWithMarkedRollback('fail')
     try {
-      scenario = await startScenario(
-        shopSeed(
-          ['shop-eu'],
-          {},
-          {
-            staging: {
-              configVars: { RELEASE_FAILS_IF: marker },
-              release: releaseFailingOnceMarked()
-            }
-          }
-        ),
-        { fixture: 'unhealthy' }
-      )
-      fs.writeFileSync(marker, '')
-      const { heroku } = scenario
-      const result = await scenario.run({
+      const { heroku } = scenario!
+      const result = await scenario!.run({
         app: 'shop-staging',
         ...healthInputs,
         'health-check-timeout': '8'
@@ -129,31 +136,16 @@ describe('deploy', () => {
   })
 
   it('a rollback whose release phase outlasts wait-timeout is not reported as a rollback', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-hangs-'))
-    const marker = path.join(dir, 'hang-release')
+    const dir = await startWithMarkedRollback('hang')
     try {
-      scenario = await startScenario(
-        shopSeed(
-          ['shop-eu'],
-          {},
-          {
-            staging: {
-              configVars: { RELEASE_FAILS_IF: marker },
-              release: releaseFailingOnceMarked('hang')
-            }
-          }
-        ),
-        { fixture: 'unhealthy' }
-      )
-      fs.writeFileSync(marker, '')
-      const result = await scenario.run({
+      const result = await scenario!.run({
         app: 'shop-staging',
         ...healthInputs,
         'health-check-timeout': '5',
         'wait-timeout': '6'
       })
       expect(result.exitCode).not.toBe(0)
-      const app = scenario.heroku.state.apps['shop-staging']
+      const app = scenario!.heroku.state.apps['shop-staging']
       const built = Number(result.outputs['release-version'])
       // The rollback's release is still in its release phase: the failed release still runs.
       expect(app.releases.at(-1)!.status).toBe('pending')
