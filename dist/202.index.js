@@ -4643,10 +4643,13 @@ async function createPromotion(c, pipelineId, source, chosen, targets) {
         releaseId: chosen.id,
         targetAppIds: targets.map((t) => t.app.id)
     }, async () => {
+        // One target with the new release means Heroku took the promotion: sending it again
+        // would release it twice there (and run its release phase twice). The others follow.
         const arrived = await Promise.all(targets.map((t) => newReleaseCarrying(c, t, chosen)));
-        if (arrived.every((r) => r !== undefined)) {
-            core.info('The promotion request lost its answer, but every target has the new release: not promoting again.');
-            return { id: '', status: 'completed' };
+        const found = arrived.filter((r) => r !== undefined).length;
+        if (found > 0) {
+            core.info(`The promotion request lost its answer, but ${found === targets.length ? 'every target has' : `${found} of ${targets.length} targets have`} the new release: it arrived, and is not sent again.`);
+            return { id: '', status: 'pending' };
         }
         return undefined;
     });
@@ -4719,11 +4722,40 @@ async function newReleaseCarrying(c, t, chosen) {
         return undefined;
     return releaseCarries(newest, chosen) ? newest : undefined;
 }
+/**
+ * Without the promotion's id (its answer was lost, so its targets' statuses cannot be read), a
+ * target's release of it is awaited on the target itself. Heroku releases the targets within
+ * seconds of each other, so the wait is bounded (at most 2 minutes, and wait-timeout): a target
+ * whose release did not come is named, not waited on for an hour.
+ */
+const UNFOLLOWED_PROMOTION_WAIT_MS = 120_000;
+async function awaitReleaseCarrying(c, t, chosen) {
+    const budget = waitBudget(c);
+    const timeoutMs = Math.min(budget.timeoutMs, UNFOLLOWED_PROMOTION_WAIT_MS);
+    try {
+        return await (0,wait/* waitUntil */.a0)(() => newReleaseCarrying(c, t, chosen), (r) => r !== undefined, {
+            what: `${t.app.name}'s release of the promotion (its answer was lost)`,
+            timeoutMs,
+            now: budget.now,
+            sleep: budget.sleep,
+            minIntervalMs: 500,
+            maxIntervalMs: 5000
+        });
+    }
+    catch (err) {
+        if (!(err instanceof errors/* TimeoutError */.MU))
+            throw err;
+        t.result.liveAfter = t.result.before;
+        throw new errors/* DeployError */.sH(`${t.app.name}: no release of the promotion appeared within ${Math.round(timeoutMs / 1000)} s (its answer was lost, so Heroku's status for this target is unknown); Heroku may still release it.`);
+    }
+}
 async function verifyTarget(c, t, chosen, state) {
     const name = t.app.name;
     let releaseId = state?.release?.id;
     if (!releaseId) {
-        const found = await newReleaseCarrying(c, t, chosen);
+        const found = state
+            ? await newReleaseCarrying(c, t, chosen)
+            : await awaitReleaseCarrying(c, t, chosen);
         releaseId = found?.id;
     }
     if (state?.status === 'failed' && !releaseId) {

@@ -99,6 +99,42 @@ describe('promote', () => {
     expect(eu.sha).not.toBe(scenario.workspace.sha)
   })
 
+  it('a lost promotion answer with only some targets released yet is not sent again: every target is followed', async () => {
+    // shop-us is released 12 s after shop-eu: longer than the client looks before sending again.
+    scenario = await startScenario(shopSeed(['shop-eu', 'shop-us']), {
+      timing: { promotionMs: 300, promotionStaggerMs: 12000 }
+    })
+    const { heroku } = scenario
+    const before = {
+      eu: heroku.state.apps['shop-eu'].currentRelease!.version,
+      us: heroku.state.apps['shop-us'].currentRelease!.version
+    }
+    heroku.inject({ method: 'POST', path: '/pipeline-promotions', reset: 'after' })
+    const result = await scenario.run(
+      { command: 'promote', pipeline: 'shop', ...healthInputs },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('promoted')
+    expect(scenario.count('POST', /^\/pipeline-promotions$/)).toBe(1)
+    expect(result.stdout).toMatch(/lost its answer, but 1 of 2 targets have the new release/)
+    // One release each: the promotion's, never a second one.
+    const staging = heroku.state.apps['shop-staging'].currentRelease!
+    for (const [app, v] of [
+      ['shop-eu', before.eu],
+      ['shop-us', before.us]
+    ] as const) {
+      const releases = heroku.state.apps[app].releases.filter((r) => r.version > v)
+      expect(releases).toHaveLength(1)
+      expect(releases[0].slug!.id).toBe(staging.slug!.id)
+    }
+    const apps = promotedApps(result.outputs).map((a) => [a.app, a.healthy])
+    expect(apps.sort()).toEqual([
+      ['shop-eu', true],
+      ['shop-us', true]
+    ])
+  })
+
   it('still promotes the verified slug when staging changes between the gate and the promotion', async () => {
     scenario = await startScenario(shopSeed(['shop-eu']))
     const { heroku } = scenario

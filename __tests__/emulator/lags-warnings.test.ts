@@ -19,6 +19,7 @@ const STREAM_404_MS = 1500
 const BUILD_LAG_MS = 600
 const RELEASE_LAG_MS = 600
 const TARGET_LAG_MS = 600
+const STAGGER_MS = 800
 /** A Procfile without a release phase. */
 const NO_RELEASE_PHASE = { Procfile: 'web: node server.js\n' }
 
@@ -33,7 +34,8 @@ beforeAll(async () => {
           name: 'lag',
           apps: [
             { name: 'lag-staging', stage: 'staging', release: { fixture: 'healthy' } },
-            { name: 'lag-prod', stage: 'production', release: { fixture: 'healthy' } }
+            { name: 'lag-prod', stage: 'production', release: { fixture: 'healthy' } },
+            { name: 'lag-prod-2', stage: 'production', release: { fixture: 'healthy' } }
           ]
         }
       ],
@@ -48,7 +50,8 @@ beforeAll(async () => {
         releaseStreamNotFoundMs: STREAM_404_MS,
         buildStatusLagMs: BUILD_LAG_MS,
         releaseStatusLagMs: RELEASE_LAG_MS,
-        promotionTargetLagMs: TARGET_LAG_MS
+        promotionTargetLagMs: TARGET_LAG_MS,
+        promotionStaggerMs: STAGGER_MS
       }
     }
   )
@@ -78,7 +81,8 @@ it('is all off by default', () => {
     releaseStreamNotFoundMs: 0,
     buildStatusLagMs: 0,
     releaseStatusLagMs: 0,
-    promotionTargetLagMs: 0
+    promotionTargetLagMs: 0,
+    promotionStaggerMs: 0
   })
 })
 
@@ -259,6 +263,34 @@ describe('statuses that lag', () => {
     expect(
       promotionTiming.completedAt! - releaseTiming(release.id).endedAt!
     ).toBeGreaterThanOrEqual(TARGET_LAG_MS)
+  })
+})
+
+describe('promotion targets released one after another (promotionStaggerMs)', () => {
+  it('releases the second target promotionStaggerMs after the first', async () => {
+    const source = emulator.state.apps['lag-staging'].currentRelease!
+    const promotion = await api.post<PromotionJson>('/pipeline-promotions', {
+      pipeline: { id: emulator.pipelineId('lag') },
+      source: { app: { id: emulator.appId('lag-staging') }, release: { id: source.id } },
+      targets: [
+        { app: { id: emulator.appId('lag-prod') } },
+        { app: { id: emulator.appId('lag-prod-2') } }
+      ]
+    })
+    expect(promotion.status).toBe(201)
+    const targetsPath = `/pipeline-promotions/${promotion.body.id}/promotion-targets`
+    const both = await waitFor(
+      async () => {
+        const t = await api.get<PromotionTargetJson[]>(targetsPath)
+        return t.body.every((x) => x.release !== null) && t.body
+      },
+      { intervalMs: 20 }
+    )
+    const at = (app: string) =>
+      emulator.timings.releases.find(
+        (r) => r.id === both.find((t) => t.app.id === emulator.appId(app))!.release!.id
+      )!.createdAt
+    expect(at('lag-prod-2') - at('lag-prod')).toBeGreaterThanOrEqual(STAGGER_MS)
   })
 })
 

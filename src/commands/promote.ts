@@ -223,12 +223,15 @@ async function createPromotion(
       targetAppIds: targets.map((t) => t.app.id)
     },
     async () => {
+      // One target with the new release means Heroku took the promotion: sending it again
+      // would release it twice there (and run its release phase twice). The others follow.
       const arrived = await Promise.all(targets.map((t) => newReleaseCarrying(c, t, chosen)))
-      if (arrived.every((r) => r !== undefined)) {
+      const found = arrived.filter((r) => r !== undefined).length
+      if (found > 0) {
         core.info(
-          'The promotion request lost its answer, but every target has the new release: not promoting again.'
+          `The promotion request lost its answer, but ${found === targets.length ? 'every target has' : `${found} of ${targets.length} targets have`} the new release: it arrived, and is not sent again.`
         )
-        return { id: '', status: 'completed' } as unknown as PipelinePromotion
+        return { id: '', status: 'pending' } as unknown as PipelinePromotion
       }
       return undefined
     }
@@ -316,6 +319,43 @@ async function newReleaseCarrying(
   return releaseCarries(newest, chosen) ? newest : undefined
 }
 
+/**
+ * Without the promotion's id (its answer was lost, so its targets' statuses cannot be read), a
+ * target's release of it is awaited on the target itself. Heroku releases the targets within
+ * seconds of each other, so the wait is bounded (at most 2 minutes, and wait-timeout): a target
+ * whose release did not come is named, not waited on for an hour.
+ */
+const UNFOLLOWED_PROMOTION_WAIT_MS = 120_000
+
+async function awaitReleaseCarrying(
+  c: CommandContext,
+  t: PromotionTarget,
+  chosen: ReleaseInfo
+): Promise<Release | undefined> {
+  const budget = waitBudget(c)
+  const timeoutMs = Math.min(budget.timeoutMs, UNFOLLOWED_PROMOTION_WAIT_MS)
+  try {
+    return await waitUntil(
+      () => newReleaseCarrying(c, t, chosen),
+      (r) => r !== undefined,
+      {
+        what: `${t.app.name}'s release of the promotion (its answer was lost)`,
+        timeoutMs,
+        now: budget.now,
+        sleep: budget.sleep,
+        minIntervalMs: 500,
+        maxIntervalMs: 5000
+      }
+    )
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err
+    t.result.liveAfter = t.result.before
+    throw new DeployError(
+      `${t.app.name}: no release of the promotion appeared within ${Math.round(timeoutMs / 1000)} s (its answer was lost, so Heroku's status for this target is unknown); Heroku may still release it.`
+    )
+  }
+}
+
 async function verifyTarget(
   c: CommandContext,
   t: PromotionTarget,
@@ -325,7 +365,9 @@ async function verifyTarget(
   const name = t.app.name
   let releaseId = state?.release?.id
   if (!releaseId) {
-    const found = await newReleaseCarrying(c, t, chosen)
+    const found = state
+      ? await newReleaseCarrying(c, t, chosen)
+      : await awaitReleaseCarrying(c, t, chosen)
     releaseId = found?.id
   }
   if (state?.status === 'failed' && !releaseId) {

@@ -113,6 +113,11 @@ export interface EmulatorTiming {
   releaseStatusLagMs: number
   /** a promotion target leaves `pending` this long after its release settled. Default 0 (off) */
   promotionTargetLagMs: number
+  /**
+   * a promotion's targets are released one after another: the i-th (0-based, in the request's
+   * order) this long × i after the first. Default 0 (all at once)
+   */
+  promotionStaggerMs: number
   /** `POST /app-setups`: the postdeploy process is stopped after this long (default 3600000) */
   postdeployTimeoutMs?: number
 }

@@ -124,7 +124,8 @@ export const DEFAULT_TIMING = Object.freeze({
   // (heroku-apps#143; heroku/cli pipelines/promote.ts)
   releaseStatusLagMs: 0,
   // a promotion target leaves `pending` this long after its release settled
-  promotionTargetLagMs: 0
+  promotionTargetLagMs: 0,
+  promotionStaggerMs: 0
 })
 
 /** The slug's process types that run as dynos (all but `release`), web first. */
@@ -1288,7 +1289,12 @@ export class Model {
     await sleep(this.timing.promotionMs, this.abort.signal)
     if (this.closed) return
     await Promise.all(
-      promotion.targets.map(async (target) => {
+      promotion.targets.map(async (target, i) => {
+        // Targets need not be released together: the i-th waits i × promotionStaggerMs.
+        if (i > 0 && this.timing.promotionStaggerMs > 0) {
+          await sleep(i * this.timing.promotionStaggerMs, this.abort.signal)
+          if (this.closed) return
+        }
         const app = this.apps.get(target.appId)
         if (!app || app.deleted) {
           target.status = 'failed'
