@@ -2407,6 +2407,24 @@ function noteReplaced(c, app, releaseVersion, health, promoting = false) {
         return;
     c.outcome.notes.push(`${app.name} has moved on to v${health.replacedBy} (another deploy) after v${releaseVersion} passed its gate; v${health.replacedBy} was not verified by this run${promoting ? ' and is not promoted' : ''}.`);
 }
+/**
+ * What is live on the app after its gate passed: the release, or the newer release that has
+ * replaced it since (with `noteReplaced`'s note: not verified by this run). Read from Heroku;
+ * when that read fails, the note still says what happened.
+ */
+async function liveAfterGate(c, app, release, health, promoting = false) {
+    if (health.replacedBy === undefined)
+        return release;
+    noteReplaced(c, app, release.version, health, promoting);
+    try {
+        const newer = await c.heroku.getRelease(app.id, health.replacedBy);
+        return await releaseInfo(c.heroku, app.id, newer, undefined, app.kind);
+    }
+    catch (err) {
+        core.info(`Could not read v${health.replacedBy} of ${app.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        return release;
+    }
+}
 /** One sentence for a failed gate. */
 function gateFailure(app, releaseVersion, health) {
     return new errors/* DeployError */.sH(`${app.name} v${releaseVersion} failed its health gate: ${health.reason ?? 'not healthy'}`, probeTail(health));
@@ -3804,9 +3822,9 @@ async function deploy(c) {
         result.endedAt = c.clock.now();
         throw failure;
     }
-    result.liveAfter = result.release;
-    // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
-    noteReplaced(c, app, release.version, health, settings.promote);
+    // Verified by its marker, then replaced: this run vouches for (and promotes) its own release
+    // only, and what is live now is the newer one.
+    result.liveAfter = await liveAfterGate(c, app, result.release, health, settings.promote);
     result.endedAt = c.clock.now();
     outcome.status = 'deployed';
     core.info(`${app.name} v${release.version} is live and healthy.`);
@@ -3994,7 +4012,7 @@ async function verifyAndGate(c, t, chosen, version, runs) {
         await rollbackIfWanted(c, t, err);
         throw err;
     }
-    t.result.liveAfter = t.result.release;
+    t.result.liveAfter = await liveAfterGate(c, t.app, t.result.release, health);
     core.info(`[${name}] v${version} is live and healthy.`);
     // Its deployment says so now: a run cancelled later (another target, a later wave) must not
     // leave a verified app's deployment reported as failed.
@@ -4829,7 +4847,7 @@ async function buildOntoAndGate(c, app, result, created) {
     const health = await gatePhase(c, app, result, live);
     if (!health.passed)
         throw gateFailure(app, live.version, health);
-    noteReplaced(c, app, live.version, health);
+    result.liveAfter = await liveAfterGate(c, app, live, health);
     result.endedAt = c.clock.now();
     c.outcome.status = 'review-app-ready';
 }

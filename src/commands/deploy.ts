@@ -11,7 +11,7 @@ import type { AppResult, ReleaseInfo } from '../outcome.js'
 import { commitSubject, pushToGitUrl } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
-import { gateFailure, gatePhase, gatePlan, noteReplaced, rollbackTo } from './health-gate.js'
+import { gateFailure, gatePhase, gatePlan, liveAfterGate, rollbackTo } from './health-gate.js'
 import {
   recordLive,
   releaseInfo,
@@ -139,9 +139,9 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     result.endedAt = c.clock.now()
     throw failure
   }
-  result.liveAfter = result.release
-  // Verified by its marker, then replaced: this run vouches for (and promotes) its own release only.
-  noteReplaced(c, app, release.version, health, settings.promote)
+  // Verified by its marker, then replaced: this run vouches for (and promotes) its own release
+  // only, and what is live now is the newer one.
+  result.liveAfter = await liveAfterGate(c, app, result.release, health, settings.promote)
   result.endedAt = c.clock.now()
   outcome.status = 'deployed'
   core.info(`${app.name} v${release.version} is live and healthy.`)

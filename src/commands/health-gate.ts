@@ -3,7 +3,7 @@
  * with the app's facts; and the precise rollback after a failed gate, gated again.
  */
 import * as core from '@actions/core'
-import { DeployError } from '../errors.js'
+import { DeployError, errorMessage } from '../errors.js'
 import { asPoll } from '../heroku/pacer.js'
 import { gateKindOf, runHealthGate, type HealthGateOptions } from '../health/gate.js'
 import { hasReleaseMarker, markerIdentifies, unknownCommitProblem } from '../health/marker.js'
@@ -266,7 +266,7 @@ export function gatePlan(app: ResolvedApp, check: HealthCheck): string {
  * After a gate passed by its marker, the app moved on to another release (another deploy,
  * another review-app run): the note says this run vouches for its own release only.
  */
-export function noteReplaced(
+function noteReplaced(
   c: CommandContext,
   app: ResolvedApp,
   releaseVersion: number,
@@ -277,6 +277,29 @@ export function noteReplaced(
   c.outcome.notes.push(
     `${app.name} has moved on to v${health.replacedBy} (another deploy) after v${releaseVersion} passed its gate; v${health.replacedBy} was not verified by this run${promoting ? ' and is not promoted' : ''}.`
   )
+}
+
+/**
+ * What is live on the app after its gate passed: the release, or the newer release that has
+ * replaced it since (with `noteReplaced`'s note: not verified by this run). Read from Heroku;
+ * when that read fails, the note still says what happened.
+ */
+export async function liveAfterGate(
+  c: CommandContext,
+  app: ResolvedApp,
+  release: ReleaseInfo,
+  health: HealthResult,
+  promoting = false
+): Promise<ReleaseInfo> {
+  if (health.replacedBy === undefined) return release
+  noteReplaced(c, app, release.version, health, promoting)
+  try {
+    const newer = await c.heroku.getRelease(app.id, health.replacedBy)
+    return await releaseInfo(c.heroku, app.id, newer, undefined, app.kind)
+  } catch (err) {
+    core.info(`Could not read v${health.replacedBy} of ${app.name}: ${errorMessage(err)}`)
+    return release
+  }
 }
 
 /** One sentence for a failed gate. */

@@ -10,7 +10,7 @@ import type { AppResult } from '../outcome.js'
 import { newAppResult, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
 import { applyConfigVars, buildSource, builtRelease, followBuildRelease } from './deploy.js'
-import { gateFailure, gatePhase, noteReplaced } from './health-gate.js'
+import { gateFailure, gatePhase, liveAfterGate } from './health-gate.js'
 import { recordLive, releaseInfo, waitForPendingWork } from './releases.js'
 import { startDeployment } from './timeline.js'
 
@@ -67,7 +67,7 @@ export async function buildOntoAndGate(
   result.liveAfter = live
   const health = await gatePhase(c, app, result, live)
   if (!health.passed) throw gateFailure(app, live.version, health)
-  noteReplaced(c, app, live.version, health)
+  result.liveAfter = await liveAfterGate(c, app, live, health)
   result.endedAt = c.clock.now()
   c.outcome.status = 'review-app-ready'
 }

@@ -9,7 +9,7 @@ import type { AppResult, ReleaseInfo } from '../outcome.js'
 import type { HealthCheck } from '../settings.js'
 import type { ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
-import { gate, gateFailure, rollbackTo } from './health-gate.js'
+import { gate, gateFailure, liveAfterGate, rollbackTo } from './health-gate.js'
 import { describeIdentity, sameIdentity } from './releases.js'
 import { phase } from './timeline.js'
 
@@ -56,7 +56,7 @@ export async function verifyAndGate(
     await rollbackIfWanted(c, t, err)
     throw err
   }
-  t.result.liveAfter = t.result.release
+  t.result.liveAfter = await liveAfterGate(c, t.app, t.result.release!, health)
   core.info(`[${name}] v${version} is live and healthy.`)
   // Its deployment says so now: a run cancelled later (another target, a later wave) must not
   // leave a verified app's deployment reported as failed.
