@@ -4390,6 +4390,7 @@ async function rollBackAll(c, ran, results) {
 
 
 
+
 /**
  * The source (the app a deploy just verified, or the `app`/`pipeline` input) and the targets
  * (the `targets`/`waves` input, or the pipeline's production apps), each target's gate facts
@@ -4473,6 +4474,19 @@ async function chooseRelease(c, source, result, targets) {
     result.release = info;
     result.before = info;
     result.liveAfter = info;
+    if (settings.release || info.images) {
+        // What the source runs now: another release than the chosen one is named, not promoted.
+        // (A container source's images were read from its formation just now: they must still
+        // be the chosen release's.)
+        const current = await heroku.currentRelease(source.id);
+        if (current && current.id !== release.id) {
+            if (!settings.release) {
+                throw new errors/* DeployError */.sH(`${source.name} released v${current.version} while v${release.version}'s images were read, so which release they belong to is not certain: not promoting. Run again.`);
+            }
+            result.liveAfter = await releaseInfo(heroku, source.id, current, undefined, source.kind);
+            addNote(c.outcome, `${source.name} runs v${current.version}; v${release.version} was chosen with the release input and is the one promoted, v${current.version} is not.`);
+        }
+    }
     core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`);
     // Without an explicit release, the source's current release is what we vouch for: gate it.
     const gateSource = !settings.release && Boolean(settings.health.target);

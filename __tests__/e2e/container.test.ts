@@ -479,6 +479,37 @@ describe('method: container', () => {
     expect(result.stdout).not.toMatch(/run no release phase/)
   })
 
+  it('command promote refuses when the source releases other images while its images are read', async () => {
+    scenario = await startScenario(boxySeed({}, ['boxy-eu']))
+    const s = scenario
+    // Someone releases on boxy right after the action reads which images it runs (the second
+    // formation read; the first is the gate's facts, when the app is resolved).
+    const boxyFormation = new RegExp(`^/apps/(${s.heroku.appId('boxy')}|boxy)/formation$`)
+    let reads = 0
+    let other: { version: number } | undefined
+    s.heroku.onRequest({ method: 'GET', path: boxyFormation }, 2, async () => {
+      reads += 1
+      other = await s.heroku.createRelease(
+        'boxy',
+        { images: { web: { ...WEB, env: { APP_VERSION: 'someone-else' } } }, description: 'Other' },
+        { wait: 'released' }
+      )
+    })
+    const before = s.heroku.state.apps['boxy-eu'].currentRelease!
+    const result = await s.run({
+      command: 'promote',
+      pipeline: 'boxes',
+      'heroku-registry-url': s.heroku.registryUrl
+    })
+    expect(reads).toBe(1)
+    expect(other).toBeDefined()
+    expect(result.exitCode).not.toBe(0)
+    expect(annotationText(result, 'error')).toMatch(
+      new RegExp(`boxy released v${other!.version} while v\\d+'s images were read`)
+    )
+    expect(s.heroku.state.apps['boxy-eu'].currentRelease!.id).toBe(before.id)
+  })
+
   it('in waves with rollback-all, a verified target rolled back later keeps its latest tag', async () => {
     scenario = await startScenario(boxyWithUnhealthyUs())
     const s = scenario

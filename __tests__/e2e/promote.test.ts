@@ -97,6 +97,11 @@ describe('promote', () => {
     )!
     expect(eu.sha).toBe(olderCommit)
     expect(eu.sha).not.toBe(scenario.workspace.sha)
+    // The summary names the newer staging release, which is not promoted.
+    const newer = older.version + 1
+    expect(result.summary).toContain(
+      `shop-staging runs v${newer}; v${older.version} was chosen with the release input and is the one promoted, v${newer} is not.`
+    )
   })
 
   it('a lost promotion answer with only some targets released yet is not sent again: every target is followed', async () => {

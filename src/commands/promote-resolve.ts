@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
 import { unknownCommitProblem } from '../health/marker.js'
 import type { Release } from '../heroku/types.js'
-import type { AppResult, ReleaseInfo } from '../outcome.js'
+import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
 import type { HealthCheck, Target } from '../settings.js'
 import type { CommandContext } from './context.js'
 import type { VerifiedRelease } from './deploy.js'
@@ -142,6 +142,24 @@ export async function chooseRelease(
   result.release = info
   result.before = info
   result.liveAfter = info
+  if (settings.release || info.images) {
+    // What the source runs now: another release than the chosen one is named, not promoted.
+    // (A container source's images were read from its formation just now: they must still
+    // be the chosen release's.)
+    const current = await heroku.currentRelease(source.id)
+    if (current && current.id !== release.id) {
+      if (!settings.release) {
+        throw new DeployError(
+          `${source.name} released v${current.version} while v${release.version}'s images were read, so which release they belong to is not certain: not promoting. Run again.`
+        )
+      }
+      result.liveAfter = await releaseInfo(heroku, source.id, current, undefined, source.kind)
+      addNote(
+        c.outcome,
+        `${source.name} runs v${current.version}; v${release.version} was chosen with the release input and is the one promoted, v${current.version} is not.`
+      )
+    }
+  }
   core.info(`Promoting ${source.name} v${info.version} (commit ${info.commit ?? 'unknown'}).`)
   // Without an explicit release, the source's current release is what we vouch for: gate it.
   const gateSource = !settings.release && Boolean(settings.health.target)
