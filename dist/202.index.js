@@ -1169,7 +1169,7 @@ function replacedMessage(dyno, version, releaseVersion) {
 }
 /**
  * Resolves when every web dyno (or, with `kind: 'dynos'`, every dyno of the formation) runs
- * `releaseVersion` and is up. Throws DeployError at once when a dyno crashed on that release or
+ * `releaseVersion` and is up, with that listing (`ready`). Throws DeployError at once when a dyno crashed on that release or
  * (unless `acceptReplaced`) runs a newer one, TimeoutError at the deadline.
  */
 async function waitForWebDynos(lister, app, releaseVersion, opts) {
@@ -1192,7 +1192,7 @@ async function waitForWebDynos(lister, app, releaseVersion, opts) {
         }
         const verdict = judgeDynos(dynos, releaseVersion, kind, opts.formation);
         if (verdict.state === 'ready')
-            return {};
+            return { ready: dynos };
         if (verdict.state === 'crashed') {
             throw new errors/* DeployError */.sH(`${dynoNoun(kind)} ${verdict.dyno.name} crashed on v${releaseVersion}`);
         }
@@ -1357,7 +1357,7 @@ async function runHealthGate(deps, subject, check, opts = {}) {
                 return fail(unprovenReplaced(replacedBy));
             }
             if (kind === 'dynos' && replacedBy === undefined) {
-                const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts);
+                const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts, waited.ready ?? []);
                 if (reason)
                     return fail(reason);
             }
@@ -1469,16 +1469,21 @@ function readinessProbe(url, expectedBody, check, opts) {
     })).ok;
 }
 /**
- * An app without web dynos: its dynos must stay up over `successes` consecutive polls (spaced
- * as probes are). A crash fails at once; a dyno not up resets the count. Returns why it failed.
+ * An app without web dynos: its dynos must stay up over `successes` consecutive polls,
+ * `health-check-interval` apart. Heroku calls a worker `up` as soon as its process started (no
+ * port to bind), so that is weak evidence: polls a second apart would pass a worker that crashes
+ * three seconds in (a refused connection, a missing config var). A crash fails at once; a dyno
+ * not up resets the count. Returns why it failed.
  */
-async function watchDynosStayUp(lister, subject, check, deadline, opts) {
+async function watchDynosStayUp(lister, subject, check, deadline, opts, firstUp) {
     const now = opts.now ?? clock/* realNow */.p1;
     const sleep = opts.sleep ?? clock/* realSleep */.uk;
     const version = subject.release.version;
-    const gap = Math.min(FIRST_PROBE_INTERVAL_MS, Math.max(1, check.intervalSeconds * 1000));
+    const gap = Math.max(1, check.intervalSeconds * 1000);
     // The listing that found them all up counts as the first poll.
     let streak = 1;
+    // When each dyno last changed state, as of the previous poll that found it up.
+    let changedAt = new Map(firstUp.map((d) => [d.name, d.updated_at]));
     while (streak < Math.max(1, check.successes)) {
         if (now() + gap >= deadline) {
             return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`;
@@ -1491,7 +1496,16 @@ async function watchDynosStayUp(lister, subject, check, deadline, opts) {
             return `dyno ${verdict.dyno.name} crashed on v${version}.`;
         if (verdict.state === 'replaced')
             return `${replacedMessage(verdict.dyno, verdict.version, version)}.`;
+        // Up now, but its state changed since the last poll found it up: it went down (a crash
+        // Heroku restarted at once) in between, which a listing every few seconds cannot see.
+        const bounced = dynos.find((d) => d.updated_at !== undefined &&
+            changedAt.get(d.name) !== undefined &&
+            changedAt.get(d.name) !== d.updated_at);
+        if (verdict.state === 'ready' && bounced) {
+            return `dyno ${bounced.name} did not stay up on v${version}: its state changed at ${bounced.updated_at} since it was last seen up (it crashed and Heroku restarted it).`;
+        }
         streak = verdict.state === 'ready' ? streak + 1 : 0;
+        changedAt = new Map(verdict.state === 'ready' ? dynos.map((d) => [d.name, d.updated_at]) : []);
     }
     return undefined;
 }

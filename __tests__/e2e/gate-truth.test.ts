@@ -384,6 +384,28 @@ describe('apps without web dynos', () => {
     expect(formation.find((f) => f.type === 'scheduler')?.quantity).toBe(0)
   })
 
+  it('fails and rolls back a worker that crashes seconds after it is up', async () => {
+    // Up at once (Heroku has no port to wait for), then the connection it needs is refused.
+    const lateCrash = {
+      'worker.js':
+        "console.log('worker: started')\nsetTimeout(() => { console.error('Error: connect ECONNREFUSED'); process.exit(1) }, 3000)\n"
+    }
+    scenario = await startScenario(seed(workers), {
+      fixture: 'worker',
+      workspace: { files: lateCrash }
+    })
+    const before = scenario.heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({ app: 'shop-staging', 'health-check-timeout': '20' })
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['rolled-back']).toBe('true')
+    // Seen crashed, or up again with its state changed since (Heroku restarts it at once).
+    expect(annotationText(result, 'error')).toMatch(
+      /dyno worker\.1 (crashed on|did not stay up on) v\d+/
+    )
+    const after = scenario.heroku.state.apps['shop-staging'].currentRelease!
+    expect(after.slug!.id).toBe(before.slug!.id)
+  })
+
   it('fails and rolls back when the worker crashes on boot', async () => {
     scenario = await startScenario(seed(workers), { fixture: 'worker-crash' })
     const before = scenario.heroku.state.apps['shop-staging'].currentRelease!

@@ -696,6 +696,53 @@ describe('runHealthGate: apps without web dynos', () => {
     expect(result).toMatchObject({ checked: false, passed: true, kind: 'dynos' })
   })
 
+  it('watches the workers health-check-interval apart: one that crashes 3 s after it is up fails', async () => {
+    const clock = fakeClock()
+    const start = clock.now()
+    // Heroku calls a worker up once its process started; this one exits 3 s later.
+    const lister: DynoLister = {
+      listDynos: () =>
+        Promise.resolve([
+          worker('worker.1', clock.now() < start + 3000 ? 'up' : 'crashed', 12),
+          worker('worker.2', 'up', 12)
+        ])
+    }
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, WORKERS),
+      check({ target: undefined, intervalSeconds: 5 }),
+      clock
+    )
+    expect(result).toMatchObject({ passed: false, kind: 'dynos' })
+    expect(result.reason).toMatch(/worker\.1 crashed on v12/)
+  })
+
+  it('a worker up at each poll whose state changed in between (crashed, restarted) did not stay up', async () => {
+    const clock = fakeClock()
+    const start = clock.now()
+    // worker.1 crashed 3 s in and Heroku restarted it at once: up again by the next poll.
+    const lister: DynoLister = {
+      listDynos: () =>
+        Promise.resolve([
+          {
+            ...worker('worker.1', 'up', 12),
+            updated_at: clock.now() < start + 3000 ? '2026-12-05T10:00:00Z' : '2026-12-05T10:00:04Z'
+          },
+          { ...worker('worker.2', 'up', 12), updated_at: '2026-12-05T10:00:00Z' }
+        ])
+    }
+    const result = await runHealthGate(
+      { dynos: lister },
+      subject('shop-staging', 12, undefined, WORKERS),
+      check({ target: undefined, intervalSeconds: 5 }),
+      clock
+    )
+    expect(result).toMatchObject({ passed: false, kind: 'dynos' })
+    expect(result.reason).toMatch(
+      /dyno worker\.1 did not stay up on v12: its state changed at 2026-12-05T10:00:04Z/
+    )
+  })
+
   it('gates a Procfile process named scheduler like any other: it is in the formation', async () => {
     const lister = scripted([worker('scheduler.1', 'crashed', 12)])
     const result = await runHealthGate(

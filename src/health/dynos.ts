@@ -11,6 +11,8 @@ export interface DynoInfo {
   type: string
   state: string
   release?: { id?: string; version: number }
+  /** "When process last changed state" (Platform API): a crash and restart between polls moves it. */
+  updated_at?: string
 }
 
 /** The one Heroku call the gate makes: `GET /apps/{app}/dynos`. */
@@ -158,7 +160,7 @@ export function replacedMessage(dyno: DynoInfo, version: number, releaseVersion:
 
 /**
  * Resolves when every web dyno (or, with `kind: 'dynos'`, every dyno of the formation) runs
- * `releaseVersion` and is up. Throws DeployError at once when a dyno crashed on that release or
+ * `releaseVersion` and is up, with that listing (`ready`). Throws DeployError at once when a dyno crashed on that release or
  * (unless `acceptReplaced`) runs a newer one, TimeoutError at the deadline.
  */
 export async function waitForWebDynos(
@@ -166,7 +168,7 @@ export async function waitForWebDynos(
   app: string,
   releaseVersion: number,
   opts: WaitForDynosOptions
-): Promise<{ replacedBy?: number }> {
+): Promise<{ replacedBy?: number; ready?: DynoInfo[] }> {
   const sleep = opts.sleep ?? realSleep
   const now = opts.now ?? realNow
   const kind = opts.kind ?? 'web'
@@ -185,7 +187,7 @@ export async function waitForWebDynos(
       opts.onUpdate?.(summary)
     }
     const verdict = judgeDynos(dynos, releaseVersion, kind, opts.formation)
-    if (verdict.state === 'ready') return {}
+    if (verdict.state === 'ready') return { ready: dynos }
     if (verdict.state === 'crashed') {
       throw new DeployError(`${dynoNoun(kind)} ${verdict.dyno.name} crashed on v${releaseVersion}`)
     }

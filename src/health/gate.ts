@@ -15,7 +15,6 @@ import type { HealthCheck } from '../settings.js'
 import { type Now, type Sleep, realNow, realSleep } from './clock.js'
 import { fillMarkers, hasReleaseMarker, markerIdentifies, type MarkerValues } from './marker.js'
 import {
-  FIRST_PROBE_INTERVAL_MS,
   type ProbeFn,
   compileCriteria,
   defaultProbeTimeoutMs,
@@ -25,6 +24,7 @@ import {
   resolveHealthUrl
 } from './probe.js'
 import {
+  type DynoInfo,
   type DynoLister,
   MARKER_ADVICE,
   NOT_FORMATION_TYPES,
@@ -207,7 +207,14 @@ export async function runHealthGate(
         return fail(unprovenReplaced(replacedBy))
       }
       if (kind === 'dynos' && replacedBy === undefined) {
-        const reason = await watchDynosStayUp(deps.dynos, subject, check, deadline, opts)
+        const reason = await watchDynosStayUp(
+          deps.dynos,
+          subject,
+          check,
+          deadline,
+          opts,
+          waited.ready ?? []
+        )
         if (reason) return fail(reason)
       }
     } catch (err) {
@@ -333,22 +340,28 @@ function readinessProbe(
 }
 
 /**
- * An app without web dynos: its dynos must stay up over `successes` consecutive polls (spaced
- * as probes are). A crash fails at once; a dyno not up resets the count. Returns why it failed.
+ * An app without web dynos: its dynos must stay up over `successes` consecutive polls,
+ * `health-check-interval` apart. Heroku calls a worker `up` as soon as its process started (no
+ * port to bind), so that is weak evidence: polls a second apart would pass a worker that crashes
+ * three seconds in (a refused connection, a missing config var). A crash fails at once; a dyno
+ * not up resets the count. Returns why it failed.
  */
 async function watchDynosStayUp(
   lister: DynoLister,
   subject: GateSubject,
   check: HealthCheck,
   deadline: number,
-  opts: HealthGateOptions
+  opts: HealthGateOptions,
+  firstUp: DynoInfo[]
 ): Promise<string | undefined> {
   const now = opts.now ?? realNow
   const sleep = opts.sleep ?? realSleep
   const version = subject.release.version
-  const gap = Math.min(FIRST_PROBE_INTERVAL_MS, Math.max(1, check.intervalSeconds * 1000))
+  const gap = Math.max(1, check.intervalSeconds * 1000)
   // The listing that found them all up counts as the first poll.
   let streak = 1
+  // When each dyno last changed state, as of the previous poll that found it up.
+  let changedAt = new Map(firstUp.map((d) => [d.name, d.updated_at] as const))
   while (streak < Math.max(1, check.successes)) {
     if (now() + gap >= deadline) {
       return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`
@@ -360,7 +373,21 @@ async function watchDynosStayUp(
     if (verdict.state === 'crashed') return `dyno ${verdict.dyno.name} crashed on v${version}.`
     if (verdict.state === 'replaced')
       return `${replacedMessage(verdict.dyno, verdict.version, version)}.`
+    // Up now, but its state changed since the last poll found it up: it went down (a crash
+    // Heroku restarted at once) in between, which a listing every few seconds cannot see.
+    const bounced = dynos.find(
+      (d) =>
+        d.updated_at !== undefined &&
+        changedAt.get(d.name) !== undefined &&
+        changedAt.get(d.name) !== d.updated_at
+    )
+    if (verdict.state === 'ready' && bounced) {
+      return `dyno ${bounced.name} did not stay up on v${version}: its state changed at ${bounced.updated_at} since it was last seen up (it crashed and Heroku restarted it).`
+    }
     streak = verdict.state === 'ready' ? streak + 1 : 0
+    changedAt = new Map(
+      verdict.state === 'ready' ? dynos.map((d) => [d.name, d.updated_at] as const) : []
+    )
   }
   return undefined
 }
