@@ -696,48 +696,38 @@ describe('runHealthGate: apps without web dynos', () => {
     expect(result).toMatchObject({ checked: false, passed: true, kind: 'dynos' })
   })
 
-  it('watches the workers health-check-interval apart: one that crashes 3 s after it is up fails', async () => {
+  /** The worker gate (interval 5 s) on workers whose listing `at(ms since start)` gives. */
+  async function gateWorkersOverTime(at: (sinceStart: number) => DynoInfo[]) {
     const clock = fakeClock()
     const start = clock.now()
-    // Heroku calls a worker up once its process started; this one exits 3 s later.
-    const lister: DynoLister = {
-      listDynos: () =>
-        Promise.resolve([
-          worker('worker.1', clock.now() < start + 3000 ? 'up' : 'crashed', 12),
-          worker('worker.2', 'up', 12)
-        ])
-    }
     const result = await runHealthGate(
-      { dynos: lister },
+      { dynos: { listDynos: () => Promise.resolve(at(clock.now() - start)) } },
       subject('shop-staging', 12, undefined, WORKERS),
       check({ target: undefined, intervalSeconds: 5 }),
       clock
     )
     expect(result).toMatchObject({ passed: false, kind: 'dynos' })
+    return result
+  }
+
+  it('watches the workers health-check-interval apart: one that crashes 3 s after it is up fails', async () => {
+    // Heroku calls a worker up once its process started; this one exits 3 s later.
+    const result = await gateWorkersOverTime((t) => [
+      worker('worker.1', t < 3000 ? 'up' : 'crashed', 12),
+      worker('worker.2', 'up', 12)
+    ])
     expect(result.reason).toMatch(/worker\.1 crashed on v12/)
   })
 
   it('a worker up at each poll whose state changed in between (crashed, restarted) did not stay up', async () => {
-    const clock = fakeClock()
-    const start = clock.now()
     // worker.1 crashed 3 s in and Heroku restarted it at once: up again by the next poll.
-    const lister: DynoLister = {
-      listDynos: () =>
-        Promise.resolve([
-          {
-            ...worker('worker.1', 'up', 12),
-            updated_at: clock.now() < start + 3000 ? '2026-12-05T10:00:00Z' : '2026-12-05T10:00:04Z'
-          },
-          { ...worker('worker.2', 'up', 12), updated_at: '2026-12-05T10:00:00Z' }
-        ])
-    }
-    const result = await runHealthGate(
-      { dynos: lister },
-      subject('shop-staging', 12, undefined, WORKERS),
-      check({ target: undefined, intervalSeconds: 5 }),
-      clock
-    )
-    expect(result).toMatchObject({ passed: false, kind: 'dynos' })
+    const result = await gateWorkersOverTime((t) => [
+      {
+        ...worker('worker.1', 'up', 12),
+        updated_at: t < 3000 ? '2026-12-05T10:00:00Z' : '2026-12-05T10:00:04Z'
+      },
+      { ...worker('worker.2', 'up', 12), updated_at: '2026-12-05T10:00:00Z' }
+    ])
     expect(result.reason).toMatch(
       /dyno worker\.1 did not stay up on v12: its state changed at 2026-12-05T10:00:04Z/
     )
