@@ -220,6 +220,28 @@ describe('runHealthGate', () => {
       expect(lister.calls).toBeLessThanOrEqual(6)
     })
 
+    it('spaces its readiness probes out during a long boot: the app is not asked 7 times a second for minutes', async () => {
+      const clock = fakeClock()
+      const start = clock.now()
+      const { lister, probe, asked } = booting(clock, start + 120_000)
+      const result = await runHealthGate(
+        { dynos: lister },
+        subject('shop-staging', 12, 'http://app.test/'),
+        check({ timeoutSeconds: 300 }),
+        { ...clock, probe }
+      )
+      expect(result.passed).toBe(true)
+      const during = (from: number, to: number) =>
+        asked.filter((t) => t >= start + from && t < start + to).length
+      // 150 ms apart for the first 10 s, then 500 ms, then a second (each crash watch starts
+      // with one more): about 67 + 40 + 90, not 800.
+      expect(during(0, 10_000)).toBeGreaterThan(50)
+      expect(during(10_000, 30_000)).toBeLessThanOrEqual(50)
+      expect(during(30_000, 120_000)).toBeLessThanOrEqual(110)
+      // The boot is still noticed within a second.
+      expect(result.probes[0].at - (start + 120_000)).toBeLessThanOrEqual(1000)
+    })
+
     it('still sees a crash while it probes', async () => {
       const clock = fakeClock()
       const start = clock.now()

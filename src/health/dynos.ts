@@ -74,6 +74,16 @@ const DYNO_POLL_FACTOR = 1.5
  * 75 s, Dev Center "Heroku Error Codes"), so there a probe returns as the dyno binds.
  */
 const READY_PROBE_GAP_MS = 150
+
+/**
+ * The readiness probes go to the app itself (production, for a promotion target), and on a
+ * preboot app with a marker the old dynos answer them at once for minutes: quick while a quick
+ * boot may end (the first 10 s), then 500 ms apart, then a second (after 30 s).
+ */
+export function readyProbeGapMs(probingForMs: number): number {
+  if (probingForMs < 10_000) return READY_PROBE_GAP_MS
+  return probingForMs < 30_000 ? 500 : 1000
+}
 const WATCH_FIRST_MS = 1500
 const WATCH_MAX_MS = 6000
 /** Once the app answered, the listing that says so is due: look again soon. */
@@ -177,6 +187,8 @@ export async function waitForWebDynos(
   let pollMs = FIRST_DYNO_POLL_MS
   let watchMs = WATCH_FIRST_MS
   let answered = false
+  /** When the readiness probes began (their spacing grows from there). */
+  let probingSince: number | undefined
   let lastSummary: string | undefined
   for (;;) {
     opts.signal?.throwIfAborted()
@@ -206,10 +218,12 @@ export async function waitForWebDynos(
     const cap = now() - started < QUICK_BOOT_WINDOW_MS ? QUICK_BOOT_MAX_POLL_MS : MAX_DYNO_POLL_MS
     if (opts.answers && !answered && kind === 'web' && allBooting(dynos, releaseVersion)) {
       // The probe notices the boot; the next listing only watches for a crash meanwhile.
+      probingSince ??= now()
       answered = await answersWithin(
         opts.answers,
         Math.min(withJitter(watchMs, opts.random), left),
-        { sleep, now, signal: opts.signal }
+        { sleep, now, signal: opts.signal },
+        probingSince
       )
       watchMs = Math.min(watchMs * 2, WATCH_MAX_MS)
       if (answered) pollMs = ANSWERED_POLL_MS
@@ -232,7 +246,8 @@ function allBooting(dynos: DynoInfo[], releaseVersion: number): boolean {
 async function answersWithin(
   answers: (timeoutMs: number) => Promise<boolean>,
   windowMs: number,
-  t: { sleep: Sleep; now: Now; signal?: AbortSignal }
+  t: { sleep: Sleep; now: Now; signal?: AbortSignal },
+  probingSince: number
 ): Promise<boolean> {
   const until = t.now() + windowMs
   for (;;) {
@@ -241,7 +256,7 @@ async function answersWithin(
     const left = until - askedAt
     if (left <= 0) return false
     if (await answers(left)) return true
-    const wait = READY_PROBE_GAP_MS - (t.now() - askedAt)
+    const wait = readyProbeGapMs(askedAt - probingSince) - (t.now() - askedAt)
     if (t.now() + Math.max(0, wait) >= until) return false
     if (wait > 0) await t.sleep(wait, t.signal)
   }
