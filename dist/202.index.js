@@ -3803,7 +3803,13 @@ async function deploy(c) {
     if (alreadyLive && result.before) {
         core.info(`${app.name} already runs ${settings.version} (v${result.before.version}): skipping packaging and the build; checking its health.`);
         outcome.notes.push(`The build was skipped: v${result.before.version} already runs ${settings.version}.`);
-        release = await c.heroku.getRelease(app.id, result.before.id);
+        // The config vars asked for still apply: their change is a release of its own, gated.
+        const configRelease = Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined;
+        release = configRelease ?? (await c.heroku.getRelease(app.id, result.before.id));
+        if (configRelease) {
+            built = { slugId: result.before.slugId, commit: result.before.commit, releaseId: release.id };
+            outcome.notes.push(`The config vars changed: v${configRelease.version} runs the code of v${result.before.version} with them.`);
+        }
         liveSince = wentLiveAt(release, c.clock.now());
     }
     else if (settings.method === 'container') {
@@ -3892,12 +3898,12 @@ function builtRelease(build, release) {
 /** PATCHes the changed config vars and waits for the release the change creates. */
 async function applyConfigVars(c, app) {
     const keys = Object.keys(c.settings.configVars);
-    await groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
+    return groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
         const current = await c.heroku.getConfigVars(app.id);
         const changed = keys.filter((k) => current[k] !== c.settings.configVars[k]);
         if (changed.length === 0) {
             core.info(`Config vars ${keys.join(', ')} already have these values: nothing to change.`);
-            return;
+            return undefined;
         }
         const before = (await c.heroku.listReleases(app.id, 1))[0];
         const update = {};
@@ -3916,6 +3922,7 @@ async function applyConfigVars(c, app) {
         if (release.status !== 'succeeded') {
             throw new errors/* DeployError */.sH(`The config-var change on ${app.name} made release v${release.version}, which ended ${release.status}; nothing was built.`, tail);
         }
+        return release;
     });
 }
 /** Packages and uploads the source (or pushes it with git), creates the build, streams its log. */
@@ -4880,6 +4887,12 @@ async function buildOntoAndGate(c, app, result, created) {
     }
     else if (!created) {
         core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`);
+        // The config vars asked for still apply: their change is a release of its own, gated.
+        const configRelease = Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined;
+        if (configRelease && live) {
+            result.before = live;
+            live = await releaseInfo(heroku, app.id, configRelease, { slugId: live.slugId, commit: live.commit, releaseId: configRelease.id }, app.kind);
+        }
     }
     if (!live)
         throw new errors/* DeployError */.sH(`Review app ${app.name} has no release.`);

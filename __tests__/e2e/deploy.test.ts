@@ -232,6 +232,32 @@ describe('deploy', () => {
     expect(second.stdout).toMatch(/skipping packaging and the build/)
   })
 
+  it('a re-run of the same commit with new config vars sets them, gates that release, and rolls it back when it fails', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'unhealthy-when-flag' })
+    const first = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(first.exitCode).toBe(0)
+    const deployed = Number(first.outputs['release-version'])
+    const mark = scenario.heroku.requests.length
+    const second = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      'health-check-timeout': '6',
+      'config-vars': 'BREAK_HEALTH=1'
+    })
+    // No build (the commit runs already), but the config change is a release, and it is gated.
+    expect(scenario.count('POST', /\/builds$/, mark)).toBe(0)
+    expect(second.stdout).toMatch(/skipping packaging and the build/)
+    expect(second.exitCode).toBe(1)
+    expect(second.outputs['release-version']).toBe(String(deployed + 1))
+    expect(second.outputs['rolled-back']).toBe('true')
+    expect(second.summary).toMatch(
+      new RegExp(`The config vars changed: v${deployed + 1} runs the code of v${deployed}`)
+    )
+    // The rollback restored the release before the run, config vars included.
+    const app = scenario.heroku.state.apps['shop-staging']
+    expect(app.configVars.BREAK_HEALTH).toBeUndefined()
+  })
+
   it('sets config vars before the build, values masked', async () => {
     const secretValue = 'cfg-value-7f3a9c2e'
     scenario = await startScenario(shopSeed(), { secrets: [secretValue] })

@@ -111,6 +111,29 @@ describe('review-app', () => {
     expect(app.configVars.GREETING).toBe('cv-value-71b2')
   })
 
+  it('a re-run on the same commit with new config-vars sets them on the review app and gates that release', async () => {
+    scenario = await startScenario(seed(), { secrets: ['cv-value-2d4f'] })
+    const event = { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
+    const opened = await scenario.run(inputs, event)
+    expect(opened.exitCode).toBe(0)
+    const ra = scenario.heroku.state.reviewApps.find(
+      (r) => r.id === opened.outputs['review-app-id']
+    )!
+    const appName = Object.values(scenario.heroku.state.apps).find((a) => a.app.id === ra.app!.id)!
+      .app.name
+    const liveBefore = scenario.heroku.state.apps[appName].currentRelease!.version
+    const mark = scenario.heroku.requests.length
+    const again = await scenario.run({ ...inputs, 'config-vars': 'LOG_LEVEL=cv-value-2d4f' }, event)
+    expect(again.exitCode).toBe(0)
+    expect(again.stdout).toMatch(/already runs .*: no new build/)
+    expect(scenario.count('POST', /\/builds$/, mark)).toBe(0)
+    const app = scenario.heroku.state.apps[appName]
+    expect(app.configVars.LOG_LEVEL).toBe('cv-value-2d4f')
+    // The config change's release is the one gated and reported.
+    expect(app.currentRelease!.version).toBe(liveBefore + 1)
+    expect(again.outputs['release-version']).toBe(String(liveBefore + 1))
+  })
+
   it('skips a fork PR without changing anything on Heroku', async () => {
     scenario = await startScenario(seed())
     const result = await scenario.run(inputs, {

@@ -93,7 +93,16 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
     outcome.notes.push(
       `The build was skipped: v${result.before.version} already runs ${settings.version}.`
     )
-    release = await c.heroku.getRelease(app.id, result.before.id)
+    // The config vars asked for still apply: their change is a release of its own, gated.
+    const configRelease =
+      Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined
+    release = configRelease ?? (await c.heroku.getRelease(app.id, result.before.id))
+    if (configRelease) {
+      built = { slugId: result.before.slugId, commit: result.before.commit, releaseId: release.id }
+      outcome.notes.push(
+        `The config vars changed: v${configRelease.version} runs the code of v${result.before.version} with them.`
+      )
+    }
     liveSince = wentLiveAt(release, c.clock.now())
   } else if (settings.method === 'container') {
     if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
@@ -195,14 +204,17 @@ export function builtRelease(build: Build, release: Release): KnownSlug {
 }
 
 /** PATCHes the changed config vars and waits for the release the change creates. */
-export async function applyConfigVars(c: CommandContext, app: ResolvedApp): Promise<void> {
+export async function applyConfigVars(
+  c: CommandContext,
+  app: ResolvedApp
+): Promise<Release | undefined> {
   const keys = Object.keys(c.settings.configVars)
-  await groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
+  return groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
     const current = await c.heroku.getConfigVars(app.id)
     const changed = keys.filter((k) => current[k] !== c.settings.configVars[k])
     if (changed.length === 0) {
       core.info(`Config vars ${keys.join(', ')} already have these values: nothing to change.`)
-      return
+      return undefined
     }
     const before = (await c.heroku.listReleases(app.id, 1))[0]
     const update: Record<string, string> = {}
@@ -227,6 +239,7 @@ export async function applyConfigVars(c: CommandContext, app: ResolvedApp): Prom
         tail
       )
     }
+    return release
   })
 }
 

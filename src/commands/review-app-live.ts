@@ -61,6 +61,19 @@ export async function buildOntoAndGate(
     live = await releaseInfo(heroku, app.id, release, builtRelease(build, release), app.kind)
   } else if (!created) {
     core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`)
+    // The config vars asked for still apply: their change is a release of its own, gated.
+    const configRelease =
+      Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined
+    if (configRelease && live) {
+      result.before = live
+      live = await releaseInfo(
+        heroku,
+        app.id,
+        configRelease,
+        { slugId: live.slugId, commit: live.commit, releaseId: configRelease.id },
+        app.kind
+      )
+    }
   }
   if (!live) throw new DeployError(`Review app ${app.name} has no release.`)
   result.release = live
