@@ -4395,6 +4395,9 @@ async function rollBackAll(c, ran, results) {
     // live; images an app already ran make no new release, as rollbackIfWanted also checks), all
     // waves at once: the rollbacks are independent.
     const promoted = ran.flat().filter((t) => !t.result.rolledBack &&
+        // rollback-on-failure false leaves a failed app's release live; the earlier waves' apps,
+        // which passed, are what rollback-all asks for.
+        (c.settings.rollbackOnFailure || t.result.error === undefined) &&
         // A rollback Heroku already made a (failed) release for is not asked for again.
         !t.result.rollbackFailed &&
         t.result.release?.status === 'succeeded' &&

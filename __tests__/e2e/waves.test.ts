@@ -162,6 +162,26 @@ describe('promotion in waves', () => {
     expect(result.summary).toMatch(/shop-canary[\s\S]*healthy again/)
   })
 
+  it('wave-failure rollback-all with rollback-on-failure false rolls back the earlier waves, not the failed app', async () => {
+    const s = await startWithUsUnhealthy()
+    const before = Object.fromEntries(
+      APPS.map((a) => [a, s.heroku.state.apps[a].currentRelease!.slug!.id])
+    )
+    const result = await s.run({ ...ROLLBACK_ALL_DEPLOY, 'rollback-on-failure': 'false' })
+    expect(result.exitCode).not.toBe(0)
+    const staging = s.heroku.state.apps['shop-staging'].currentRelease!.slug!.id
+    // The canary passed and was rolled back by rollback-all; shop-us failed and, as asked,
+    // keeps its failed release.
+    expect(s.heroku.state.apps['shop-canary'].currentRelease!.slug!.id).toBe(before['shop-canary'])
+    expect(s.heroku.state.apps['shop-us'].currentRelease!.slug!.id).toBe(staging)
+    const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
+      app: string
+      rolled_back: boolean
+    }>
+    expect(promoted.find((p) => p.app === 'shop-us')?.rolled_back).toBe(false)
+    expect(promoted.find((p) => p.app === 'shop-canary')?.rolled_back).toBe(true)
+  })
+
   it('wave-failure rollback-all does not ask again for a rollback whose release already failed', async () => {
     // The canary fails its gate; the release it ran before has a release phase that fails once
     // a marker file exists (made after seeding), so its rollback makes a release that fails.

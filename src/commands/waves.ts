@@ -192,6 +192,9 @@ async function rollBackAll(
   const promoted = ran.flat().filter(
     (t) =>
       !t.result.rolledBack &&
+      // rollback-on-failure false leaves a failed app's release live; the earlier waves' apps,
+      // which passed, are what rollback-all asks for.
+      (c.settings.rollbackOnFailure || t.result.error === undefined) &&
       // A rollback Heroku already made a (failed) release for is not asked for again.
       !t.result.rollbackFailed &&
       t.result.release?.status === 'succeeded' &&
