@@ -4211,6 +4211,8 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
     const until = now() + seconds * 1000;
     const probes = [];
     const failed = (reason) => ({ seconds, probes, passed: false, reason });
+    // When each dyno last changed state, as the previous round saw it.
+    let changedAt = new Map();
     for (;;) {
         opts.signal?.throwIfAborted();
         // One-off and release dynos are not the release's formation: a `heroku run` session or a
@@ -4219,6 +4221,15 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
         const crashed = listed.find((d) => d.state === 'crashed');
         if (crashed)
             return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`);
+        // Up again, but its state changed since the last round: Heroku restarted it after a crash
+        // between two rounds, which the listings alone cannot see.
+        const bounced = listed.find((d) => d.updated_at !== undefined &&
+            changedAt.get(d.name) !== undefined &&
+            changedAt.get(d.name) !== d.updated_at);
+        if (bounced) {
+            return failed(`${subject.name}: dyno ${bounced.name} went down and came back during the bake (its state changed at ${bounced.updated_at}: a crash Heroku restarted)`);
+        }
+        changedAt = new Map(listed.map((d) => [d.name, d.updated_at]));
         const moved = listed.find((d) => d.release !== undefined && d.release.version !== subject.version);
         if (moved && moved.release) {
             return failed(`${subject.name}: dyno ${moved.name} runs v${moved.release.version}, not v${subject.version}, during the bake`);

@@ -55,6 +55,8 @@ export async function bake(
   const until = now() + seconds * 1000
   const probes: Probe[] = []
   const failed = (reason: string): BakeResult => ({ seconds, probes, passed: false, reason })
+  // When each dyno last changed state, as the previous round saw it.
+  let changedAt = new Map<string, string | undefined>()
   for (;;) {
     opts.signal?.throwIfAborted()
     // One-off and release dynos are not the release's formation: a `heroku run` session or a
@@ -62,6 +64,20 @@ export async function bake(
     const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos', subject.formation)
     const crashed = listed.find((d) => d.state === 'crashed')
     if (crashed) return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`)
+    // Up again, but its state changed since the last round: Heroku restarted it after a crash
+    // between two rounds, which the listings alone cannot see.
+    const bounced = listed.find(
+      (d) =>
+        d.updated_at !== undefined &&
+        changedAt.get(d.name) !== undefined &&
+        changedAt.get(d.name) !== d.updated_at
+    )
+    if (bounced) {
+      return failed(
+        `${subject.name}: dyno ${bounced.name} went down and came back during the bake (its state changed at ${bounced.updated_at}: a crash Heroku restarted)`
+      )
+    }
+    changedAt = new Map(listed.map((d) => [d.name, d.updated_at] as const))
     const moved = listed.find(
       (d) => d.release !== undefined && d.release.version !== subject.version
     )
