@@ -1147,6 +1147,19 @@ function sortedDynos(dynos, kind, formation) {
         : !NOT_FORMATION_TYPES.has(d.type) && (types === null || types.has(d.type));
     return dynos.filter(counts).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
+/** When each listed dyno last changed state (`updated_at`), by name. */
+function stateChanges(dynos) {
+    return new Map(dynos.map((d) => [d.name, d.updated_at]));
+}
+/**
+ * A dyno whose state changed since `before` was taken: up at both listings, it went down in
+ * between (Heroku restarts a crashed dyno at once), which listings seconds apart cannot see.
+ */
+function bouncedSince(before, dynos) {
+    return dynos.find((d) => d.updated_at !== undefined &&
+        before.get(d.name) !== undefined &&
+        before.get(d.name) !== d.updated_at);
+}
 /** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
 function summarizeDynos(dynos, kind = 'web') {
     if (dynos.length === 0)
@@ -1496,7 +1509,7 @@ async function watchDynosStayUp(lister, subject, check, deadline, opts, firstUp)
     // The listing that found them all up counts as the first poll.
     let streak = 1;
     // When each dyno last changed state, as of the previous poll that found it up.
-    let changedAt = new Map(firstUp.map((d) => [d.name, d.updated_at]));
+    let changedAt = stateChanges(firstUp);
     while (streak < Math.max(1, check.successes)) {
         if (now() + gap >= deadline) {
             return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`;
@@ -1511,14 +1524,12 @@ async function watchDynosStayUp(lister, subject, check, deadline, opts, firstUp)
             return `${replacedMessage(verdict.dyno, verdict.version, version)}.`;
         // Up now, but its state changed since the last poll found it up: it went down (a crash
         // Heroku restarted at once) in between, which a listing every few seconds cannot see.
-        const bounced = dynos.find((d) => d.updated_at !== undefined &&
-            changedAt.get(d.name) !== undefined &&
-            changedAt.get(d.name) !== d.updated_at);
+        const bounced = bouncedSince(changedAt, dynos);
         if (verdict.state === 'ready' && bounced) {
             return `dyno ${bounced.name} did not stay up on v${version}: its state changed at ${bounced.updated_at} since it was last seen up (it crashed and Heroku restarted it).`;
         }
         streak = verdict.state === 'ready' ? streak + 1 : 0;
-        changedAt = new Map(verdict.state === 'ready' ? dynos.map((d) => [d.name, d.updated_at]) : []);
+        changedAt = stateChanges(verdict.state === 'ready' ? dynos : []);
     }
     return undefined;
 }
@@ -4223,13 +4234,11 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
             return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`);
         // Up again, but its state changed since the last round: Heroku restarted it after a crash
         // between two rounds, which the listings alone cannot see.
-        const bounced = listed.find((d) => d.updated_at !== undefined &&
-            changedAt.get(d.name) !== undefined &&
-            changedAt.get(d.name) !== d.updated_at);
+        const bounced = bouncedSince(changedAt, listed);
         if (bounced) {
             return failed(`${subject.name}: dyno ${bounced.name} went down and came back during the bake (its state changed at ${bounced.updated_at}: a crash Heroku restarted)`);
         }
-        changedAt = new Map(listed.map((d) => [d.name, d.updated_at]));
+        changedAt = stateChanges(listed);
         const moved = listed.find((d) => d.release !== undefined && d.release.version !== subject.version);
         if (moved && moved.release) {
             return failed(`${subject.name}: dyno ${moved.name} runs v${moved.release.version}, not v${subject.version}, during the bake`);

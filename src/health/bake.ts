@@ -8,7 +8,7 @@
 import type { HealthCheck } from '../settings.js'
 import type { Probe } from '../outcome.js'
 import { type Now, type Sleep, realNow, realSleep } from './clock.js'
-import { sortedDynos, type DynoLister } from './dynos.js'
+import { bouncedSince, sortedDynos, stateChanges, type DynoLister } from './dynos.js'
 import { compileCriteria, defaultProbeTimeoutMs, probeOnce, type ProbeFn } from './probe.js'
 
 export interface BakeSubject {
@@ -66,18 +66,13 @@ export async function bake(
     if (crashed) return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`)
     // Up again, but its state changed since the last round: Heroku restarted it after a crash
     // between two rounds, which the listings alone cannot see.
-    const bounced = listed.find(
-      (d) =>
-        d.updated_at !== undefined &&
-        changedAt.get(d.name) !== undefined &&
-        changedAt.get(d.name) !== d.updated_at
-    )
+    const bounced = bouncedSince(changedAt, listed)
     if (bounced) {
       return failed(
         `${subject.name}: dyno ${bounced.name} went down and came back during the bake (its state changed at ${bounced.updated_at}: a crash Heroku restarted)`
       )
     }
-    changedAt = new Map(listed.map((d) => [d.name, d.updated_at] as const))
+    changedAt = stateChanges(listed)
     const moved = listed.find(
       (d) => d.release !== undefined && d.release.version !== subject.version
     )

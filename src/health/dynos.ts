@@ -123,6 +123,27 @@ export function sortedDynos(
   return dynos.filter(counts).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
 }
 
+/** When each listed dyno last changed state (`updated_at`), by name. */
+export function stateChanges(dynos: DynoInfo[]): Map<string, string | undefined> {
+  return new Map(dynos.map((d) => [d.name, d.updated_at] as const))
+}
+
+/**
+ * A dyno whose state changed since `before` was taken: up at both listings, it went down in
+ * between (Heroku restarts a crashed dyno at once), which listings seconds apart cannot see.
+ */
+export function bouncedSince(
+  before: Map<string, string | undefined>,
+  dynos: DynoInfo[]
+): DynoInfo | undefined {
+  return dynos.find(
+    (d) =>
+      d.updated_at !== undefined &&
+      before.get(d.name) !== undefined &&
+      before.get(d.name) !== d.updated_at
+  )
+}
+
 /** "web.1 up (v12), web.2 starting (v11)", or "no web dynos". */
 export function summarizeDynos(dynos: DynoInfo[], kind: 'web' | 'dynos' = 'web'): string {
   if (dynos.length === 0) return kind === 'web' ? 'no web dynos' : 'no dynos'

@@ -27,6 +27,8 @@ import {
   type DynoInfo,
   type DynoLister,
   MARKER_ADVICE,
+  bouncedSince,
+  stateChanges,
   NOT_FORMATION_TYPES,
   dynoNoun,
   judgeDynos,
@@ -361,7 +363,7 @@ async function watchDynosStayUp(
   // The listing that found them all up counts as the first poll.
   let streak = 1
   // When each dyno last changed state, as of the previous poll that found it up.
-  let changedAt = new Map(firstUp.map((d) => [d.name, d.updated_at] as const))
+  let changedAt = stateChanges(firstUp)
   while (streak < Math.max(1, check.successes)) {
     if (now() + gap >= deadline) {
       return `the dynos of ${subject.name} did not stay up on v${version} for ${check.successes} polls within health-check-timeout (${check.timeoutSeconds} s).`
@@ -375,19 +377,12 @@ async function watchDynosStayUp(
       return `${replacedMessage(verdict.dyno, verdict.version, version)}.`
     // Up now, but its state changed since the last poll found it up: it went down (a crash
     // Heroku restarted at once) in between, which a listing every few seconds cannot see.
-    const bounced = dynos.find(
-      (d) =>
-        d.updated_at !== undefined &&
-        changedAt.get(d.name) !== undefined &&
-        changedAt.get(d.name) !== d.updated_at
-    )
+    const bounced = bouncedSince(changedAt, dynos)
     if (verdict.state === 'ready' && bounced) {
       return `dyno ${bounced.name} did not stay up on v${version}: its state changed at ${bounced.updated_at} since it was last seen up (it crashed and Heroku restarted it).`
     }
     streak = verdict.state === 'ready' ? streak + 1 : 0
-    changedAt = new Map(
-      verdict.state === 'ready' ? dynos.map((d) => [d.name, d.updated_at] as const) : []
-    )
+    changedAt = stateChanges(verdict.state === 'ready' ? dynos : [])
   }
   return undefined
 }
