@@ -3768,7 +3768,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(123), __webpack_require__.e(202)]).then(__webpack_require__.bind(__webpack_require__, 2202));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(123), __webpack_require__.e(542)]).then(__webpack_require__.bind(__webpack_require__, 542));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */
