@@ -744,12 +744,24 @@ var exec = __webpack_require__(1260);
  */
 
 
+/**
+ * The runner's environment without the action's inputs (`INPUT_*`: the API key and the GitHub
+ * token among them): nothing git starts (a hook, a credential helper, a proxy command) needs them.
+ */
+function gitEnv(extra = {}) {
+    const env = {};
+    for (const [k, v] of Object.entries(process.env)) {
+        if (v !== undefined && !k.startsWith('INPUT_'))
+            env[k] = v;
+    }
+    return { ...env, ...extra };
+}
 async function git(cwd, args, env) {
     const out = await (0,exec/* getExecOutput */.H)('git', args, {
         cwd,
         silent: true,
         ignoreReturnCode: true,
-        env: env ? { ...process.env, ...env } : undefined
+        env: gitEnv(env)
     });
     return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
 }
@@ -770,8 +782,16 @@ async function commitSubject(dir, sha) {
 /**
  * Pushes HEAD's tree under `sourceDir` to the app's git_url as a parentless commit: no history is
  * walked or sent (works from a shallow clone, and for a monorepo subdirectory). The commit keeps
- * HEAD's author, committer, dates and message, so the same HEAD always gives the same commit id
- * and a re-run pushes nothing new. Returns that commit id (Heroku records it as the version).
+ * HEAD's author, committer, dates and message, so the same HEAD gives the same commit id. When
+ * the app's repository has that commit already (an earlier run pushed it; the app has been
+ * rolled back since), such a push would change nothing and start no build: the commit is then
+ * made again with the committer date of now, which Heroku builds. Returns the commit pushed
+ * (Heroku records it as the version).
+ *
+ * The push runs no hook of the repository (`core.hooksPath` from husky and the like would
+ * otherwise run its pre-push hook with the key's header in its environment), reads no system
+ * or user git config (an `insteadOf` there could send the header elsewhere), and gives the
+ * header to the app's git host only.
  */
 async function pushToGitUrl(p) {
     const prefix = await git(p.sourceDir, ['rev-parse', '--show-prefix']);
@@ -794,28 +814,44 @@ async function pushToGitUrl(p) {
         throw new errors/* DeployError */.sH(`Could not read HEAD: ${firstLine(meta.stderr)}`);
     const [an, ae, ad, cn, ce, cd, ...body] = meta.stdout.split('\0');
     const message = body.join('\0').trim() || `Deploy ${p.sha}`;
-    const commit = await git(p.sourceDir, ['commit-tree', tree.stdout.trim(), '-m', message], {
-        GIT_AUTHOR_NAME: an,
-        GIT_AUTHOR_EMAIL: ae,
-        GIT_AUTHOR_DATE: ad,
-        GIT_COMMITTER_NAME: cn,
-        GIT_COMMITTER_EMAIL: ce,
-        GIT_COMMITTER_DATE: cd
-    });
-    if (commit.code !== 0)
-        throw new errors/* DeployError */.sH(`Could not make the commit to push: ${firstLine(commit.stderr)}`);
-    const id = commit.stdout.trim();
+    const makeCommit = async (committerDate) => {
+        const commit = await git(p.sourceDir, ['commit-tree', tree.stdout.trim(), '-m', message], {
+            GIT_AUTHOR_NAME: an,
+            GIT_AUTHOR_EMAIL: ae,
+            GIT_AUTHOR_DATE: ad,
+            GIT_COMMITTER_NAME: cn,
+            GIT_COMMITTER_EMAIL: ce,
+            GIT_COMMITTER_DATE: committerDate
+        });
+        if (commit.code !== 0)
+            throw new errors/* DeployError */.sH(`Could not make the commit to push: ${firstLine(commit.stderr)}`);
+        return commit.stdout.trim();
+    };
     const auth = Buffer.from(`heroku:${p.apiKey}`).toString('base64');
-    const push = await git(p.sourceDir, ['push', '--force', '--quiet', p.gitUrl, `${id}:refs/heads/main`], {
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraHeader',
-        GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`
-    });
-    if (push.code !== 0) {
-        throw new errors/* DeployError */.sH(`git push to the app's git_url failed: ${scrub(push.stderr, [p.apiKey, auth])}`);
-    }
-    return { commit: id };
+    const origin = new URL(p.gitUrl).origin;
+    const push = async (id) => {
+        const pushed = await git(p.sourceDir, ['push', '--force', '--no-verify', '--porcelain', p.gitUrl, `${id}:refs/heads/main`], {
+            GIT_TERMINAL_PROMPT: '0',
+            GIT_CONFIG_NOSYSTEM: '1',
+            GIT_CONFIG_GLOBAL: '/dev/null',
+            GIT_CONFIG_COUNT: '2',
+            GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
+            GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
+            GIT_CONFIG_KEY_1: 'core.hooksPath',
+            GIT_CONFIG_VALUE_1: '/dev/null'
+        });
+        if (pushed.code !== 0) {
+            throw new errors/* DeployError */.sH(`git push to the app's git_url failed: ${scrub(pushed.stderr, [p.apiKey, auth])}`);
+        }
+        // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
+        return { upToDate: /^=\t/m.test(pushed.stdout) };
+    };
+    const id = await makeCommit(cd);
+    if (!(await push(id)).upToDate)
+        return { commit: id };
+    const again = await makeCommit(new Date().toISOString());
+    await push(again);
+    return { commit: again };
 }
 function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
@@ -4001,9 +4037,12 @@ async function applyConfigVars(c, app) {
 async function buildSource(c, app, result) {
     const { settings, ctx } = c;
     if (settings.method === 'git') {
-        const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, () => {
+        // The builds there before the push: only a build the push started is this run's.
+        let earlier = new Set();
+        const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, async () => {
             if (!app.gitUrl)
                 throw new errors/* DeployError */.sH(`${app.name} has no git_url: use method build.`);
+            earlier = new Set((await c.heroku.listBuilds(app.id, 5)).map((b) => b.id));
             return pushToGitUrl({
                 sourceDir: settings.sourceDir,
                 gitUrl: app.gitUrl,
@@ -4012,7 +4051,7 @@ async function buildSource(c, app, result) {
             });
         });
         return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
-            const build = await (0,wait/* waitUntil */.a0)(async () => (await c.heroku.listBuilds(app.id, 5)).find((b) => b.source_blob.version === pushed.commit), (b) => b !== undefined, {
+            const build = await (0,wait/* waitUntil */.a0)(async () => (await c.heroku.listBuilds(app.id, 5)).find((b) => b.source_blob.version === pushed.commit && !earlier.has(b.id)), (b) => b !== undefined, {
                 ...c.clock,
                 what: `the build of the git push on ${app.name}`,
                 timeoutMs: 60000,

@@ -2,6 +2,7 @@
  * `deploy` end to end: the bundled action against the Heroku emulator and the local GitHub API.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -301,6 +302,47 @@ describe('deploy', () => {
     expect(scenario.count('POST', /^\/sources$/)).toBe(0)
     const flatArgv = result.argv.flat().join(' ')
     expect(flatArgv).toContain('push')
+  })
+
+  it("with git, runs none of the repository's hooks and gives git none of the action's inputs", async () => {
+    scenario = await startScenario(shopSeed())
+    const dir = scenario.workspace.dir
+    const leak = path.join(os.tmpdir(), `pre-push-${process.pid}-${Date.now()}.txt`)
+    // A husky-style hooks directory whose pre-push hook dumps its environment and fails.
+    fs.mkdirSync(path.join(dir, '.hooks'))
+    fs.writeFileSync(path.join(dir, '.hooks', 'pre-push'), `#!/bin/sh\nenv > '${leak}'\nexit 1\n`, {
+      mode: 0o755
+    })
+    execFileSync('git', ['config', 'core.hooksPath', '.hooks'], { cwd: dir })
+    try {
+      const result = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })
+      expect(result.exitCode).toBe(0)
+      expect(fs.existsSync(leak)).toBe(false)
+    } finally {
+      fs.rmSync(leak, { force: true })
+    }
+  })
+
+  it('with git, a re-run of a commit already pushed still builds, and follows its own build', async () => {
+    scenario = await startScenario(shopSeed())
+    const first = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })
+    expect(first.exitCode).toBe(0)
+    // The app runs something else since (a rollback, another deploy): its git repository still
+    // has the commit, so pushing it again would change nothing and start no build.
+    await scenario.heroku.createRelease(
+      'shop-staging',
+      { fixture: 'healthy', files: { VERSION: 'other' } },
+      { wait: 'up' }
+    )
+    const builds = scenario.heroku.state.apps['shop-staging'].builds.length
+    const second = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })
+    expect(second.exitCode).toBe(0)
+    const app = scenario.heroku.state.apps['shop-staging']
+    expect(app.builds.length).toBe(builds + 1)
+    expect(Number(second.outputs['release-version'])).toBeGreaterThan(
+      Number(first.outputs['release-version'])
+    )
+    expect(app.currentRelease!.version).toBe(Number(second.outputs['release-version']))
   })
 
   it('finds the staging app from the pipeline and fails clearly on an unknown app', async () => {

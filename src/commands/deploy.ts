@@ -251,20 +251,29 @@ export async function buildSource(
 ): Promise<Build> {
   const { settings, ctx } = c
   if (settings.method === 'git') {
-    const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, () => {
-      if (!app.gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
-      return pushToGitUrl({
-        sourceDir: settings.sourceDir,
-        gitUrl: app.gitUrl,
-        apiKey: settings.herokuApiKey,
-        sha: ctx.sha
-      })
-    })
+    // The builds there before the push: only a build the push started is this run's.
+    let earlier = new Set<string>()
+    const pushed = await groupedPhase(
+      c,
+      'upload',
+      `Push to ${app.name} with git`,
+      app.name,
+      async () => {
+        if (!app.gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
+        earlier = new Set((await c.heroku.listBuilds(app.id, 5)).map((b) => b.id))
+        return pushToGitUrl({
+          sourceDir: settings.sourceDir,
+          gitUrl: app.gitUrl,
+          apiKey: settings.herokuApiKey,
+          sha: ctx.sha
+        })
+      }
+    )
     return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const build = await waitUntil(
         async () =>
           (await c.heroku.listBuilds(app.id, 5)).find(
-            (b) => b.source_blob.version === pushed.commit
+            (b) => b.source_blob.version === pushed.commit && !earlier.has(b.id)
           ),
         (b) => b !== undefined,
         {

@@ -6,6 +6,18 @@
 import { getExecOutput } from '@actions/exec'
 import { DeployError } from '../errors.js'
 
+/**
+ * The runner's environment without the action's inputs (`INPUT_*`: the API key and the GitHub
+ * token among them): nothing git starts (a hook, a credential helper, a proxy command) needs them.
+ */
+function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('INPUT_')) env[k] = v
+  }
+  return { ...env, ...extra }
+}
+
 async function git(
   cwd: string,
   args: string[],
@@ -15,7 +27,7 @@ async function git(
     cwd,
     silent: true,
     ignoreReturnCode: true,
-    env: env ? { ...(process.env as Record<string, string>), ...env } : undefined
+    env: gitEnv(env)
   })
   return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr }
 }
@@ -44,8 +56,16 @@ export interface GitPush {
 /**
  * Pushes HEAD's tree under `sourceDir` to the app's git_url as a parentless commit: no history is
  * walked or sent (works from a shallow clone, and for a monorepo subdirectory). The commit keeps
- * HEAD's author, committer, dates and message, so the same HEAD always gives the same commit id
- * and a re-run pushes nothing new. Returns that commit id (Heroku records it as the version).
+ * HEAD's author, committer, dates and message, so the same HEAD gives the same commit id. When
+ * the app's repository has that commit already (an earlier run pushed it; the app has been
+ * rolled back since), such a push would change nothing and start no build: the commit is then
+ * made again with the committer date of now, which Heroku builds. Returns the commit pushed
+ * (Heroku records it as the version).
+ *
+ * The push runs no hook of the repository (`core.hooksPath` from husky and the like would
+ * otherwise run its pre-push hook with the key's header in its environment), reads no system
+ * or user git config (an `insteadOf` there could send the header elsewhere), and gives the
+ * header to the app's git host only.
  */
 export async function pushToGitUrl(p: GitPush): Promise<{ commit: string }> {
   const prefix = await git(p.sourceDir, ['rev-parse', '--show-prefix'])
@@ -69,34 +89,49 @@ export async function pushToGitUrl(p: GitPush): Promise<{ commit: string }> {
   if (meta.code !== 0) throw new DeployError(`Could not read HEAD: ${firstLine(meta.stderr)}`)
   const [an, ae, ad, cn, ce, cd, ...body] = meta.stdout.split('\0')
   const message = body.join('\0').trim() || `Deploy ${p.sha}`
-  const commit = await git(p.sourceDir, ['commit-tree', tree.stdout.trim(), '-m', message], {
-    GIT_AUTHOR_NAME: an,
-    GIT_AUTHOR_EMAIL: ae,
-    GIT_AUTHOR_DATE: ad,
-    GIT_COMMITTER_NAME: cn,
-    GIT_COMMITTER_EMAIL: ce,
-    GIT_COMMITTER_DATE: cd
-  })
-  if (commit.code !== 0)
-    throw new DeployError(`Could not make the commit to push: ${firstLine(commit.stderr)}`)
-  const id = commit.stdout.trim()
-  const auth = Buffer.from(`heroku:${p.apiKey}`).toString('base64')
-  const push = await git(
-    p.sourceDir,
-    ['push', '--force', '--quiet', p.gitUrl, `${id}:refs/heads/main`],
-    {
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`
-    }
-  )
-  if (push.code !== 0) {
-    throw new DeployError(
-      `git push to the app's git_url failed: ${scrub(push.stderr, [p.apiKey, auth])}`
-    )
+  const makeCommit = async (committerDate: string): Promise<string> => {
+    const commit = await git(p.sourceDir, ['commit-tree', tree.stdout.trim(), '-m', message], {
+      GIT_AUTHOR_NAME: an,
+      GIT_AUTHOR_EMAIL: ae,
+      GIT_AUTHOR_DATE: ad,
+      GIT_COMMITTER_NAME: cn,
+      GIT_COMMITTER_EMAIL: ce,
+      GIT_COMMITTER_DATE: committerDate
+    })
+    if (commit.code !== 0)
+      throw new DeployError(`Could not make the commit to push: ${firstLine(commit.stderr)}`)
+    return commit.stdout.trim()
   }
-  return { commit: id }
+  const auth = Buffer.from(`heroku:${p.apiKey}`).toString('base64')
+  const origin = new URL(p.gitUrl).origin
+  const push = async (id: string): Promise<{ upToDate: boolean }> => {
+    const pushed = await git(
+      p.sourceDir,
+      ['push', '--force', '--no-verify', '--porcelain', p.gitUrl, `${id}:refs/heads/main`],
+      {
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
+        GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
+        GIT_CONFIG_KEY_1: 'core.hooksPath',
+        GIT_CONFIG_VALUE_1: '/dev/null'
+      }
+    )
+    if (pushed.code !== 0) {
+      throw new DeployError(
+        `git push to the app's git_url failed: ${scrub(pushed.stderr, [p.apiKey, auth])}`
+      )
+    }
+    // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
+    return { upToDate: /^=\t/m.test(pushed.stdout) }
+  }
+  const id = await makeCommit(cd)
+  if (!(await push(id)).upToDate) return { commit: id }
+  const again = await makeCommit(new Date().toISOString())
+  await push(again)
+  return { commit: again }
 }
 
 function firstLine(text: string): string {
