@@ -294,6 +294,8 @@ class DeploymentRecords {
     }
 }
 
+// EXTERNAL MODULE: ./src/inputs/context.ts
+var context = __webpack_require__(5722);
 // EXTERNAL MODULE: ./src/report/escape.ts
 var report_escape = __webpack_require__(6412);
 // EXTERNAL MODULE: ./src/report/state.ts
@@ -470,6 +472,7 @@ var summary = __webpack_require__(7994);
 
 
 
+
 class Reporter {
     config;
     ctx;
@@ -622,10 +625,7 @@ class Reporter {
     async findPullRequests() {
         const pr = this.ctx.pullRequest;
         if (pr) {
-            const fromFork = pr.headRepoFullName !== undefined &&
-                pr.baseRepoFullName !== undefined &&
-                pr.headRepoFullName !== pr.baseRepoFullName;
-            if (fromFork && this.ctx.eventName === 'pull_request') {
+            if ((0,context/* pullRequestFromFork */.vE)(pr) && this.ctx.eventName === 'pull_request') {
                 this.log.info(`PR #${pr.number} comes from a fork: its token is read-only, so no PR comment.`);
                 return [];
             }
@@ -3871,6 +3871,12 @@ async function resolveImages(registry, app, images, pushed) {
 
 async function deploy(c) {
     const { settings, outcome } = c;
+    if (c.ctx.refDeleted) {
+        core.notice(`This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`);
+        outcome.notes.push(`The push deleted ${c.ctx.ref || 'its ref'}: nothing was deployed.`);
+        outcome.status = 'skipped';
+        return undefined;
+    }
     const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveDeployApp(c));
     const result = newAppResult(app, c.clock.now());
     outcome.app = result;
@@ -5031,8 +5037,6 @@ async function buildOntoAndGate(c, app, result, created) {
 
 // EXTERNAL MODULE: ./src/review-app-name.ts
 var review_app_name = __webpack_require__(2921);
-// EXTERNAL MODULE: ./src/inputs/context.ts
-var context = __webpack_require__(5722);
 ;// CONCATENATED MODULE: ./src/commands/review-app-setup-create.ts
 /**
  * Making an app-setup review app (`review-app-setup.ts` decides when): the app setup from the
@@ -5526,6 +5530,7 @@ async function sweepSetupApps(c, pipeline, apiAppIds) {
 
 
 
+
 const GONE = new Set(['deleted', 'errored']);
 const IN_PROGRESS = new Set(['pending', 'creating']);
 async function reviewApp(c) {
@@ -5537,10 +5542,11 @@ async function reviewApp(c) {
     if (ctx.eventName === 'pull_request_target') {
         core.warning('This workflow runs on pull_request_target: it has the repository secrets, so never check out and build pull-request code in it unless you trust that code.');
     }
-    if (pr.headRepoFullName && pr.baseRepoFullName && pr.headRepoFullName !== pr.baseRepoFullName) {
-        core.notice(`Pull request #${pr.number} comes from the fork ${pr.headRepoFullName}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
+    if ((0,context/* pullRequestFromFork */.vE)(pr)) {
+        const fork = pr.headRepoFullName ?? 'a deleted fork';
+        core.notice(`Pull request #${pr.number} ${pr.headRepoFullName ? `comes from the fork ${fork}` : `comes from ${fork}`}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
             'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.');
-        outcome.notes.push(`Pull request #${pr.number} is from a fork (${pr.headRepoFullName}): skipped.`);
+        outcome.notes.push(`Pull request #${pr.number} is from a fork (${fork}): skipped.`);
         outcome.status = 'skipped';
         return;
     }

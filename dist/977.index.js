@@ -1613,7 +1613,8 @@ async function allSettledOrFirstError(work) {
 /* harmony export */   R5: () => (/* binding */ readInput),
 /* harmony export */   co: () => (/* binding */ maskKeyValueText),
 /* harmony export */   hq: () => (/* binding */ nonEmpty),
-/* harmony export */   u4: () => (/* binding */ isRecord)
+/* harmony export */   u4: () => (/* binding */ isRecord),
+/* harmony export */   vE: () => (/* binding */ pullRequestFromFork)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -1656,16 +1657,18 @@ function stringOrUndefined(value) {
 function nonEmpty(value) {
     return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
-function readPullRequest(eventPath) {
+/** The event payload (GITHUB_EVENT_PATH), or undefined when there is none or it is unreadable. */
+function readPayload(eventPath) {
     if (!eventPath)
         return undefined;
-    let payload;
     try {
-        payload = JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(eventPath, 'utf8'));
+        return JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(eventPath, 'utf8'));
     }
     catch {
         return undefined;
     }
+}
+function readPullRequest(payload) {
     if (!isRecord(payload) || !isRecord(payload.pull_request))
         return undefined;
     const pr = payload.pull_request;
@@ -1689,10 +1692,24 @@ function readPullRequest(eventPath) {
     };
 }
 /** What the runner tells us about the run: environment variables and the event payload. */
+/**
+ * Whether the pull request's code comes from another repository. A PR whose fork was deleted
+ * has no head repository (`head.repo: null`): its code is still a stranger's, so it counts as a
+ * fork too. Unknown only when the payload names no base repository either.
+ */
+function pullRequestFromFork(pr) {
+    return pr.baseRepoFullName !== undefined && pr.headRepoFullName !== pr.baseRepoFullName;
+}
 function getRunContext(env = process.env) {
     const repoMatch = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
+    const eventName = env.GITHUB_EVENT_NAME?.trim() ?? '';
+    const payload = readPayload(nonEmpty(env.GITHUB_EVENT_PATH));
     return {
-        eventName: env.GITHUB_EVENT_NAME?.trim() ?? '',
+        eventName,
+        // A push that deleted a branch or tag: GITHUB_SHA is then the default branch's commit.
+        ...(eventName === 'push' && isRecord(payload) && payload.deleted === true
+            ? { refDeleted: true }
+            : {}),
         sha: env.GITHUB_SHA?.trim() ?? '',
         ref: env.GITHUB_REF?.trim() ?? '',
         repository: repoMatch ? { owner: repoMatch[1], repo: repoMatch[2] } : undefined,
@@ -1701,7 +1718,7 @@ function getRunContext(env = process.env) {
         runId: env.GITHUB_RUN_ID?.trim() ?? '',
         workspace: nonEmpty(env.GITHUB_WORKSPACE) ?? process.cwd(),
         runnerTemp: nonEmpty(env.RUNNER_TEMP) ?? node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(),
-        pullRequest: readPullRequest(nonEmpty(env.GITHUB_EVENT_PATH))
+        pullRequest: readPullRequest(payload)
     };
 }
 

@@ -124,6 +124,11 @@ export interface RunContext {
   runId: string
   workspace: string
   runnerTemp: string
+  /**
+   * A push that deleted its branch or tag (`deleted: true`): GitHub then sets GITHUB_SHA to the
+   * default branch's commit, which nobody asked to deploy.
+   */
+  refDeleted?: boolean
   /** The pull request in the event payload, if any. */
   pullRequest:
     | {

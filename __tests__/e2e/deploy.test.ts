@@ -345,6 +345,31 @@ describe('deploy', () => {
     expect(app.currentRelease!.version).toBe(Number(second.outputs['release-version']))
   })
 
+  it('a push that deleted its branch deploys nothing (GITHUB_SHA is the default branch then)', async () => {
+    scenario = await startScenario(shopSeed())
+    const result = await scenario.run(
+      { app: 'shop-staging', ...healthInputs },
+      {
+        eventName: 'push',
+        ref: 'refs/heads/feature/gone',
+        event: {
+          ref: 'refs/heads/feature/gone',
+          deleted: true,
+          before: scenario.workspace.sha,
+          after: '0'.repeat(40),
+          repository: { full_name: 'octo-org/octo-repo' }
+        }
+      }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('skipped')
+    expect(result.stdout).toMatch(
+      /This push deleted refs\/heads\/feature\/gone: there is nothing to deploy/
+    )
+    expect(scenario.mutations()).toEqual([])
+    expect(scenario.github.state.deployments).toHaveLength(0)
+  })
+
   it('finds the staging app from the pipeline and fails clearly on an unknown app', async () => {
     scenario = await startScenario(shopSeed())
     const ok = await scenario.run({ pipeline: 'shop', ...healthInputs })

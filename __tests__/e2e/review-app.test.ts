@@ -146,6 +146,19 @@ describe('review-app', () => {
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
 
+  it('skips a PR whose fork was deleted (head.repo null) like any fork', async () => {
+    scenario = await startScenario(seed())
+    const event = prEvent('labeled', scenario.workspace.sha, { fork: true }) as {
+      pull_request: { head: { repo: unknown } }
+    }
+    event.pull_request.head.repo = null
+    const result = await scenario.run(inputs, { eventName: 'pull_request', event })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('skipped')
+    expect(result.stdout).toMatch(/comes from a deleted fork: no review app/)
+    expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+  })
+
   it("reports an errored creation with Heroku's message", async () => {
     scenario = await startScenario(seed(), { fixture: 'build-fails' })
     const result = await scenario.run(inputs, {

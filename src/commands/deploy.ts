@@ -40,6 +40,14 @@ export interface VerifiedRelease {
 
 export async function deploy(c: CommandContext): Promise<VerifiedRelease | undefined> {
   const { settings, outcome } = c
+  if (c.ctx.refDeleted) {
+    core.notice(
+      `This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`
+    )
+    outcome.notes.push(`The push deleted ${c.ctx.ref || 'its ref'}: nothing was deployed.`)
+    outcome.status = 'skipped'
+    return undefined
+  }
   const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () =>
     resolveDeployApp(c)
   )

@@ -8,6 +8,7 @@ import { DeployError, HerokuApiError, InputError } from '../errors.js'
 import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import { streamOutput } from '../heroku/stream.js'
+import { pullRequestFromFork } from '../inputs/context.js'
 import type { SweepEntry } from '../outcome.js'
 import type { CommandContext } from './context.js'
 import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
@@ -41,14 +42,13 @@ export async function reviewApp(c: CommandContext): Promise<void> {
       'This workflow runs on pull_request_target: it has the repository secrets, so never check out and build pull-request code in it unless you trust that code.'
     )
   }
-  if (pr.headRepoFullName && pr.baseRepoFullName && pr.headRepoFullName !== pr.baseRepoFullName) {
+  if (pullRequestFromFork(pr)) {
+    const fork = pr.headRepoFullName ?? 'a deleted fork'
     core.notice(
-      `Pull request #${pr.number} comes from the fork ${pr.headRepoFullName}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
+      `Pull request #${pr.number} ${pr.headRepoFullName ? `comes from the fork ${fork}` : `comes from ${fork}`}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
         'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.'
     )
-    outcome.notes.push(
-      `Pull request #${pr.number} is from a fork (${pr.headRepoFullName}): skipped.`
-    )
+    outcome.notes.push(`Pull request #${pr.number} is from a fork (${fork}): skipped.`)
     outcome.status = 'skipped'
     return
   }

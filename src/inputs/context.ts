@@ -46,14 +46,17 @@ export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim()
 }
 
-function readPullRequest(eventPath: string | undefined): RunContext['pullRequest'] {
+/** The event payload (GITHUB_EVENT_PATH), or undefined when there is none or it is unreadable. */
+function readPayload(eventPath: string | undefined): unknown {
   if (!eventPath) return undefined
-  let payload: unknown
   try {
-    payload = JSON.parse(fs.readFileSync(eventPath, 'utf8'))
+    return JSON.parse(fs.readFileSync(eventPath, 'utf8'))
   } catch {
     return undefined
   }
+}
+
+function readPullRequest(payload: unknown): RunContext['pullRequest'] {
   if (!isRecord(payload) || !isRecord(payload.pull_request)) return undefined
   const pr = payload.pull_request
   const head = isRecord(pr.head) ? pr.head : undefined
@@ -75,10 +78,25 @@ function readPullRequest(eventPath: string | undefined): RunContext['pullRequest
 }
 
 /** What the runner tells us about the run: environment variables and the event payload. */
+/**
+ * Whether the pull request's code comes from another repository. A PR whose fork was deleted
+ * has no head repository (`head.repo: null`): its code is still a stranger's, so it counts as a
+ * fork too. Unknown only when the payload names no base repository either.
+ */
+export function pullRequestFromFork(pr: NonNullable<RunContext['pullRequest']>): boolean {
+  return pr.baseRepoFullName !== undefined && pr.headRepoFullName !== pr.baseRepoFullName
+}
+
 export function getRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const repoMatch = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '')
+  const eventName = env.GITHUB_EVENT_NAME?.trim() ?? ''
+  const payload = readPayload(nonEmpty(env.GITHUB_EVENT_PATH))
   return {
-    eventName: env.GITHUB_EVENT_NAME?.trim() ?? '',
+    eventName,
+    // A push that deleted a branch or tag: GITHUB_SHA is then the default branch's commit.
+    ...(eventName === 'push' && isRecord(payload) && payload.deleted === true
+      ? { refDeleted: true }
+      : {}),
     sha: env.GITHUB_SHA?.trim() ?? '',
     ref: env.GITHUB_REF?.trim() ?? '',
     repository: repoMatch ? { owner: repoMatch[1], repo: repoMatch[2] } : undefined,
@@ -87,6 +105,6 @@ export function getRunContext(env: NodeJS.ProcessEnv = process.env): RunContext 
     runId: env.GITHUB_RUN_ID?.trim() ?? '',
     workspace: nonEmpty(env.GITHUB_WORKSPACE) ?? process.cwd(),
     runnerTemp: nonEmpty(env.RUNNER_TEMP) ?? os.tmpdir(),
-    pullRequest: readPullRequest(nonEmpty(env.GITHUB_EVENT_PATH))
+    pullRequest: readPullRequest(payload)
   }
 }

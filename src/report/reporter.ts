@@ -13,6 +13,7 @@ import type { RunContext } from '../settings.js'
 import { commentPurpose, postComment, renderComment, resolveViewerLogin } from './comment.js'
 import type { CommentPhase } from './comment.js'
 import { DeploymentRecords } from './deployment-records.js'
+import { pullRequestFromFork } from '../inputs/context.js'
 import { oneLine } from './escape.js'
 import { currentPhase, isSha } from './format.js'
 import { GitHubSession, type ReporterConfig, type ReporterLog } from './github-session.js'
@@ -187,11 +188,7 @@ export class Reporter implements RunEvents {
   private async findPullRequests(): Promise<number[]> {
     const pr = this.ctx.pullRequest
     if (pr) {
-      const fromFork =
-        pr.headRepoFullName !== undefined &&
-        pr.baseRepoFullName !== undefined &&
-        pr.headRepoFullName !== pr.baseRepoFullName
-      if (fromFork && this.ctx.eventName === 'pull_request') {
+      if (pullRequestFromFork(pr) && this.ctx.eventName === 'pull_request') {
         this.log.info(
           `PR #${pr.number} comes from a fork: its token is read-only, so no PR comment.`
         )
