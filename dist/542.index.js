@@ -3869,7 +3869,11 @@ async function resolveImages(registry, app, images, pushed) {
 
 
 
-async function deploy(c) {
+/**
+ * Deploys to the staging app. `beforeChange`: runs once the app is resolved and before anything
+ * changes (promote: true resolves and checks its targets there).
+ */
+async function deploy(c, beforeChange) {
     const { settings, outcome } = c;
     if (c.ctx.refDeleted) {
         core.notice(`This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`);
@@ -3880,6 +3884,8 @@ async function deploy(c) {
     const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveDeployApp(c));
     const result = newAppResult(app, c.clock.now());
     outcome.app = result;
+    if (beforeChange)
+        await beforeChange(app);
     await core.group(`What is live on ${app.name}`, async () => {
         const newest = await waitForPendingWork(c, app);
         result.before = await recordLive(c.heroku, app, newest);
@@ -4559,10 +4565,10 @@ async function rollBackAll(c, ran, results) {
  * (the `targets`/`waves` input, or the pipeline's production apps), each target's gate facts
  * read and checked.
  */
-async function resolvePromotion(c, verified) {
+async function resolvePromotion(c, deployed) {
     const { settings, heroku, outcome } = c;
-    // After a deploy the source (and its pipeline) is known and checked already.
-    const source = verified ? verified.app : await resolveAppInput(c, 'nothing to promote to');
+    // With a deploy the source (and its pipeline) is known and checked already.
+    const source = deployed ?? (await resolveAppInput(c, 'nothing to promote to'));
     if (!outcome.pipeline)
         throw new errors/* InputError */.dz('app', `${source.name} is in no pipeline: nothing to promote to.`);
     const couplings = await heroku.listCouplings(outcome.pipeline.id);
@@ -4694,9 +4700,18 @@ function refuseUnknownCommit(source, release, gated) {
 
 
 
-async function promote(c, verified) {
+/** Resolves and checks the promotion's source and targets, as a phase of its own. */
+function resolvePromotionPhase(c, source) {
+    return groupedPhase(c, 'resolve', 'Resolve the promotion', undefined, () => resolvePromotion(c, source));
+}
+/**
+ * Promotes the verified release (or the chosen one) to the targets. `resolved`: the promotion
+ * resolved before the deploy changed anything (deploy with promote: true), so that a target
+ * the promotion cannot use is an input error before the staging build.
+ */
+async function promote(c, verified, resolved) {
     const { settings, outcome } = c;
-    const { source, targets } = await groupedPhase(c, 'resolve', 'Resolve the promotion', undefined, () => resolvePromotion(c, verified));
+    const { source, targets } = resolved ?? (await resolvePromotionPhase(c, verified?.app));
     // The release to promote: the verified one, the `release` input, or the source's current one.
     // (chooseRelease checks that every gate can identify its release before its first gate.)
     let chosen;
@@ -5908,9 +5923,18 @@ async function chooseTarget(c, app, currentId) {
 async function runCommand(c) {
     switch (c.settings.command) {
         case 'deploy': {
-            const verified = await deploy(c);
-            if (c.settings.promote && verified)
-                await promote(c, verified);
+            if (!c.settings.promote) {
+                await deploy(c);
+                return;
+            }
+            // The targets are resolved and checked before the deploy changes anything: a target the
+            // promotion cannot use is an input error then, not after the staging build.
+            let resolved;
+            const verified = await deploy(c, async (app) => {
+                resolved = await resolvePromotionPhase(c, app);
+            });
+            if (verified)
+                await promote(c, verified, resolved);
             return;
         }
         case 'promote':

@@ -250,6 +250,25 @@ describe('promote', () => {
   })
 })
 
+describe('deploy with promote: true', () => {
+  it('refuses a target the promotion cannot use before the staging deploy changes anything', async () => {
+    const seed = shopSeed(['shop-eu'])
+    seed.apps = [{ name: 'lonely-app', release: { fixture: 'healthy' } }]
+    scenario = await startScenario(seed)
+    const result = await scenario.run({
+      app: 'shop-staging',
+      promote: 'true',
+      targets: 'lonely-app',
+      ...healthInputs
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.stdout + result.stderr).toMatch(/targets.*lonely-app.*not in pipeline/i)
+    // No build, no config change, no deployment: nothing on staging changed.
+    expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+    expect(scenario.github.state.deployments).toHaveLength(0)
+  })
+})
+
 describe('config file, buildpacks and version', () => {
   it('uses the config file (per-target health), passes buildpacks and version to the build', async () => {
     scenario = await startScenario(shopSeed(['shop-eu', 'shop-us']), {

@@ -38,7 +38,14 @@ export interface VerifiedRelease {
   release: ReleaseInfo
 }
 
-export async function deploy(c: CommandContext): Promise<VerifiedRelease | undefined> {
+/**
+ * Deploys to the staging app. `beforeChange`: runs once the app is resolved and before anything
+ * changes (promote: true resolves and checks its targets there).
+ */
+export async function deploy(
+  c: CommandContext,
+  beforeChange?: (app: ResolvedApp) => Promise<void>
+): Promise<VerifiedRelease | undefined> {
   const { settings, outcome } = c
   if (c.ctx.refDeleted) {
     core.notice(
@@ -53,6 +60,7 @@ export async function deploy(c: CommandContext): Promise<VerifiedRelease | undef
   )
   const result = newAppResult(app, c.clock.now())
   outcome.app = result
+  if (beforeChange) await beforeChange(app)
 
   await core.group(`What is live on ${app.name}`, async () => {
     const newest = await waitForPendingWork(c, app)

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js'
 import type { CommandContext } from './context.js'
 import { deploy } from './deploy.js'
-import { promote } from './promote.js'
+import { promote, resolvePromotionPhase, type ResolvedPromotion } from './promote.js'
 import { reviewApp, reviewAppSweep } from './review-app.js'
 import { rollback } from './rollback.js'
 
@@ -9,8 +9,17 @@ import { rollback } from './rollback.js'
 export async function runCommand(c: CommandContext): Promise<void> {
   switch (c.settings.command) {
     case 'deploy': {
-      const verified = await deploy(c)
-      if (c.settings.promote && verified) await promote(c, verified)
+      if (!c.settings.promote) {
+        await deploy(c)
+        return
+      }
+      // The targets are resolved and checked before the deploy changes anything: a target the
+      // promotion cannot use is an input error then, not after the staging build.
+      let resolved: ResolvedPromotion | undefined
+      const verified = await deploy(c, async (app) => {
+        resolved = await resolvePromotionPhase(c, app)
+      })
+      if (verified) await promote(c, verified, resolved)
       return
     }
     case 'promote':

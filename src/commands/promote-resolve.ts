@@ -10,7 +10,6 @@ import type { Release } from '../heroku/types.js'
 import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
 import type { HealthCheck, Target } from '../settings.js'
 import type { CommandContext } from './context.js'
-import type { VerifiedRelease } from './deploy.js'
 import {
   appsOfStage,
   describeKind,
@@ -32,11 +31,11 @@ import type { PromotionTarget } from './target-gate.js'
  */
 export async function resolvePromotion(
   c: CommandContext,
-  verified: VerifiedRelease | undefined
+  deployed: ResolvedApp | undefined
 ): Promise<{ source: ResolvedApp; targets: PromotionTarget[] }> {
   const { settings, heroku, outcome } = c
-  // After a deploy the source (and its pipeline) is known and checked already.
-  const source = verified ? verified.app : await resolveAppInput(c, 'nothing to promote to')
+  // With a deploy the source (and its pipeline) is known and checked already.
+  const source = deployed ?? (await resolveAppInput(c, 'nothing to promote to'))
   if (!outcome.pipeline)
     throw new InputError('app', `${source.name} is in no pipeline: nothing to promote to.`)
   const couplings = await heroku.listCouplings(outcome.pipeline.id)

@@ -27,18 +27,30 @@ import { promoteInWaves, wavePlan } from './waves.js'
 import { chooseRelease, refuseUnknownCommit, resolvePromotion } from './promote-resolve.js'
 import { verifyAndGate, type PromotionTarget } from './target-gate.js'
 
+export type ResolvedPromotion = Awaited<ReturnType<typeof resolvePromotion>>
+
+/** Resolves and checks the promotion's source and targets, as a phase of its own. */
+export function resolvePromotionPhase(
+  c: CommandContext,
+  source: ResolvedApp | undefined
+): Promise<ResolvedPromotion> {
+  return groupedPhase(c, 'resolve', 'Resolve the promotion', undefined, () =>
+    resolvePromotion(c, source)
+  )
+}
+
+/**
+ * Promotes the verified release (or the chosen one) to the targets. `resolved`: the promotion
+ * resolved before the deploy changed anything (deploy with promote: true), so that a target
+ * the promotion cannot use is an input error before the staging build.
+ */
 export async function promote(
   c: CommandContext,
-  verified: VerifiedRelease | undefined
+  verified: VerifiedRelease | undefined,
+  resolved?: ResolvedPromotion
 ): Promise<void> {
   const { settings, outcome } = c
-  const { source, targets } = await groupedPhase(
-    c,
-    'resolve',
-    'Resolve the promotion',
-    undefined,
-    () => resolvePromotion(c, verified)
-  )
+  const { source, targets } = resolved ?? (await resolvePromotionPhase(c, verified?.app))
 
   // The release to promote: the verified one, the `release` input, or the source's current one.
   // (chooseRelease checks that every gate can identify its release before its first gate.)
