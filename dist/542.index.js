@@ -780,20 +780,25 @@ async function commitSubject(dir, sha) {
     return undefined;
 }
 /**
- * Pushes HEAD's tree under `sourceDir` to the app's git_url as a parentless commit: no history is
- * walked or sent (works from a shallow clone, and for a monorepo subdirectory). The commit keeps
+ * Makes HEAD's tree under `sourceDir` a parentless commit and returns how to push it to the
+ * app's git_url: no history is walked or sent (works from a shallow clone, and for a monorepo
+ * subdirectory). The commit keeps
  * HEAD's author, committer, dates and message, so the same HEAD gives the same commit id. When
  * the app's repository has that commit already (an earlier run pushed it; the app has been
  * rolled back since), such a push would change nothing and start no build: the commit is then
- * made again with the committer date of now, which Heroku builds. Returns the commit pushed
- * (Heroku records it as the version).
+ * made again with the committer date of now, which Heroku builds. `push` returns the commit
+ * pushed (Heroku records it as the version).
  *
  * The push runs no hook of the repository (`core.hooksPath` from husky and the like would
  * otherwise run its pre-push hook with the key's header in its environment), reads no system
  * or user git config (an `insteadOf` there could send the header elsewhere), and gives the
  * header to the app's git host only.
+ *
+ * Done in two halves: the commit is made here (a work tree git cannot read fails before anything
+ * changes on Heroku), and `push` sends it.
  */
-async function pushToGitUrl(p) {
+async function prepareGitPush(sourceDir, sha) {
+    const p = { sourceDir, sha };
     const prefix = await git(p.sourceDir, ['rev-parse', '--show-prefix']);
     if (prefix.code !== 0)
         throw new errors/* DeployError */.sH(`method git needs a git work tree at source-dir: ${firstLine(prefix.stderr)}`);
@@ -827,31 +832,34 @@ async function pushToGitUrl(p) {
             throw new errors/* DeployError */.sH(`Could not make the commit to push: ${firstLine(commit.stderr)}`);
         return commit.stdout.trim();
     };
-    const auth = Buffer.from(`heroku:${p.apiKey}`).toString('base64');
-    const origin = new URL(p.gitUrl).origin;
-    const push = async (id) => {
-        const pushed = await git(p.sourceDir, ['push', '--force', '--no-verify', '--porcelain', p.gitUrl, `${id}:refs/heads/main`], {
-            GIT_TERMINAL_PROMPT: '0',
-            GIT_CONFIG_NOSYSTEM: '1',
-            GIT_CONFIG_GLOBAL: '/dev/null',
-            GIT_CONFIG_COUNT: '2',
-            GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
-            GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
-            GIT_CONFIG_KEY_1: 'core.hooksPath',
-            GIT_CONFIG_VALUE_1: '/dev/null'
-        });
-        if (pushed.code !== 0) {
-            throw new errors/* DeployError */.sH(`git push to the app's git_url failed: ${scrub(pushed.stderr, [p.apiKey, auth])}`);
-        }
-        // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
-        return { upToDate: /^=\t/m.test(pushed.stdout) };
-    };
     const id = await makeCommit(cd);
-    if (!(await push(id)).upToDate)
-        return { commit: id };
-    const again = await makeCommit(new Date().toISOString());
-    await push(again);
-    return { commit: again };
+    const sendTo = async (gitUrl, apiKey) => {
+        const auth = Buffer.from(`heroku:${apiKey}`).toString('base64');
+        const origin = new URL(gitUrl).origin;
+        const push = async (id) => {
+            const pushed = await git(p.sourceDir, ['push', '--force', '--no-verify', '--porcelain', gitUrl, `${id}:refs/heads/main`], {
+                GIT_TERMINAL_PROMPT: '0',
+                GIT_CONFIG_NOSYSTEM: '1',
+                GIT_CONFIG_GLOBAL: '/dev/null',
+                GIT_CONFIG_COUNT: '2',
+                GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
+                GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
+                GIT_CONFIG_KEY_1: 'core.hooksPath',
+                GIT_CONFIG_VALUE_1: '/dev/null'
+            });
+            if (pushed.code !== 0) {
+                throw new errors/* DeployError */.sH(`git push to the app's git_url failed: ${scrub(pushed.stderr, [apiKey, auth])}`);
+            }
+            // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
+            return { upToDate: /^=\t/m.test(pushed.stdout) };
+        };
+        if (!(await push(id)).upToDate)
+            return { commit: id };
+        const again = await makeCommit(new Date().toISOString());
+        await push(again);
+        return { commit: again };
+    };
+    return { commit: id, push: sendTo };
 }
 function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
@@ -3951,8 +3959,6 @@ async function deploy(c, beforeChange) {
             liveSince = wentLiveAt(release, c.clock.now());
     }
     else {
-        if (Object.keys(settings.configVars).length > 0)
-            await applyConfigVars(c, app);
         const build = await buildSource(c, app, result);
         release = await followBuildRelease(c, app, result, build);
         built = builtRelease(build, release);
@@ -4045,22 +4051,28 @@ async function applyConfigVars(c, app) {
         return release;
     });
 }
-/** Packages and uploads the source (or pushes it with git), creates the build, streams its log. */
+/**
+ * Packages and uploads the source (or pushes it with git), creates the build, streams its log.
+ * The config vars asked for are set once the source is packaged (or the commit to push is made)
+ * and before it is sent: a source that cannot be packaged fails before anything changed.
+ */
 async function buildSource(c, app, result) {
     const { settings, ctx } = c;
+    const setConfigVars = async () => {
+        if (Object.keys(settings.configVars).length > 0)
+            await applyConfigVars(c, app);
+    };
     if (settings.method === 'git') {
+        const gitUrl = app.gitUrl;
+        if (!gitUrl)
+            throw new errors/* DeployError */.sH(`${app.name} has no git_url: use method build.`);
+        const prepared = await prepareGitPush(settings.sourceDir, ctx.sha);
+        await setConfigVars();
         // The builds there before the push: only a build the push started is this run's.
         let earlier = new Set();
         const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, async () => {
-            if (!app.gitUrl)
-                throw new errors/* DeployError */.sH(`${app.name} has no git_url: use method build.`);
             earlier = new Set((await c.heroku.listBuilds(app.id, 5)).map((b) => b.id));
-            return pushToGitUrl({
-                sourceDir: settings.sourceDir,
-                gitUrl: app.gitUrl,
-                apiKey: settings.herokuApiKey,
-                sha: ctx.sha
-            });
+            return prepared.push(gitUrl, settings.herokuApiKey);
         });
         return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
             const build = await (0,wait/* waitUntil */.a0)(async () => (await c.heroku.listBuilds(app.id, 5)).find((b) => b.source_blob.version === pushed.commit && !earlier.has(b.id)), (b) => b !== undefined, {
@@ -4076,6 +4088,7 @@ async function buildSource(c, app, result) {
     }
     const tarball = await packagePhase(c);
     try {
+        await setConfigVars();
         const source = await uploadPhase(c, tarball, app.name);
         return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
             const description = await commitSubject(settings.sourceDir, ctx.sha);
@@ -5023,8 +5036,6 @@ async function buildOntoAndGate(c, app, result, created) {
         if (created)
             core.info(`Review app ${app.name} runs ${live?.commit ?? 'no known commit'} after its creation, not ${settings.version}: building ${settings.version} onto it.`);
         result.before = live;
-        if (Object.keys(settings.configVars).length > 0)
-            await applyConfigVars(c, app);
         const build = await buildSource(c, app, result);
         const release = await followBuildRelease(c, app, result, build);
         live = await releaseInfo(heroku, app.id, release, builtRelease(build, release), app.kind);

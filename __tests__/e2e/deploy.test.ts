@@ -279,6 +279,26 @@ describe('deploy', () => {
     expect(patchAt).toBeLessThan(buildAt)
   })
 
+  it('a source that cannot be packaged or pushed fails before the config vars change', async () => {
+    // dist/ is git-ignored: there is nothing to package in it, and HEAD has no tree there.
+    scenario = await startScenario(shopSeed(), {
+      workspace: { files: { '.gitignore': 'dist/\n', 'dist/index.js': 'built\n' } }
+    })
+    for (const method of ['build', 'git']) {
+      const result = await scenario.run({
+        app: 'shop-staging',
+        ...healthInputs,
+        method,
+        'source-dir': 'dist',
+        'config-vars': 'FEATURE_Y=on'
+      })
+      expect(result.exitCode).not.toBe(0)
+      // Nothing changed on Heroku (GitHub has the run's failed deployment).
+      expect(scenario.mutations().filter((m) => !m.startsWith('github '))).toEqual([])
+      expect(scenario.heroku.state.apps['shop-staging'].configVars.FEATURE_Y).toBeUndefined()
+    }
+  })
+
   it('packages only source-dir of a monorepo, with it as the archive root', async () => {
     scenario = await startScenario(shopSeed(), { fixture: 'monorepo' })
     const result = await scenario.run({

@@ -8,7 +8,7 @@ import { DeployError, InputError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult, ReleaseInfo } from '../outcome.js'
-import { commitSubject, pushToGitUrl } from '../package/git.js'
+import { commitSubject, prepareGitPush } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
 import { gateFailure, gatePhase, gatePlan, liveAfterGate, rollbackTo } from './health-gate.js'
@@ -136,7 +136,6 @@ export async function deploy(
     }
     if (released.unchanged) liveSince = wentLiveAt(release, c.clock.now())
   } else {
-    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
     release = await followBuildRelease(c, app, result, build)
     built = builtRelease(build, release)
@@ -259,14 +258,25 @@ export async function applyConfigVars(
   })
 }
 
-/** Packages and uploads the source (or pushes it with git), creates the build, streams its log. */
+/**
+ * Packages and uploads the source (or pushes it with git), creates the build, streams its log.
+ * The config vars asked for are set once the source is packaged (or the commit to push is made)
+ * and before it is sent: a source that cannot be packaged fails before anything changed.
+ */
 export async function buildSource(
   c: CommandContext,
   app: ResolvedApp,
   result: AppResult
 ): Promise<Build> {
   const { settings, ctx } = c
+  const setConfigVars = async (): Promise<void> => {
+    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
+  }
   if (settings.method === 'git') {
+    const gitUrl = app.gitUrl
+    if (!gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
+    const prepared = await prepareGitPush(settings.sourceDir, ctx.sha)
+    await setConfigVars()
     // The builds there before the push: only a build the push started is this run's.
     let earlier = new Set<string>()
     const pushed = await groupedPhase(
@@ -275,14 +285,8 @@ export async function buildSource(
       `Push to ${app.name} with git`,
       app.name,
       async () => {
-        if (!app.gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
         earlier = new Set((await c.heroku.listBuilds(app.id, 5)).map((b) => b.id))
-        return pushToGitUrl({
-          sourceDir: settings.sourceDir,
-          gitUrl: app.gitUrl,
-          apiKey: settings.herokuApiKey,
-          sha: ctx.sha
-        })
+        return prepared.push(gitUrl, settings.herokuApiKey)
       }
     )
     return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
@@ -306,6 +310,7 @@ export async function buildSource(
 
   const tarball = await packagePhase(c)
   try {
+    await setConfigVars()
     const source = await uploadPhase(c, tarball, app.name)
     return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const description = await commitSubject(settings.sourceDir, ctx.sha)

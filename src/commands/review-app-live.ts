@@ -55,7 +55,6 @@ export async function buildOntoAndGate(
         `Review app ${app.name} runs ${live?.commit ?? 'no known commit'} after its creation, not ${settings.version}: building ${settings.version} onto it.`
       )
     result.before = live
-    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
     const build = await buildSource(c, app, result)
     const release = await followBuildRelease(c, app, result, build)
     live = await releaseInfo(heroku, app.id, release, builtRelease(build, release), app.kind)

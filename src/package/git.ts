@@ -45,29 +45,32 @@ export async function commitSubject(dir: string, sha: string): Promise<string | 
   return undefined
 }
 
-export interface GitPush {
-  sourceDir: string
-  gitUrl: string
-  apiKey: string
-  /** The workflow's commit, for messages. */
-  sha: string
-}
-
 /**
- * Pushes HEAD's tree under `sourceDir` to the app's git_url as a parentless commit: no history is
- * walked or sent (works from a shallow clone, and for a monorepo subdirectory). The commit keeps
+ * Makes HEAD's tree under `sourceDir` a parentless commit and returns how to push it to the
+ * app's git_url: no history is walked or sent (works from a shallow clone, and for a monorepo
+ * subdirectory). The commit keeps
  * HEAD's author, committer, dates and message, so the same HEAD gives the same commit id. When
  * the app's repository has that commit already (an earlier run pushed it; the app has been
  * rolled back since), such a push would change nothing and start no build: the commit is then
- * made again with the committer date of now, which Heroku builds. Returns the commit pushed
- * (Heroku records it as the version).
+ * made again with the committer date of now, which Heroku builds. `push` returns the commit
+ * pushed (Heroku records it as the version).
  *
  * The push runs no hook of the repository (`core.hooksPath` from husky and the like would
  * otherwise run its pre-push hook with the key's header in its environment), reads no system
  * or user git config (an `insteadOf` there could send the header elsewhere), and gives the
  * header to the app's git host only.
+ *
+ * Done in two halves: the commit is made here (a work tree git cannot read fails before anything
+ * changes on Heroku), and `push` sends it.
  */
-export async function pushToGitUrl(p: GitPush): Promise<{ commit: string }> {
+export async function prepareGitPush(
+  sourceDir: string,
+  sha: string
+): Promise<{
+  commit: string
+  push: (gitUrl: string, apiKey: string) => Promise<{ commit: string }>
+}> {
+  const p = { sourceDir, sha }
   const prefix = await git(p.sourceDir, ['rev-parse', '--show-prefix'])
   if (prefix.code !== 0)
     throw new DeployError(
@@ -102,36 +105,39 @@ export async function pushToGitUrl(p: GitPush): Promise<{ commit: string }> {
       throw new DeployError(`Could not make the commit to push: ${firstLine(commit.stderr)}`)
     return commit.stdout.trim()
   }
-  const auth = Buffer.from(`heroku:${p.apiKey}`).toString('base64')
-  const origin = new URL(p.gitUrl).origin
-  const push = async (id: string): Promise<{ upToDate: boolean }> => {
-    const pushed = await git(
-      p.sourceDir,
-      ['push', '--force', '--no-verify', '--porcelain', p.gitUrl, `${id}:refs/heads/main`],
-      {
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_COUNT: '2',
-        GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
-        GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
-        GIT_CONFIG_KEY_1: 'core.hooksPath',
-        GIT_CONFIG_VALUE_1: '/dev/null'
-      }
-    )
-    if (pushed.code !== 0) {
-      throw new DeployError(
-        `git push to the app's git_url failed: ${scrub(pushed.stderr, [p.apiKey, auth])}`
-      )
-    }
-    // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
-    return { upToDate: /^=\t/m.test(pushed.stdout) }
-  }
   const id = await makeCommit(cd)
-  if (!(await push(id)).upToDate) return { commit: id }
-  const again = await makeCommit(new Date().toISOString())
-  await push(again)
-  return { commit: again }
+  const sendTo = async (gitUrl: string, apiKey: string): Promise<{ commit: string }> => {
+    const auth = Buffer.from(`heroku:${apiKey}`).toString('base64')
+    const origin = new URL(gitUrl).origin
+    const push = async (id: string): Promise<{ upToDate: boolean }> => {
+      const pushed = await git(
+        p.sourceDir,
+        ['push', '--force', '--no-verify', '--porcelain', gitUrl, `${id}:refs/heads/main`],
+        {
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_CONFIG_NOSYSTEM: '1',
+          GIT_CONFIG_GLOBAL: '/dev/null',
+          GIT_CONFIG_COUNT: '2',
+          GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
+          GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
+          GIT_CONFIG_KEY_1: 'core.hooksPath',
+          GIT_CONFIG_VALUE_1: '/dev/null'
+        }
+      )
+      if (pushed.code !== 0) {
+        throw new DeployError(
+          `git push to the app's git_url failed: ${scrub(pushed.stderr, [apiKey, auth])}`
+        )
+      }
+      // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
+      return { upToDate: /^=\t/m.test(pushed.stdout) }
+    }
+    if (!(await push(id)).upToDate) return { commit: id }
+    const again = await makeCommit(new Date().toISOString())
+    await push(again)
+    return { commit: again }
+  }
+  return { commit: id, push: sendTo }
 }
 
 function firstLine(text: string): string {
