@@ -171,7 +171,7 @@ describe('getSettings: valid settings', () => {
       promote: 'TRUE',
       release: 'v42',
       'source-dir': 'apps/web',
-      method: 'git',
+      method: 'build',
       version: 'build-123',
       buildpacks: 'heroku/nodejs\nhttps://github.com/acme/buildpack.git',
       'config-vars': `# comment\nFEATURE=on\n\nDATABASE_URL=postgres://u:${SECRET_VALUE}@db/x?a=b`,
@@ -216,7 +216,7 @@ describe('getSettings: valid settings', () => {
       promote: true,
       release: { version: 42 },
       sourceDir: fs.realpathSync(path.join(workspace, 'apps', 'web')),
-      method: 'git',
+      method: 'build',
       includeIgnored: [],
       version: 'build-123',
       buildpacks: ['heroku/nodejs', 'https://github.com/acme/buildpack.git'],
@@ -786,6 +786,13 @@ describe('getSettings: bad inputs', () => {
       null
     ],
     ['method git with review-app', { pipeline: 'shop', method: 'git' }, 'method', 'pr'],
+    [
+      'buildpacks with method git',
+      { method: 'git', buildpacks: 'heroku/nodejs' },
+      'buildpacks',
+      null
+    ],
+    ['version with method git', { method: 'git', version: 'v1.2.3' }, 'version', null],
     ['deploy without app or pipeline', { app: '' }, 'app', null],
     ['promote without targets or pipeline', { command: 'promote' }, 'pipeline', null],
     ['missing config file', { 'config-file': 'missing.yml' }, 'config-file', null]

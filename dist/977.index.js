@@ -2794,6 +2794,27 @@ function getSettings(env, ctx, mask) {
             });
         }
     }
+    if (settings.method === 'git' && command === 'deploy') {
+        // A git push builds with the app's own buildpacks, and Heroku records the pushed commit as
+        // the version: neither input could reach the build.
+        const buildpacksOrigin = buildpackItems[0]?.origin;
+        if (buildpacksOrigin) {
+            if (buildpacksOrigin.kind === 'file' && methodPicked.origin.kind !== 'file')
+                settings.buildpacks = [];
+            else
+                (0,values/* located */.t4)(buildpacksOrigin, () => {
+                    throw new values/* InvalidValue */.h6('buildpacks', 'are not sent with method git: a git push builds with the buildpacks set on the app (heroku buildpacks:set); use method build to choose them per build');
+                });
+        }
+        if (versionPicked.origin.kind !== 'default') {
+            if (versionPicked.origin.kind === 'file' && methodPicked.origin.kind !== 'file')
+                settings.version = defaultVersion;
+            else
+                (0,values/* located */.t4)(versionPicked.origin, () => {
+                    throw new values/* InvalidValue */.h6('version', 'cannot be set with method git: Heroku records the pushed commit as the version; use method build to name the version yourself');
+                });
+        }
+    }
     checkContainerMethod(settings, {
         method: methodPicked.origin,
         images: imagesOrigin,

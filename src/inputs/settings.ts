@@ -362,6 +362,33 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
       })
     }
   }
+  if (settings.method === 'git' && command === 'deploy') {
+    // A git push builds with the app's own buildpacks, and Heroku records the pushed commit as
+    // the version: neither input could reach the build.
+    const buildpacksOrigin = buildpackItems[0]?.origin
+    if (buildpacksOrigin) {
+      if (buildpacksOrigin.kind === 'file' && methodPicked.origin.kind !== 'file')
+        settings.buildpacks = []
+      else
+        located(buildpacksOrigin, () => {
+          throw new InvalidValue(
+            'buildpacks',
+            'are not sent with method git: a git push builds with the buildpacks set on the app (heroku buildpacks:set); use method build to choose them per build'
+          )
+        })
+    }
+    if (versionPicked.origin.kind !== 'default') {
+      if (versionPicked.origin.kind === 'file' && methodPicked.origin.kind !== 'file')
+        settings.version = defaultVersion
+      else
+        located(versionPicked.origin, () => {
+          throw new InvalidValue(
+            'version',
+            'cannot be set with method git: Heroku records the pushed commit as the version; use method build to name the version yourself'
+          )
+        })
+    }
+  }
   checkContainerMethod(settings, {
     method: methodPicked.origin,
     images: imagesOrigin,
