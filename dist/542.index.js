@@ -2815,6 +2815,11 @@ async function assertDirectory(sourceDir) {
 async function gitListFiles(sourceDir, git) {
     const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'];
     const result = await runGit(git, args, sourceDir);
+    if (result.kind === 'ok' && result.notUtf8.length > 0) {
+        // Decoded, such a name names no file on disk, and the file would be left out unsaid.
+        const shown = result.notUtf8.slice(0, 3).join(', ');
+        throw new errors/* DeployError */.sH(`git lists ${result.notUtf8.length} file name(s) in ${sourceDir} that are not UTF-8 (${shown}): the archive cannot name them, and leaving them out would deploy something else than the commit. Rename them (git mv), or deploy with method git.`);
+    }
     if (result.kind === 'ok')
         return result.paths;
     if (result.kind === 'missing') {
@@ -2833,6 +2838,14 @@ function runGit(git, args, cwd) {
     return new Promise((resolve) => {
         const child = (0,external_node_child_process_.spawn)(git, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
         const paths = [];
+        const notUtf8 = [];
+        const take = (raw) => {
+            const name = raw.toString('utf8');
+            if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(raw))
+                notUtf8.push(showBytes(raw));
+            else
+                paths.push(name);
+        };
         let pending = Buffer.alloc(0);
         let stderr = '';
         let spawnFailed = false;
@@ -2841,7 +2854,7 @@ function runGit(git, args, cwd) {
             let nul = buf.indexOf(0);
             while (nul !== -1) {
                 if (nul > 0)
-                    paths.push(buf.toString('utf8', 0, nul));
+                    take(buf.subarray(0, nul));
                 buf = buf.subarray(nul + 1);
                 nul = buf.indexOf(0);
             }
@@ -2866,10 +2879,21 @@ function runGit(git, args, cwd) {
             if (code !== 0)
                 return resolve({ kind: 'failed', code, stderr });
             if (pending.length > 0)
-                paths.push(pending.toString('utf8'));
-            resolve({ kind: 'ok', paths });
+                take(pending);
+            resolve({ kind: 'ok', paths, notUtf8 });
         });
     });
+}
+/** A file name's bytes as text: printable ASCII as is, every other byte as `\xNN`. */
+function showBytes(raw) {
+    let out = '';
+    for (const byte of raw) {
+        out +=
+            byte >= 0x20 && byte < 0x7f
+                ? String.fromCharCode(byte)
+                : `\\x${byte.toString(16).padStart(2, '0')}`;
+    }
+    return out;
 }
 /** The nearest directory at or above `dir` with a `.git` that looks like a repository. */
 function findGitAncestor(dir) {

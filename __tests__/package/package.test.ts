@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash, pbkdf2, randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import {
   chmod,
   mkdir,
@@ -66,6 +66,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true })
+})
+
+describe('a file name that is not UTF-8', () => {
+  it('fails packaging with the name shown, instead of leaving the file out', async () => {
+    const repo = path.join(scratch, 'latin1')
+    await mkdir(repo)
+    git(repo, 'init', '-q')
+    await put(repo, 'index.js')
+    // "caf\xe9.txt": Latin-1 bytes, a name Linux allows and git tracks.
+    const raw = Buffer.concat([
+      Buffer.from(path.join(repo, 'caf')),
+      Buffer.from([0xe9]),
+      Buffer.from('.txt')
+    ])
+    writeFileSync(raw, 'x')
+    git(repo, 'add', '-A')
+    await expect(listSourceFiles(repo)).rejects.toThrow(
+      /git lists 1 file name\(s\) in .* that are not UTF-8 \(caf\\xe9\.txt\)/
+    )
+  })
 })
 
 describe('in a git work tree', () => {

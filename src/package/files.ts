@@ -83,6 +83,13 @@ async function assertDirectory(sourceDir: string): Promise<void> {
 async function gitListFiles(sourceDir: string, git: string): Promise<string[] | undefined> {
   const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']
   const result = await runGit(git, args, sourceDir)
+  if (result.kind === 'ok' && result.notUtf8.length > 0) {
+    // Decoded, such a name names no file on disk, and the file would be left out unsaid.
+    const shown = result.notUtf8.slice(0, 3).join(', ')
+    throw new DeployError(
+      `git lists ${result.notUtf8.length} file name(s) in ${sourceDir} that are not UTF-8 (${shown}): the archive cannot name them, and leaving them out would deploy something else than the commit. Rename them (git mv), or deploy with method git.`
+    )
+  }
   if (result.kind === 'ok') return result.paths
   if (result.kind === 'missing') {
     const gitDir = findGitAncestor(sourceDir)
@@ -97,7 +104,12 @@ async function gitListFiles(sourceDir: string, git: string): Promise<string[] | 
 }
 
 type GitResult =
-  | { kind: 'ok'; paths: string[] }
+  | {
+      kind: 'ok'
+      paths: string[]
+      /** Names that are not valid UTF-8, shown with `\xNN` for the bytes that are not. */
+      notUtf8: string[]
+    }
   | { kind: 'missing' }
   | { kind: 'failed'; code: number | null; stderr: string }
 
@@ -106,6 +118,13 @@ function runGit(git: string, args: string[], cwd: string): Promise<GitResult> {
   return new Promise((resolve) => {
     const child = spawn(git, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     const paths: string[] = []
+    const notUtf8: string[] = []
+    const take = (raw: Buffer): void => {
+      const name = raw.toString('utf8')
+      if (name.includes('\uFFFD') && !Buffer.from(name, 'utf8').equals(raw))
+        notUtf8.push(showBytes(raw))
+      else paths.push(name)
+    }
     let pending: Buffer = Buffer.alloc(0)
     let stderr = ''
     let spawnFailed = false
@@ -113,7 +132,7 @@ function runGit(git: string, args: string[], cwd: string): Promise<GitResult> {
       let buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk
       let nul = buf.indexOf(0)
       while (nul !== -1) {
-        if (nul > 0) paths.push(buf.toString('utf8', 0, nul))
+        if (nul > 0) take(buf.subarray(0, nul))
         buf = buf.subarray(nul + 1)
         nul = buf.indexOf(0)
       }
@@ -132,10 +151,22 @@ function runGit(git: string, args: string[], cwd: string): Promise<GitResult> {
     child.on('close', (code) => {
       if (spawnFailed) return
       if (code !== 0) return resolve({ kind: 'failed', code, stderr })
-      if (pending.length > 0) paths.push(pending.toString('utf8'))
-      resolve({ kind: 'ok', paths })
+      if (pending.length > 0) take(pending)
+      resolve({ kind: 'ok', paths, notUtf8 })
     })
   })
+}
+
+/** A file name's bytes as text: printable ASCII as is, every other byte as `\xNN`. */
+function showBytes(raw: Buffer): string {
+  let out = ''
+  for (const byte of raw) {
+    out +=
+      byte >= 0x20 && byte < 0x7f
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`
+  }
+  return out
 }
 
 /** The nearest directory at or above `dir` with a `.git` that looks like a repository. */
