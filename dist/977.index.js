@@ -1843,7 +1843,7 @@ function parseImageReference(value, registryHosts) {
 
 /***/ }),
 
-/***/ 2056:
+/***/ 4303:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1855,6 +1855,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: INPUTS, INPUT_DEFAULTS, INTEGER_LIMITS, commandForEvent, parseApiUrl, parseAppName, parseBodyPattern, parseBoolean, parseCommand, parseHealthCheckTarget, parseIncludeGlob, parseKeyValueLines, parseList, parsePipelineName, parsePositiveInt, parseRegex, parseReleaseRef, parseStatusRanges, readInput, resolveSourceDir, showValue
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
 ;// CONCATENATED MODULE: ./src/inputs/table.ts
 /**
  * Every input the action takes, in one table: its action.yml default, its shape in the config
@@ -1952,14 +1960,6 @@ const TARGET_KEYS = {
     ...Object.fromEntries(HEALTH_FIELDS.map((n) => [n, INPUTS[n].kind]))
 };
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/inputs/images.ts
 var inputs_images = __webpack_require__(9123);
 // EXTERNAL MODULE: ./src/inputs/context.ts
@@ -2159,56 +2159,6 @@ function scalarText(entry, kind) {
         return String(value);
     throw (0,values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
 }
-/**
- * Every key of the file in its shape (and, for booleans, whole numbers and status ranges, its
- * value), whether or not the workflow sets the same input: errors name the file, line and key.
- */
-function checkWholeFile(config) {
-    for (const [key, entry] of config.entries) {
-        const kind = FILE_KEYS[key];
-        const at = fileOrigin(entry);
-        switch (kind) {
-            case 'targets':
-                fileTargets(entry);
-                break;
-            case 'waves':
-                fileWaves(entry);
-                break;
-            case 'list': {
-                const items = fileListItems(entry);
-                // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
-                if (key === 'include-ignored')
-                    for (const item of items)
-                        (0,values/* located */.t4)(item.origin, () => (0,values/* parseIncludeGlob */.i5)(item.text));
-                break;
-            }
-            case 'key-values':
-                fileKeyValues(entry);
-                break;
-            case 'boolean': {
-                const text = scalarText(entry, kind);
-                if (text.trim() !== '')
-                    (0,values/* located */.t4)(at, () => (0,values/* parseBoolean */.yG)(text, key, false));
-                break;
-            }
-            case 'integer': {
-                const text = scalarText(entry, kind);
-                const limits = INTEGER_LIMITS[key];
-                if (text.trim() !== '' && limits)
-                    (0,values/* located */.t4)(at, () => (0,values/* parsePositiveInt */.EJ)(text, key, limits));
-                break;
-            }
-            case 'status': {
-                const text = scalarText(entry, kind);
-                if (text.trim() !== '')
-                    (0,values/* located */.t4)(at, () => (0,values/* parseStatusRanges */.C2)(text, key));
-                break;
-            }
-            default:
-                scalarText(entry, 'string');
-        }
-    }
-}
 /** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */
 function fileListItems(entry) {
     const node = entry.node;
@@ -2384,6 +2334,94 @@ function checkIntervalWithinTimeout(health, origin) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/inputs/config-file-check.ts
+
+
+
+/**
+ * Every key of the file in its shape (and, for booleans, whole numbers and status ranges, its
+ * value), whether or not the workflow sets the same input: errors name the file, line and key.
+ */
+function checkWholeFile(config) {
+    for (const [key, entry] of config.entries) {
+        const kind = FILE_KEYS[key];
+        const at = fileOrigin(entry);
+        switch (kind) {
+            case 'targets':
+                checkTargetValues(fileTargets(entry));
+                break;
+            case 'waves':
+                checkTargetValues(fileWaves(entry).flat());
+                break;
+            case 'list': {
+                const items = fileListItems(entry);
+                // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
+                if (key === 'include-ignored')
+                    for (const item of items)
+                        (0,values/* located */.t4)(item.origin, () => (0,values/* parseIncludeGlob */.i5)(item.text));
+                break;
+            }
+            case 'key-values':
+                fileKeyValues(entry);
+                break;
+            case 'boolean': {
+                const text = scalarText(entry, kind);
+                if (text.trim() !== '')
+                    (0,values/* located */.t4)(at, () => (0,values/* parseBoolean */.yG)(text, key, false));
+                break;
+            }
+            case 'integer': {
+                const text = scalarText(entry, kind);
+                const limits = INTEGER_LIMITS[key];
+                if (text.trim() !== '' && limits)
+                    (0,values/* located */.t4)(at, () => (0,values/* parsePositiveInt */.EJ)(text, key, limits));
+                break;
+            }
+            case 'status': {
+                const text = scalarText(entry, kind);
+                if (text.trim() !== '')
+                    (0,values/* located */.t4)(at, () => (0,values/* parseStatusRanges */.C2)(text, key));
+                break;
+            }
+            default: {
+                // A value another workflow would refuse is refused here too (`command: depoly`).
+                const text = scalarText(entry, 'string');
+                const parse = STRING_VALUE_CHECKS[key];
+                if (parse && text.trim() !== '')
+                    (0,values/* located */.t4)(at, () => parse(text, key));
+            }
+        }
+    }
+}
+/** The string keys whose values have a fixed form, checked wherever they are set. */
+const STRING_VALUE_CHECKS = {
+    command: values/* parseCommand */.RM,
+    method: values/* parseMethod */.$x,
+    'wave-failure': values/* parseWaveFailure */.rt,
+    'review-app-method': values/* parseReviewAppMethod */.gK,
+    app: values/* parseAppName */.QV,
+    pipeline: values/* parsePipelineName */.XZ,
+    release: values/* parseReleaseRef */.GJ,
+    'health-check': values/* parseHealthCheckTarget */.Jf,
+    'health-check-body': values/* parseBodyPattern */.Io
+};
+/** Every target's own health settings, also of apps this workflow does not promote to. */
+function checkTargetValues(targets) {
+    for (const target of targets) {
+        const scratch = {
+            target: undefined,
+            statuses: [],
+            bodyPattern: undefined,
+            timeoutSeconds: 1,
+            intervalSeconds: 1,
+            successes: 1,
+            prebootWaitSeconds: 0
+        };
+        for (const o of target.overrides)
+            (0,values/* located */.t4)(o.origin, () => applyHealthField(scratch, o.name, o.text));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/source-dir.ts
 /** `source-dir`: a directory inside the workspace, after `..` and symbolic links. */
 
@@ -2542,6 +2580,7 @@ var marker = __webpack_require__(9662);
  * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
  * workflow value wins over the file.
  */
+
 
 
 
@@ -3724,8 +3763,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: TUNING_ENV, tuningFromEnv
 
-// EXTERNAL MODULE: ./src/inputs/index.ts + 5 modules
-var inputs = __webpack_require__(2056);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 6 modules
+var inputs = __webpack_require__(4303);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
 // EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules

@@ -40,8 +40,6 @@ import {
   located,
   parseAppName,
   parseBodyPattern,
-  parseIncludeGlob,
-  parseBoolean,
   parseHealthCheckTarget,
   parseKeyValueLines,
   parseList,
@@ -265,55 +263,6 @@ export function scalarText(entry: FileEntry, kind: ScalarKind): string {
   if (typeof value === 'number' && kind !== 'boolean') return node.source ?? String(value)
   if (typeof value === 'boolean' && kind === 'boolean') return String(value)
   throw fileError(entry, `expected ${expected}, got ${describeNode(node)}`)
-}
-
-/**
- * Every key of the file in its shape (and, for booleans, whole numbers and status ranges, its
- * value), whether or not the workflow sets the same input: errors name the file, line and key.
- */
-export function checkWholeFile(config: ConfigFile): void {
-  for (const [key, entry] of config.entries) {
-    const kind = FILE_KEYS[key]
-    const at = fileOrigin(entry)
-    switch (kind) {
-      case 'targets':
-        fileTargets(entry)
-        break
-      case 'waves':
-        fileWaves(entry)
-        break
-      case 'list': {
-        const items = fileListItems(entry)
-        // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
-        if (key === 'include-ignored')
-          for (const item of items) located(item.origin, () => parseIncludeGlob(item.text))
-        break
-      }
-      case 'key-values':
-        fileKeyValues(entry)
-        break
-      case 'boolean': {
-        const text = scalarText(entry, kind)
-        if (text.trim() !== '') located(at, () => parseBoolean(text, key, false))
-        break
-      }
-      case 'integer': {
-        const text = scalarText(entry, kind)
-        const limits = (
-          INTEGER_LIMITS as Record<string, { allowZero: boolean; max: number } | undefined>
-        )[key]
-        if (text.trim() !== '' && limits) located(at, () => parsePositiveInt(text, key, limits))
-        break
-      }
-      case 'status': {
-        const text = scalarText(entry, kind)
-        if (text.trim() !== '') located(at, () => parseStatusRanges(text, key))
-        break
-      }
-      default:
-        scalarText(entry, 'string')
-    }
-  }
 }
 
 /** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */

@@ -11,6 +11,7 @@
  * for `version` also `$GITHUB_SHA`) counts as unset and the config file's value wins; any other
  * workflow value wins over the file.
  */
+import { checkWholeFile } from './config-file-check.js'
 import {
   HEALTH_FIELDS,
   INPUT_DEFAULTS,
@@ -25,7 +26,6 @@ import {
   type ScalarKind,
   applyHealthField,
   checkIntervalWithinTimeout,
-  checkWholeFile,
   fileKeyValues,
   fileListItems,
   fileOrigin,
