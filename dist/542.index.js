@@ -3021,6 +3021,8 @@ async function createTarball(sourceDir, files, outPath, opts = {}) {
         : compressWithZlib(outPath);
     const staging = new Staging(compression.input);
     let fileCount = 0;
+    const linksOutside = [];
+    const root = external_node_path_default().resolve(sourceDir);
     try {
         for (const file of files) {
             const absolute = external_node_path_default().join(sourceDir, file);
@@ -3029,9 +3031,15 @@ async function createTarball(sourceDir, files, outPath, opts = {}) {
             if (!symlink && !info.isFile()) {
                 throw new errors/* DeployError */.sH(`Cannot package ${file}: it is neither a file nor a symlink`);
             }
+            const linkpath = symlink ? (0,external_node_fs_.readlinkSync)(absolute) : undefined;
+            if (linkpath !== undefined) {
+                const target = external_node_path_default().resolve(external_node_path_default().dirname(absolute), linkpath);
+                if (external_node_path_default().isAbsolute(linkpath) || !(target === root || target.startsWith(root + (external_node_path_default()).sep)))
+                    linksOutside.push(`${file} → ${linkpath}`);
+            }
             const header = new Header({
                 path: file,
-                linkpath: symlink ? (0,external_node_fs_.readlinkSync)(absolute) : undefined,
+                linkpath,
                 mode: ((info.mode & 0o7777) | 0o600) & ~0o022,
                 size: symlink ? 0 : info.size,
                 // A Date of this module's own realm: tar's encoders check `instanceof Date`.
@@ -3071,7 +3079,7 @@ async function createTarball(sourceDir, files, outPath, opts = {}) {
         throw gzipGone && compressionError ? compressionError : err;
     }
     const { bytes, checksum } = await hashFile(outPath);
-    return { path: outPath, bytes, checksum, fileCount };
+    return { path: outPath, bytes, checksum, fileCount, linksOutside };
 }
 /**
  * The system's gzip (`gzip -6 -c`, what `tar -czf` runs), in its own process writing straight
@@ -3286,6 +3294,13 @@ function packagePhase(c) {
     return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
         const packaged = await packageInTempDir(c);
         core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`);
+        if (packaged.linksOutside.length > 0) {
+            const shown = packaged.linksOutside.slice(0, 5).join(', ');
+            const more = packaged.linksOutside.length > 5 ? ` and ${packaged.linksOutside.length - 5} more` : '';
+            const warning = `${packaged.linksOutside.length} symlink(s) point outside source-dir (${shown}${more}): the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.`;
+            core.warning(warning);
+            addNote(c.outcome, warning);
+        }
         return packaged;
     });
 }

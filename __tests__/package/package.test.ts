@@ -68,6 +68,24 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true })
 })
 
+describe('symlinks that point outside source-dir', () => {
+  it('are packaged as links and listed, so the run can say they will point at nothing', async () => {
+    const root = path.join(scratch, 'links')
+    const app = path.join(root, 'apps', 'web')
+    await put(app, 'index.js')
+    await put(root, 'packages/shared/lib.js')
+    await symlink('index.js', path.join(app, 'inside'))
+    await symlink('../../packages/shared', path.join(app, 'shared'))
+    await symlink('/etc/hostname', path.join(app, 'absolute'))
+    const out = path.join(scratch, 'links.tar.gz')
+    const result = await createTarball(app, await listSourceFiles(app, { git: noGit }), out)
+    expect(result.linksOutside.sort()).toEqual([
+      'absolute → /etc/hostname',
+      'shared → ../../packages/shared'
+    ])
+  })
+})
+
 describe('a file name that is not UTF-8', () => {
   it('fails packaging with the name shown, instead of leaving the file out', async () => {
     const repo = path.join(scratch, 'latin1')

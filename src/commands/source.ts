@@ -13,6 +13,14 @@ export function packagePhase(c: CommandContext): Promise<PackagedSource> {
   return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
     const packaged = await packageInTempDir(c)
     core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
+    if (packaged.linksOutside.length > 0) {
+      const shown = packaged.linksOutside.slice(0, 5).join(', ')
+      const more =
+        packaged.linksOutside.length > 5 ? ` and ${packaged.linksOutside.length - 5} more` : ''
+      const warning = `${packaged.linksOutside.length} symlink(s) point outside source-dir (${shown}${more}): the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.`
+      core.warning(warning)
+      addNote(c.outcome, warning)
+    }
     return packaged
   })
 }

@@ -30,6 +30,11 @@ export interface Tarball {
   checksum: string
   /** Entries written (files and symlinks). */
   fileCount: number
+  /**
+   * Symlinks whose target is outside the packaged directory (or absolute), as `link → target`:
+   * the archive carries the link, not what it points to, so on Heroku it points at nothing.
+   */
+  linksOutside: string[]
 }
 
 export interface PackagedSource extends Tarball {
@@ -81,6 +86,8 @@ export async function createTarball(
   const staging = new Staging(compression.input)
 
   let fileCount = 0
+  const linksOutside: string[] = []
+  const root = path.resolve(sourceDir)
   try {
     for (const file of files) {
       const absolute = path.join(sourceDir, file)
@@ -89,9 +96,15 @@ export async function createTarball(
       if (!symlink && !info.isFile()) {
         throw new DeployError(`Cannot package ${file}: it is neither a file nor a symlink`)
       }
+      const linkpath = symlink ? readlinkSync(absolute) : undefined
+      if (linkpath !== undefined) {
+        const target = path.resolve(path.dirname(absolute), linkpath)
+        if (path.isAbsolute(linkpath) || !(target === root || target.startsWith(root + path.sep)))
+          linksOutside.push(`${file} → ${linkpath}`)
+      }
       const header = new Header({
         path: file,
-        linkpath: symlink ? readlinkSync(absolute) : undefined,
+        linkpath,
         mode: ((info.mode & 0o7777) | 0o600) & ~0o022,
         size: symlink ? 0 : info.size,
         // A Date of this module's own realm: tar's encoders check `instanceof Date`.
@@ -131,7 +144,7 @@ export async function createTarball(
     throw gzipGone && compressionError ? compressionError : err
   }
   const { bytes, checksum } = await hashFile(outPath)
-  return { path: outPath, bytes, checksum, fileCount }
+  return { path: outPath, bytes, checksum, fileCount, linksOutside }
 }
 
 /** The gzip step: takes the tar bytes on `input`, writes the archive to disk. */
