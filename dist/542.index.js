@@ -859,7 +859,16 @@ async function prepareGitPush(sourceDir, sha) {
         await push(again);
         return { commit: again };
     };
-    return { commit: id, push: sendTo };
+    // What the push leaves out: changes not committed (a build step's output, an edited file).
+    const status = await git(p.sourceDir, [
+        'status',
+        '--porcelain',
+        '--untracked-files=all',
+        '--',
+        '.'
+    ]);
+    const uncommitted = status.code === 0 ? status.stdout.split('\n').filter((l) => l.trim() !== '').length : 0;
+    return { commit: id, uncommitted, push: sendTo };
 }
 function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
@@ -3916,6 +3925,7 @@ async function resolveImages(registry, app, images, pushed) {
 
 
 
+
 /**
  * Deploys to the staging app. `beforeChange`: runs once the app is resolved and before anything
  * changes (promote: true resolves and checks its targets there).
@@ -4106,6 +4116,11 @@ async function buildSource(c, app, result) {
         if (!gitUrl)
             throw new errors/* DeployError */.sH(`${app.name} has no git_url: use method build.`);
         const prepared = await prepareGitPush(settings.sourceDir, ctx.sha);
+        if (prepared.uncommitted > 0) {
+            const warning = `${prepared.uncommitted} file(s) in source-dir have changes HEAD does not have: method git pushes HEAD's tree only, so they are not deployed. Commit them in the job, or use method build (which packages the work tree).`;
+            core.warning(warning);
+            addNote(c.outcome, warning);
+        }
         await setConfigVars();
         // The builds there before the push: only a build the push started is this run's.
         let earlier = new Set();

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  annotationText,
   releaseFailingOnceMarked,
   shopSeed,
   startScenario,
@@ -341,6 +342,18 @@ describe('deploy', () => {
     } finally {
       fs.rmSync(leak, { force: true })
     }
+  })
+
+  it('with git, warns that changes HEAD does not have are not pushed', async () => {
+    scenario = await startScenario(shopSeed())
+    // A build step's output, or an edit, not committed in the job.
+    fs.writeFileSync(path.join(scenario.workspace.dir, 'generated.txt'), 'not committed\n')
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })
+    expect(result.exitCode).toBe(0)
+    expect(annotationText(result, 'warning')).toMatch(
+      /1 file\(s\) in source-dir have changes HEAD does not have: method git pushes HEAD's tree only/
+    )
+    expect(result.summary).toMatch(/changes HEAD does not have/)
   })
 
   it('with git, a re-run of a commit already pushed still builds, and follows its own build', async () => {

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
-import type { AppResult, ReleaseInfo } from '../outcome.js'
+import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
 import { commitSubject, prepareGitPush } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
@@ -276,6 +276,11 @@ export async function buildSource(
     const gitUrl = app.gitUrl
     if (!gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
     const prepared = await prepareGitPush(settings.sourceDir, ctx.sha)
+    if (prepared.uncommitted > 0) {
+      const warning = `${prepared.uncommitted} file(s) in source-dir have changes HEAD does not have: method git pushes HEAD's tree only, so they are not deployed. Commit them in the job, or use method build (which packages the work tree).`
+      core.warning(warning)
+      addNote(c.outcome, warning)
+    }
     await setConfigVars()
     // The builds there before the push: only a build the push started is this run's.
     let earlier = new Set<string>()

@@ -68,6 +68,8 @@ export async function prepareGitPush(
   sha: string
 ): Promise<{
   commit: string
+  /** Files under `sourceDir` with changes HEAD does not have (not pushed). */
+  uncommitted: number
   push: (gitUrl: string, apiKey: string) => Promise<{ commit: string }>
 }> {
   const p = { sourceDir, sha }
@@ -137,7 +139,17 @@ export async function prepareGitPush(
     await push(again)
     return { commit: again }
   }
-  return { commit: id, push: sendTo }
+  // What the push leaves out: changes not committed (a build step's output, an edited file).
+  const status = await git(p.sourceDir, [
+    'status',
+    '--porcelain',
+    '--untracked-files=all',
+    '--',
+    '.'
+  ])
+  const uncommitted =
+    status.code === 0 ? status.stdout.split('\n').filter((l) => l.trim() !== '').length : 0
+  return { commit: id, uncommitted, push: sendTo }
 }
 
 function firstLine(text: string): string {
