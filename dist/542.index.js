@@ -765,6 +765,16 @@ async function git(cwd, args, env) {
     });
     return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr };
 }
+/** The commit checked out in `dir` (HEAD), or undefined outside a git work tree. */
+async function headCommit(dir) {
+    try {
+        const r = await git(dir, ['rev-parse', 'HEAD']);
+        return r.code === 0 && /^[0-9a-f]{40}$/.test(r.stdout.trim()) ? r.stdout.trim() : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The subject line of `sha` (or HEAD), for the build's `version_description`; undefined if unknown. */
 async function commitSubject(dir, sha) {
     for (const rev of sha ? [sha, 'HEAD'] : ['HEAD']) {
@@ -4145,7 +4155,18 @@ async function buildSource(c, app, result) {
         await setConfigVars();
         const source = await uploadPhase(c, tarball, app.name);
         return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
-            const description = await commitSubject(settings.sourceDir, ctx.sha);
+            const [description, head] = await Promise.all([
+                commitSubject(settings.sourceDir, ctx.sha),
+                headCommit(settings.sourceDir)
+            ]);
+            // The version defaults to the workflow's commit; a checkout of another one (ref:, a
+            // pull_request_target job checking out the PR) builds that code under this name.
+            const defaultVersion = settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha;
+            if (head && defaultVersion && head !== settings.version) {
+                const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)}, the workflow's commit: the summary, the deployments and {commit} name that one. Set version to the commit you check out.`;
+                core.warning(warning);
+                addNote(c.outcome, warning);
+            }
             const buildpacks = settings.buildpacks.length > 0
                 ? settings.buildpacks.map((b) => (/^https?:\/\//.test(b) ? { url: b } : { name: b }))
                 : undefined;

@@ -344,6 +344,17 @@ describe('deploy', () => {
     }
   })
 
+  it("warns when the checked-out commit is not the workflow's, under whose name it is built", async () => {
+    scenario = await startScenario(shopSeed())
+    // actions/checkout with another ref: HEAD is the workspace's commit, GITHUB_SHA another.
+    const other = 'b'.repeat(40)
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs }, { sha: other })
+    expect(result.exitCode).toBe(0)
+    expect(annotationText(result, 'warning')).toContain(
+      `source-dir has commit ${scenario.workspace.sha.slice(0, 7)} checked out, but the build is recorded as bbbbbbb`
+    )
+  })
+
   it('with git, warns that changes HEAD does not have are not pushed', async () => {
     scenario = await startScenario(shopSeed())
     // A build step's output, or an edit, not committed in the job.

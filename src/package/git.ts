@@ -32,6 +32,16 @@ async function git(
   return { code: out.exitCode, stdout: out.stdout, stderr: out.stderr }
 }
 
+/** The commit checked out in `dir` (HEAD), or undefined outside a git work tree. */
+export async function headCommit(dir: string): Promise<string | undefined> {
+  try {
+    const r = await git(dir, ['rev-parse', 'HEAD'])
+    return r.code === 0 && /^[0-9a-f]{40}$/.test(r.stdout.trim()) ? r.stdout.trim() : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** The subject line of `sha` (or HEAD), for the build's `version_description`; undefined if unknown. */
 export async function commitSubject(dir: string, sha: string): Promise<string | undefined> {
   for (const rev of sha ? [sha, 'HEAD'] : ['HEAD']) {
