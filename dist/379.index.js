@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(7264);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: ./src/inputs/index.ts + 6 modules
-var inputs = __webpack_require__(4303);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 7 modules
+var inputs = __webpack_require__(4811);
 // EXTERNAL MODULE: ./src/github/client.ts
 var client = __webpack_require__(6584);
 // EXTERNAL MODULE: ./src/package/temp.ts

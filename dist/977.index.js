@@ -1843,7 +1843,7 @@ function parseImageReference(value, registryHosts) {
 
 /***/ }),
 
-/***/ 4303:
+/***/ 4811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2422,6 +2422,97 @@ function checkTargetValues(targets) {
     }
 }
 
+// EXTERNAL MODULE: ./src/health/marker.ts
+var marker = __webpack_require__(9662);
+;// CONCATENATED MODULE: ./src/inputs/method-checks.ts
+/**
+ * What a `method` brings with it, checked across the settings: `container` and its `images`,
+ * and what `git` cannot carry. A value from the (shared) config file that does not apply here
+ * is dropped; the same value from the workflow is an input error.
+ */
+
+
+const WORKFLOW = { kind: 'workflow' };
+/**
+ * `method: git` on `deploy`: a git push builds with the buildpacks set on the app, and Heroku
+ * records the pushed commit as the version, so neither input could reach the build.
+ */
+function checkGitMethod(settings, origins, defaultVersion) {
+    if (settings.method !== 'git' || settings.command !== 'deploy')
+        return;
+    const yields = (origin) => origin.kind === 'file' && origins.method.kind !== 'file';
+    if (origins.buildpacks) {
+        if (yields(origins.buildpacks))
+            settings.buildpacks = [];
+        else
+            (0,values/* located */.t4)(origins.buildpacks, () => {
+                throw new values/* InvalidValue */.h6('buildpacks', 'are not sent with method git: a git push builds with the buildpacks set on the app (heroku buildpacks:set); use method build to choose them per build');
+            });
+    }
+    if (origins.version.kind !== 'default') {
+        if (yields(origins.version))
+            settings.version = defaultVersion;
+        else
+            (0,values/* located */.t4)(origins.version, () => {
+                throw new values/* InvalidValue */.h6('version', 'cannot be set with method git: Heroku records the pushed commit as the version; use method build to name the version yourself');
+            });
+    }
+}
+/**
+ * `method: container` and `images` belong together, on `deploy`: `images` is required with
+ * container (the processes to release), and build-only settings do not apply to it. A value from
+ * the (shared) config file that does not apply here is dropped; from the workflow it is an error.
+ */
+function checkContainerMethod(settings, origins) {
+    const { command } = settings;
+    const fromFile = (origin) => origin?.kind === 'file';
+    if (settings.method === 'container' && command === 'review-app') {
+        if (fromFile(origins.method))
+            settings.method = 'build';
+        else {
+            throw new values/* InvalidValue */.h6('method', `container cannot be used with command review-app${origins.commandWhy}: review apps are built from a source tarball; use method build`);
+        }
+    }
+    const hasImages = Object.keys(settings.images).length > 0;
+    if (settings.method !== 'container' || command !== 'deploy') {
+        if (hasImages && command === 'deploy' && !fromFile(origins.images)) {
+            (0,values/* located */.t4)(origins.images ?? WORKFLOW, () => {
+                throw new values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
+            });
+        }
+        // Images from the config file serve the workflows that release them; the others ignore them.
+        settings.images = {};
+        return;
+    }
+    if (!hasImages) {
+        throw new values/* InvalidValue */.h6('images', 'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)');
+    }
+    // A container release has no source commit: a `{commit}` marker could never pass, and the
+    // targets of `promote: true` get the same images.
+    for (const [health, where] of [
+        [settings.health, ''],
+        ...settings.targets.map((t) => [t.health, ` (target ${t.app})`])
+    ]) {
+        const problem = (0,marker/* unknownCommitProblem */.$i)(health, undefined, `a release of method container${where}`, true);
+        if (problem)
+            throw new values/* InvalidValue */.h6('health-check-body', problem);
+    }
+    if (settings.buildpacks.length > 0) {
+        if (fromFile(origins.buildpacks))
+            settings.buildpacks = [];
+        else {
+            throw new values/* InvalidValue */.h6('buildpacks', 'do not apply to method container: the images are built already; leave buildpacks out');
+        }
+    }
+    if (settings.includeIgnored.length > 0) {
+        if (fromFile(origins.includeIgnored))
+            settings.includeIgnored = [];
+        else {
+            throw new values/* InvalidValue */.h6('include-ignored', 'needs method build: method container packages no source; leave include-ignored out');
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/source-dir.ts
 /** `source-dir`: a directory inside the workspace, after `..` and symbolic links. */
 
@@ -2483,7 +2574,7 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
 ;// CONCATENATED MODULE: ./src/inputs/targets.ts
 
 
-const WORKFLOW = { kind: 'workflow' };
+const targets_WORKFLOW = { kind: 'workflow' };
 function promotionTargets(inputs) {
     const { file, targetsFromWorkflow, wavesFromWorkflow, sourceApp, health } = inputs;
     const targetsEntry = file?.entries.get('targets');
@@ -2495,13 +2586,13 @@ function promotionTargets(inputs) {
         ?.overrides ?? [];
     /** An app the workflow names, with the file's health settings for it. */
     const workflowApp = (text, input) => {
-        const named = namedApp(text, WORKFLOW, input);
+        const named = namedApp(text, targets_WORKFLOW, input);
         return { ...named, overrides: fileOverridesFor(named.app) };
     };
     // Waves and targets exclude each other on the level that sets them: the workflow's, where it
     // sets either; else the file's.
     const bothAt = targetsFromWorkflow !== undefined && wavesFromWorkflow !== undefined
-        ? WORKFLOW
+        ? targets_WORKFLOW
         : targetsFromWorkflow === undefined &&
             wavesFromWorkflow === undefined &&
             wavesEntry &&
@@ -2510,7 +2601,7 @@ function promotionTargets(inputs) {
             : undefined;
     if (bothAt) {
         (0,values/* located */.t4)(bothAt, () => {
-            throw new values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === WORKFLOW ? 'empty' : 'out'}`);
+            throw new values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === targets_WORKFLOW ? 'empty' : 'out'}`);
         });
     }
     // A level (workflow, file) that sets one of them overrides the other level's.
@@ -2548,7 +2639,7 @@ function promotionTargets(inputs) {
             (0,values/* located */.t4)(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
         }
         if (spec.overrides.length > 0) {
-            checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : WORKFLOW);
+            checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : targets_WORKFLOW);
         }
         targets.push({ app: spec.app, health: targetHealth });
     }
@@ -2564,8 +2655,6 @@ function sameApp(a, b) {
 
 // EXTERNAL MODULE: ./src/review-app-name.ts
 var review_app_name = __webpack_require__(2921);
-// EXTERNAL MODULE: ./src/health/marker.ts
-var marker = __webpack_require__(9662);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /**
  * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
@@ -2833,27 +2922,11 @@ function getSettings(env, ctx, mask) {
             });
         }
     }
-    if (settings.method === 'git' && command === 'deploy') {
-        // A git push builds with the app's own buildpacks, and Heroku records the pushed commit as
-        // the version: neither input could reach the build.
-        const buildpacksOrigin = buildpackItems[0]?.origin;
-        if (buildpacksOrigin) {
-            if (buildpacksOrigin.kind === 'file' && methodPicked.origin.kind !== 'file')
-                settings.buildpacks = [];
-            else
-                (0,values/* located */.t4)(buildpacksOrigin, () => {
-                    throw new values/* InvalidValue */.h6('buildpacks', 'are not sent with method git: a git push builds with the buildpacks set on the app (heroku buildpacks:set); use method build to choose them per build');
-                });
-        }
-        if (versionPicked.origin.kind !== 'default') {
-            if (versionPicked.origin.kind === 'file' && methodPicked.origin.kind !== 'file')
-                settings.version = defaultVersion;
-            else
-                (0,values/* located */.t4)(versionPicked.origin, () => {
-                    throw new values/* InvalidValue */.h6('version', 'cannot be set with method git: Heroku records the pushed commit as the version; use method build to name the version yourself');
-                });
-        }
-    }
+    checkGitMethod(settings, {
+        method: methodPicked.origin,
+        buildpacks: buildpackItems[0]?.origin,
+        version: versionPicked.origin
+    }, defaultVersion);
     checkContainerMethod(settings, {
         method: methodPicked.origin,
         images: imagesOrigin,
@@ -2873,60 +2946,6 @@ function getSettings(env, ctx, mask) {
         throw new values/* InvalidValue */.h6('app', `command ${command}${commandWhy} needs app or pipeline (neither is set); set app to the Heroku app, or pipeline to use its staging app`);
     }
     return settings;
-}
-/**
- * `method: container` and `images` belong together, on `deploy`: `images` is required with
- * container (the processes to release), and build-only settings do not apply to it. A value from
- * the (shared) config file that does not apply here is dropped; from the workflow it is an error.
- */
-function checkContainerMethod(settings, origins) {
-    const { command } = settings;
-    const fromFile = (origin) => origin?.kind === 'file';
-    if (settings.method === 'container' && command === 'review-app') {
-        if (fromFile(origins.method))
-            settings.method = 'build';
-        else {
-            throw new values/* InvalidValue */.h6('method', `container cannot be used with command review-app${origins.commandWhy}: review apps are built from a source tarball; use method build`);
-        }
-    }
-    const hasImages = Object.keys(settings.images).length > 0;
-    if (settings.method !== 'container' || command !== 'deploy') {
-        if (hasImages && command === 'deploy' && !fromFile(origins.images)) {
-            (0,values/* located */.t4)(origins.images ?? settings_WORKFLOW, () => {
-                throw new values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
-            });
-        }
-        // Images from the config file serve the workflows that release them; the others ignore them.
-        settings.images = {};
-        return;
-    }
-    if (!hasImages) {
-        throw new values/* InvalidValue */.h6('images', 'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)');
-    }
-    // A container release has no source commit: a `{commit}` marker could never pass, and the
-    // targets of `promote: true` get the same images.
-    for (const [health, where] of [
-        [settings.health, ''],
-        ...settings.targets.map((t) => [t.health, ` (target ${t.app})`])
-    ]) {
-        const problem = (0,marker/* unknownCommitProblem */.$i)(health, undefined, `a release of method container${where}`, true);
-        if (problem)
-            throw new values/* InvalidValue */.h6('health-check-body', problem);
-    }
-    if (settings.buildpacks.length > 0) {
-        if (fromFile(origins.buildpacks))
-            settings.buildpacks = [];
-        else {
-            throw new values/* InvalidValue */.h6('buildpacks', 'do not apply to method container: the images are built already; leave buildpacks out');
-        }
-    }
-    if (settings.includeIgnored.length > 0) {
-        if (fromFile(origins.includeIgnored))
-            settings.includeIgnored = [];
-        else {
-            throw new values/* InvalidValue */.h6('include-ignored', 'needs method build: method container packages no source; leave include-ignored out');
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/index.ts
@@ -3763,8 +3782,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: TUNING_ENV, tuningFromEnv
 
-// EXTERNAL MODULE: ./src/inputs/index.ts + 6 modules
-var inputs = __webpack_require__(4303);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 7 modules
+var inputs = __webpack_require__(4811);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
 // EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules
