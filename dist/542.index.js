@@ -851,11 +851,15 @@ async function prepareGitPush(sourceDir, sha) {
                 GIT_TERMINAL_PROMPT: '0',
                 GIT_CONFIG_NOSYSTEM: '1',
                 GIT_CONFIG_GLOBAL: '/dev/null',
-                GIT_CONFIG_COUNT: '2',
+                GIT_CONFIG_COUNT: '3',
                 GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
                 GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
                 GIT_CONFIG_KEY_1: 'core.hooksPath',
-                GIT_CONFIG_VALUE_1: '/dev/null'
+                GIT_CONFIG_VALUE_1: '/dev/null',
+                // Without the user's git config, a workspace owned by another user (container jobs)
+                // needs what `git config --global --add safe.directory` gives the commands before.
+                GIT_CONFIG_KEY_2: 'safe.directory',
+                GIT_CONFIG_VALUE_2: '*'
             });
             if (pushed.code !== 0) {
                 throw new errors/* DeployError */.sH(`git push to the app's git_url failed: ${scrub(pushed.stderr, [apiKey, auth])}`);
@@ -2512,10 +2516,15 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         ]);
     }
     catch (err) {
-        // wait-timeout ran out with its release phase still running: not a rollback we can claim.
+        // Its end not seen (wait-timeout ran out with the release phase still running): not a
+        // rollback we can claim.
         if (!(err instanceof errors/* DeployError */.sH))
             throw err;
-        return notRolledBack(`the rollback to v${to.version} made v${created.version}, whose release phase had not ended when wait-timeout ran out (Heroku may still release it)`);
+        const timedOut = /still pending after wait-timeout/.test(err.message);
+        return notRolledBack(`the rollback to v${to.version} made v${created.version}, ` +
+            (timedOut
+                ? 'whose release phase had not ended when wait-timeout ran out (Heroku may still release it)'
+                : `whose end could not be followed (${err.message})`));
     }
     const { release, tail } = ended;
     if (release.status !== 'succeeded') {
@@ -4162,8 +4171,9 @@ async function buildSource(c, app, result) {
             // The version defaults to the workflow's commit; a checkout of another one (ref:, a
             // pull_request_target job checking out the PR) builds that code under this name.
             const defaultVersion = settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha;
-            if (head && defaultVersion && head !== settings.version) {
-                const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)}, the workflow's commit: the summary, the deployments and {commit} name that one. Set version to the commit you check out.`;
+            // A pull request's default checkout is the workflow's merge commit: that is expected.
+            if (head && defaultVersion && head !== settings.version && head !== ctx.sha) {
+                const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)} (version's default): the summary, the deployments and {commit} name that one. Set version to the commit you check out.`;
                 core.warning(warning);
                 addNote(c.outcome, warning);
             }
@@ -4422,8 +4432,6 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
     const until = now() + seconds * 1000;
     const probes = [];
     const failed = (reason) => ({ seconds, probes, passed: false, reason });
-    // When each dyno last changed state, as the previous round saw it.
-    let changedAt = new Map();
     for (;;) {
         opts.signal?.throwIfAborted();
         // One-off and release dynos are not the release's formation: a `heroku run` session or a
@@ -4432,13 +4440,6 @@ async function bake(dynos, subject, check, seconds, opts = {}) {
         const crashed = listed.find((d) => d.state === 'crashed');
         if (crashed)
             return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`);
-        // Up again, but its state changed since the last round: Heroku restarted it after a crash
-        // between two rounds, which the listings alone cannot see.
-        const bounced = bouncedSince(changedAt, listed);
-        if (bounced) {
-            return failed(`${subject.name}: dyno ${bounced.name} went down and came back during the bake (its state changed at ${bounced.updated_at}: a crash Heroku restarted)`);
-        }
-        changedAt = stateChanges(listed);
         const moved = listed.find((d) => d.release !== undefined && d.release.version !== subject.version);
         if (moved && moved.release) {
             return failed(`${subject.name}: dyno ${moved.name} runs v${moved.release.version}, not v${subject.version}, during the bake`);

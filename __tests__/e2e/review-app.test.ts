@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Seed } from '../../tools/heroku-emulator/index.js'
 import {
+  annotationText,
   shopSeed,
   startScenario,
   writeWorkspaceFiles,
@@ -132,6 +133,26 @@ describe('review-app', () => {
     // The config change's release is the one gated and reported.
     expect(app.currentRelease!.version).toBe(liveBefore + 1)
     expect(again.outputs['release-version']).toBe(String(liveBefore + 1))
+  })
+
+  it("a PR's default checkout (the merge commit) is not taken for a commit mismatch", async () => {
+    scenario = await startScenario(seed())
+    const opened = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', scenario.workspace.sha)
+    })
+    expect(opened.exitCode).toBe(0)
+    // A push to the PR, checked out as actions/checkout does by default on pull_request: HEAD
+    // is GITHUB_SHA, the merge commit; the build is named after the PR's head commit.
+    const head = 'c'.repeat(40)
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: scenario.workspace.sha,
+      event: prEvent('synchronize', head)
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('review-app-ready')
+    expect(annotationText(result, 'warning')).not.toMatch(/checked out, but the build is recorded/)
   })
 
   it('skips a fork PR without changing anything on Heroku', async () => {

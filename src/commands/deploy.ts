@@ -326,8 +326,9 @@ export async function buildSource(
       // pull_request_target job checking out the PR) builds that code under this name.
       const defaultVersion =
         settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha
-      if (head && defaultVersion && head !== settings.version) {
-        const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)}, the workflow's commit: the summary, the deployments and {commit} name that one. Set version to the commit you check out.`
+      // A pull request's default checkout is the workflow's merge commit: that is expected.
+      if (head && defaultVersion && head !== settings.version && head !== ctx.sha) {
+        const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)} (version's default): the summary, the deployments and {commit} name that one. Set version to the commit you check out.`
         core.warning(warning)
         addNote(c.outcome, warning)
       }

@@ -201,10 +201,15 @@ export async function rollbackTo(
       waitForReleaseEnd(c, app, created.id, true, prefix)
     ])
   } catch (err) {
-    // wait-timeout ran out with its release phase still running: not a rollback we can claim.
+    // Its end not seen (wait-timeout ran out with the release phase still running): not a
+    // rollback we can claim.
     if (!(err instanceof DeployError)) throw err
+    const timedOut = /still pending after wait-timeout/.test(err.message)
     return notRolledBack(
-      `the rollback to v${to.version} made v${created.version}, whose release phase had not ended when wait-timeout ran out (Heroku may still release it)`
+      `the rollback to v${to.version} made v${created.version}, ` +
+        (timedOut
+          ? 'whose release phase had not ended when wait-timeout ran out (Heroku may still release it)'
+          : `whose end could not be followed (${err.message})`)
     )
   }
   const { release, tail } = ended

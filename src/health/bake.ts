@@ -8,7 +8,7 @@
 import type { HealthCheck } from '../settings.js'
 import type { Probe } from '../outcome.js'
 import { type Now, type Sleep, realNow, realSleep } from './clock.js'
-import { bouncedSince, sortedDynos, stateChanges, type DynoLister } from './dynos.js'
+import { sortedDynos, type DynoLister } from './dynos.js'
 import { compileCriteria, defaultProbeTimeoutMs, probeOnce, type ProbeFn } from './probe.js'
 
 export interface BakeSubject {
@@ -55,8 +55,6 @@ export async function bake(
   const until = now() + seconds * 1000
   const probes: Probe[] = []
   const failed = (reason: string): BakeResult => ({ seconds, probes, passed: false, reason })
-  // When each dyno last changed state, as the previous round saw it.
-  let changedAt = new Map<string, string | undefined>()
   for (;;) {
     opts.signal?.throwIfAborted()
     // One-off and release dynos are not the release's formation: a `heroku run` session or a
@@ -64,15 +62,6 @@ export async function bake(
     const listed = sortedDynos(await dynos.listDynos(subject.app), 'dynos', subject.formation)
     const crashed = listed.find((d) => d.state === 'crashed')
     if (crashed) return failed(`${subject.name}: dyno ${crashed.name} crashed during the bake`)
-    // Up again, but its state changed since the last round: Heroku restarted it after a crash
-    // between two rounds, which the listings alone cannot see.
-    const bounced = bouncedSince(changedAt, listed)
-    if (bounced) {
-      return failed(
-        `${subject.name}: dyno ${bounced.name} went down and came back during the bake (its state changed at ${bounced.updated_at}: a crash Heroku restarted)`
-      )
-    }
-    changedAt = stateChanges(listed)
     const moved = listed.find(
       (d) => d.release !== undefined && d.release.version !== subject.version
     )

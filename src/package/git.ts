@@ -129,11 +129,15 @@ export async function prepareGitPush(
           GIT_TERMINAL_PROMPT: '0',
           GIT_CONFIG_NOSYSTEM: '1',
           GIT_CONFIG_GLOBAL: '/dev/null',
-          GIT_CONFIG_COUNT: '2',
+          GIT_CONFIG_COUNT: '3',
           GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
           GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}`,
           GIT_CONFIG_KEY_1: 'core.hooksPath',
-          GIT_CONFIG_VALUE_1: '/dev/null'
+          GIT_CONFIG_VALUE_1: '/dev/null',
+          // Without the user's git config, a workspace owned by another user (container jobs)
+          // needs what `git config --global --add safe.directory` gives the commands before.
+          GIT_CONFIG_KEY_2: 'safe.directory',
+          GIT_CONFIG_VALUE_2: '*'
         }
       )
       if (pushed.code !== 0) {
