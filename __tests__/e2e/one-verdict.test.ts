@@ -6,7 +6,13 @@
  * wait is bounded once by `wait-timeout`, and the whole config file is checked.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { shopSeed, startScenario, type Scenario, annotationText } from './scenario.js'
+import {
+  annotationText,
+  shopSeed,
+  startScenario,
+  startWithReleaseToRollBack,
+  type Scenario
+} from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -44,14 +50,10 @@ describe('one verdict', () => {
   })
 
   it('a successful rollback command is a success everywhere, and names the release it went back to', async () => {
-    scenario = await startScenario(shopSeed())
+    const started = await startWithReleaseToRollBack()
+    scenario = started.scenario
     const { heroku } = scenario
-    const previous = heroku.state.apps['shop-staging'].currentRelease!
-    const bad = await heroku.createRelease(
-      'shop-staging',
-      { fixture: 'healthy', files: { VERSION: 'bad' } },
-      { wait: 'up' }
-    )
+    const { previous, bad } = started
     const result = await scenario.run({
       command: 'rollback',
       app: 'shop-staging',

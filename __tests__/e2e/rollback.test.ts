@@ -3,7 +3,7 @@
  * gated, against the emulator.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { shopSeed, startScenario, type Scenario } from './scenario.js'
+import { shopSeed, startScenario, startWithReleaseToRollBack, type Scenario } from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -21,14 +21,10 @@ const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 
 describe('rollback', () => {
   it('rolls back to the newest succeeded release before the current one and gates it', async () => {
-    scenario = await startScenario(shopSeed())
+    const started = await startWithReleaseToRollBack()
+    scenario = started.scenario
     const { heroku } = scenario
-    const previous = heroku.state.apps['shop-staging'].currentRelease!
-    await heroku.createRelease(
-      'shop-staging',
-      { fixture: 'healthy', files: { VERSION: 'bad' } },
-      { wait: 'up' }
-    )
+    const { previous } = started
     const result = await scenario.run(inputs)
 
     expect(result.exitCode).toBe(0)
@@ -46,14 +42,9 @@ describe('rollback', () => {
   })
 
   it('cancelled during its gate: the post step names the release rolled back to, not the one left', async () => {
-    scenario = await startScenario(shopSeed())
-    const { heroku } = scenario
-    const previous = heroku.state.apps['shop-staging'].currentRelease!
-    const bad = await heroku.createRelease(
-      'shop-staging',
-      { fixture: 'healthy', files: { VERSION: 'bad' } },
-      { wait: 'up' }
-    )
+    const started = await startWithReleaseToRollBack()
+    scenario = started.scenario
+    const { previous, bad } = started
     const result = await scenario.run(inputs, {
       cancelWhen: (out) => /::group::Health gate on/.test(out)
     })

@@ -14,6 +14,7 @@ import {
   startHerokuEmulator,
   type AppSeed,
   type HerokuEmulator,
+  type ReleaseJson,
   type Seed
 } from '../../tools/heroku-emulator/index.js'
 import { startGitHubServer } from '../../tools/github-server.js'
@@ -349,6 +350,25 @@ export function shopSeed(
     ],
     ...extra
   }
+}
+
+/**
+ * `shop` with one more release on staging (the healthy fixture, VERSION "bad") made after the
+ * seed: what a rollback goes back from. `previous` is the release before it.
+ */
+export async function startWithReleaseToRollBack(): Promise<{
+  scenario: Scenario
+  previous: ReleaseJson
+  bad: ReleaseJson
+}> {
+  const scenario = await startScenario(shopSeed())
+  const previous = scenario.heroku.state.apps['shop-staging'].currentRelease!
+  const bad = await scenario.heroku.createRelease(
+    'shop-staging',
+    { fixture: 'healthy', files: { VERSION: 'bad' } },
+    { wait: 'up' }
+  )
+  return { scenario, previous, bad }
 }
 
 /**
