@@ -2051,6 +2051,17 @@ function wentLiveAt(release, now) {
     return Number.isFinite(at) ? Math.min(at, now) : now;
 }
 /**
+ * What a release made from `of`'s code alone (a config-var change) is known to run: the same
+ * slug and commit, so nothing is read again.
+ */
+function sameCodeAs(of, releaseId) {
+    return { slugId: of.slugId, commit: of.commit, releaseId };
+}
+/** Release `version` of `app`, with its commit (and images) as `releaseInfo` reads them. */
+async function releaseInfoAt(heroku, app, version) {
+    return releaseInfo(heroku, app.id, await heroku.getRelease(app.id, version), undefined, app.kind);
+}
+/**
  * A release as the outcome records it, with what identifies it and its commit. A slug release
  * (Cedar): its slug and the slug's `commit`. A Fir release (`slug: null`): its OCI image, from
  * `artifacts` (type `oci-image`), and the image's `commit` (`GET /apps/{app}/oci-images/{id}`,
@@ -2433,7 +2444,7 @@ async function gateRelease(c, app, release, previous, check, liveSince, say, opt
     // The gate's dyno listings are polls: they share the run's request budget.
     {
         dynos: { listDynos: (id) => (0,pacer/* asPoll */.Et)(() => c.heroku.listDynos(id)) },
-        commitOf: async (id, version) => (await releaseInfo(c.heroku, id, await c.heroku.getRelease(id, version), undefined, app.kind)).commit
+        commitOf: async (_id, version) => (await releaseInfoAt(c.heroku, app, version)).commit
     }, {
         app: app.id,
         name: app.name,
@@ -2492,8 +2503,6 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     const created = await c.heroku.rollback(app.id, to.id);
     result.rolledBack = true;
     result.rolledBackTo = to;
-    // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback runs
-    // must not report the app as merely live on its old code with no word of the rollback.
     /** The rollback did not (or not yet) go live: the release that failed its gate still runs. */
     const notRolledBack = async (what, tail = '') => {
         result.rolledBack = false;
@@ -2509,6 +2518,8 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     };
     let ended;
     try {
+        // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback
+        // runs must not report the app as merely live on its old code with no word of the rollback.
         ;
         [, ended] = await Promise.all([
             c.events.progress(c.outcome),
@@ -2588,8 +2599,7 @@ async function liveAfterGate(c, app, release, health, promoting = false) {
         return release;
     noteReplaced(c, app, release.version, health, promoting);
     try {
-        const newer = await c.heroku.getRelease(app.id, health.replacedBy);
-        return await releaseInfo(c.heroku, app.id, newer, undefined, app.kind);
+        return await releaseInfoAt(c.heroku, app, health.replacedBy);
     }
     catch (err) {
         core.info(`Could not read v${health.replacedBy} of ${app.name}: ${(0,errors/* errorMessage */.gJ)(err)}`);
@@ -4000,17 +4010,16 @@ async function deploy(c, beforeChange) {
         core.info(`${app.name} already runs ${settings.version} (v${result.before.version}): skipping packaging and the build; checking its health.`);
         outcome.notes.push(`The build was skipped: v${result.before.version} already runs ${settings.version}.`);
         // The config vars asked for still apply: their change is a release of its own, gated.
-        const configRelease = Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined;
+        const configRelease = await applyConfigVars(c, app);
         release = configRelease ?? (await c.heroku.getRelease(app.id, result.before.id));
         if (configRelease) {
-            built = { slugId: result.before.slugId, commit: result.before.commit, releaseId: release.id };
+            built = sameCodeAs(result.before, release.id);
             outcome.notes.push(`The config vars changed: v${configRelease.version} runs the code of v${result.before.version} with them.`);
         }
         liveSince = wentLiveAt(release, c.clock.now());
     }
     else if (settings.method === 'container') {
-        if (Object.keys(settings.configVars).length > 0)
-            await applyConfigVars(c, app);
+        await applyConfigVars(c, app);
         const released = await releaseImages(c, app, result);
         release = released.release;
         if (!released.unchanged && release.status === 'succeeded')
@@ -4089,9 +4098,14 @@ function checkSettingsFitApp(settings, app) {
 function builtRelease(build, release) {
     return { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id };
 }
-/** PATCHes the changed config vars and waits for the release the change creates. */
+/**
+ * PATCHes the changed config vars and waits for the release the change creates; that release,
+ * or undefined when there was nothing to change (no `config-vars`, or the same values).
+ */
 async function applyConfigVars(c, app) {
     const keys = Object.keys(c.settings.configVars);
+    if (keys.length === 0)
+        return undefined;
     return groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
         const current = await c.heroku.getConfigVars(app.id);
         const changed = keys.filter((k) => current[k] !== c.settings.configVars[k]);
@@ -4126,10 +4140,6 @@ async function applyConfigVars(c, app) {
  */
 async function buildSource(c, app, result) {
     const { settings, ctx } = c;
-    const setConfigVars = async () => {
-        if (Object.keys(settings.configVars).length > 0)
-            await applyConfigVars(c, app);
-    };
     if (settings.method === 'git') {
         const gitUrl = app.gitUrl;
         if (!gitUrl)
@@ -4140,7 +4150,7 @@ async function buildSource(c, app, result) {
             core.warning(warning);
             addNote(c.outcome, warning);
         }
-        await setConfigVars();
+        await applyConfigVars(c, app);
         // The builds there before the push: only a build the push started is this run's.
         let earlier = new Set();
         const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, async () => {
@@ -4161,7 +4171,7 @@ async function buildSource(c, app, result) {
     }
     const tarball = await packagePhase(c);
     try {
-        await setConfigVars();
+        await applyConfigVars(c, app);
         const source = await uploadPhase(c, tarball, app.name);
         return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
             const [description, head] = await Promise.all([
@@ -5119,10 +5129,10 @@ async function buildOntoAndGate(c, app, result, created) {
     else if (!created) {
         core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`);
         // The config vars asked for still apply: their change is a release of its own, gated.
-        const configRelease = Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined;
+        const configRelease = await applyConfigVars(c, app);
         if (configRelease && live) {
             result.before = live;
-            live = await releaseInfo(heroku, app.id, configRelease, { slugId: live.slugId, commit: live.commit, releaseId: configRelease.id }, app.kind);
+            live = await releaseInfo(heroku, app.id, configRelease, sameCodeAs(live, configRelease.id), app.kind);
         }
     }
     if (!live)

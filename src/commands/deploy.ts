@@ -15,6 +15,7 @@ import { gateFailure, gatePhase, gatePlan, liveAfterGate, rollbackTo } from './h
 import {
   recordLive,
   releaseInfo,
+  sameCodeAs,
   waitForPendingWork,
   streamBuildToEnd,
   waitBudget,
@@ -110,18 +111,17 @@ export async function deploy(
       `The build was skipped: v${result.before.version} already runs ${settings.version}.`
     )
     // The config vars asked for still apply: their change is a release of its own, gated.
-    const configRelease =
-      Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined
+    const configRelease = await applyConfigVars(c, app)
     release = configRelease ?? (await c.heroku.getRelease(app.id, result.before.id))
     if (configRelease) {
-      built = { slugId: result.before.slugId, commit: result.before.commit, releaseId: release.id }
+      built = sameCodeAs(result.before, release.id)
       outcome.notes.push(
         `The config vars changed: v${configRelease.version} runs the code of v${result.before.version} with them.`
       )
     }
     liveSince = wentLiveAt(release, c.clock.now())
   } else if (settings.method === 'container') {
-    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
+    await applyConfigVars(c, app)
     const released = await releaseImages(c, app, result)
     release = released.release
     if (!released.unchanged && release.status === 'succeeded')
@@ -218,12 +218,16 @@ export function builtRelease(build: Build, release: Release): KnownSlug {
   return { slugId: build.slug?.id, commit: build.source_blob.version, releaseId: release.id }
 }
 
-/** PATCHes the changed config vars and waits for the release the change creates. */
+/**
+ * PATCHes the changed config vars and waits for the release the change creates; that release,
+ * or undefined when there was nothing to change (no `config-vars`, or the same values).
+ */
 export async function applyConfigVars(
   c: CommandContext,
   app: ResolvedApp
 ): Promise<Release | undefined> {
   const keys = Object.keys(c.settings.configVars)
+  if (keys.length === 0) return undefined
   return groupedPhase(c, 'config-vars', `Set config vars on ${app.name}`, app.name, async () => {
     const current = await c.heroku.getConfigVars(app.id)
     const changed = keys.filter((k) => current[k] !== c.settings.configVars[k])
@@ -269,9 +273,6 @@ export async function buildSource(
   result: AppResult
 ): Promise<Build> {
   const { settings, ctx } = c
-  const setConfigVars = async (): Promise<void> => {
-    if (Object.keys(settings.configVars).length > 0) await applyConfigVars(c, app)
-  }
   if (settings.method === 'git') {
     const gitUrl = app.gitUrl
     if (!gitUrl) throw new DeployError(`${app.name} has no git_url: use method build.`)
@@ -281,7 +282,7 @@ export async function buildSource(
       core.warning(warning)
       addNote(c.outcome, warning)
     }
-    await setConfigVars()
+    await applyConfigVars(c, app)
     // The builds there before the push: only a build the push started is this run's.
     let earlier = new Set<string>()
     const pushed = await groupedPhase(
@@ -315,7 +316,7 @@ export async function buildSource(
 
   const tarball = await packagePhase(c)
   try {
-    await setConfigVars()
+    await applyConfigVars(c, app)
     const source = await uploadPhase(c, tarball, app.name)
     return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const [description, head] = await Promise.all([

@@ -12,7 +12,7 @@ import type { Release } from '../heroku/types.js'
 import type { HealthCheck } from '../settings.js'
 import { readGateFacts, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
-import { releaseInfo, waitForReleaseEnd } from './releases.js'
+import { releaseInfo, releaseInfoAt, waitForReleaseEnd } from './releases.js'
 import { phase } from './timeline.js'
 
 /** The health gate as a phase of the timeline, in its own log group (failed gate = failed phase). */
@@ -96,16 +96,7 @@ async function gateRelease(
     // The gate's dyno listings are polls: they share the run's request budget.
     {
       dynos: { listDynos: (id) => asPoll(() => c.heroku.listDynos(id)) },
-      commitOf: async (id, version) =>
-        (
-          await releaseInfo(
-            c.heroku,
-            id,
-            await c.heroku.getRelease(id, version),
-            undefined,
-            app.kind
-          )
-        ).commit
+      commitOf: async (_id, version) => (await releaseInfoAt(c.heroku, app, version)).commit
     },
     {
       app: app.id,
@@ -179,8 +170,6 @@ export async function rollbackTo(
   const created = await c.heroku.rollback(app.id, to.id)
   result.rolledBack = true
   result.rolledBackTo = to
-  // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback runs
-  // must not report the app as merely live on its old code with no word of the rollback.
   /** The rollback did not (or not yet) go live: the release that failed its gate still runs. */
   const notRolledBack = async (what: string, tail = ''): Promise<void> => {
     result.rolledBack = false
@@ -196,6 +185,8 @@ export async function rollbackTo(
   }
   let ended: { release: Release; tail: string }
   try {
+    // Saved (at once, synchronously) and shown beside the wait: a cancel while the rollback
+    // runs must not report the app as merely live on its old code with no word of the rollback.
     ;[, ended] = await Promise.all([
       c.events.progress(c.outcome),
       waitForReleaseEnd(c, app, created.id, true, prefix)
@@ -299,8 +290,7 @@ export async function liveAfterGate(
   if (health.replacedBy === undefined) return release
   noteReplaced(c, app, release.version, health, promoting)
   try {
-    const newer = await c.heroku.getRelease(app.id, health.replacedBy)
-    return await releaseInfo(c.heroku, app.id, newer, undefined, app.kind)
+    return await releaseInfoAt(c.heroku, app, health.replacedBy)
   } catch (err) {
     core.info(`Could not read v${health.replacedBy} of ${app.name}: ${errorMessage(err)}`)
     return release

@@ -22,6 +22,23 @@ export function wentLiveAt(release: Release, now: number): number {
   return Number.isFinite(at) ? Math.min(at, now) : now
 }
 
+/**
+ * What a release made from `of`'s code alone (a config-var change) is known to run: the same
+ * slug and commit, so nothing is read again.
+ */
+export function sameCodeAs(of: ReleaseInfo, releaseId: string): KnownSlug {
+  return { slugId: of.slugId, commit: of.commit, releaseId }
+}
+
+/** Release `version` of `app`, with its commit (and images) as `releaseInfo` reads them. */
+export async function releaseInfoAt(
+  heroku: HerokuPort,
+  app: ResolvedApp,
+  version: number
+): Promise<ReleaseInfo> {
+  return releaseInfo(heroku, app.id, await heroku.getRelease(app.id, version), undefined, app.kind)
+}
+
 /** A slug whose commit is already known (the build that made it, the release promoted). */
 export interface KnownSlug {
   slugId: string | undefined

@@ -11,7 +11,7 @@ import { newAppResult, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
 import { applyConfigVars, buildSource, builtRelease, followBuildRelease } from './deploy.js'
 import { gateFailure, gatePhase, liveAfterGate } from './health-gate.js'
-import { recordLive, releaseInfo, waitForPendingWork } from './releases.js'
+import { recordLive, releaseInfo, sameCodeAs, waitForPendingWork } from './releases.js'
 import { startDeployment } from './timeline.js'
 
 /** The review app's result in the outcome, and its (transient) GitHub Deployment started. */
@@ -61,15 +61,14 @@ export async function buildOntoAndGate(
   } else if (!created) {
     core.info(`Review app ${app.name} already runs ${settings.version}: no new build.`)
     // The config vars asked for still apply: their change is a release of its own, gated.
-    const configRelease =
-      Object.keys(settings.configVars).length > 0 ? await applyConfigVars(c, app) : undefined
+    const configRelease = await applyConfigVars(c, app)
     if (configRelease && live) {
       result.before = live
       live = await releaseInfo(
         heroku,
         app.id,
         configRelease,
-        { slugId: live.slugId, commit: live.commit, releaseId: configRelease.id },
+        sameCodeAs(live, configRelease.id),
         app.kind
       )
     }
