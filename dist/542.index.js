@@ -5930,6 +5930,7 @@ function nonEmpty(vars) {
 
 
 
+
 async function rollback(c) {
     const { settings, heroku, outcome } = c;
     const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveApp(c));
@@ -5994,6 +5995,13 @@ async function chooseTarget(c, app, currentId) {
         // Container and Fir releases have no slug: Heroku's `eligible_for_rollback` decides for them.
         if (!release.slug && app.kind === 'slug')
             throw new errors/* InputError */.dz('release', `Release v${release.version} of ${app.name} has no slug to roll back to.`);
+        if (release.status !== 'succeeded') {
+            // Heroku rolls back to it (a rollback is a new release that runs the release phase
+            // again), and that can be the point, a retry; but its code never ran on the app.
+            const warning = `Release v${release.version} of ${app.name} ended ${release.status}: its code never went live there. Rolling back to it runs its release phase again; the newest succeeded release is the default target when release is empty.`;
+            core.warning(warning);
+            addNote(c.outcome, warning);
+        }
         return release;
     }
     const releases = await heroku.listReleases(app.id, 20);

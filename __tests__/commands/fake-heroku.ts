@@ -76,6 +76,11 @@ export interface Script {
   reviewAppError: string | undefined
   /** Review apps created from now on say `created` though their release failed its release phase. */
   reviewAppReleaseFails: boolean
+  /**
+   * Failed releases say `eligible_for_rollback: true`. The emulator says false; what Heroku says
+   * for a failed release is not documented, so the action must cope with both.
+   */
+  failedEligible: boolean
 }
 
 interface FakeRelease {
@@ -120,7 +125,8 @@ export class FakeHeroku implements HerokuPort {
     unhealthySlugs: new Set(),
     promotionFailsOn: new Set(),
     reviewAppError: undefined,
-    reviewAppReleaseFails: false
+    reviewAppReleaseFails: false,
+    failedEligible: false
   }
   /** Every call that changes something, in order: `createBuild shop-staging`, … */
   readonly mutations: string[] = []
@@ -612,7 +618,9 @@ export class FakeHeroku implements HerokuPort {
       description: r.description,
       slug: r.slugId ? { id: r.slugId } : null,
       output_stream_url: null,
-      eligible_for_rollback: status === 'succeeded' && r.slugId !== null,
+      eligible_for_rollback:
+        (status === 'succeeded' || (status === 'failed' && this.script.failedEligible)) &&
+        r.slugId !== null,
       created_at: new Date(r.createdAt).toISOString(),
       updated_at: new Date(Math.min(r.settleAt, this.clock.now())).toISOString()
     }

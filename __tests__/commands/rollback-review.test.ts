@@ -53,6 +53,31 @@ describe('rollback in process', () => {
     expect(verdict(run.outcome).ok).toBe(false)
   })
 
+  it('a release that failed is rolled back to when named and Heroku allows it, with a warning', async () => {
+    const w = shop()
+    w.heroku.script.failedEligible = true
+    w.heroku.script.releasePhaseFails = true
+    const failing = await w.run({ app: 'shop-staging', ...health })
+    expect(failing.outcome.app?.release?.status).toBe('failed')
+    const failed = failing.outcome.app!.release!
+    w.heroku.script.releasePhaseFails = false
+    await w.run({ app: 'shop-staging', ...health, version: 'b'.repeat(40) })
+    const run = await w.run({
+      command: 'rollback',
+      app: 'shop-staging',
+      release: `v${failed.version}`,
+      ...health
+    })
+    expect(run.error).toBeUndefined()
+    expect(run.outcome.app?.rolledBackTo?.version).toBe(failed.version)
+    expect(run.outcome.notes).toContain(
+      `Release v${failed.version} of shop-staging ended failed: its code never went live there. Rolling back to it runs its release phase again; the newest succeeded release is the default target when release is empty.`
+    )
+    // The default target is never a failed release, eligible or not.
+    const back = await w.run({ command: 'rollback', app: 'shop-staging', ...health })
+    expect(back.outcome.app?.rolledBackTo?.version).not.toBe(failed.version)
+  })
+
   it('a release that is already current is an input error before any change', async () => {
     const w = shop()
     const run = await w.run({ command: 'rollback', app: 'shop-staging', release: 'v2' })

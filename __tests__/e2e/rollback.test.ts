@@ -3,7 +3,16 @@
  * gated, against the emulator.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { shopSeed, startScenario, startWithReleaseToRollBack, type Scenario } from './scenario.js'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  annotationText,
+  shopSeed,
+  startScenario,
+  startWithReleaseToRollBack,
+  type Scenario
+} from './scenario.js'
 
 let scenario: Scenario | undefined
 afterEach(async () => {
@@ -73,6 +82,43 @@ describe('rollback', () => {
 
     expect(result.exitCode).toBe(0)
     expect(heroku.state.apps['shop-staging'].currentRelease!.slug!.id).toBe(chosen.slug!.id)
+  })
+
+  it('a failed release Heroku says is not eligible for rollback is refused before any change', async () => {
+    // A release whose release phase failed (a migration refused while the marker file existed).
+    // The emulator marks it not eligible_for_rollback; a Heroku that allows it gets a warning
+    // instead (unit test in __tests__/commands/rollback-review.test.ts).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-failed-'))
+    const marker = path.join(dir, 'refuse')
+    fs.writeFileSync(marker, '')
+    try {
+      scenario = await startScenario(shopSeed())
+      const { heroku } = scenario
+      const live = heroku.state.apps['shop-staging'].currentRelease!
+      const failed = await heroku.createRelease('shop-staging', {
+        fixture: 'healthy',
+        files: {
+          Procfile: 'web: node server.js\nrelease: node release.js\n',
+          'release.js':
+            "import fs from 'node:fs'\n" +
+            `if (fs.existsSync(${JSON.stringify(marker)})) { console.log('refusing'); process.exit(3) }\n`
+        }
+      })
+      expect(failed.status).toBe('failed')
+      fs.rmSync(marker)
+      const before = heroku.requests.length
+
+      const result = await scenario.run({ ...inputs, release: `v${failed.version}` })
+      expect(result.exitCode).toBe(1)
+      expect(annotationText(result, 'error')).toContain(
+        `Input 'release': Release v${failed.version} of shop-staging cannot be rolled back to: Heroku says it is not eligible for rollback. Nothing was changed.`
+      )
+      const made = heroku.requests.slice(before).filter((r) => MUTATING.has(r.method))
+      expect(made).toEqual([])
+      expect(heroku.state.apps['shop-staging'].currentRelease!.id).toBe(live.id)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('plans without changing anything in a dry run', async () => {

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import { DeployError, InputError } from '../errors.js'
+import { addNote } from '../outcome.js'
 import { unknownCommitProblem } from '../health/marker.js'
 import type { Release } from '../heroku/types.js'
 import type { CommandContext } from './context.js'
@@ -100,6 +101,13 @@ async function chooseTarget(
         'release',
         `Release v${release.version} of ${app.name} has no slug to roll back to.`
       )
+    if (release.status !== 'succeeded') {
+      // Heroku rolls back to it (a rollback is a new release that runs the release phase
+      // again), and that can be the point, a retry; but its code never ran on the app.
+      const warning = `Release v${release.version} of ${app.name} ended ${release.status}: its code never went live there. Rolling back to it runs its release phase again; the newest succeeded release is the default target when release is empty.`
+      core.warning(warning)
+      addNote(c.outcome, warning)
+    }
     return release
   }
   const releases = await heroku.listReleases(app.id, 20)
