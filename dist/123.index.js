@@ -124,7 +124,11 @@ function createGitHubApi(token, target, opts = {}) {
         async getPull(prNumber) {
             const octokit = await client();
             const res = await octokit.rest.pulls.get({ ...repo, pull_number: prNumber });
-            return { state: res.data.state === 'open' ? 'open' : 'closed', merged: res.data.merged };
+            return {
+                state: res.data.state === 'open' ? 'open' : 'closed',
+                merged: res.data.merged,
+                headSha: res.data.head.sha
+            };
         }
     };
 }

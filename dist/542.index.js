@@ -5643,6 +5643,7 @@ async function sweepSetupApps(c, pipeline, apiAppIds) {
 
 
 
+
 const GONE = new Set(['deleted', 'errored']);
 const IN_PROGRESS = new Set(['pending', 'creating']);
 async function reviewApp(c) {
@@ -5661,6 +5662,15 @@ async function reviewApp(c) {
         outcome.notes.push(`Pull request #${pr.number} is from a fork (${fork}): skipped.`);
         outcome.status = 'skipped';
         return;
+    }
+    if (pr.action !== 'closed') {
+        const stale = await pullRequestMovedOn(c, pr);
+        if (stale) {
+            core.notice(stale);
+            addNote(outcome, stale);
+            outcome.status = 'skipped';
+            return;
+        }
     }
     if (!settings.pipeline)
         throw new errors/* InputError */.dz('pipeline', 'command review-app needs the pipeline input.');
@@ -5724,6 +5734,34 @@ async function reviewApp(c) {
     const app = resolvedApp(await heroku.getApp(appId), 'review');
     const result = await startReviewAppResult(c, app, pr.number);
     await buildOntoAndGate(c, app, result, created);
+}
+/**
+ * Why this run must not create or build the PR's review app although its event asks for it:
+ * the PR is closed (a `labeled` or `edited` event after the merge, or a run that started after
+ * the `closed` run deleted the app), or its branch has moved on (this run is for an older push
+ * and started late; the newer push's run builds the newer commit). GitHub is asked for the PR as
+ * it is now; when it cannot say, the event decides.
+ */
+async function pullRequestMovedOn(c, pr) {
+    const closed = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`;
+    if (pr.state === 'closed')
+        return closed;
+    if (!c.github)
+        return undefined;
+    let now;
+    try {
+        now = await c.github.getPull(pr.number);
+    }
+    catch (err) {
+        core.info(`Could not ask GitHub whether pull request #${pr.number} is still open at ${pr.headSha.slice(0, 7)} (${(0,errors/* errorMessage */.gJ)(err)}): going by the event.`);
+        return undefined;
+    }
+    if (now.state === 'closed')
+        return closed;
+    if (now.headSha !== pr.headSha) {
+        return `Pull request #${pr.number} has moved on to ${now.headSha.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): the run for that push builds it; this one changes nothing.`;
+    }
+    return undefined;
 }
 /**
  * Creates the PR's review app from this run's source. `ours`: Heroku answered this run's

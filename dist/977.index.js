@@ -1688,7 +1688,8 @@ function readPullRequest(payload) {
         headSha,
         headRepoFullName: isRecord(head?.repo) ? stringOrUndefined(head.repo.full_name) : undefined,
         baseRepoFullName: isRecord(base?.repo) ? stringOrUndefined(base.repo.full_name) : undefined,
-        merged: pr.merged === true
+        merged: pr.merged === true,
+        state: stringOrUndefined(pr.state)
     };
 }
 /** What the runner tells us about the run: environment variables and the event payload. */
@@ -2696,7 +2697,8 @@ function getSettings(env, ctx, mask) {
     (0,context/* maskSecret */.$l)(githubToken, mask);
     (0,context/* maskKeyValueText */.co)((0,context/* readInput */.R5)(env, 'config-vars'), mask);
     (0,context/* maskKeyValueText */.co)((0,context/* readInput */.R5)(env, 'review-app-env'), mask);
-    (0,values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', true);
+    // Required, but only once the command is known (a fork's review-app run has no key).
+    (0,values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', false);
     (0,values/* checkSecretToken */.O2)(githubToken, 'github-token', false);
     const configFile = (0,context/* nonEmpty */.hq)((0,context/* readInput */.R5)(env, 'config-file'));
     const file = configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask);
@@ -2762,6 +2764,13 @@ function getSettings(env, ctx, mask) {
     const commandWhy = commandInput === 'auto'
         ? ` (chosen by command: auto from the event ${(0,values/* showValue */.vp)(ctx.eventName)})`
         : '';
+    // GitHub gives a `pull_request` run from a fork no secrets: its review-app run ends skipped
+    // (the command says so) instead of failing on the key it cannot have.
+    const forkReviewApp = command === 'review-app' &&
+        ctx.pullRequest !== undefined &&
+        (0,context/* pullRequestFromFork */.vE)(ctx.pullRequest);
+    if (!forkReviewApp)
+        (0,values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', true);
     const pipeline = optional('pipeline', values/* parsePipelineName */.XZ).value;
     const app = optional('app', values/* parseAppName */.QV);
     const release = optional('release', values/* parseReleaseRef */.GJ).value;

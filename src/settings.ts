@@ -139,6 +139,8 @@ export interface RunContext {
         headRepoFullName: string | undefined
         baseRepoFullName: string | undefined
         merged: boolean
+        /** `open` or `closed` when the event was sent (a `labeled` event can come after a merge). */
+        state?: string
       }
     | undefined
 }

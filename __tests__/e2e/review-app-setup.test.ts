@@ -192,6 +192,7 @@ describe('review-app by app setup', () => {
 
     await writeWorkspaceFiles(workspace.dir, { VERSION: 'second\n' })
     const sha2 = commitAll(workspace.dir, 'Second commit')
+    github.seedPull({ number: 7, state: 'open', head: { ref: 'feature/login', sha: sha2 } })
     const pushed = await scenario.run(setupInputs, {
       eventName: 'pull_request',
       sha: sha2,

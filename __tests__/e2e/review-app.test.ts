@@ -167,6 +167,78 @@ describe('review-app', () => {
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
 
+  it('skips a fork PR that GitHub gave no secrets (no heroku-api-key), without asking Heroku anything', async () => {
+    scenario = await startScenario(seed())
+    // On `pull_request` from a fork, GitHub passes no repository secrets: the key is empty.
+    const result = await scenario.run(
+      { ...inputs, 'heroku-api-key': '' },
+      {
+        eventName: 'pull_request',
+        event: prEvent('opened', scenario.workspace.sha, { fork: true })
+      }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('skipped')
+    expect(result.stdout).toMatch(/comes from the fork .*: no review app/)
+    expect(scenario.heroku.requests).toEqual([])
+    // The same run from a branch of this repository still needs the key.
+    const own = await scenario.run(
+      { ...inputs, 'heroku-api-key': '' },
+      { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
+    )
+    expect(own.exitCode).toBe(1)
+    expect(annotationText(own, 'error')).toMatch(/Input 'heroku-api-key'.*is required/)
+    expect(scenario.heroku.requests).toEqual([])
+  })
+
+  it('a labeled event on a merged PR creates no review app', async () => {
+    scenario = await startScenario(seed())
+    // A bot labels the PR after its merge: the event's pull request is closed.
+    const event = prEvent('labeled', scenario.workspace.sha) as {
+      pull_request: { state: string; merged: boolean }
+    }
+    event.pull_request.state = 'closed'
+    event.pull_request.merged = true
+    const result = await scenario.run(inputs, { eventName: 'pull_request', event })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('skipped')
+    expect(annotationText(result, 'notice')).toContain(
+      'Pull request #7 is closed: no review app is created or built for it'
+    )
+    expect(scenario.heroku.requests).toEqual([])
+  })
+
+  it('a run that starts after its PR closed, or after a newer push, changes nothing', async () => {
+    scenario = await startScenario(seed())
+    const { github, workspace } = scenario
+    const older = workspace.sha
+    await writeWorkspaceFiles(workspace.dir, { VERSION: 'newer\n' })
+    const newer = commitAll(workspace.dir, 'Newer commit')
+    // GitHub's PR is at the newer push by the time the older push's run starts.
+    github.seedPull({ number: 7, state: 'open', head: { ref: 'feature/login', sha: newer } })
+    const late = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: older,
+      event: prEvent('synchronize', older)
+    })
+    expect(late.exitCode).toBe(0)
+    expect(late.outputs.status).toBe('skipped')
+    expect(annotationText(late, 'notice')).toContain(
+      `Pull request #7 has moved on to ${newer.slice(0, 7)} since this run's push (${older.slice(0, 7)})`
+    )
+    // Closed at GitHub (its closed run deleted the app) while this run waited in the queue.
+    github.seedPull({ number: 7, state: 'closed', head: { ref: 'feature/login', sha: newer } })
+    const afterClose = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: newer,
+      event: prEvent('synchronize', newer)
+    })
+    expect(afterClose.exitCode).toBe(0)
+    expect(afterClose.outputs.status).toBe('skipped')
+    expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+    expect(scenario.heroku.state.reviewApps).toEqual([])
+  })
+
   it('skips a PR whose fork was deleted (head.repo null) like any fork', async () => {
     scenario = await startScenario(seed())
     const event = prEvent('labeled', scenario.workspace.sha, { fork: true }) as {

@@ -69,7 +69,7 @@ describe('createGitHubApi', () => {
       { number: 2, state: 'closed', merged_at: null, merge_commit_sha: null }
     ]
     expect(await api.pullsForCommit('0123456')).toEqual([1])
-    expect(await api.getPull(5)).toEqual({ state: 'closed', merged: true })
+    expect(await api.getPull(5)).toEqual({ state: 'closed', merged: true, headSha: 'c0ffee' })
   })
 
   it('throws errors that carry the HTTP status', async () => {

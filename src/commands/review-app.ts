@@ -4,12 +4,13 @@
  * `review-app-sweep`: delete the review apps of closed PRs (and, optionally, old ones).
  */
 import * as core from '@actions/core'
-import { DeployError, HerokuApiError, InputError } from '../errors.js'
+import { DeployError, HerokuApiError, InputError, errorMessage } from '../errors.js'
+import type { PullState } from '../github/client.js'
 import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import { streamOutput } from '../heroku/stream.js'
 import { pullRequestFromFork } from '../inputs/context.js'
-import type { SweepEntry } from '../outcome.js'
+import { addNote, type SweepEntry } from '../outcome.js'
 import type { CommandContext } from './context.js'
 import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
@@ -51,6 +52,15 @@ export async function reviewApp(c: CommandContext): Promise<void> {
     outcome.notes.push(`Pull request #${pr.number} is from a fork (${fork}): skipped.`)
     outcome.status = 'skipped'
     return
+  }
+  if (pr.action !== 'closed') {
+    const stale = await pullRequestMovedOn(c, pr)
+    if (stale) {
+      core.notice(stale)
+      addNote(outcome, stale)
+      outcome.status = 'skipped'
+      return
+    }
   }
   if (!settings.pipeline)
     throw new InputError('pipeline', 'command review-app needs the pipeline input.')
@@ -124,6 +134,36 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   const result = await startReviewAppResult(c, app, pr.number)
 
   await buildOntoAndGate(c, app, result, created)
+}
+
+/**
+ * Why this run must not create or build the PR's review app although its event asks for it:
+ * the PR is closed (a `labeled` or `edited` event after the merge, or a run that started after
+ * the `closed` run deleted the app), or its branch has moved on (this run is for an older push
+ * and started late; the newer push's run builds the newer commit). GitHub is asked for the PR as
+ * it is now; when it cannot say, the event decides.
+ */
+async function pullRequestMovedOn(
+  c: CommandContext,
+  pr: NonNullable<CommandContext['ctx']['pullRequest']>
+): Promise<string | undefined> {
+  const closed = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`
+  if (pr.state === 'closed') return closed
+  if (!c.github) return undefined
+  let now: PullState
+  try {
+    now = await c.github.getPull(pr.number)
+  } catch (err) {
+    core.info(
+      `Could not ask GitHub whether pull request #${pr.number} is still open at ${pr.headSha.slice(0, 7)} (${errorMessage(err)}): going by the event.`
+    )
+    return undefined
+  }
+  if (now.state === 'closed') return closed
+  if (now.headSha !== pr.headSha) {
+    return `Pull request #${pr.number} has moved on to ${now.headSha.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): the run for that push builds it; this one changes nothing.`
+  }
+  return undefined
 }
 
 /**

@@ -47,6 +47,8 @@ export interface DeploymentStatusParams {
 export interface PullState {
   state: 'open' | 'closed'
   merged: boolean
+  /** The commit the PR's branch points at now. */
+  headSha: string
 }
 
 export interface GitHubApi {
@@ -214,7 +216,11 @@ export function createGitHubApi(
     async getPull(prNumber) {
       const octokit = await client()
       const res = await octokit.rest.pulls.get({ ...repo, pull_number: prNumber })
-      return { state: res.data.state === 'open' ? 'open' : 'closed', merged: res.data.merged }
+      return {
+        state: res.data.state === 'open' ? 'open' : 'closed',
+        merged: res.data.merged,
+        headSha: res.data.head.sha
+      }
     }
   }
 }

@@ -73,7 +73,8 @@ function readPullRequest(payload: unknown): RunContext['pullRequest'] {
     headSha,
     headRepoFullName: isRecord(head?.repo) ? stringOrUndefined(head.repo.full_name) : undefined,
     baseRepoFullName: isRecord(base?.repo) ? stringOrUndefined(base.repo.full_name) : undefined,
-    merged: pr.merged === true
+    merged: pr.merged === true,
+    state: stringOrUndefined(pr.state)
   }
 }
 

@@ -33,7 +33,14 @@ import {
   loadConfigFile,
   scalarText
 } from './config-file.js'
-import { type Mask, maskKeyValueText, maskSecret, nonEmpty, readInput } from './context.js'
+import {
+  type Mask,
+  maskKeyValueText,
+  maskSecret,
+  nonEmpty,
+  pullRequestFromFork,
+  readInput
+} from './context.js'
 import { resolveSourceDir } from './source-dir.js'
 import { promotionTargets } from './targets.js'
 import { HEROKU_REGISTRY_HOST, parseImageEntry, parseImagesLines } from './images.js'
@@ -86,7 +93,8 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
   maskSecret(githubToken, mask)
   maskKeyValueText(readInput(env, 'config-vars'), mask)
   maskKeyValueText(readInput(env, 'review-app-env'), mask)
-  checkSecretToken(herokuApiKey, 'heroku-api-key', true)
+  // Required, but only once the command is known (a fork's review-app run has no key).
+  checkSecretToken(herokuApiKey, 'heroku-api-key', false)
   checkSecretToken(githubToken, 'github-token', false)
 
   const configFile = nonEmpty(readInput(env, 'config-file'))
@@ -154,6 +162,13 @@ export function getSettings(env: NodeJS.ProcessEnv, ctx: RunContext, mask: Mask)
     commandInput === 'auto'
       ? ` (chosen by command: auto from the event ${showValue(ctx.eventName)})`
       : ''
+  // GitHub gives a `pull_request` run from a fork no secrets: its review-app run ends skipped
+  // (the command says so) instead of failing on the key it cannot have.
+  const forkReviewApp =
+    command === 'review-app' &&
+    ctx.pullRequest !== undefined &&
+    pullRequestFromFork(ctx.pullRequest)
+  if (!forkReviewApp) checkSecretToken(herokuApiKey, 'heroku-api-key', true)
 
   const pipeline = optional('pipeline', parsePipelineName).value
   const app = optional('app', parseAppName)

@@ -177,7 +177,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       } else if ((m = p.match(/^\/repos\/acme\/shop\/compare\/(.+)$/))) {
         send(200, { total_commits: state.compareCommits.length, commits: state.compareCommits })
       } else if ((m = p.match(/^\/repos\/acme\/shop\/pulls\/(\d+)$/))) {
-        send(200, { number: Number(m[1]), state: 'closed', merged: true })
+        send(200, { number: Number(m[1]), state: 'closed', merged: true, head: { sha: 'c0ffee' } })
       } else {
         send(404, { message: `Not Found: ${method} ${p}` })
       }
