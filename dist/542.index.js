@@ -2288,21 +2288,24 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
         // Already over (a quick release phase, or a slow first poll): the stream still serves the
         // whole output to a late reader, so it is shown all the same.
         if (stream && first.output_stream_url) {
+            const write = lineWriter(prefix);
             const done = await streamOutput(first.output_stream_url, {
-                onText: lineWriter(prefix),
+                onText: write,
                 timeoutMs: 30000,
                 now: budget.now,
                 sleep: budget.sleep,
                 answerTimeoutMs: c.heroku.requestTimeoutMs
             });
+            write.flush();
             return { release: first, tail: done.tail };
         }
         return { release: first, tail: '' };
     }
     const controller = new AbortController();
+    const write = lineWriter(prefix);
     const streaming = stream && first.output_stream_url
         ? streamOutput(first.output_stream_url, {
-            onText: lineWriter(prefix),
+            onText: write,
             signal: controller.signal,
             timeoutMs: budgetLeftMs(budget),
             // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
@@ -2311,6 +2314,10 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
             now: budget.now,
             sleep: budget.sleep,
             answerTimeoutMs: c.heroku.requestTimeoutMs
+        }).then((result) => {
+            // However the stream ends (closed, aborted, timed out), its last line is shown.
+            write.flush();
+            return result;
         })
         : Promise.resolve({ tail: '', completed: false });
     try {
@@ -2322,8 +2329,11 @@ async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = wai
             maxIntervalMs: 3000
         });
         // The stream closes when the release phase ends; give it a moment to deliver the last lines.
-        const result = await (0,wait/* settledWithin */.X$)(streaming, 2000);
+        const settled = await (0,wait/* settledWithin */.X$)(streaming, 2000);
         controller.abort();
+        // Aborted, the stream still answers with the lines it has (at once, or after a retry's
+        // sleep): that tail is the release phase's log a failure report needs.
+        const result = settled ?? (await (0,wait/* settledWithin */.X$)(streaming, 2000));
         return { release, tail: result?.tail ?? '' };
     }
     catch (err) {
@@ -2340,15 +2350,23 @@ const NEVER = new Promise(() => { });
 /** Writes streamed text to the log, optionally prefixing every line (parallel targets). */
 function lineWriter(prefix) {
     if (!prefix)
-        return (text) => process.stdout.write(text);
+        return Object.assign((text) => void process.stdout.write(text), { flush: () => { } });
     let pending = '';
-    return (text) => {
+    const write = (text) => {
         pending += text;
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
         for (const line of lines)
             process.stdout.write(`[${prefix}] ${line}\n`);
     };
+    // A prefixed line is written only whole: an output without a final newline keeps its last
+    // line here until the stream ends.
+    const flush = () => {
+        if (pending)
+            process.stdout.write(`[${prefix}] ${pending}\n`);
+        pending = '';
+    };
+    return Object.assign(write, { flush });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/timeline.ts

@@ -218,6 +218,24 @@ describe('promote', () => {
     expect(result.stdout).toContain('[shop-us] release phase: FAIL_RELEASE is set')
   })
 
+  it("shows the last line of a promotion target's release phase that ends without a newline", async () => {
+    const seed: Seed = shopSeed(['shop-eu', 'shop-us'])
+    seed.pipelines![0].apps.find((a) => a.name === 'shop-us')!.configVars = { FAIL_RELEASE: '1' }
+    scenario = await startScenario(seed, {
+      fixture: 'unhealthy-when-flag',
+      workspace: {
+        files: {
+          // The cause of the failure is the output's last line, with no newline after it.
+          'release.js':
+            "if (process.env.FAIL_RELEASE) { process.stdout.write('release phase: migration 42 failed'); process.exit(1) }\n"
+        }
+      }
+    })
+    const result = await scenario.run({ app: 'shop-staging', promote: 'true', ...healthInputs })
+    expect(result.outputs.status).toBe('failed')
+    expect(result.stdout).toContain('[shop-us] release phase: migration 42 failed\n')
+  })
+
   it('makes no change in a dry run and prints the plan', async () => {
     scenario = await startScenario(shopSeed(['shop-eu', 'shop-us']))
     const result = await scenario.run({

@@ -336,22 +336,25 @@ export async function waitForReleaseEnd(
     // Already over (a quick release phase, or a slow first poll): the stream still serves the
     // whole output to a late reader, so it is shown all the same.
     if (stream && first.output_stream_url) {
+      const write = lineWriter(prefix)
       const done = await streamOutput(first.output_stream_url, {
-        onText: lineWriter(prefix),
+        onText: write,
         timeoutMs: 30000,
         now: budget.now,
         sleep: budget.sleep,
         answerTimeoutMs: c.heroku.requestTimeoutMs
       })
+      write.flush()
       return { release: first, tail: done.tail }
     }
     return { release: first, tail: '' }
   }
   const controller = new AbortController()
+  const write = lineWriter(prefix)
   const streaming =
     stream && first.output_stream_url
       ? streamOutput(first.output_stream_url, {
-          onText: lineWriter(prefix),
+          onText: write,
           signal: controller.signal,
           timeoutMs: budgetLeftMs(budget),
           // Heroku answers 404 ('Channel is not registered') until the release dyno starts: try
@@ -360,6 +363,10 @@ export async function waitForReleaseEnd(
           now: budget.now,
           sleep: budget.sleep,
           answerTimeoutMs: c.heroku.requestTimeoutMs
+        }).then((result) => {
+          // However the stream ends (closed, aborted, timed out), its last line is shown.
+          write.flush()
+          return result
         })
       : Promise.resolve({ tail: '', completed: false })
   try {
@@ -375,8 +382,11 @@ export async function waitForReleaseEnd(
       }
     )
     // The stream closes when the release phase ends; give it a moment to deliver the last lines.
-    const result = await settledWithin(streaming, 2000)
+    const settled = await settledWithin(streaming, 2000)
     controller.abort()
+    // Aborted, the stream still answers with the lines it has (at once, or after a retry's
+    // sleep): that tail is the release phase's log a failure report needs.
+    const result = settled ?? (await settledWithin(streaming, 2000))
     return { release, tail: result?.tail ?? '' }
   } catch (err) {
     controller.abort()
@@ -393,14 +403,28 @@ export async function waitForReleaseEnd(
 /** A promise that never settles: a `due` that never comes. */
 const NEVER = new Promise<never>(() => {})
 
+/** Writes streamed text to the log; `flush` writes an unfinished last line when the text ends. */
+export interface LineWriter {
+  (text: string): void
+  flush(): void
+}
+
 /** Writes streamed text to the log, optionally prefixing every line (parallel targets). */
-export function lineWriter(prefix?: string): (text: string) => void {
-  if (!prefix) return (text) => process.stdout.write(text)
+export function lineWriter(prefix?: string): LineWriter {
+  if (!prefix)
+    return Object.assign((text: string) => void process.stdout.write(text), { flush: () => {} })
   let pending = ''
-  return (text) => {
+  const write = (text: string): void => {
     pending += text
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
     for (const line of lines) process.stdout.write(`[${prefix}] ${line}\n`)
   }
+  // A prefixed line is written only whole: an output without a final newline keeps its last
+  // line here until the stream ends.
+  const flush = (): void => {
+    if (pending) process.stdout.write(`[${prefix}] ${pending}\n`)
+    pending = ''
+  }
+  return Object.assign(write, { flush })
 }
