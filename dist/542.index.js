@@ -3608,18 +3608,37 @@ class RegistryClient {
         if (!location) {
             throw new RegistryError(`The registry opened an upload in ${to} without a Location.`, 202, undefined);
         }
-        const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {});
-        if (!source.body)
-            throw new RegistryError(`The blob ${digest} of ${from} is empty.`, 200, undefined);
-        const target = new URL(location, `${this.opts.baseUrl}/`);
-        target.searchParams.set('digest', digest);
-        const length = source.headers.get('content-length');
-        await this.request('PUT', `${target.pathname}${target.search}`, {
-            contentType: 'application/octet-stream',
-            body: external_node_stream_.Readable.fromWeb(source.body),
-            contentLength: length ?? undefined
-        });
-        return 'copied';
+        // A layer may take minutes to stream: time out on no progress, not on the whole transfer.
+        const idle = new IdleTimeout(this.timeoutMs);
+        try {
+            const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {
+                signal: () => idle.restart()
+            });
+            const bytes = source.body;
+            if (!bytes)
+                throw new RegistryError(`The blob ${digest} of ${from} is empty.`, 200, undefined);
+            const target = new URL(location, `${this.opts.baseUrl}/`);
+            target.searchParams.set('digest', digest);
+            const length = source.headers.get('content-length');
+            // Read only as fast as the target takes it, so each chunk is progress at both ends.
+            const body = external_node_stream_.Readable.from((async function* () {
+                for await (const chunk of bytes) {
+                    idle.touch();
+                    yield chunk;
+                }
+            })(), { objectMode: false });
+            await this.request('PUT', `${target.pathname}${target.search}`, {
+                contentType: 'application/octet-stream',
+                body,
+                contentLength: length ?? undefined,
+                signal: () => idle.signal
+            });
+            return 'copied';
+        }
+        finally {
+            // Also drops the source's connection when the target failed before reading it all.
+            idle.stop();
+        }
     }
     async request(method, path, opts) {
         const repeatable = (opts.retry ?? (method === 'GET' || method === 'HEAD')) && !(opts.body instanceof external_node_stream_.Readable);
@@ -3635,18 +3654,21 @@ class RegistryClient {
             if (this.opts.userAgent)
                 headers['User-Agent'] = this.opts.userAgent;
             let res;
+            const signal = opts.signal?.() ?? AbortSignal.timeout(this.timeoutMs);
             try {
                 res = await fetch(`${this.opts.baseUrl}${path}`, {
                     method,
                     headers,
                     body: opts.body,
                     redirect: 'follow',
-                    signal: AbortSignal.timeout(this.timeoutMs),
+                    signal,
                     ...(opts.body instanceof external_node_stream_.Readable ? { duplex: 'half' } : {})
                 });
             }
             catch (err) {
-                const failed = new RegistryError(`${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${err.message}`, undefined, undefined);
+                // An aborted streamed body surfaces as a bare "fetch failed": say why it was aborted.
+                const why = signal.aborted && signal.reason instanceof Error ? signal.reason : err;
+                const failed = new RegistryError(`${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${why.message}`, undefined, undefined);
                 const delay = (0,backoff/* fullJitterDelay */.x4)(this.retry, attempt, this.retry.baseDelayMs);
                 if (!repeatable || !budget.allows(attempt, delay))
                     throw failed;
@@ -3666,6 +3688,43 @@ class RegistryClient {
                 throw error;
             await budget.wait(Math.min(delay, this.retry.maxDelayMs));
         }
+    }
+}
+/**
+ * Aborts a transfer once nothing has moved for `ms` (the wait for an answer's headers included):
+ * `touch()` on every chunk restarts the wait, so a large blob that keeps flowing is never cut
+ * off, while a stalled one is. (upload.ts and stream.ts get the same from node:http's
+ * `setTimeout`; fetch has no idle timeout of its own.)
+ */
+class IdleTimeout {
+    ms;
+    controller = new AbortController();
+    timer;
+    constructor(ms) {
+        this.ms = ms;
+        this.timer = setTimeout(() => this.abort(), ms);
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    /** The signal for a new attempt: one that timed out stays aborted, so it gets a fresh one. */
+    restart() {
+        if (this.controller.signal.aborted)
+            this.controller = new AbortController();
+        this.touch();
+        return this.controller.signal;
+    }
+    touch() {
+        this.timer.refresh();
+    }
+    stop() {
+        clearTimeout(this.timer);
+        this.controller.abort(new Error('the copy of the blob has ended'));
+    }
+    abort() {
+        const error = new Error(`no progress for ${this.ms} ms`);
+        error.name = 'TimeoutError';
+        this.controller.abort(error);
     }
 }
 function manifestPath(repository, reference) {

@@ -4,7 +4,7 @@
  * repositories by mounting its blobs or, where the registry opens an upload instead, streaming
  * them; errors that never show the key.
  */
-import { createServer, request, type Server } from 'node:http'
+import { createServer, request, type Server, type ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startHerokuEmulator, type HerokuEmulator } from '../../tools/heroku-emulator/index.js'
 import { pushFixtureImage } from '../../tools/heroku-emulator/images.js'
@@ -14,6 +14,10 @@ import { FAST_TIMING } from '../emulator/helpers.js'
 let emulator: HerokuEmulator
 let noMount: Server
 let noMountUrl: string
+let slow: Server
+let slowUrl: string
+let stalled: Server
+let stalledUrl: string
 let pushed: Awaited<ReturnType<typeof pushFixtureImage>>
 
 beforeAll(async () => {
@@ -22,7 +26,9 @@ beforeAll(async () => {
       apps: [
         { name: 'src-app', stack: 'container' },
         { name: 'dst-app', stack: 'container' },
-        { name: 'dst-two', stack: 'container' }
+        { name: 'dst-two', stack: 'container' },
+        { name: 'dst-slow', stack: 'container' },
+        { name: 'dst-stalled', stack: 'container' }
       ]
     },
     { timing: FAST_TIMING }
@@ -36,11 +42,34 @@ beforeAll(async () => {
     cmd: ['node', 'server.js']
   })
   // A registry that cannot mount: the proxy drops `mount`/`from`, so an upload session opens.
+  ;[noMount, noMountUrl] = await startNoMountProxy()
+  // The same, with the blobs' bytes sent slowly (steady progress over ~1.2 s), or stalling
+  // after the first piece: a large layer on a slow link, and a link that died.
+  ;[slow, slowUrl] = await startNoMountProxy((data, res) => trickle(data, res, 8, 150))
+  ;[stalled, stalledUrl] = await startNoMountProxy((data, res) => trickle(data, res, 8, 150, 1))
+})
+
+afterAll(async () => {
+  for (const server of [noMount, slow, stalled]) {
+    server.closeAllConnections()
+    await new Promise((done) => server.close(done))
+  }
+  await emulator.close()
+})
+
+/**
+ * A proxy to the emulator's registry that drops `mount`/`from`; `blob` sends the bytes of a blob
+ * GET (whole, already read) in its own way.
+ */
+async function startNoMountProxy(
+  blob?: (data: Buffer, res: ServerResponse) => void
+): Promise<[Server, string]> {
   const target = new URL(emulator.registryUrl)
-  noMount = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
     url.searchParams.delete('mount')
     url.searchParams.delete('from')
+    const isBlobGet = req.method === 'GET' && /\/blobs\/sha256:/.test(url.pathname)
     const forward = request(
       {
         host: target.hostname,
@@ -51,20 +80,47 @@ beforeAll(async () => {
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
+        if (!blob || !isBlobGet || answer.statusCode !== 200) {
+          answer.pipe(res)
+          return
+        }
+        const chunks: Buffer[] = []
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+        answer.on('end', () => blob(Buffer.concat(chunks), res))
       }
     )
+    // A copy given up on drops its connections: not this proxy's error.
+    forward.on('error', () => res.destroy())
+    req.on('error', () => forward.destroy())
     req.pipe(forward)
   })
-  await new Promise<void>((done) => noMount.listen(0, '127.0.0.1', done))
-  const address = noMount.address()
-  noMountUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-})
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const address = server.address()
+  return [server, `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`]
+}
 
-afterAll(async () => {
-  await new Promise((done) => noMount.close(done))
-  await emulator.close()
-})
+/** Writes `data` in `pieces` pieces `gapMs` apart; after `stopAfter` pieces, nothing more. */
+function trickle(
+  data: Buffer,
+  res: ServerResponse,
+  pieces: number,
+  gapMs: number,
+  stopAfter = pieces
+): void {
+  const size = Math.ceil(data.length / pieces)
+  let sent = 0
+  const next = (): void => {
+    if (res.destroyed) return
+    if (sent === stopAfter) {
+      if (sent === pieces) res.end()
+      return
+    }
+    res.write(data.subarray(sent * size, (sent + 1) * size))
+    sent++
+    setTimeout(next, gapMs)
+  }
+  next()
+}
 
 const client = (baseUrl: string, apiKey = emulator.apiKey) =>
   new RegistryClient({ baseUrl, apiKey, sleep: () => Promise.resolve() })
@@ -117,6 +173,40 @@ describe('RegistryClient', () => {
     expect(copied.blobs.map((b) => b.how)).toEqual(['copied', 'copied'])
     const again = await client(emulator.registryUrl).resolveImage('dst-two/web', 'latest')
     expect(again.imageId).toBe(pushed.imageId)
+  })
+
+  it('streams a blob that takes longer than the request timeout while its bytes keep coming', async () => {
+    // Each piece comes well within the 500 ms timeout; the whole blob takes over twice as long.
+    const patient = new RegistryClient({
+      baseUrl: slowUrl,
+      apiKey: emulator.apiKey,
+      requestTimeoutMs: 500,
+      sleep: () => Promise.resolve()
+    })
+    const copied = await patient.copyImage(
+      'src-app/web',
+      pushed.manifestDigest,
+      'dst-slow/web',
+      'latest'
+    )
+    expect(copied.blobs.map((b) => b.how)).toEqual(['copied', 'copied'])
+    const again = await client(emulator.registryUrl).resolveImage('dst-slow/web', 'latest')
+    expect(again.imageId).toBe(pushed.imageId)
+  })
+
+  it('gives up on a blob whose bytes stop coming, saying so', async () => {
+    const patient = new RegistryClient({
+      baseUrl: stalledUrl,
+      apiKey: emulator.apiKey,
+      requestTimeoutMs: 500,
+      sleep: () => Promise.resolve()
+    })
+    const err = await patient
+      .copyImage('src-app/web', pushed.manifestDigest, 'dst-stalled/web', 'latest')
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RegistryError)
+    expect((err as Error).message).toMatch(/no progress for 500 ms/)
+    expect(emulator.state.registry.repositories['dst-stalled/web']?.tags.latest).toBeUndefined()
   })
 
   it('repeats a read after 503 with jittered backoff, and after 429 as Retry-After says', async () => {

@@ -209,18 +209,38 @@ export class RegistryClient implements RegistryPort {
         undefined
       )
     }
-    const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {})
-    if (!source.body)
-      throw new RegistryError(`The blob ${digest} of ${from} is empty.`, 200, undefined)
-    const target = new URL(location, `${this.opts.baseUrl}/`)
-    target.searchParams.set('digest', digest)
-    const length = source.headers.get('content-length')
-    await this.request('PUT', `${target.pathname}${target.search}`, {
-      contentType: 'application/octet-stream',
-      body: Readable.fromWeb(source.body),
-      contentLength: length ?? undefined
-    })
-    return 'copied'
+    // A layer may take minutes to stream: time out on no progress, not on the whole transfer.
+    const idle = new IdleTimeout(this.timeoutMs)
+    try {
+      const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {
+        signal: () => idle.restart()
+      })
+      const bytes = source.body
+      if (!bytes) throw new RegistryError(`The blob ${digest} of ${from} is empty.`, 200, undefined)
+      const target = new URL(location, `${this.opts.baseUrl}/`)
+      target.searchParams.set('digest', digest)
+      const length = source.headers.get('content-length')
+      // Read only as fast as the target takes it, so each chunk is progress at both ends.
+      const body = Readable.from(
+        (async function* () {
+          for await (const chunk of bytes) {
+            idle.touch()
+            yield chunk
+          }
+        })(),
+        { objectMode: false }
+      )
+      await this.request('PUT', `${target.pathname}${target.search}`, {
+        contentType: 'application/octet-stream',
+        body,
+        contentLength: length ?? undefined,
+        signal: () => idle.signal
+      })
+      return 'copied'
+    } finally {
+      // Also drops the source's connection when the target failed before reading it all.
+      idle.stop()
+    }
   }
 
   private async request(
@@ -235,6 +255,8 @@ export class RegistryClient implements RegistryPort {
       allow?: number[]
       /** Repeat on 429/5xx/network failures (reads and PUTs of the same bytes). */
       retry?: boolean
+      /** Each attempt's signal; by default the request, body included, has `timeoutMs`. */
+      signal?: () => AbortSignal
     }
   ): Promise<Response> {
     const repeatable =
@@ -247,18 +269,22 @@ export class RegistryClient implements RegistryPort {
       if (opts.contentLength) headers['Content-Length'] = opts.contentLength
       if (this.opts.userAgent) headers['User-Agent'] = this.opts.userAgent
       let res: Response
+      const signal = opts.signal?.() ?? AbortSignal.timeout(this.timeoutMs)
       try {
         res = await fetch(`${this.opts.baseUrl}${path}`, {
           method,
           headers,
           body: opts.body as RequestInit['body'],
           redirect: 'follow',
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal,
           ...(opts.body instanceof Readable ? { duplex: 'half' } : {})
         })
       } catch (err) {
+        // An aborted streamed body surfaces as a bare "fetch failed": say why it was aborted.
+        const why =
+          signal.aborted && signal.reason instanceof Error ? signal.reason : (err as Error)
         const failed = new RegistryError(
-          `${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${(err as Error).message}`,
+          `${method} ${this.opts.baseUrl}${stripQuery(path)} failed: ${why.message}`,
           undefined,
           undefined
         )
@@ -278,6 +304,47 @@ export class RegistryClient implements RegistryPort {
       if (!budget.allows(attempt, Math.min(delay, this.retry.maxDelayMs))) throw error
       await budget.wait(Math.min(delay, this.retry.maxDelayMs))
     }
+  }
+}
+
+/**
+ * Aborts a transfer once nothing has moved for `ms` (the wait for an answer's headers included):
+ * `touch()` on every chunk restarts the wait, so a large blob that keeps flowing is never cut
+ * off, while a stalled one is. (upload.ts and stream.ts get the same from node:http's
+ * `setTimeout`; fetch has no idle timeout of its own.)
+ */
+class IdleTimeout {
+  private controller = new AbortController()
+  private readonly timer: NodeJS.Timeout
+
+  constructor(private readonly ms: number) {
+    this.timer = setTimeout(() => this.abort(), ms)
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  /** The signal for a new attempt: one that timed out stays aborted, so it gets a fresh one. */
+  restart(): AbortSignal {
+    if (this.controller.signal.aborted) this.controller = new AbortController()
+    this.touch()
+    return this.controller.signal
+  }
+
+  touch(): void {
+    this.timer.refresh()
+  }
+
+  stop(): void {
+    clearTimeout(this.timer)
+    this.controller.abort(new Error('the copy of the blob has ended'))
+  }
+
+  private abort(): void {
+    const error = new Error(`no progress for ${this.ms} ms`)
+    error.name = 'TimeoutError'
+    this.controller.abort(error)
   }
 }
 
