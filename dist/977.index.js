@@ -640,17 +640,42 @@ class HerokuApi {
     }
     /**
      * Rolls `app` back to the release with UUID `releaseId`; returns the new release this creates.
-     * After a lost answer, a release newer than the one current at the start and carrying the
-     * target's slug is the one this call made.
+     * `targetImages`: what the target runs, when the caller knows (container stack, read from the
+     * formation while it was current); it lets a lost answer be checked on a container app.
      */
-    async rollback(app, releaseId) {
+    async rollback(app, releaseId, targetImages) {
         const target = await this.getRelease(app, releaseId);
         const before = await this.currentRelease(app);
         const newestBefore = before?.version ?? 0;
-        return this.client.create('POST', `/apps/${seg(app)}/releases`, { release: target.id }, async () => {
-            const releases = await this.listReleases(app, 10);
-            return releases.find((r) => r.version > newestBefore && sameArtifact(r, target));
-        });
+        return this.client.create('POST', `/apps/${seg(app)}/releases`, { release: target.id }, () => this.findRollback(app, target, newestBefore, targetImages));
+    }
+    /**
+     * After a rollback POST whose answer was lost: the release it made, undefined when it surely
+     * made none (so sending again is safe), or an error when that cannot be told. Relied on: the
+     * rollback release is newer than the release current before (reference §3: "a new version
+     * number") and carries the target's code, i.e. its slug or artifacts (Cedar, Fir). Not relied
+     * on: its `description` (reference §3: the texts are unconfirmed). Container releases have no
+     * slug or artifacts; only the formation's `docker_image`s (the current release's) show what
+     * one runs, so one is recognised only when it is current and runs `targetImages`.
+     */
+    async findRollback(app, target, newestBefore, targetImages) {
+        const newer = (await this.listReleases(app, 10)).filter((r) => r.version > newestBefore);
+        if (newer.length === 0)
+            return undefined;
+        if (artifactIds(target) !== '')
+            return newer.find((r) => sameArtifact(r, target));
+        const newest = newer[0];
+        const types = Object.keys(targetImages ?? {}).filter((t) => t !== 'release');
+        if (targetImages && types.length > 0 && newest.current && newest.status === 'succeeded') {
+            const running = await this.listFormationImages(app);
+            const image = (t) => running.find((f) => f.type === t)?.docker_image;
+            if (types.every((t) => image(t) === targetImages[t]))
+                return newest;
+        }
+        // Sending again could make a second rollback (and run the release phase twice).
+        const name = target.app?.name ?? app;
+        const versions = newer.map((r) => `v${r.version}`).join(', ');
+        throw new errors/* DeployError */.sH(`The rollback of ${name} to v${target.version} may have been made: Heroku's answer was lost, and ${versions} appeared since, which cannot be told apart from it (a container release carries no slug or artifacts). It was not sent again. Check \`heroku releases -a ${name}\` for a rollback to v${target.version} before running again.`);
     }
     // Pipelines and couplings
     /**
@@ -790,15 +815,19 @@ function isSameBuild(build, body, since) {
         return false;
     return Date.parse(build.created_at) >= since.getTime() - CLOCK_SKEW_MS;
 }
-/** Same slug (Cedar), or the same artifacts (Fir). */
-function sameArtifact(a, b) {
-    if (a.slug?.id && b.slug?.id)
-        return a.slug.id === b.slug.id;
-    const ids = (r) => (r.artifacts ?? [])
+/** A release's artifact ids, `type:id` sorted; '' for container releases (none listed). */
+function artifactIds(r) {
+    if (r.slug?.id)
+        return `slug:${r.slug.id}`;
+    return (r.artifacts ?? [])
         .map((x) => `${x.type}:${x.id}`)
         .sort()
         .join(',');
-    return ids(a) !== '' && ids(a) === ids(b);
+}
+/** Same slug (Cedar), or the same artifacts (Fir); never for two releases with neither. */
+function sameArtifact(a, b) {
+    const ids = artifactIds(a);
+    return ids !== '' && ids === artifactIds(b);
 }
 
 

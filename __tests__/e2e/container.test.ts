@@ -591,6 +591,60 @@ describe('rollback of a container app', () => {
   })
 })
 
+describe('a container rollback whose answer is lost', () => {
+  const ROLLBACK_POST = { method: 'POST', path: /^\/apps\/[^/]+\/releases$/ }
+  const rollbackReleases = (s: Scenario) =>
+    s.heroku.state.apps.boxy.releases.filter((r) => /^Rollback to/.test(r.description))
+
+  it('after a failed gate: recognised by the images the formation runs, made once', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const before = s.heroku.state.apps.boxy.currentRelease!
+    const imagesBefore = { ...s.heroku.state.apps.boxy.images }
+    await push(s, 'boxy/web', { fixture: 'unhealthy', cmd: ['node', 'server.js'] })
+    s.heroku.inject({ ...ROLLBACK_POST, reset: 'after' })
+
+    const result = await s.run({
+      ...registryInputs(s),
+      'health-check-timeout': '6',
+      images: 'web=registry.heroku.com/boxy/web:ci'
+    })
+
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs['rolled-back']).toBe('true')
+    expect(s.count('POST', ROLLBACK_POST.path)).toBe(1)
+    expect(rollbackReleases(s)).toHaveLength(1)
+    const app = s.heroku.state.apps.boxy
+    expect(app.currentRelease!.version).toBe(before.version + 2)
+    expect(app.images).toEqual(imagesBefore)
+    expect(result.stdout).toMatch(/the earlier attempt did arrive/)
+  })
+
+  it('command rollback: not sent again; the run fails saying it may have been made', async () => {
+    scenario = await startScenario(boxySeed())
+    const s = scenario
+    const v2 = s.heroku.state.apps.boxy.currentRelease!
+    await s.heroku.createRelease(
+      'boxy',
+      { images: { web: { ...WEB, env: { APP_VERSION: 'three' } } } },
+      { wait: 'up' }
+    )
+    s.heroku.inject({ ...ROLLBACK_POST, reset: 'after' })
+
+    const result = await s.run({ command: 'rollback', app: 'boxy', 'health-check': '/health' })
+
+    expect(s.count('POST', ROLLBACK_POST.path)).toBe(1)
+    expect(result.exitCode).toBe(1)
+    const made = rollbackReleases(s)
+    expect(made).toHaveLength(1)
+    expect(annotationText(result, 'error')).toMatch(
+      new RegExp(
+        `rollback of boxy to v${v2.version} may have been made: .*v${made[0].version} appeared since.*It was not sent again\\. Check \`heroku releases -a boxy\``
+      )
+    )
+  })
+})
+
 describe('{commit} on container releases', () => {
   it('command promote and command rollback refuse it before any change: no image carries a commit', async () => {
     scenario = await startScenario(boxySeed())

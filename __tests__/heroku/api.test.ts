@@ -149,6 +149,48 @@ describe('HerokuApi', () => {
     expect(JSON.parse(posts(server)[0].body.toString())).toEqual({ release: 'rel-5' })
   })
 
+  describe('rollback of a container release (no slug, no artifacts) after a reset', () => {
+    const container = (version: number, extra: Partial<Release> = {}): Release =>
+      release(version, { slug: null, artifacts: [], ...extra })
+    function rollbackServer(formationWeb: string) {
+      let posted = 0
+      const handler: Handler = (req, res) => {
+        if (req.path === '/apps/boxy/releases/rel-5') return json(res, 200, container(5))
+        if (req.path === '/apps/boxy/formation')
+          return json(res, 200, [{ type: 'web', quantity: 1, docker_image: formationWeb }])
+        if (req.method === 'POST') {
+          posted++
+          return posted === 1 ? reset(res) : json(res, 201, container(12, { current: true }))
+        }
+        const list = [container(10, { current: posted === 0 }), container(9)]
+        if (posted > 0) list.unshift(container(11, { current: true }))
+        json(res, 200, list)
+      }
+      return handler
+    }
+
+    it('is found when it is current and the formation runs the target images', async () => {
+      const { api, server } = await setup(rollbackServer('sha256:five'))
+      const created = await api.rollback('boxy', 'rel-5', { web: 'sha256:five' })
+      expect(created.version).toBe(11)
+      expect(posts(server)).toHaveLength(1)
+    })
+
+    it('is not sent again when it cannot be told apart: the error says it may have been made', async () => {
+      for (const [web, images] of [
+        ['sha256:five', undefined],
+        ['sha256:other', { web: 'sha256:five' }]
+      ] as const) {
+        const { api, server } = await setup(rollbackServer(web))
+        await expect(api.rollback('boxy', 'rel-5', images)).rejects.toThrow(
+          /rollback of boxy to v5 may have been made.*v11 appeared since.*not sent again/
+        )
+        expect(posts(server)).toHaveLength(1)
+        await server.close()
+      }
+    })
+  })
+
   it('getAppCoupling and getAppReviewApp answer undefined on 404; other errors propagate', async () => {
     const { api } = await setup((req, res) =>
       req.path.endsWith('/pipeline-couplings')

@@ -167,7 +167,8 @@ export async function rollbackTo(
   }
   say(`Rolling ${app.name} back to v${to.version} (the release live before this run changed it).`)
   await c.events.rollbackStarted(result, to.version)
-  const created = await c.heroku.rollback(app.id, to.id)
+  // `to.images` (container stack) lets a lost answer be checked rather than the rollback sent twice.
+  const created = await c.heroku.rollback(app.id, to.id, to.images)
   result.rolledBack = true
   result.rolledBackTo = to
   /** The rollback did not (or not yet) go live: the release that failed its gate still runs. */
