@@ -3506,12 +3506,14 @@ class RegistryClient {
     opts;
     authorization;
     timeoutMs;
+    transferTimeoutMs;
     retry;
     constructor(opts) {
         this.opts = opts;
         // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
         this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`;
         this.timeoutMs = opts.requestTimeoutMs ?? 30000;
+        this.transferTimeoutMs = opts.transferTimeoutMs ?? 3_600_000;
         // The API client's backoff (jittered, Retry-After honoured, 120 s in all), with fewer
         // attempts: a copy that keeps failing is better reported than waited on.
         this.retry = (0,backoff/* resolveRetryPolicy */.NO)({ maxAttempts: opts.attempts ?? 3 }, opts.sleep, opts.random);
@@ -3610,7 +3612,7 @@ class RegistryClient {
             throw new RegistryError(`The registry opened an upload in ${to} without a Location.`, 202, undefined);
         }
         // A layer may take minutes to stream: time out on no progress, not on the whole transfer.
-        const idle = new IdleTimeout(this.timeoutMs);
+        const idle = new IdleTimeout(this.timeoutMs, this.transferTimeoutMs);
         try {
             const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {
                 signal: () => idle.restart()
@@ -3698,19 +3700,22 @@ class RegistryClient {
  * `setTimeout`; fetch has no idle timeout of its own.)
  */
 class IdleTimeout {
-    ms;
     controller = new AbortController();
+    /** Past the whole copy's deadline: a retry gets no fresh signal. */
+    overdue = false;
     timer;
-    constructor(ms) {
-        this.ms = ms;
-        this.timer = setTimeout(() => this.abort(), ms);
+    /** The whole copy's deadline, however steadily its bytes come. */
+    deadline;
+    constructor(ms, maxMs) {
+        this.timer = setTimeout(() => this.abort(`no progress for ${ms} ms`), ms);
+        this.deadline = setTimeout(() => this.abort(`not copied within ${Math.round(maxMs / 1000)} s (wait-timeout)`, true), maxMs);
     }
     get signal() {
         return this.controller.signal;
     }
     /** The signal for a new attempt: one that timed out stays aborted, so it gets a fresh one. */
     restart() {
-        if (this.controller.signal.aborted)
+        if (this.controller.signal.aborted && !this.overdue)
             this.controller = new AbortController();
         this.touch();
         return this.controller.signal;
@@ -3720,10 +3725,12 @@ class IdleTimeout {
     }
     stop() {
         clearTimeout(this.timer);
+        clearTimeout(this.deadline);
         this.controller.abort(new Error('the copy of the blob has ended'));
     }
-    abort() {
-        const error = new Error(`no progress for ${this.ms} ms`);
+    abort(why, overdue = false) {
+        this.overdue ||= overdue;
+        const error = new Error(why);
         error.name = 'TimeoutError';
         this.controller.abort(error);
     }
@@ -3860,7 +3867,8 @@ function registryFor(c) {
             baseUrl: c.settings.herokuRegistryUrl,
             apiKey: c.settings.herokuApiKey,
             userAgent: version/* USER_AGENT */._,
-            requestTimeoutMs: c.heroku.requestTimeoutMs
+            requestTimeoutMs: c.heroku.requestTimeoutMs,
+            transferTimeoutMs: c.settings.waitTimeoutSeconds * 1000
         }));
 }
 /**

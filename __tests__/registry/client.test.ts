@@ -28,7 +28,8 @@ beforeAll(async () => {
         { name: 'dst-app', stack: 'container' },
         { name: 'dst-two', stack: 'container' },
         { name: 'dst-slow', stack: 'container' },
-        { name: 'dst-stalled', stack: 'container' }
+        { name: 'dst-stalled', stack: 'container' },
+        { name: 'dst-overdue', stack: 'container' }
       ]
     },
     { timing: FAST_TIMING }
@@ -43,10 +44,10 @@ beforeAll(async () => {
   })
   // A registry that cannot mount: the proxy drops `mount`/`from`, so an upload session opens.
   ;[noMount, noMountUrl] = await startNoMountProxy()
-  // The same, with the blobs' bytes sent slowly (steady progress over ~1.2 s), or stalling
+  // The same, with the blobs' bytes sent slowly (steady progress over ~3 s), or stalling
   // after the first piece: a large layer on a slow link, and a link that died.
-  ;[slow, slowUrl] = await startNoMountProxy((data, res) => trickle(data, res, 8, 150))
-  ;[stalled, stalledUrl] = await startNoMountProxy((data, res) => trickle(data, res, 8, 150, 1))
+  ;[slow, slowUrl] = await startNoMountProxy((data, res) => trickle(data, res, 8, 400))
+  ;[stalled, stalledUrl] = await startNoMountProxy((data, res) => trickle(data, res, 8, 400, 1))
 })
 
 afterAll(async () => {
@@ -176,11 +177,12 @@ describe('RegistryClient', () => {
   })
 
   it('streams a blob that takes longer than the request timeout while its bytes keep coming', async () => {
-    // Each piece comes well within the 500 ms timeout; the whole blob takes over twice as long.
+    // Each piece comes well within the 1500 ms timeout (room for a loaded machine); the whole
+    // blob takes over twice as long.
     const patient = new RegistryClient({
       baseUrl: slowUrl,
       apiKey: emulator.apiKey,
-      requestTimeoutMs: 500,
+      requestTimeoutMs: 1500,
       sleep: () => Promise.resolve()
     })
     const copied = await patient.copyImage(
@@ -198,15 +200,31 @@ describe('RegistryClient', () => {
     const patient = new RegistryClient({
       baseUrl: stalledUrl,
       apiKey: emulator.apiKey,
-      requestTimeoutMs: 500,
+      requestTimeoutMs: 1500,
       sleep: () => Promise.resolve()
     })
     const err = await patient
       .copyImage('src-app/web', pushed.manifestDigest, 'dst-stalled/web', 'latest')
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RegistryError)
-    expect((err as Error).message).toMatch(/no progress for 500 ms/)
+    expect((err as Error).message).toMatch(/no progress for 1500 ms/)
     expect(emulator.state.registry.repositories['dst-stalled/web']?.tags.latest).toBeUndefined()
+  })
+
+  it('gives up on a blob that keeps coming but outlasts the whole copy limit (wait-timeout)', async () => {
+    const patient = new RegistryClient({
+      baseUrl: slowUrl,
+      apiKey: emulator.apiKey,
+      requestTimeoutMs: 1500,
+      transferTimeoutMs: 1000,
+      sleep: () => Promise.resolve()
+    })
+    const err = await patient
+      .copyImage('src-app/web', pushed.manifestDigest, 'dst-overdue/web', 'latest')
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RegistryError)
+    expect((err as Error).message).toMatch(/not copied within 1 s \(wait-timeout\)/)
+    expect(emulator.state.registry.repositories['dst-overdue/web']?.tags.latest).toBeUndefined()
   })
 
   it('repeats a read after 503 with jittered backoff, and after 429 as Retry-After says', async () => {

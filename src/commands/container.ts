@@ -60,7 +60,8 @@ export function registryFor(c: CommandContext): RegistryPort {
       baseUrl: c.settings.herokuRegistryUrl,
       apiKey: c.settings.herokuApiKey,
       userAgent: USER_AGENT,
-      requestTimeoutMs: c.heroku.requestTimeoutMs
+      requestTimeoutMs: c.heroku.requestTimeoutMs,
+      transferTimeoutMs: c.settings.waitTimeoutSeconds * 1000
     })
   )
 }

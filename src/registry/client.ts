@@ -64,6 +64,11 @@ export interface RegistryClientOptions {
   apiKey: string
   userAgent?: string
   requestTimeoutMs?: number
+  /**
+   * The most one streamed blob copy may take while its bytes keep coming (`wait-timeout`):
+   * the no-progress limit alone would let a trickle run for ever. Default 1 hour.
+   */
+  transferTimeoutMs?: number
   /** Attempts for a request that may be repeated (reads, blob checks); default 3. */
   attempts?: number
   sleep?: (ms: number) => Promise<void>
@@ -77,12 +82,14 @@ const BLOB_COPIES_AT_ONCE = 4
 export class RegistryClient implements RegistryPort {
   private readonly authorization: string
   private readonly timeoutMs: number
+  private readonly transferTimeoutMs: number
   private readonly retry: RetryPolicy
 
   constructor(private readonly opts: RegistryClientOptions) {
     // heroku/cli sends an empty user name; Dev Center's `docker login` uses `_`: any is accepted.
     this.authorization = `Basic ${Buffer.from(`_:${opts.apiKey}`).toString('base64')}`
     this.timeoutMs = opts.requestTimeoutMs ?? 30000
+    this.transferTimeoutMs = opts.transferTimeoutMs ?? 3_600_000
     // The API client's backoff (jittered, Retry-After honoured, 120 s in all), with fewer
     // attempts: a copy that keeps failing is better reported than waited on.
     this.retry = resolveRetryPolicy({ maxAttempts: opts.attempts ?? 3 }, opts.sleep, opts.random)
@@ -210,7 +217,7 @@ export class RegistryClient implements RegistryPort {
       )
     }
     // A layer may take minutes to stream: time out on no progress, not on the whole transfer.
-    const idle = new IdleTimeout(this.timeoutMs)
+    const idle = new IdleTimeout(this.timeoutMs, this.transferTimeoutMs)
     try {
       const source = await this.request('GET', `/v2/${from}/blobs/${digest}`, {
         signal: () => idle.restart()
@@ -315,10 +322,18 @@ export class RegistryClient implements RegistryPort {
  */
 class IdleTimeout {
   private controller = new AbortController()
+  /** Past the whole copy's deadline: a retry gets no fresh signal. */
+  private overdue = false
   private readonly timer: NodeJS.Timeout
+  /** The whole copy's deadline, however steadily its bytes come. */
+  private readonly deadline: NodeJS.Timeout
 
-  constructor(private readonly ms: number) {
-    this.timer = setTimeout(() => this.abort(), ms)
+  constructor(ms: number, maxMs: number) {
+    this.timer = setTimeout(() => this.abort(`no progress for ${ms} ms`), ms)
+    this.deadline = setTimeout(
+      () => this.abort(`not copied within ${Math.round(maxMs / 1000)} s (wait-timeout)`, true),
+      maxMs
+    )
   }
 
   get signal(): AbortSignal {
@@ -327,7 +342,7 @@ class IdleTimeout {
 
   /** The signal for a new attempt: one that timed out stays aborted, so it gets a fresh one. */
   restart(): AbortSignal {
-    if (this.controller.signal.aborted) this.controller = new AbortController()
+    if (this.controller.signal.aborted && !this.overdue) this.controller = new AbortController()
     this.touch()
     return this.controller.signal
   }
@@ -338,11 +353,13 @@ class IdleTimeout {
 
   stop(): void {
     clearTimeout(this.timer)
+    clearTimeout(this.deadline)
     this.controller.abort(new Error('the copy of the blob has ended'))
   }
 
-  private abort(): void {
-    const error = new Error(`no progress for ${this.ms} ms`)
+  private abort(why: string, overdue = false): void {
+    this.overdue ||= overdue
+    const error = new Error(why)
     error.name = 'TimeoutError'
     this.controller.abort(error)
   }
