@@ -209,10 +209,6 @@ class DeploymentRecords {
         }
     }
     async sendFinal(outcome) {
-        // GitHub stopped answering earlier: the final statuses get one more try (else deployments
-        // stay in_progress); a further request without answer stops it again.
-        if (this.s.githubDown && this.s.progress.deployments.length > 0)
-            this.s.githubDown = false;
         const apps = (0,verdict/* appsOf */.OC)(outcome);
         for (const d of this.s.progress.deployments) {
             const app = apps.find((a) => a.app === d.app);
@@ -315,6 +311,7 @@ class GitHubSession {
     commentsOff = false;
     deploymentsOff = false;
     githubDown = false;
+    finalTry = false;
     hasToken;
     warned = new Set();
     lastSaved = '';
@@ -368,13 +365,27 @@ class GitHubSession {
     }
     /**
      * GitHub gave no answer (timeout, connection failure): every further call would likely wait
-     * as long again, so this run stops reporting to GitHub.
+     * as long again, so this run stops reporting to GitHub until its final report.
      */
     stopIfNoAnswer(err) {
         if (!(0,client/* githubNoAnswer */.p$)(err) || this.githubDown)
             return;
         this.githubDown = true;
-        this.log.info('GitHub did not answer: no more PR comment or deployment updates in this run (the final deployment statuses get one more try).');
+        this.log.info(this.finalTry
+            ? 'GitHub did not answer again: no more of the final report is sent to GitHub.'
+            : 'GitHub did not answer: no more PR comment or deployment updates in this run (the final report gets one more try).');
+    }
+    /**
+     * The final report: after a request without answer earlier, GitHub gets one more try (it may
+     * be back; a single timeout mid-run must not leave the comment "in progress" and deployments
+     * pending). A further request without answer stops it again, so at most one more wait.
+     */
+    tryOnceMoreForFinalReport() {
+        if (!this.githubDown || this.finalTry)
+            return;
+        this.finalTry = true;
+        this.githubDown = false;
+        this.log.info('GitHub did not answer earlier: the final report gets one more try.');
     }
     warnOnce(message) {
         if (this.warned.has(message))
@@ -570,6 +581,7 @@ class Reporter {
         this.finished = true;
         this.save(outcome);
         await this.started;
+        this.session.tryOnceMoreForFinalReport();
         // Decided again: what was added since (promoted commits) may change a description.
         this.verdictReached(outcome);
         await this.deployments.sendFinal(outcome);
@@ -672,7 +684,9 @@ class Reporter {
                 this.rememberComment(pr, id);
             }
             catch (err) {
-                this.session.failed(`update the comment on PR #${pr}`, github_warnings/* permission */.EK.comment, err, 'comments');
+                // The final comment's own words: its failure is warned even after an earlier one.
+                const what = phase === 'final' ? 'write the final comment' : 'update the comment';
+                this.session.failed(`${what} on PR #${pr}`, github_warnings/* permission */.EK.comment, err, 'comments');
             }
         }
     }

@@ -213,4 +213,63 @@ describe('GitHub reporting', () => {
     expect(d.statuses.map((st) => st.state)).toEqual(['in_progress', 'success'])
     expect(scenario.github.commentsOn(PR)[0].body).toMatch(/deployed/)
   })
+
+  it('no answer to the first PR comment: the final comment still gets one more try at the end', async () => {
+    scenario = await startWithPr()
+    const { github } = scenario
+    // GitHub writes the "in progress" comment but its answer comes too late: the run stops
+    // reporting; without deployments nothing else would give GitHub another chance.
+    const fault = github.inject({
+      method: 'POST',
+      path: `/repos/octo-org/octo-repo/issues/${PR}/comments`,
+      handled: true,
+      delayMs: 3000,
+      times: 1
+    })
+    const result = await scenario.run(
+      { app: 'shop-staging', ...healthInputs, 'github-deployments': 'false' },
+      { env: { HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS: '1000' } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(fault.remaining).toBe(0)
+    expect(result.stdout).toMatch(/GitHub did not answer/)
+    const comments = github.commentsOn(PR)
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).toMatch(/deployed/)
+    expect(comments[0].body).not.toMatch(/in progress/i)
+    expect(github.state.deployments).toEqual([])
+  })
+
+  it('no answer to the final comment either: one try at the end, then a warning, deploy green', async () => {
+    scenario = await startWithPr()
+    const { github } = scenario
+    github.inject({
+      method: 'POST',
+      path: `/repos/octo-org/octo-repo/issues/${PR}/comments`,
+      handled: true,
+      delayMs: 3000,
+      times: 1
+    })
+    const mark = { at: 0 }
+    // From the verdict on, GitHub answers nothing in time.
+    const result = await scenario.run(
+      { app: 'shop-staging', ...healthInputs, 'github-deployments': 'false' },
+      {
+        env: { HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS: '1000' },
+        cancelWhen: (out) => {
+          if (!mark.at && /is live and healthy\./.test(out)) {
+            mark.at = github.requests.length
+            github.inject({ path: /./, delayMs: 3000, times: Infinity })
+          }
+          return false
+        }
+      }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(warnings(result).join('\n')).toMatch(/final comment on PR #12/)
+    // One request at the end (finding the comment to update), none after it went unanswered.
+    expect(github.requests.slice(mark.at)).toHaveLength(1)
+    expect(result.post?.exitCode).toBe(0)
+  })
 })

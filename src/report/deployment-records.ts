@@ -156,9 +156,6 @@ export class DeploymentRecords {
   }
 
   async sendFinal(outcome: Outcome): Promise<void> {
-    // GitHub stopped answering earlier: the final statuses get one more try (else deployments
-    // stay in_progress); a further request without answer stops it again.
-    if (this.s.githubDown && this.s.progress.deployments.length > 0) this.s.githubDown = false
     const apps = appsOf(outcome)
     for (const d of this.s.progress.deployments) {
       const app = apps.find((a) => a.app === d.app)

@@ -32,6 +32,7 @@ export class GitHubSession {
   commentsOff = false
   deploymentsOff = false
   githubDown = false
+  private finalTry = false
   readonly hasToken: boolean
   private readonly warned = new Set<string>()
   private lastSaved = ''
@@ -92,14 +93,28 @@ export class GitHubSession {
 
   /**
    * GitHub gave no answer (timeout, connection failure): every further call would likely wait
-   * as long again, so this run stops reporting to GitHub.
+   * as long again, so this run stops reporting to GitHub until its final report.
    */
   stopIfNoAnswer(err: unknown): void {
     if (!githubNoAnswer(err) || this.githubDown) return
     this.githubDown = true
     this.log.info(
-      'GitHub did not answer: no more PR comment or deployment updates in this run (the final deployment statuses get one more try).'
+      this.finalTry
+        ? 'GitHub did not answer again: no more of the final report is sent to GitHub.'
+        : 'GitHub did not answer: no more PR comment or deployment updates in this run (the final report gets one more try).'
     )
+  }
+
+  /**
+   * The final report: after a request without answer earlier, GitHub gets one more try (it may
+   * be back; a single timeout mid-run must not leave the comment "in progress" and deployments
+   * pending). A further request without answer stops it again, so at most one more wait.
+   */
+  tryOnceMoreForFinalReport(): void {
+    if (!this.githubDown || this.finalTry) return
+    this.finalTry = true
+    this.githubDown = false
+    this.log.info('GitHub did not answer earlier: the final report gets one more try.')
   }
 
   warnOnce(message: string): void {

@@ -128,6 +128,7 @@ export class Reporter implements RunEvents {
     this.finished = true
     this.save(outcome)
     await this.started
+    this.session.tryOnceMoreForFinalReport()
     // Decided again: what was added since (promoted commits) may change a description.
     this.verdictReached(outcome)
     await this.deployments.sendFinal(outcome)
@@ -240,7 +241,9 @@ export class Reporter implements RunEvents {
         this.comments.set(pr, { id, body })
         this.rememberComment(pr, id)
       } catch (err) {
-        this.session.failed(`update the comment on PR #${pr}`, permission.comment, err, 'comments')
+        // The final comment's own words: its failure is warned even after an earlier one.
+        const what = phase === 'final' ? 'write the final comment' : 'update the comment'
+        this.session.failed(`${what} on PR #${pr}`, permission.comment, err, 'comments')
       }
     }
   }
