@@ -39,8 +39,8 @@ var saved = __webpack_require__(1765);
 var state = __webpack_require__(7343);
 // EXTERNAL MODULE: ./src/report/summary.ts
 var summary = __webpack_require__(7994);
-// EXTERNAL MODULE: ./src/report/deployment-payload.ts
-var deployment_payload = __webpack_require__(5536);
+// EXTERNAL MODULE: ./src/report/unanswered-deployments.ts
+var unanswered_deployments = __webpack_require__(5709);
 ;// CONCATENATED MODULE: ./src/report/post.ts
 /**
  * The post step's reporting: when the main step was cancelled or crashed, it finishes the
@@ -176,7 +176,7 @@ async function runPost(ctx, api, log = core, opts = {}) {
             const description = d.final?.description ?? outcome.error ?? 'Cancelled';
             await setStatus(d.id, d.app, state, d.webUrl, description);
         }
-        for (const { id, app } of await unansweredDeployments(api, ctx, progress, failed, warn)) {
+        for (const { id, app } of await (0,unanswered_deployments/* unansweredDeployments */.T)(api, ctx, progress, failed, warn)) {
             if (githubDown)
                 break;
             await setStatus(id, app, 'failure', undefined, outcome.error ?? 'Cancelled');
@@ -218,37 +218,6 @@ async function runPost(ctx, api, log = core, opts = {}) {
         log.setFailed(ended.error ?? `The run ended ${ended.status}.`);
     else
         log.setFailed(outcome.error ?? 'The main step did not finish.');
-}
-/**
- * Deployments the main step asked GitHub for without getting their id (cancelled while the
- * request was in flight, or its answer lost): found by the app and run in their payload, so
- * they do not stay pending for ever. Each environment is listed once.
- */
-async function unansweredDeployments(api, ctx, progress, failed, warn) {
-    const asked = progress.creatingDeployments ?? [];
-    if (asked.length === 0)
-        return [];
-    const known = new Set(progress.deployments.map((d) => d.id));
-    const stamp = (0,deployment_payload/* deploymentRunStamp */.oU)(ctx.runId, progress.startedAt);
-    const found = [];
-    for (const environment of new Set(asked.map((a) => a.environment))) {
-        try {
-            const listed = await api.listDeployments(environment);
-            for (const { app } of asked.filter((a) => a.environment === environment)) {
-                for (const d of listed) {
-                    if (!known.has(d.id) && (0,deployment_payload/* madeByRun */.MK)(d.payload, app, stamp))
-                        found.push({ id: d.id, app });
-                }
-            }
-        }
-        catch (err) {
-            failed(err);
-            warn((0,github_warnings/* githubWarning */.IS)(`list the GitHub deployments of ${environment}`, github_warnings/* permission */.EK.deployments, err));
-            if ((0,client/* githubNoAnswer */.p$)(err))
-                break;
-        }
-    }
-    return found;
 }
 /**
  * After a cancel or crash, what is live on each app is read from Heroku (the saved progress

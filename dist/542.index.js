@@ -72,11 +72,14 @@ function reviewAppEnvironmentName(configured, prNumber) {
 var verdict = __webpack_require__(3138);
 // EXTERNAL MODULE: ./src/report/deployment-payload.ts
 var deployment_payload = __webpack_require__(5536);
+// EXTERNAL MODULE: ./src/report/unanswered-deployments.ts
+var unanswered_deployments = __webpack_require__(5709);
 // EXTERNAL MODULE: ./src/report/format.ts
 var format = __webpack_require__(2011);
 // EXTERNAL MODULE: ./src/report/github-warnings.ts
 var github_warnings = __webpack_require__(3597);
 ;// CONCATENATED MODULE: ./src/report/deployment-records.ts
+
 
 
 
@@ -207,6 +210,34 @@ class DeploymentRecords {
         catch (err) {
             this.s.failed(`set the GitHub deployment of ${deployment.app} to ${state}`, github_warnings/* permission */.EK.deployments, err, 'deployments');
         }
+    }
+    /**
+     * Before the final statuses: deployments whose create answer was lost (GitHub may have made
+     * them) are looked up by their payload and recorded, so they get a final status too instead
+     * of staying pending. Saved, so a cancel from now on leaves them to the post step.
+     */
+    async findUnanswered(outcome) {
+        const api = this.s.api;
+        if (!api || !this.s.deploymentsEnabled())
+            return;
+        const found = await (0,unanswered_deployments/* unansweredDeployments */.T)(api, this.s.ctx, this.s.progress, (err) => this.s.stopIfNoAnswer(err), (message) => this.s.warnOnce(message));
+        if (found.length === 0)
+            return;
+        const apps = (0,verdict/* appsOf */.OC)(outcome);
+        for (const f of found) {
+            const app = apps.find((a) => a.app === f.app);
+            this.s.progress.deployments.push({
+                id: f.id,
+                app: f.app,
+                environment: f.environment,
+                transient: app?.deployment?.transient ?? false,
+                webUrl: app?.webUrl,
+                state: 'unknown'
+            });
+            const creating = this.s.progress.creatingDeployments ?? [];
+            this.s.progress.creatingDeployments = creating.filter((c) => c.app !== f.app || c.environment !== f.environment);
+        }
+        this.s.saveProgress();
     }
     async sendFinal(outcome) {
         const apps = (0,verdict/* appsOf */.OC)(outcome);
@@ -582,7 +613,8 @@ class Reporter {
         this.save(outcome);
         await this.started;
         this.session.tryOnceMoreForFinalReport();
-        // Decided again: what was added since (promoted commits) may change a description.
+        await this.deployments.findUnanswered(outcome);
+        // Decided again: what was added since (promoted commits, deployments found) may change it.
         this.verdictReached(outcome);
         await this.deployments.sendFinal(outcome);
         await this.updateComments(outcome, 'final');

@@ -3876,7 +3876,7 @@ const RESOLVES_APP_FIRST = new Set(['deploy', 'promote', 'rollback']);
 const CONNECT_WAIT_MS = 100;
 async function run() {
     if ((0,post_fast_path/* isPostStepEnv */.kd)(process.env)) {
-        const { runPostStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(123), __webpack_require__.e(379)]).then(__webpack_require__.bind(__webpack_require__, 3379));
+        const { runPostStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(172), __webpack_require__.e(379)]).then(__webpack_require__.bind(__webpack_require__, 3379));
         await runPostStep();
         return;
     }
@@ -3902,7 +3902,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(123), __webpack_require__.e(542)]).then(__webpack_require__.bind(__webpack_require__, 542));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(172), __webpack_require__.e(542)]).then(__webpack_require__.bind(__webpack_require__, 542));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

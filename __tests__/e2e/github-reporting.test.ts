@@ -184,11 +184,14 @@ describe('GitHub reporting', () => {
     expect(warnings(result).join('\n')).toMatch(/the request failed/)
     expect(result.stdout).toMatch(/GitHub did not answer: no more PR comment or deployment updates/)
     // The PR lookup and the staging deployment start together, beside the first Heroku
-    // requests; both time out, and nothing is tried after the first timeout.
+    // requests; both time out, and nothing is tried after the first timeout until the final
+    // report's one more try (looking up the deployment whose answer never came), which times
+    // out too and ends it.
     const sent = scenario.github.requests.slice(mark.github)
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
       expect.stringMatching(/^GET .*\/commits\/[0-9a-f]{40}\/pulls/),
-      expect.stringMatching(/^POST .*\/deployments$/)
+      expect.stringMatching(/^POST .*\/deployments$/),
+      expect.stringMatching(/^GET .*\/deployments$/)
     ])
     expect(sent[1].at - sent[0].at).toBeLessThan(1000)
   })
@@ -271,5 +274,24 @@ describe('GitHub reporting', () => {
     // One request at the end (finding the comment to update), none after it went unanswered.
     expect(github.requests.slice(mark.at)).toHaveLength(1)
     expect(result.post?.exitCode).toBe(0)
+  })
+
+  it('a deployment whose create answer was lost gets its final status at the end of the run', async () => {
+    scenario = await startWithPr()
+    const { github } = scenario
+    // GitHub creates the deployment but its answer (the id) comes too late.
+    github.inject({ method: 'POST', path: /\/deployments$/, handled: true, delayMs: 3000 })
+    const result = await scenario.run(
+      { app: 'shop-staging', ...healthInputs },
+      { env: { HEROKU_PIPELINE_ACTION_GITHUB_TIMEOUT_MS: '1000' } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(/GitHub did not answer/)
+    expect(github.state.deployments).toHaveLength(1)
+    const [d] = github.state.deployments
+    expect(d.payload).toMatchObject({ app: 'shop-staging', run: '1234567890' })
+    expect(d.statuses.map((st) => st.state)).toEqual(['success'])
+    expect(d.statuses[0].description).toMatch(/^v\d+ is live and healthy$/)
+    expect(github.commentsOn(PR)[0].body).toMatch(/deployed/)
   })
 })

@@ -10,6 +10,7 @@ import { reviewAppEnvironmentName } from '../github/environments.js'
 import type { AppResult, Outcome } from '../outcome.js'
 import { appFailure, appsOf, appVerdict } from '../verdict.js'
 import { deploymentRunStamp, payloadField } from './deployment-payload.js'
+import { unansweredDeployments } from './unanswered-deployments.js'
 import { causeText, isSha, runUrl, versionText } from './format.js'
 import type { GitHubSession } from './github-session.js'
 import { permission, truncateDescription } from './github-warnings.js'
@@ -153,6 +154,41 @@ export class DeploymentRecords {
         'deployments'
       )
     }
+  }
+
+  /**
+   * Before the final statuses: deployments whose create answer was lost (GitHub may have made
+   * them) are looked up by their payload and recorded, so they get a final status too instead
+   * of staying pending. Saved, so a cancel from now on leaves them to the post step.
+   */
+  async findUnanswered(outcome: Outcome): Promise<void> {
+    const api = this.s.api
+    if (!api || !this.s.deploymentsEnabled()) return
+    const found = await unansweredDeployments(
+      api,
+      this.s.ctx,
+      this.s.progress,
+      (err) => this.s.stopIfNoAnswer(err),
+      (message) => this.s.warnOnce(message)
+    )
+    if (found.length === 0) return
+    const apps = appsOf(outcome)
+    for (const f of found) {
+      const app = apps.find((a) => a.app === f.app)
+      this.s.progress.deployments.push({
+        id: f.id,
+        app: f.app,
+        environment: f.environment,
+        transient: app?.deployment?.transient ?? false,
+        webUrl: app?.webUrl,
+        state: 'unknown'
+      })
+      const creating = this.s.progress.creatingDeployments ?? []
+      this.s.progress.creatingDeployments = creating.filter(
+        (c) => c.app !== f.app || c.environment !== f.environment
+      )
+    }
+    this.s.saveProgress()
   }
 
   async sendFinal(outcome: Outcome): Promise<void> {

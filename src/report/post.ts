@@ -18,7 +18,7 @@ import { githubWarning, permission, truncateDescription } from './github-warning
 import { releaseFromSaved } from './saved.js'
 import { loadProgress, type Progress, type SavedApp, type SavedRelease } from './state.js'
 import { writeSummary } from './summary.js'
-import { deploymentRunStamp, madeByRun } from './deployment-payload.js'
+import { unansweredDeployments } from './unanswered-deployments.js'
 
 export type PostLog = Pick<typeof core, 'info' | 'warning' | 'debug' | 'setFailed'>
 
@@ -203,42 +203,6 @@ export async function runPost(
   if (ended?.ok) log.info('The run had succeeded before the main step was stopped.')
   else if (ended) log.setFailed(ended.error ?? `The run ended ${ended.status}.`)
   else log.setFailed(outcome.error ?? 'The main step did not finish.')
-}
-
-/**
- * Deployments the main step asked GitHub for without getting their id (cancelled while the
- * request was in flight, or its answer lost): found by the app and run in their payload, so
- * they do not stay pending for ever. Each environment is listed once.
- */
-async function unansweredDeployments(
-  api: GitHubApi,
-  ctx: RunContext,
-  progress: Progress,
-  failed: (err: unknown) => void,
-  warn: (message: string) => void
-): Promise<{ id: number; app: string }[]> {
-  const asked = progress.creatingDeployments ?? []
-  if (asked.length === 0) return []
-  const known = new Set(progress.deployments.map((d) => d.id))
-  const stamp = deploymentRunStamp(ctx.runId, progress.startedAt)
-  const found: { id: number; app: string }[] = []
-  for (const environment of new Set(asked.map((a) => a.environment))) {
-    try {
-      const listed = await api.listDeployments(environment)
-      for (const { app } of asked.filter((a) => a.environment === environment)) {
-        for (const d of listed) {
-          if (!known.has(d.id) && madeByRun(d.payload, app, stamp)) found.push({ id: d.id, app })
-        }
-      }
-    } catch (err) {
-      failed(err)
-      warn(
-        githubWarning(`list the GitHub deployments of ${environment}`, permission.deployments, err)
-      )
-      if (githubNoAnswer(err)) break
-    }
-  }
-  return found
 }
 
 /**

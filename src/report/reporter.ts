@@ -129,7 +129,8 @@ export class Reporter implements RunEvents {
     this.save(outcome)
     await this.started
     this.session.tryOnceMoreForFinalReport()
-    // Decided again: what was added since (promoted commits) may change a description.
+    await this.deployments.findUnanswered(outcome)
+    // Decided again: what was added since (promoted commits, deployments found) may change it.
     this.verdictReached(outcome)
     await this.deployments.sendFinal(outcome)
     await this.updateComments(outcome, 'final')
