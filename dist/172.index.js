@@ -989,9 +989,10 @@ function isProgress(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Sy: () => (/* binding */ writeSummary)
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   mh: () => (/* binding */ writeInputErrorSummary)
 /* harmony export */ });
-/* unused harmony exports renderSummary, logTail */
+/* unused harmony exports renderSummary, logTail, renderInputErrorSummary */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7264);
 /* harmony import */ var _escape_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6412);
 /* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2011);
@@ -1287,6 +1288,20 @@ function footerHtml(outcome, ctx) {
 /** Writes the summary once (one append to GITHUB_STEP_SUMMARY). */
 async function writeSummary(outcome, ctx, summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary) {
     await summary.addRaw(renderSummary(outcome, ctx)).write();
+}
+/**
+ * The summary of a run stopped by an input error: no Outcome exists yet (the settings, even the
+ * command, may be what is wrong), so only the cause. The message names inputs, never values of
+ * secret ones.
+ */
+function renderInputErrorSummary(message) {
+    const cause = (0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)((0,_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .stripControl */ .kU)(message).slice(0, 4000));
+    return (`<h2>${_format_js__WEBPACK_IMPORTED_MODULE_2__/* .statusIcons */ .pb.failed} Heroku: ${_format_js__WEBPACK_IMPORTED_MODULE_2__/* .statusLabels */ .Uj.failed} (input error)</h2>\n` +
+        '<p>Nothing was asked of Heroku or GitHub: the run stopped at its inputs.</p>\n\n' +
+        `<p><strong>Cause:</strong> ${cause}</p>\n`);
+}
+async function writeInputErrorSummary(message, summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary) {
+    await summary.addRaw(renderInputErrorSummary(message)).write();
 }
 
 

@@ -6255,6 +6255,8 @@ var run_live = __webpack_require__(7527);
 
 
 
+
+
 /** The main step, from what main.ts started: the one error boundary, `setFailed` at most once. */
 async function runMainStep(start) {
     // Masked before anything is printed: main.ts only collected the secrets.
@@ -6265,8 +6267,18 @@ async function runMainStep(start) {
     if (!start.ready) {
         // Nothing has been requested yet: a bad input changes nothing.
         const err = start.inputError;
+        const message = err instanceof errors/* InputError */.dz ? (0,errors/* describeInputError */.cY)(err) : (0,errors/* errorMessage */.gJ)(err);
         core.setOutput('status', 'failed');
-        core.setFailed(err instanceof errors/* InputError */.dz ? (0,errors/* describeInputError */.cY)(err) : (0,errors/* errorMessage */.gJ)(err));
+        // Every run writes a summary with its cause; no client is made for it.
+        try {
+            // The summary is not masked like the log: any secret seen so far is taken out first.
+            const shown = start.secrets.reduce((m, secret) => (secret ? m.split(secret).join('***') : m), message);
+            await (0,summary/* writeInputErrorSummary */.mh)(shown);
+        }
+        catch (summaryErr) {
+            core.warning(`Could not write the job summary: ${(0,report_escape/* oneLine */.TN)((0,errors/* errorMessage */.gJ)(summaryErr), 300)}`);
+        }
+        core.setFailed(message);
         return;
     }
     const { settings, ctx, client, heroku } = start.ready;

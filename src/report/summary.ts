@@ -357,3 +357,24 @@ export async function writeSummary(
 ): Promise<void> {
   await summary.addRaw(renderSummary(outcome, ctx)).write()
 }
+
+/**
+ * The summary of a run stopped by an input error: no Outcome exists yet (the settings, even the
+ * command, may be what is wrong), so only the cause. The message names inputs, never values of
+ * secret ones.
+ */
+export function renderInputErrorSummary(message: string): string {
+  const cause = escapeHtml(stripControl(message).slice(0, 4000))
+  return (
+    `<h2>${statusIcons.failed} Heroku: ${statusLabels.failed} (input error)</h2>\n` +
+    '<p>Nothing was asked of Heroku or GitHub: the run stopped at its inputs.</p>\n\n' +
+    `<p><strong>Cause:</strong> ${cause}</p>\n`
+  )
+}
+
+export async function writeInputErrorSummary(
+  message: string,
+  summary: Pick<typeof core.summary, 'addRaw'> = core.summary
+): Promise<void> {
+  await summary.addRaw(renderInputErrorSummary(message)).write()
+}

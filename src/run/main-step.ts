@@ -16,6 +16,8 @@ import { installInterruptHandler } from '../report/interrupt.js'
 import { Reporter } from '../report/reporter.js'
 import { markMainStarted } from '../report/state.js'
 import { causeText } from '../report/format.js'
+import { oneLine } from '../report/escape.js'
+import { writeInputErrorSummary } from '../report/summary.js'
 import { verdict } from '../verdict.js'
 import { runCommand } from '../commands/index.js'
 import { realClock } from '../commands/context.js'
@@ -33,8 +35,20 @@ export async function runMainStep(start: StartedRun): Promise<void> {
   if (!start.ready) {
     // Nothing has been requested yet: a bad input changes nothing.
     const err = start.inputError
+    const message = err instanceof InputError ? describeInputError(err) : errorMessage(err)
     core.setOutput('status', 'failed')
-    core.setFailed(err instanceof InputError ? describeInputError(err) : errorMessage(err))
+    // Every run writes a summary with its cause; no client is made for it.
+    try {
+      // The summary is not masked like the log: any secret seen so far is taken out first.
+      const shown = start.secrets.reduce(
+        (m, secret) => (secret ? m.split(secret).join('***') : m),
+        message
+      )
+      await writeInputErrorSummary(shown)
+    } catch (summaryErr) {
+      core.warning(`Could not write the job summary: ${oneLine(errorMessage(summaryErr), 300)}`)
+    }
+    core.setFailed(message)
     return
   }
   const { settings, ctx, client, heroku } = start.ready
