@@ -108,6 +108,35 @@ function boxyWithUnhealthyUs(): Seed {
   )
 }
 
+/**
+ * Deploys an image of boxy/web whose /health answers 500 (after `beforeRun`, e.g. a fault):
+ * the run fails its gate and rolls back to the release before it (one release above the
+ * deploy's, the images before restored). Returns the run and the release before it.
+ */
+async function deployUnhealthyImage(beforeRun?: (s: Scenario) => void): Promise<{
+  s: Scenario
+  result: Awaited<ReturnType<Scenario['run']>>
+  before: NonNullable<Scenario['heroku']['state']['apps'][string]['currentRelease']>
+}> {
+  scenario = await startScenario(boxySeed())
+  const s = scenario
+  const before = s.heroku.state.apps.boxy.currentRelease!
+  const imagesBefore = { ...s.heroku.state.apps.boxy.images }
+  await push(s, 'boxy/web', { fixture: 'unhealthy', cmd: ['node', 'server.js'] })
+  beforeRun?.(s)
+  const result = await s.run({
+    ...registryInputs(s),
+    'health-check-timeout': '6',
+    images: 'web=registry.heroku.com/boxy/web:ci'
+  })
+  expect(result.exitCode).not.toBe(0)
+  expect(result.outputs['rolled-back']).toBe('true')
+  const app = s.heroku.state.apps.boxy
+  expect(app.currentRelease!.version).toBe(before.version + 2)
+  expect(app.images).toEqual(imagesBefore)
+  return { s, result, before }
+}
+
 describe('method: container', () => {
   it('releases web, worker and release images in one formation update, gates and reports them', async () => {
     scenario = await startScenario(boxySeed())
@@ -192,28 +221,12 @@ describe('method: container', () => {
   })
 
   it('rolls an unhealthy image back to the release live before the run', async () => {
-    scenario = await startScenario(boxySeed())
-    const s = scenario
-    const before = s.heroku.state.apps.boxy.currentRelease!
-    const imagesBefore = { ...s.heroku.state.apps.boxy.images }
-    await push(s, 'boxy/web', { fixture: 'unhealthy', cmd: ['node', 'server.js'] })
-
-    const result = await s.run({
-      ...registryInputs(s),
-      'health-check-timeout': '6',
-      images: 'web=registry.heroku.com/boxy/web:ci'
-    })
-
-    expect(result.exitCode).not.toBe(0)
-    expect(result.outputs['rolled-back']).toBe('true')
+    const { s, result, before } = await deployUnhealthyImage()
     const rollbacks = s.heroku.requests.filter(
       (r) => r.method === 'POST' && /^\/apps\/[^/]+\/releases$/.test(r.path)
     )
     expect(rollbacks).toHaveLength(1)
     expect(rollbacks[0].body).toEqual({ release: before.id })
-    const app = s.heroku.state.apps.boxy
-    expect(app.currentRelease!.version).toBe(before.version + 2)
-    expect(app.images).toEqual(imagesBefore)
     expect(result.stdout).toMatch(/failed its health gate/)
   })
 
@@ -597,26 +610,11 @@ describe('a container rollback whose answer is lost', () => {
     s.heroku.state.apps.boxy.releases.filter((r) => /^Rollback to/.test(r.description))
 
   it('after a failed gate: recognised by the images the formation runs, made once', async () => {
-    scenario = await startScenario(boxySeed())
-    const s = scenario
-    const before = s.heroku.state.apps.boxy.currentRelease!
-    const imagesBefore = { ...s.heroku.state.apps.boxy.images }
-    await push(s, 'boxy/web', { fixture: 'unhealthy', cmd: ['node', 'server.js'] })
-    s.heroku.inject({ ...ROLLBACK_POST, reset: 'after' })
-
-    const result = await s.run({
-      ...registryInputs(s),
-      'health-check-timeout': '6',
-      images: 'web=registry.heroku.com/boxy/web:ci'
-    })
-
-    expect(result.exitCode).not.toBe(0)
-    expect(result.outputs['rolled-back']).toBe('true')
+    const { s, result } = await deployUnhealthyImage((s) =>
+      s.heroku.inject({ ...ROLLBACK_POST, reset: 'after' })
+    )
     expect(s.count('POST', ROLLBACK_POST.path)).toBe(1)
     expect(rollbackReleases(s)).toHaveLength(1)
-    const app = s.heroku.state.apps.boxy
-    expect(app.currentRelease!.version).toBe(before.version + 2)
-    expect(app.images).toEqual(imagesBefore)
     expect(result.stdout).toMatch(/the earlier attempt did arrive/)
   })
 

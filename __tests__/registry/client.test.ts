@@ -126,6 +126,26 @@ function trickle(
 const client = (baseUrl: string, apiKey = emulator.apiKey) =>
   new RegistryClient({ baseUrl, apiKey, sleep: () => Promise.resolve() })
 
+/** A client with a 1.5 s no-progress limit (room for a loaded machine), `transferTimeoutMs` as given. */
+const patientClient = (baseUrl: string, transferTimeoutMs?: number) =>
+  new RegistryClient({
+    baseUrl,
+    apiKey: emulator.apiKey,
+    requestTimeoutMs: 1500,
+    ...(transferTimeoutMs === undefined ? {} : { transferTimeoutMs }),
+    sleep: () => Promise.resolve()
+  })
+
+/** Copies src-app/web to `to` (tag latest) through `patient`, expecting it to fail: the error. */
+async function failedCopy(patient: RegistryClient, to: string): Promise<unknown> {
+  const err = await patient
+    .copyImage('src-app/web', pushed.manifestDigest, to, 'latest')
+    .catch((e: unknown) => e)
+  expect(err).toBeInstanceOf(RegistryError)
+  expect(emulator.state.registry.repositories[to]?.tags.latest).toBeUndefined()
+  return err
+}
+
 describe('RegistryClient', () => {
   it('resolves a tag and a digest to the image ID and manifest digest', async () => {
     const registry = client(emulator.registryUrl)
@@ -177,15 +197,8 @@ describe('RegistryClient', () => {
   })
 
   it('streams a blob that takes longer than the request timeout while its bytes keep coming', async () => {
-    // Each piece comes well within the 1500 ms timeout (room for a loaded machine); the whole
-    // blob takes over twice as long.
-    const patient = new RegistryClient({
-      baseUrl: slowUrl,
-      apiKey: emulator.apiKey,
-      requestTimeoutMs: 1500,
-      sleep: () => Promise.resolve()
-    })
-    const copied = await patient.copyImage(
+    // Each piece comes well within the 1500 ms limit; the whole blob takes over twice as long.
+    const copied = await patientClient(slowUrl).copyImage(
       'src-app/web',
       pushed.manifestDigest,
       'dst-slow/web',
@@ -197,34 +210,13 @@ describe('RegistryClient', () => {
   })
 
   it('gives up on a blob whose bytes stop coming, saying so', async () => {
-    const patient = new RegistryClient({
-      baseUrl: stalledUrl,
-      apiKey: emulator.apiKey,
-      requestTimeoutMs: 1500,
-      sleep: () => Promise.resolve()
-    })
-    const err = await patient
-      .copyImage('src-app/web', pushed.manifestDigest, 'dst-stalled/web', 'latest')
-      .catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(RegistryError)
+    const err = await failedCopy(patientClient(stalledUrl), 'dst-stalled/web')
     expect((err as Error).message).toMatch(/no progress for 1500 ms/)
-    expect(emulator.state.registry.repositories['dst-stalled/web']?.tags.latest).toBeUndefined()
   })
 
   it('gives up on a blob that keeps coming but outlasts the whole copy limit (wait-timeout)', async () => {
-    const patient = new RegistryClient({
-      baseUrl: slowUrl,
-      apiKey: emulator.apiKey,
-      requestTimeoutMs: 1500,
-      transferTimeoutMs: 1000,
-      sleep: () => Promise.resolve()
-    })
-    const err = await patient
-      .copyImage('src-app/web', pushed.manifestDigest, 'dst-overdue/web', 'latest')
-      .catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(RegistryError)
+    const err = await failedCopy(patientClient(slowUrl, 1000), 'dst-overdue/web')
     expect((err as Error).message).toMatch(/not copied within 1 s \(wait-timeout\)/)
-    expect(emulator.state.registry.repositories['dst-overdue/web']?.tags.latest).toBeUndefined()
   })
 
   it('repeats a read after 503 with jittered backoff, and after 429 as Retry-After says', async () => {
