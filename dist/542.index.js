@@ -2545,6 +2545,8 @@ async function gateRelease(c, app, release, previous, check, liveSince, say, opt
  */
 async function rollbackTo(c, app, result, to, check, prefix) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
+    // `rollback-all` also rolls back apps whose release passed: say which kind stays live.
+    const left = `v${result.release?.version ?? '?'} (which ${result.health?.passed ? 'passed its gate' : 'failed'}) is still live`;
     // Only this run's own release is rolled back: when another deploy or promotion has released
     // on top of it meanwhile, a rollback would undo that one instead.
     const current = await c.heroku.currentRelease(app.id);
@@ -2557,7 +2559,7 @@ async function rollbackTo(c, app, result, to, check, prefix) {
     }
     if (to.status === 'expired' || to.eligibleForRollback === false) {
         result.liveAfter = result.release;
-        const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; v${result.release?.version ?? '?'} (which failed) is still live.`;
+        const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; ${left}.`;
         say(why);
         addNote(c.outcome, why);
         return;
@@ -2575,7 +2577,7 @@ async function rollbackTo(c, app, result, to, check, prefix) {
         // Heroku made a release for it: rollback-all must not ask for another one.
         result.rollbackFailed = true;
         result.liveAfter = result.release;
-        const why = `${app.name} was not rolled back: ${what}; v${result.release?.version ?? '?'} (which failed) is still live.`;
+        const why = `${app.name} was not rolled back: ${what}; ${left}.`;
         say(`${why}${tail ? `\n${tail}` : ''}`);
         addNote(c.outcome, why);
         // Saved at once: the rollback saved a moment ago did not happen.
@@ -4769,8 +4771,13 @@ async function rollBackAll(c, ran, results) {
     // Every rollback ends before a failure of one is reported, and the waves say what was rolled
     // back either way.
     const ended = await Promise.allSettled(promoted.map((t) => phase(c, 'rollback', t.app.name, () => rollbackTo(c, t.app, t.result, t.result.before, t.health, t.app.name))));
+    // A wave is rolled back when every app asked was; one whose rollback failed leaves it failed
+    // (that app still runs this run's release).
     for (const [i, wave] of ran.slice(0, -1).entries()) {
-        if (wave.some((t) => t.result.rolledBack))
+        const asked = wave.filter((t) => promoted.includes(t));
+        if (asked.some((t) => !t.result.rolledBack))
+            results[i].status = 'failed';
+        else if (wave.some((t) => t.result.rolledBack))
             results[i].status = 'rolled-back';
     }
     const failure = ended.find((e) => e.status === 'rejected');

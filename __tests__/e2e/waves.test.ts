@@ -216,6 +216,39 @@ describe('promotion in waves', () => {
     }
   })
 
+  it('wave-failure rollback-all: a wave one of whose rollbacks fails is not called rolled back', async () => {
+    // Wave 1 (canary, eu) passes; wave 2 (us) fails, so rollback-all rolls wave 1 back. The
+    // canary's release before the run has a release phase that fails once a marker exists, so
+    // its rollback fails and the canary stays on the promoted release, which passed its gate.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-all-partial-'))
+    const marker = path.join(dir, 'fail-release')
+    try {
+      const seed: Seed = shopSeed(APPS)
+      const apps = seed.pipelines![0].apps
+      const canary = apps.find((a) => a.name === 'shop-canary')!
+      canary.configVars = { RELEASE_FAILS_IF: marker }
+      canary.release = releaseFailingOnceMarked()
+      apps.find((a) => a.name === 'shop-us')!.configVars = { BREAK_HEALTH: '1' }
+      scenario = await startScenario(seed, { fixture: 'unhealthy-when-flag' })
+      fs.writeFileSync(marker, '')
+      const s = scenario
+      const euBefore = s.heroku.state.apps['shop-eu'].currentRelease!.slug!.id
+      const result = await s.run({ ...ROLLBACK_ALL_DEPLOY, waves: 'shop-canary, shop-eu\nshop-us' })
+      expect(result.exitCode).not.toBe(0)
+      expect(s.heroku.state.apps['shop-eu'].currentRelease!.slug!.id).toBe(euBefore)
+      expect(s.heroku.state.apps['shop-canary'].releases.at(-1)!.status).toBe('failed')
+      expect(JSON.parse(result.outputs.waves) as WaveOutput[]).toEqual([
+        { apps: ['shop-canary', 'shop-eu'], status: 'failed' },
+        { apps: ['shop-us'], status: 'failed' }
+      ])
+      expect(result.summary).toMatch(
+        /shop-canary was not rolled back: the rollback to v\d+ made v\d+, which ended failed[^;]*; v\d+ \(which passed its gate\) is still live/
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('wave-failure rollback-all: a second wave whose promotion Heroku refuses rolls the canary back before the run reports', async () => {
     scenario = await startScenario(shopSeed(APPS))
     const s = scenario

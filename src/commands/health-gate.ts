@@ -148,6 +148,8 @@ export async function rollbackTo(
   prefix?: string
 ): Promise<void> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
+  // `rollback-all` also rolls back apps whose release passed: say which kind stays live.
+  const left = `v${result.release?.version ?? '?'} (which ${result.health?.passed ? 'passed its gate' : 'failed'}) is still live`
   // Only this run's own release is rolled back: when another deploy or promotion has released
   // on top of it meanwhile, a rollback would undo that one instead.
   const current = await c.heroku.currentRelease(app.id)
@@ -160,7 +162,7 @@ export async function rollbackTo(
   }
   if (to.status === 'expired' || to.eligibleForRollback === false) {
     result.liveAfter = result.release
-    const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; v${result.release?.version ?? '?'} (which failed) is still live.`
+    const why = `${app.name} was not rolled back: v${to.version}, the release live before this run, ${to.status === 'expired' ? 'has expired' : 'is not eligible for rollback'} on Heroku, so it cannot be restored; ${left}.`
     say(why)
     addNote(c.outcome, why)
     return
@@ -178,7 +180,7 @@ export async function rollbackTo(
     // Heroku made a release for it: rollback-all must not ask for another one.
     result.rollbackFailed = true
     result.liveAfter = result.release
-    const why = `${app.name} was not rolled back: ${what}; v${result.release?.version ?? '?'} (which failed) is still live.`
+    const why = `${app.name} was not rolled back: ${what}; ${left}.`
     say(`${why}${tail ? `\n${tail}` : ''}`)
     addNote(c.outcome, why)
     // Saved at once: the rollback saved a moment ago did not happen.

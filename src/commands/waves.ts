@@ -210,8 +210,12 @@ async function rollBackAll(
       )
     )
   )
+  // A wave is rolled back when every app asked was; one whose rollback failed leaves it failed
+  // (that app still runs this run's release).
   for (const [i, wave] of ran.slice(0, -1).entries()) {
-    if (wave.some((t) => t.result.rolledBack)) results[i].status = 'rolled-back'
+    const asked = wave.filter((t) => promoted.includes(t))
+    if (asked.some((t) => !t.result.rolledBack)) results[i].status = 'failed'
+    else if (wave.some((t) => t.result.rolledBack)) results[i].status = 'rolled-back'
   }
   const failure = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected')
   if (failure) throw failure.reason
