@@ -4022,7 +4022,8 @@ async function runningImages(c, app) {
  * The release a deploy made must run the images it sent: the release found after the formation
  * update is the app's newest one, which another release of images may have been (a concurrent
  * deploy, or an answer lost). Heroku's formation says what runs; a release replaced since is
- * left to the gate. Not for promotion targets: `verifyAndGate` checks them, and rolls back.
+ * left to the gate. A promotion target checks it too, before its gate: its new release is
+ * found the same way.
  */
 async function confirmReleasedImages(c, app, release, images) {
     const { running, current } = await runningImages(c, app);
@@ -4527,6 +4528,19 @@ async function promoteImagesTo(c, t, chosen, images) {
     t.result.release = await releaseInfo(c.heroku, t.app.id, release, { slugId: undefined, commit: chosen.commit, releaseId: release.id, images: imageIds }, t.app.kind);
     if (release.status !== 'succeeded')
         throw imageReleaseFailed(t.app, release, t.result, done.tail);
+    // The release found is the target's newest: another release of images made at the same time
+    // may be it. That one is not this run's to gate, let alone roll back.
+    try {
+        await confirmReleasedImages(c, t.app, release, imageIds);
+    }
+    catch (err) {
+        if (!(err instanceof errors/* DeployError */.sH))
+            throw err;
+        t.result.liveAfter = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind);
+        t.result.release = undefined;
+        t.result.error = err.message;
+        throw err;
+    }
     // What the target runs now, as Heroku says it (the formation's image IDs), must be the
     // verified images: read it rather than trust what was sent. No images read (the release is no
     // longer current) is no proof, and fails the check.

@@ -406,15 +406,15 @@ describe('method: container', () => {
     }
   })
 
-  it('fails and rolls back a target that ends up on other images than the verified ones', async () => {
+  it('fails, without gating or rolling back, a target whose newest release is another release of images', async () => {
     scenario = await startScenario(boxySeed())
     const s = scenario
-    const prodBefore = { ...s.heroku.state.apps['boxy-prod'].images }
     const web = await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
     // Someone else releases other images on the target right after our formation update, before
-    // we see its answer: the target's newest release then runs images we never verified.
+    // we see its answer: the target's newest release is theirs, running images we never
+    // verified. Rolling it back would undo their deploy (as on the deploy path, not ours).
     const prodFormation = new RegExp(`^/apps/(${s.heroku.appId('boxy-prod')}|boxy-prod)/formation$`)
-    let interloper: { id: string } | undefined
+    let interloper: { id: string; version: number } | undefined
     s.heroku.onRequest({ method: 'PATCH', path: prodFormation }, 1, async () => {
       interloper = await s.heroku.createRelease(
         'boxy-prod',
@@ -434,18 +434,21 @@ describe('method: container', () => {
     expect(interloper).toBeDefined()
     expect(result.exitCode).not.toBe(0)
     expect(annotationText(result, 'error')).toMatch(
-      /boxy-prod: release v\d+ carries .*not the promoted/
+      new RegExp(
+        `boxy-prod v${interloper!.version} runs web sha256:[0-9a-f]+, not the images this run released .*neither gated nor rolled back`
+      )
     )
-    // The staging app runs the verified image; the target is back on what it ran before.
+    // The staging app runs the verified image; the target keeps the other deploy's release.
     expect(s.heroku.state.apps.boxy.images!.web).toBe(web.imageId)
-    expect(s.heroku.state.apps['boxy-prod'].images).toEqual(prodBefore)
+    expect(s.heroku.state.apps['boxy-prod'].currentRelease!.id).toBe(interloper!.id)
+    expect(s.count('POST', /^\/apps\/[^/]+\/releases$/)).toBe(0)
     const promoted = JSON.parse(result.outputs['promoted-apps']) as Array<{
       app: string
       healthy: boolean
       rolled_back: boolean
     }>
     expect(promoted).toEqual([
-      expect.objectContaining({ app: 'boxy-prod', healthy: false, rolled_back: true })
+      expect.objectContaining({ app: 'boxy-prod', healthy: false, rolled_back: false })
     ])
     expect(result.outputs.status).not.toBe('promoted')
   })

@@ -214,7 +214,8 @@ async function runningImages(
  * The release a deploy made must run the images it sent: the release found after the formation
  * update is the app's newest one, which another release of images may have been (a concurrent
  * deploy, or an answer lost). Heroku's formation says what runs; a release replaced since is
- * left to the gate. Not for promotion targets: `verifyAndGate` checks them, and rolls back.
+ * left to the gate. A promotion target checks it too, before its gate: its new release is
+ * found the same way.
  */
 export async function confirmReleasedImages(
   c: CommandContext,

@@ -13,7 +13,12 @@ import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
 import type { RegistryPort } from '../registry/client.js'
 import type { ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
-import { imageReleaseFailed, registryFor, releaseImageIds } from './container.js'
+import {
+  confirmReleasedImages,
+  imageReleaseFailed,
+  registryFor,
+  releaseImageIds
+} from './container.js'
 import { releaseInfo } from './releases.js'
 import { phase } from './timeline.js'
 import { verifyAndGate, type PromotionTarget } from './target-gate.js'
@@ -140,6 +145,17 @@ export async function promoteImagesTo(
     t.app.kind
   )
   if (release.status !== 'succeeded') throw imageReleaseFailed(t.app, release, t.result, done.tail)
+  // The release found is the target's newest: another release of images made at the same time
+  // may be it. That one is not this run's to gate, let alone roll back.
+  try {
+    await confirmReleasedImages(c, t.app, release, imageIds)
+  } catch (err) {
+    if (!(err instanceof DeployError)) throw err
+    t.result.liveAfter = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind)
+    t.result.release = undefined
+    t.result.error = err.message
+    throw err
+  }
   // What the target runs now, as Heroku says it (the formation's image IDs), must be the
   // verified images: read it rather than trust what was sent. No images read (the release is no
   // longer current) is no proof, and fails the check.
