@@ -2329,7 +2329,8 @@ async function recordLive(heroku, app, newest) {
  * the app when several apps run at once). Returns the final release and the output's tail.
  */
 async function waitForReleaseEnd(c, app, releaseId, stream, prefix, budget = waitBudget(c)) {
-    const first = await c.heroku.getRelease(app.id, releaseId);
+    // The first look is a poll too: an API incident right now is looked past like a later one.
+    const first = await (0,wait/* waitUntil */.a0)(() => c.heroku.getRelease(app.id, releaseId), () => true, { what: `release ${releaseId} on ${app.name}`, ...budget });
     if (first.status !== 'pending') {
         // Already over (a quick release phase, or a slow first poll): the stream still serves the
         // whole output to a late reader, so it is shown all the same.

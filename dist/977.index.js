@@ -1523,7 +1523,7 @@ class RequestPacer {
 /* harmony export */   a0: () => (/* binding */ waitUntil),
 /* harmony export */   mO: () => (/* binding */ allSettledOrFirstError)
 /* harmony export */ });
-/* unused harmony exports deadlineFrom, remainingMs */
+/* unused harmony exports deadlineFrom, remainingMs, OUTAGE_RIDE_OUT_MS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _health_clock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1652);
 /* harmony import */ var _pacer_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5791);
@@ -1549,9 +1549,22 @@ function remainingMs(deadline, now = Date.now) {
 /** How soon to look again once a change is due: a status lags its log by a moment. */
 const DUE_INTERVAL_MS = 100;
 /**
- * Calls `poll` until `isDone` accepts its value and returns that value. Throws `TimeoutError`
- * naming `what` when the deadline passes; errors from `poll` propagate (the client retries
- * transient ones itself). The last poll happens at the deadline, never after a sleep past it.
+ * How long a wait keeps looking while Heroku does not answer (5xx, 429, network) after the
+ * client's own retries: a minute-long API incident in the middle of an hour-long release phase
+ * must not end the run while Heroku goes on releasing. The wait's deadline still applies.
+ */
+const OUTAGE_RIDE_OUT_MS = 5 * 60_000;
+/** Heroku failing to answer at all, not refusing: worth looking again later (a read). */
+function herokuUnavailable(err) {
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HerokuNetworkError */ .hy)
+        return true;
+    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HerokuApiError */ .vk && (err.status >= 500 || err.status === 429);
+}
+/**
+ * Calls `poll` (a read) until `isDone` accepts its value and returns that value. Throws
+ * `TimeoutError` naming `what` when the deadline passes. Errors from `poll` propagate, except
+ * Heroku not answering (the client has retried it already), which is looked past for up to
+ * `OUTAGE_RIDE_OUT_MS` in a row. The last poll happens at the deadline, never after a sleep past it.
  */
 async function waitUntil(poll, isDone, opts) {
     const now = opts.now ?? Date.now;
@@ -1581,6 +1594,8 @@ async function waitUntil(poll, isDone, opts) {
         });
         await Promise.race([slept, woken]);
     };
+    /** Since when every poll has failed with Heroku not answering. */
+    let failingSince;
     const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), deadline - now());
     if (initialDelay > 0)
         await nap(initialDelay);
@@ -1590,7 +1605,21 @@ async function waitUntil(poll, isDone, opts) {
             dueSeen = true;
             interval = Math.min(interval, DUE_INTERVAL_MS);
         }
-        const value = await (0,_pacer_js__WEBPACK_IMPORTED_MODULE_1__/* .asPoll */ .Et)(poll);
+        let value;
+        try {
+            value = await (0,_pacer_js__WEBPACK_IMPORTED_MODULE_1__/* .asPoll */ .Et)(poll);
+            failingSince = undefined;
+        }
+        catch (err) {
+            if (!herokuUnavailable(err))
+                throw err;
+            failingSince ??= now();
+            const left = deadline - now();
+            if (now() - failingSince >= OUTAGE_RIDE_OUT_MS || left <= 0)
+                throw err;
+            await nap(Math.min(maxInterval, left));
+            continue;
+        }
         opts.onPoll?.(value);
         if (isDone(value))
             return value;

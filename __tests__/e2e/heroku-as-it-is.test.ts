@@ -63,6 +63,24 @@ describe('streams that 404 at first, statuses that lag', () => {
   })
 })
 
+describe('an API incident during a wait', () => {
+  it("Heroku answering 503 to the release's status for a while does not end the deploy", async () => {
+    scenario = await startScenario(shopSeed())
+    const { heroku } = scenario
+    // Every attempt of two whole polls (the client tries each 6 times) and two more: the wait
+    // looks past it, as Heroku goes on releasing meanwhile.
+    const releasePoll = /^\/apps\/[^/]+\/releases\/[0-9a-f-]{36}$/
+    const fault = heroku.inject({ method: 'GET', path: releasePoll, status: 503, times: 14 })
+    const result = await scenario.run(
+      { app: 'shop-staging', 'health-check': '/health' },
+      { env: { HEROKU_PIPELINE_ACTION_RETRY_DELAY_SCALE: '0.1' } }
+    )
+    expect(fault.hits).toBe(14)
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+  })
+})
+
 describe('warnings Heroku sends', () => {
   it('a Warning-Message header is shown once as a workflow warning', async () => {
     scenario = await startScenario(shopSeed())

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { TimeoutError } from '../../src/errors.js'
-import { deadlineFrom, remainingMs, settledWithin, waitUntil } from '../../src/heroku/wait.js'
+import { HerokuApiError, HerokuNetworkError, TimeoutError } from '../../src/errors.js'
+import {
+  OUTAGE_RIDE_OUT_MS,
+  deadlineFrom,
+  remainingMs,
+  settledWithin,
+  waitUntil
+} from '../../src/heroku/wait.js'
 
 /** A clock that only moves when the code under test sleeps. */
 function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
@@ -119,6 +125,61 @@ describe('waitUntil', () => {
     ).rejects.toBeInstanceOf(TimeoutError)
     expect(late.sleeps).toEqual([1000])
     expect(polls).toBe(1)
+  })
+
+  it('looks past Heroku not answering for a while, but not past a refusal or a long outage', async () => {
+    const time = fakeTime()
+    const unavailable = new HerokuApiError(
+      503,
+      undefined,
+      'unavailable',
+      'r1',
+      'GET',
+      '/x',
+      undefined
+    )
+    let polls = 0
+    // 503 for about 20 s (a short incident), then the answer.
+    const value = await waitUntil(
+      () => (++polls <= 5 ? Promise.reject(unavailable) : Promise.resolve('done')),
+      (v) => v === 'done',
+      { what: 'release v9', timeoutMs: 3_600_000, ...time }
+    )
+    expect(value).toBe('done')
+    expect(polls).toBe(6)
+
+    // Down for longer than OUTAGE_RIDE_OUT_MS: the last error, well before the deadline.
+    const long = fakeTime()
+    const started = long.now()
+    const network = new HerokuNetworkError('GET', '/x', 'ECONNRESET', 'socket hang up')
+    await expect(
+      waitUntil(
+        () => Promise.reject(network),
+        () => true,
+        {
+          what: 'release v9',
+          timeoutMs: 3_600_000,
+          ...long
+        }
+      )
+    ).rejects.toBe(network)
+    expect(long.now() - started).toBeGreaterThanOrEqual(OUTAGE_RIDE_OUT_MS)
+    expect(long.now() - started).toBeLessThan(OUTAGE_RIDE_OUT_MS + 10_000)
+
+    // A refusal (404) is not an outage: at once.
+    const refused = new HerokuApiError(404, 'not_found', 'gone', 'r2', 'GET', '/x', undefined)
+    let asked = 0
+    await expect(
+      waitUntil(
+        () => {
+          asked++
+          return Promise.reject(refused)
+        },
+        () => true,
+        { what: 'x', timeoutMs: 60000, ...fakeTime() }
+      )
+    ).rejects.toBe(refused)
+    expect(asked).toBe(1)
   })
 
   it('passes errors from poll through', async () => {

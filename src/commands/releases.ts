@@ -331,7 +331,12 @@ export async function waitForReleaseEnd(
   prefix?: string,
   budget: WaitBudget = waitBudget(c)
 ): Promise<{ release: Release; tail: string }> {
-  const first = await c.heroku.getRelease(app.id, releaseId)
+  // The first look is a poll too: an API incident right now is looked past like a later one.
+  const first = await waitUntil(
+    () => c.heroku.getRelease(app.id, releaseId),
+    () => true,
+    { what: `release ${releaseId} on ${app.name}`, ...budget }
+  )
   if (first.status !== 'pending') {
     // Already over (a quick release phase, or a slow first poll): the stream still serves the
     // whole output to a late reader, so it is shown all the same.

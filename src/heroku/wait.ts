@@ -6,7 +6,7 @@
  * `settledWithin` for an answer worth waiting only so long for, and `allSettledOrFirstError` for
  * work side by side that must all end before anyone reports.
  */
-import { TimeoutError } from '../errors.js'
+import { HerokuApiError, HerokuNetworkError, TimeoutError } from '../errors.js'
 import { realSleep } from '../health/clock.js'
 import { asPoll } from './pacer.js'
 
@@ -57,9 +57,23 @@ export function remainingMs(deadline: number, now: () => number = Date.now): num
 export const DUE_INTERVAL_MS = 100
 
 /**
- * Calls `poll` until `isDone` accepts its value and returns that value. Throws `TimeoutError`
- * naming `what` when the deadline passes; errors from `poll` propagate (the client retries
- * transient ones itself). The last poll happens at the deadline, never after a sleep past it.
+ * How long a wait keeps looking while Heroku does not answer (5xx, 429, network) after the
+ * client's own retries: a minute-long API incident in the middle of an hour-long release phase
+ * must not end the run while Heroku goes on releasing. The wait's deadline still applies.
+ */
+export const OUTAGE_RIDE_OUT_MS = 5 * 60_000
+
+/** Heroku failing to answer at all, not refusing: worth looking again later (a read). */
+function herokuUnavailable(err: unknown): boolean {
+  if (err instanceof HerokuNetworkError) return true
+  return err instanceof HerokuApiError && (err.status >= 500 || err.status === 429)
+}
+
+/**
+ * Calls `poll` (a read) until `isDone` accepts its value and returns that value. Throws
+ * `TimeoutError` naming `what` when the deadline passes. Errors from `poll` propagate, except
+ * Heroku not answering (the client has retried it already), which is looked past for up to
+ * `OUTAGE_RIDE_OUT_MS` in a row. The last poll happens at the deadline, never after a sleep past it.
  */
 export async function waitUntil<T>(
   poll: () => Promise<T>,
@@ -90,6 +104,8 @@ export async function waitUntil<T>(
     })
     await Promise.race([slept, woken])
   }
+  /** Since when every poll has failed with Heroku not answering. */
+  let failingSince: number | undefined
   const initialDelay = Math.min(Math.max(0, opts.initialDelayMs ?? 0), deadline - now())
   if (initialDelay > 0) await nap(initialDelay)
 
@@ -99,7 +115,18 @@ export async function waitUntil<T>(
       dueSeen = true
       interval = Math.min(interval, DUE_INTERVAL_MS)
     }
-    const value = await asPoll(poll)
+    let value: T
+    try {
+      value = await asPoll(poll)
+      failingSince = undefined
+    } catch (err) {
+      if (!herokuUnavailable(err)) throw err
+      failingSince ??= now()
+      const left = deadline - now()
+      if (now() - failingSince >= OUTAGE_RIDE_OUT_MS || left <= 0) throw err
+      await nap(Math.min(maxInterval, left))
+      continue
+    }
     opts.onPoll?.(value)
     if (isDone(value)) return value
     const left = deadline - now()
