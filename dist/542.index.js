@@ -3395,10 +3395,11 @@ var temp = __webpack_require__(7520);
 
 
 
+
 /** The `package` phase of the timeline: `source-dir` packaged, its size and checksum logged. */
 function packagePhase(c) {
     return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
-        const packaged = await packageInTempDir(c);
+        const [packaged] = await Promise.all([packageInTempDir(c), warnIfOtherCommit(c)]);
         core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`);
         if (packaged.linksOutside.length > 0) {
             const shown = packaged.linksOutside.slice(0, 5).join(', ');
@@ -3409,6 +3410,26 @@ function packagePhase(c) {
         }
         return packaged;
     });
+}
+/**
+ * `version` defaults to the workflow's commit (a review app's: the PR's head), and the summary,
+ * the deployments and `{commit}` name it; a checkout of another commit (`ref:`, a
+ * `pull_request_target` job, whose default checkout is the base branch) builds other code
+ * under that name. A `pull_request` job's default checkout is its merge commit
+ * (`GITHUB_SHA`): that one is expected.
+ */
+async function warnIfOtherCommit(c) {
+    const { settings, ctx } = c;
+    const defaultVersion = settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha;
+    if (!defaultVersion)
+        return;
+    const head = await headCommit(settings.sourceDir);
+    const mergeCommit = ctx.eventName === 'pull_request' && head === ctx.sha;
+    if (!head || head === settings.version || mergeCommit)
+        return;
+    const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)} (version's default): the summary, the deployments and {commit} name that one. Set version to the commit you check out.`;
+    core.warning(warning);
+    addNote(c.outcome, warning);
 }
 /**
  * The `upload` phase: a source blob is created (its signed URLs masked at once) and the packaged
@@ -4310,19 +4331,7 @@ async function buildSource(c, app, result) {
         await applyConfigVars(c, app);
         const source = await uploadPhase(c, tarball, app.name);
         return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
-            const [description, head] = await Promise.all([
-                commitSubject(settings.sourceDir, ctx.sha),
-                headCommit(settings.sourceDir)
-            ]);
-            // The version defaults to the workflow's commit; a checkout of another one (ref:, a
-            // pull_request_target job checking out the PR) builds that code under this name.
-            const defaultVersion = settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha;
-            // A pull request's default checkout is the workflow's merge commit: that is expected.
-            if (head && defaultVersion && head !== settings.version && head !== ctx.sha) {
-                const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)} (version's default): the summary, the deployments and {commit} name that one. Set version to the commit you check out.`;
-                core.warning(warning);
-                addNote(c.outcome, warning);
-            }
+            const description = await commitSubject(settings.sourceDir, ctx.sha);
             const buildpacks = settings.buildpacks.length > 0
                 ? settings.buildpacks.map((b) => (/^https?:\/\//.test(b) ? { url: b } : { name: b }))
                 : undefined;

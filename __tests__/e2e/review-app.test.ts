@@ -155,6 +155,23 @@ describe('review-app', () => {
     expect(annotationText(result, 'warning')).not.toMatch(/checked out, but the build is recorded/)
   })
 
+  it("pull_request_target's default checkout (the base branch) is named as not the PR's code, on creation too", async () => {
+    scenario = await startScenario(seed())
+    // Under pull_request_target GITHUB_SHA is the base branch's commit, which actions/checkout
+    // checks out by default: the review app would be built from the base code and recorded
+    // as the PR's head commit.
+    const head = 'd'.repeat(40)
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request_target',
+      sha: scenario.workspace.sha,
+      event: prEvent('opened', head)
+    })
+    expect(result.exitCode).toBe(0)
+    expect(annotationText(result, 'warning')).toContain(
+      `source-dir has commit ${scenario.workspace.sha.slice(0, 7)} checked out, but the build is recorded as ${head.slice(0, 7)}`
+    )
+  })
+
   it('skips a fork PR without changing anything on Heroku', async () => {
     scenario = await startScenario(seed())
     const result = await scenario.run(inputs, {

@@ -8,7 +8,7 @@ import { DeployError, InputError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
-import { commitSubject, headCommit, prepareGitPush } from '../package/git.js'
+import { commitSubject, prepareGitPush } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
 import { gateFailure, gatePhase, gatePlan, liveAfterGate, rollbackTo } from './health-gate.js'
@@ -319,20 +319,7 @@ export async function buildSource(
     await applyConfigVars(c, app)
     const source = await uploadPhase(c, tarball, app.name)
     return await groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
-      const [description, head] = await Promise.all([
-        commitSubject(settings.sourceDir, ctx.sha),
-        headCommit(settings.sourceDir)
-      ])
-      // The version defaults to the workflow's commit; a checkout of another one (ref:, a
-      // pull_request_target job checking out the PR) builds that code under this name.
-      const defaultVersion =
-        settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha
-      // A pull request's default checkout is the workflow's merge commit: that is expected.
-      if (head && defaultVersion && head !== settings.version && head !== ctx.sha) {
-        const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)} (version's default): the summary, the deployments and {commit} name that one. Set version to the commit you check out.`
-        core.warning(warning)
-        addNote(c.outcome, warning)
-      }
+      const description = await commitSubject(settings.sourceDir, ctx.sha)
       const buildpacks: Buildpack[] | undefined =
         settings.buildpacks.length > 0
           ? settings.buildpacks.map((b) => (/^https?:\/\//.test(b) ? { url: b } : { name: b }))

@@ -1,6 +1,7 @@
 /** The source a command builds: packaged into the run's own temporary directory. */
 import * as core from '@actions/core'
 import type { Source } from '../heroku/types.js'
+import { headCommit } from '../package/git.js'
 import { describeIncluded, noMatchWarning, type IncludedGlob } from '../package/include.js'
 import { packageSource, type PackagedSource } from '../package/tarball.js'
 import { createRunTempDir, newRunTempDirPath, removeRunTempDir } from '../package/temp.js'
@@ -11,7 +12,7 @@ import { groupedPhase } from './timeline.js'
 /** The `package` phase of the timeline: `source-dir` packaged, its size and checksum logged. */
 export function packagePhase(c: CommandContext): Promise<PackagedSource> {
   return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
-    const packaged = await packageInTempDir(c)
+    const [packaged] = await Promise.all([packageInTempDir(c), warnIfOtherCommit(c)])
     core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
     if (packaged.linksOutside.length > 0) {
       const shown = packaged.linksOutside.slice(0, 5).join(', ')
@@ -23,6 +24,26 @@ export function packagePhase(c: CommandContext): Promise<PackagedSource> {
     }
     return packaged
   })
+}
+
+/**
+ * `version` defaults to the workflow's commit (a review app's: the PR's head), and the summary,
+ * the deployments and `{commit}` name it; a checkout of another commit (`ref:`, a
+ * `pull_request_target` job, whose default checkout is the base branch) builds other code
+ * under that name. A `pull_request` job's default checkout is its merge commit
+ * (`GITHUB_SHA`): that one is expected.
+ */
+async function warnIfOtherCommit(c: CommandContext): Promise<void> {
+  const { settings, ctx } = c
+  const defaultVersion =
+    settings.version === ctx.sha || settings.version === ctx.pullRequest?.headSha
+  if (!defaultVersion) return
+  const head = await headCommit(settings.sourceDir)
+  const mergeCommit = ctx.eventName === 'pull_request' && head === ctx.sha
+  if (!head || head === settings.version || mergeCommit) return
+  const warning = `source-dir has commit ${head.slice(0, 7)} checked out, but the build is recorded as ${settings.version.slice(0, 7)} (version's default): the summary, the deployments and {commit} name that one. Set version to the commit you check out.`
+  core.warning(warning)
+  addNote(c.outcome, warning)
 }
 
 /**
