@@ -5396,8 +5396,16 @@ async function createSetupApp(c, pipeline, pr, name) {
             });
         }
         catch (err) {
-            if (err instanceof errors/* HerokuApiError */.vk && err.status === 422 && /already taken/i.test(err.message))
+            if (err instanceof errors/* HerokuApiError */.vk &&
+                err.status === 422 &&
+                /already taken/i.test(err.message)) {
+                // No app had the name a moment ago; one this key can see now was made in between: by
+                // another run for this PR (an `opened` and a `labeled` event at once). It is that
+                // run's to set up; this one changed nothing.
+                if (await findApp(c, name))
+                    return undefined;
                 throw new errors/* InputError */.dz(review_app_name/* REVIEW_APP_NAME_INPUT */.eD, `Input '${review_app_name/* REVIEW_APP_NAME_INPUT */.eD}': the app name ${name} is already taken on Heroku by an app this API key cannot see (${err.message}). Set ${review_app_name/* REVIEW_APP_NAME_INPUT */.eD} to a name that is free.`);
+            }
             throw err;
         }
     }
@@ -5559,6 +5567,7 @@ function lastLines(text, n) {
 
 
 
+
 /**
  * `review-app-method` for this run: as given, or for `auto` `api` when the pipeline has review
  * apps enabled (`GET /pipelines/{id}/review-app-config` answers 200), else `app-setup` (404).
@@ -5646,6 +5655,13 @@ async function reviewAppBySetup(c, pipeline) {
     let created = false;
     if (!existing) {
         const setup = await phase(c, 'review-app', 'create', () => createSetupApp(c, pipeline, pr, name));
+        if (!setup) {
+            const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once): that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`;
+            core.notice(note);
+            addNote(outcome, note);
+            outcome.status = 'skipped';
+            return;
+        }
         app = resolvedApp(await c.heroku.getApp(setup.app.id), 'review');
         outcome.reviewApp = { id: app.id, prNumber: pr.number, branch: pr.headRef, status: 'creating' };
         result = await startReviewAppResult(c, app, pr.number);

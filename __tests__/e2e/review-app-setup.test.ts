@@ -268,6 +268,28 @@ describe('review-app by app setup', () => {
     expect(error).toMatch(/review-app-method: app-setup/)
   })
 
+  it('another run creating the same app at the same moment: this one changes nothing and ends skipped', async () => {
+    scenario = await startScenario(setupSeed(), { fixture: 'app-json' })
+    const { heroku } = scenario
+    // After this run found no shop-pr-7 and while it uploads its source, another run (the PR's
+    // `labeled` event beside its `opened`) makes the app: this run's setup gets "already taken".
+    heroku.onRequest({ method: 'POST', path: '/sources' }, 1, () =>
+      heroku.addApp({ name: 'shop-pr-7' })
+    )
+    const result = await scenario.run(
+      { ...inputs, 'review-app-method': 'app-setup' },
+      { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('skipped')
+    expect(annotationText(result, 'notice')).toContain(
+      'Another run created shop-pr-7 for PR #7 at the same moment'
+    )
+    expect(annotationText(result, 'error')).toBe('')
+    expect(scenario.count('POST', /^\/app-setups$/)).toBe(1)
+    expect(scenario.count('DELETE', /^\/apps\//)).toBe(0)
+  })
+
   it('refuses a name taken by an unrelated app, naming it, with no mutating request', async () => {
     scenario = await startScenario(
       setupSeed(false, [{ name: 'shop-pr-7', stage: 'development' }]),

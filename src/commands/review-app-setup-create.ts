@@ -41,7 +41,7 @@ export async function createSetupApp(
   pipeline: Pipeline,
   pr: PullRequest,
   name: string
-): Promise<AppSetup> {
+): Promise<AppSetup | undefined> {
   const { settings, heroku } = c
   const [placement, stageVars] = await Promise.all([
     stagingPlacement(c, pipeline),
@@ -94,11 +94,20 @@ export async function createSetupApp(
         return app ? { id: '', status: 'unknown', app: { id: app.id, name: app.name } } : undefined
       })
     } catch (err) {
-      if (err instanceof HerokuApiError && err.status === 422 && /already taken/i.test(err.message))
+      if (
+        err instanceof HerokuApiError &&
+        err.status === 422 &&
+        /already taken/i.test(err.message)
+      ) {
+        // No app had the name a moment ago; one this key can see now was made in between: by
+        // another run for this PR (an `opened` and a `labeled` event at once). It is that
+        // run's to set up; this one changed nothing.
+        if (await findApp(c, name)) return undefined
         throw new InputError(
           REVIEW_APP_NAME_INPUT,
           `Input '${REVIEW_APP_NAME_INPUT}': the app name ${name} is already taken on Heroku by an app this API key cannot see (${err.message}). Set ${REVIEW_APP_NAME_INPUT} to a name that is free.`
         )
+      }
       throw err
     }
   } finally {

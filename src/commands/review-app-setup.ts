@@ -13,7 +13,7 @@
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
 import type { App, Pipeline } from '../heroku/types.js'
-import type { AppResult, SweepEntry } from '../outcome.js'
+import { addNote, type AppResult, type SweepEntry } from '../outcome.js'
 import { REVIEW_APP_NAME_INPUT, matchesReviewAppName, reviewAppName } from '../review-app-name.js'
 import type { RunContext } from '../settings.js'
 import type { CommandContext } from './context.js'
@@ -129,6 +129,13 @@ export async function reviewAppBySetup(c: CommandContext, pipeline: Pipeline): P
     const setup = await phase(c, 'review-app', 'create', () =>
       createSetupApp(c, pipeline, pr, name)
     )
+    if (!setup) {
+      const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once): that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`
+      core.notice(note)
+      addNote(outcome, note)
+      outcome.status = 'skipped'
+      return
+    }
     app = resolvedApp(await c.heroku.getApp(setup.app!.id), 'review')
     outcome.reviewApp = { id: app.id, prNumber: pr.number, branch: pr.headRef, status: 'creating' }
     result = await startReviewAppResult(c, app, pr.number)

@@ -619,6 +619,8 @@ export interface HerokuEmulator {
   pipelineId(name: string): string
   /** ids of every pipeline of that name, oldest first ([] when none) */
   pipelineIds(name: string): string[]
+  /** an app made while the emulator runs, as `seed.apps` makes one (no coupling, no release) */
+  addApp(app: AppSeed): Promise<string>
   createRelease(
     app: string,
     spec: ReleaseSpec,

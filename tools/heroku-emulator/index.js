@@ -273,6 +273,15 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
     appId: (name) => appByName(name).id,
 
     /** Creates a release from a fixture and/or files on `appName` (state seeding in tests). */
+    /**
+     * Creates an app as `seed.apps` does (no pipeline coupling, no release) while the emulator
+     * runs: what another tool or run creating an app at that moment leaves. Returns its name.
+     */
+    async addApp(appSeed) {
+      const app = await model.createApp(appSeed)
+      return app.name
+    },
+
     async createRelease(appName, spec, options = {}) {
       const app = appByName(appName)
       const release = await releaseFiles(app, spec, options)
