@@ -24,7 +24,7 @@ describe('tuningFromEnv', () => {
     )
     expect(tuning).toEqual({
       requestTimeoutMs: 1500,
-      retry: { baseDelayMs: 100, rateLimitBaseDelayMs: 200, settleMs: 1000 }
+      retry: { baseDelayMs: 100, rateLimitBaseDelayMs: 200, settleMs: 6000 }
     })
   })
 

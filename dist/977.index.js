@@ -857,7 +857,7 @@ function resolveRetryPolicy(options, sleep, random, now) {
         rateLimitBaseDelayMs: options?.rateLimitBaseDelayMs ?? 2000,
         maxDelayMs: options?.maxDelayMs ?? 30000,
         maxTotalMs: options?.maxTotalMs ?? 120000,
-        settleMs: options?.settleMs ?? 10000,
+        settleMs: options?.settleMs ?? 60000,
         sleep: sleep ?? _health_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .realSleep */ .uk,
         random: random ?? Math.random,
         now: now ?? Date.now

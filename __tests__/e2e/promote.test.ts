@@ -140,6 +140,22 @@ describe('promote', () => {
     ])
   })
 
+  it('a lost promotion answer whose targets are released only 15 s later is found, not sent again', async () => {
+    // How long Heroku takes to make a promotion's target releases is not documented; a slow
+    // one must not get a second promotion (and a second release phase on production).
+    scenario = await startScenario(shopSeed(['shop-eu']), { timing: { promotionMs: 15000 } })
+    const { heroku } = scenario
+    const before = heroku.state.apps['shop-eu'].currentRelease!.version
+    heroku.inject({ method: 'POST', path: '/pipeline-promotions', reset: 'after' })
+    const result = await scenario.run(
+      { command: 'promote', pipeline: 'shop', ...healthInputs },
+      { eventName: 'workflow_dispatch', event: { inputs: {} } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(scenario.count('POST', /^\/pipeline-promotions$/)).toBe(1)
+    expect(heroku.state.apps['shop-eu'].releases.filter((r) => r.version > before)).toHaveLength(1)
+  })
+
   it('still promotes the verified slug when staging changes between the gate and the promotion', async () => {
     scenario = await startScenario(shopSeed(['shop-eu']))
     const { heroku } = scenario

@@ -19,7 +19,9 @@ export interface RetryOptions {
   /**
    * How long a create whose effect shows up only a moment after Heroku accepted it (a
    * promotion's target releases) is looked for after an ambiguous failure, before it is sent
-   * again (default 10000 ms).
+   * again (default 60000 ms: how long Heroku takes to make them is not documented, and a
+   * promotion sent twice runs every target's release phase twice; the wait is only after a
+   * lost answer).
    */
   settleMs?: number
 }
@@ -48,7 +50,7 @@ export function resolveRetryPolicy(
     rateLimitBaseDelayMs: options?.rateLimitBaseDelayMs ?? 2000,
     maxDelayMs: options?.maxDelayMs ?? 30000,
     maxTotalMs: options?.maxTotalMs ?? 120000,
-    settleMs: options?.settleMs ?? 10000,
+    settleMs: options?.settleMs ?? 60000,
     sleep: sleep ?? realSleep,
     random: random ?? Math.random,
     now: now ?? Date.now
