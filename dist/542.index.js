@@ -1894,6 +1894,18 @@ const MAX_REDIRECTS = 5;
 async function streamOutput(url, opts) {
     const now = opts.now ?? Date.now;
     const sleep = opts.sleep ?? clock/* realSleep */.uk;
+    /** Waits `ms` before the next attempt; false when the stream was stopped meanwhile. */
+    const pause = async (ms) => {
+        try {
+            await sleep(ms, opts.signal);
+        }
+        catch (err) {
+            if (opts.signal?.aborted)
+                return false;
+            throw err;
+        }
+        return !opts.signal?.aborted;
+    };
     const retryIntervalMs = opts.retryIntervalMs ?? 1000;
     const maxReconnects = opts.maxReconnects ?? 5;
     const deadline = now() + (opts.timeoutMs ?? 30 * 60 * 1000);
@@ -1959,12 +1971,14 @@ async function streamOutput(url, opts) {
         if (!streamStarted) {
             if (now() + retryIntervalMs > startDeadline)
                 return result(false);
-            await sleep(retryIntervalMs);
+            if (!(await pause(retryIntervalMs)))
+                return result(false);
         }
         else {
             if (++reconnects > maxReconnects)
                 return result(false);
-            await sleep(Math.min(retryIntervalMs * 2 ** (reconnects - 1), 10000));
+            if (!(await pause(Math.min(retryIntervalMs * 2 ** (reconnects - 1), 10000))))
+                return result(false);
         }
     }
 }

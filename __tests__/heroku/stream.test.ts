@@ -179,6 +179,27 @@ describe('streamOutput', () => {
     })
     expect(result).toEqual({ tail: 'started', completed: false })
   })
+
+  it('ends a pause before reconnecting at once when the signal aborts, with its tail', async () => {
+    const s = await serve((_req, res) => writeSlowly(res, ['migration 42 failed\n'], 'drop'))
+    const controller = new AbortController()
+    // Stopped while it waits (up to 10 s) before reconnecting: the caller wants its tail now.
+    let paused!: () => void
+    const pausing = new Promise<void>((resolve) => (paused = resolve))
+    const running = streamOutput(`${s.url}/streams/dropped`, {
+      onText: () => undefined,
+      signal: controller.signal,
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) => {
+          paused()
+          signal?.addEventListener('abort', () => reject(signal.reason as Error))
+        })
+    })
+    await pausing
+    controller.abort()
+    expect(await running).toEqual({ tail: 'migration 42 failed', completed: false })
+    expect(s.requests).toHaveLength(1)
+  })
 })
 
 describe('TailBuffer', () => {

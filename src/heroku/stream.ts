@@ -28,7 +28,8 @@ export interface StreamOptions {
   answerTimeoutMs?: number
   /** Reconnects after the stream started (default 5). */
   maxReconnects?: number
-  sleep?: (ms: number) => Promise<void>
+  /** Given `signal`: an abort ends a pause between attempts at once (the tail is then final). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   now?: () => number
 }
 
@@ -51,6 +52,16 @@ const MAX_REDIRECTS = 5
 export async function streamOutput(url: string, opts: StreamOptions): Promise<StreamResult> {
   const now = opts.now ?? Date.now
   const sleep = opts.sleep ?? realSleep
+  /** Waits `ms` before the next attempt; false when the stream was stopped meanwhile. */
+  const pause = async (ms: number): Promise<boolean> => {
+    try {
+      await sleep(ms, opts.signal)
+    } catch (err) {
+      if (opts.signal?.aborted) return false
+      throw err
+    }
+    return !opts.signal?.aborted
+  }
   const retryIntervalMs = opts.retryIntervalMs ?? 1000
   const maxReconnects = opts.maxReconnects ?? 5
   const deadline = now() + (opts.timeoutMs ?? 30 * 60 * 1000)
@@ -111,10 +122,11 @@ export async function streamOutput(url: string, opts: StreamOptions): Promise<St
     // Not there yet (404 before the build or release phase starts), or the connection dropped.
     if (!streamStarted) {
       if (now() + retryIntervalMs > startDeadline) return result(false)
-      await sleep(retryIntervalMs)
+      if (!(await pause(retryIntervalMs))) return result(false)
     } else {
       if (++reconnects > maxReconnects) return result(false)
-      await sleep(Math.min(retryIntervalMs * 2 ** (reconnects - 1), 10000))
+      if (!(await pause(Math.min(retryIntervalMs * 2 ** (reconnects - 1), 10000))))
+        return result(false)
     }
   }
 }
