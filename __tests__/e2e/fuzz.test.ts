@@ -381,7 +381,10 @@ describe('bad input through the bundle', () => {
       ['.fuzz-2.yml', 'targets:\n  - app: shop-eu\n    health-check: javascript:alert(1)\n'],
       ['.fuzz-3.yml', 'source-dir: ../../etc\n'],
       ['.fuzz-4.yml', 'heroku-api-key: HRKU-in-the-file\n'],
-      ['.fuzz-5.yml', 'app: [unterminated\n']
+      ['.fuzz-5.yml', 'app: [unterminated\n'],
+      // The whole file is checked, values too, also a key the workflow sets (health-check).
+      ['.fuzz-6.yml', 'health-check: "javascript:alert(1)"\n'],
+      ['.fuzz-7.yml', 'command: depoly\n']
     ]
     for (const [name, text] of files) {
       fs.writeFileSync(path.join(scenario.workspace.dir, name), text)
