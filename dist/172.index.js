@@ -1390,7 +1390,7 @@ function githubApiFor(settings, ctx) {
 /* harmony export */   w: () => (/* binding */ liveReader)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7264);
-/* harmony import */ var _heroku_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(299);
+/* harmony import */ var _heroku_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5549);
 /* harmony import */ var _heroku_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4713);
 /** What is live on an app, read from Heroku with a short budget (main step on failure, post step). */
 

@@ -1871,8 +1871,8 @@ function stageOf(coupling) {
 
 // EXTERNAL MODULE: ./src/heroku/pacer.ts
 var pacer = __webpack_require__(5791);
-// EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules
-var api = __webpack_require__(299);
+// EXTERNAL MODULE: ./src/heroku/api.ts + 2 modules
+var api = __webpack_require__(5549);
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __webpack_require__(6193);
 // EXTERNAL MODULE: ./src/heroku/client.ts + 2 modules

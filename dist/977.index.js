@@ -255,7 +255,7 @@ const SAMPLE_MARKER_VALUES = {
 
 /***/ }),
 
-/***/ 299:
+/***/ 5549:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -270,6 +270,56 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+;// CONCATENATED MODULE: ./src/heroku/rollback-check.ts
+/**
+ * After a rollback request whose answer was lost: did it arrive? The check `HerokuApi.rollback`
+ * hands the client, so that a rollback is never sent twice blindly (a second rollback release
+ * runs the release phase again).
+ */
+
+/**
+ * The release the lost request made, undefined when it surely made none (so sending again is
+ * safe), or an error when that cannot be told. Relied on: the rollback release is newer than
+ * every release before the request (reference §3: "a new version number") and carries the
+ * target's code, i.e. its slug or artifacts (Cedar, Fir). Not relied on: its `description`
+ * (reference §3: the texts are unconfirmed). Container releases have no slug or artifacts; only
+ * the formation's `docker_image`s (the current release's) show what one runs, so one is
+ * recognised only when it is current and runs `targetImages`.
+ */
+async function findRollbackRelease(api, app, target, newestBefore, targetImages) {
+    const newer = (await api.listReleases(app, 10)).filter((r) => r.version > newestBefore && r.id !== target.id);
+    if (newer.length === 0)
+        return undefined;
+    if (artifactIds(target) !== '')
+        return newer.find((r) => sameArtifact(r, target));
+    const newest = newer[0];
+    const types = Object.keys(targetImages ?? {}).filter((t) => t !== 'release');
+    if (targetImages && types.length > 0 && newest.current && newest.status === 'succeeded') {
+        const running = await api.listFormationImages(app);
+        const image = (t) => running.find((f) => f.type === t)?.docker_image;
+        if (types.every((t) => image(t) === targetImages[t]))
+            return newest;
+    }
+    // Sending again could make a second rollback (and run the release phase twice).
+    const name = target.app?.name ?? app;
+    const versions = newer.map((r) => `v${r.version}`).join(', ');
+    throw new errors/* DeployError */.sH(`The rollback of ${name} to v${target.version} may have been made: Heroku's answer was lost, and ${versions} appeared since, which cannot be told apart from it (a container release carries no slug or artifacts). It was not sent again. Check \`heroku releases -a ${name}\` for a rollback to v${target.version} before running again.`);
+}
+/** A release's artifact ids, `type:id` sorted; '' for container releases (none listed). */
+function artifactIds(r) {
+    if (r.slug?.id)
+        return `slug:${r.slug.id}`;
+    return (r.artifacts ?? [])
+        .map((x) => `${x.type}:${x.id}`)
+        .sort()
+        .join(',');
+}
+/** Same slug (Cedar), or the same artifacts (Fir); never for two releases with neither. */
+function sameArtifact(a, b) {
+    const ids = artifactIds(a);
+    return ids !== '' && ids === artifactIds(b);
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:http"
@@ -464,6 +514,7 @@ function headerText(value) {
  */
 
 
+
 /** Runner and Heroku clocks differ; a build created this long before `since` still counts. */
 const CLOCK_SKEW_MS = 2 * 60 * 1000;
 /** How many of the newest releases are looked through for the current one. */
@@ -644,38 +695,14 @@ class HerokuApi {
      * formation while it was current); it lets a lost answer be checked on a container app.
      */
     async rollback(app, releaseId, targetImages) {
-        const target = await this.getRelease(app, releaseId);
-        const before = await this.currentRelease(app);
-        const newestBefore = before?.version ?? 0;
-        return this.client.create('POST', `/apps/${seg(app)}/releases`, { release: target.id }, () => this.findRollback(app, target, newestBefore, targetImages));
-    }
-    /**
-     * After a rollback POST whose answer was lost: the release it made, undefined when it surely
-     * made none (so sending again is safe), or an error when that cannot be told. Relied on: the
-     * rollback release is newer than the release current before (reference §3: "a new version
-     * number") and carries the target's code, i.e. its slug or artifacts (Cedar, Fir). Not relied
-     * on: its `description` (reference §3: the texts are unconfirmed). Container releases have no
-     * slug or artifacts; only the formation's `docker_image`s (the current release's) show what
-     * one runs, so one is recognised only when it is current and runs `targetImages`.
-     */
-    async findRollback(app, target, newestBefore, targetImages) {
-        const newer = (await this.listReleases(app, 10)).filter((r) => r.version > newestBefore);
-        if (newer.length === 0)
-            return undefined;
-        if (artifactIds(target) !== '')
-            return newer.find((r) => sameArtifact(r, target));
-        const newest = newer[0];
-        const types = Object.keys(targetImages ?? {}).filter((t) => t !== 'release');
-        if (targetImages && types.length > 0 && newest.current && newest.status === 'succeeded') {
-            const running = await this.listFormationImages(app);
-            const image = (t) => running.find((f) => f.type === t)?.docker_image;
-            if (types.every((t) => image(t) === targetImages[t]))
-                return newest;
-        }
-        // Sending again could make a second rollback (and run the release phase twice).
-        const name = target.app?.name ?? app;
-        const versions = newer.map((r) => `v${r.version}`).join(', ');
-        throw new errors/* DeployError */.sH(`The rollback of ${name} to v${target.version} may have been made: Heroku's answer was lost, and ${versions} appeared since, which cannot be told apart from it (a container release carries no slug or artifacts). It was not sent again. Check \`heroku releases -a ${name}\` for a rollback to v${target.version} before running again.`);
+        // The newest release of any status (a failed one is never current but is newer): only
+        // releases above it can be the one this request makes.
+        const [target, newest] = await Promise.all([
+            this.getRelease(app, releaseId),
+            this.listReleases(app, 1)
+        ]);
+        const newestBefore = newest[0]?.version ?? 0;
+        return this.client.create('POST', `/apps/${seg(app)}/releases`, { release: target.id }, () => findRollbackRelease(this, app, target, newestBefore, targetImages));
     }
     // Pipelines and couplings
     /**
@@ -814,20 +841,6 @@ function isSameBuild(build, body, since) {
     if (version === undefined || version === null || build.source_blob.version !== version)
         return false;
     return Date.parse(build.created_at) >= since.getTime() - CLOCK_SKEW_MS;
-}
-/** A release's artifact ids, `type:id` sorted; '' for container releases (none listed). */
-function artifactIds(r) {
-    if (r.slug?.id)
-        return `slug:${r.slug.id}`;
-    return (r.artifacts ?? [])
-        .map((x) => `${x.type}:${x.id}`)
-        .sort()
-        .join(',');
-}
-/** Same slug (Cedar), or the same artifacts (Fir); never for two releases with neither. */
-function sameArtifact(a, b) {
-    const ids = artifactIds(a);
-    return ids !== '' && ids === artifactIds(b);
 }
 
 
@@ -3853,8 +3866,8 @@ __webpack_require__.d(__webpack_exports__, {
 var inputs = __webpack_require__(4811);
 // EXTERNAL MODULE: ./src/heroku/backoff.ts
 var backoff = __webpack_require__(1252);
-// EXTERNAL MODULE: ./src/heroku/api.ts + 1 modules
-var api = __webpack_require__(299);
+// EXTERNAL MODULE: ./src/heroku/api.ts + 2 modules
+var api = __webpack_require__(5549);
 // EXTERNAL MODULE: ./src/heroku/wait.ts
 var wait = __webpack_require__(2799);
 // EXTERNAL MODULE: ./src/report/post-fast-path.ts

@@ -149,6 +149,25 @@ describe('HerokuApi', () => {
     expect(JSON.parse(posts(server)[0].body.toString())).toEqual({ release: 'rel-5' })
   })
 
+  it('rollback to a failed release newer than the current one: that release is not taken for the one made', async () => {
+    // v11 failed its release phase (never current); rolling back to it, the first POST is lost
+    // before it arrived: nothing was made, so it is sent again.
+    let posted = 0
+    const failed = release(11, { status: 'failed', slug: { id: 'slug-11' }, id: 'rel-11' })
+    const { api, server } = await setup((req, res) => {
+      if (req.path === '/apps/shop/releases/rel-11') return json(res, 200, failed)
+      if (req.method === 'POST') {
+        posted++
+        if (posted === 1) return reset(res)
+        return json(res, 201, release(12, { current: true, slug: { id: 'slug-11' } }))
+      }
+      json(res, 200, [failed, release(10, { current: true }), release(9)])
+    })
+    const created = await api.rollback('shop', 'rel-11')
+    expect(created.version).toBe(12)
+    expect(posts(server)).toHaveLength(2)
+  })
+
   describe('rollback of a container release (no slug, no artifacts) after a reset', () => {
     const container = (version: number, extra: Partial<Release> = {}): Release =>
       release(version, { slug: null, artifacts: [], ...extra })

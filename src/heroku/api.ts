@@ -3,8 +3,9 @@
  * that create or change something go through `HerokuClient.create`, each with the check that
  * tells whether an attempt whose answer was lost did arrive.
  */
-import { DeployError, HerokuApiError, InputError } from '../errors.js'
+import { HerokuApiError, InputError } from '../errors.js'
 import type { HerokuClient } from './client.js'
+import { findRollbackRelease } from './rollback-check.js'
 import { uploadFile } from './upload.js'
 import type {
   App,
@@ -266,48 +267,18 @@ export class HerokuApi {
     releaseId: string,
     targetImages?: Record<string, string>
   ): Promise<Release> {
-    const target = await this.getRelease(app, releaseId)
-    const before = await this.currentRelease(app)
-    const newestBefore = before?.version ?? 0
+    // The newest release of any status (a failed one is never current but is newer): only
+    // releases above it can be the one this request makes.
+    const [target, newest] = await Promise.all([
+      this.getRelease(app, releaseId),
+      this.listReleases(app, 1)
+    ])
+    const newestBefore = newest[0]?.version ?? 0
     return this.client.create<Release>(
       'POST',
       `/apps/${seg(app)}/releases`,
       { release: target.id },
-      () => this.findRollback(app, target, newestBefore, targetImages)
-    )
-  }
-
-  /**
-   * After a rollback POST whose answer was lost: the release it made, undefined when it surely
-   * made none (so sending again is safe), or an error when that cannot be told. Relied on: the
-   * rollback release is newer than the release current before (reference §3: "a new version
-   * number") and carries the target's code, i.e. its slug or artifacts (Cedar, Fir). Not relied
-   * on: its `description` (reference §3: the texts are unconfirmed). Container releases have no
-   * slug or artifacts; only the formation's `docker_image`s (the current release's) show what
-   * one runs, so one is recognised only when it is current and runs `targetImages`.
-   */
-  private async findRollback(
-    app: string,
-    target: Release,
-    newestBefore: number,
-    targetImages: Record<string, string> | undefined
-  ): Promise<Release | undefined> {
-    const newer = (await this.listReleases(app, 10)).filter((r) => r.version > newestBefore)
-    if (newer.length === 0) return undefined
-    if (artifactIds(target) !== '') return newer.find((r) => sameArtifact(r, target))
-    const newest = newer[0]
-    const types = Object.keys(targetImages ?? {}).filter((t) => t !== 'release')
-    if (targetImages && types.length > 0 && newest.current && newest.status === 'succeeded') {
-      const running = await this.listFormationImages(app)
-      const image = (t: string): string | null | undefined =>
-        running.find((f) => f.type === t)?.docker_image
-      if (types.every((t) => image(t) === targetImages[t])) return newest
-    }
-    // Sending again could make a second rollback (and run the release phase twice).
-    const name = target.app?.name ?? app
-    const versions = newer.map((r) => `v${r.version}`).join(', ')
-    throw new DeployError(
-      `The rollback of ${name} to v${target.version} may have been made: Heroku's answer was lost, and ${versions} appeared since, which cannot be told apart from it (a container release carries no slug or artifacts). It was not sent again. Check \`heroku releases -a ${name}\` for a rollback to v${target.version} before running again.`
+      () => findRollbackRelease(this, app, target, newestBefore, targetImages)
     )
   }
 
@@ -504,19 +475,4 @@ function isSameBuild(build: Build, body: BuildCreate, since: Date): boolean {
   if (version === undefined || version === null || build.source_blob.version !== version)
     return false
   return Date.parse(build.created_at) >= since.getTime() - CLOCK_SKEW_MS
-}
-
-/** A release's artifact ids, `type:id` sorted; '' for container releases (none listed). */
-function artifactIds(r: Release): string {
-  if (r.slug?.id) return `slug:${r.slug.id}`
-  return (r.artifacts ?? [])
-    .map((x) => `${x.type}:${x.id}`)
-    .sort()
-    .join(',')
-}
-
-/** Same slug (Cedar), or the same artifacts (Fir); never for two releases with neither. */
-function sameArtifact(a: Release, b: Release): boolean {
-  const ids = artifactIds(a)
-  return ids !== '' && ids === artifactIds(b)
 }
