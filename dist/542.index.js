@@ -5277,6 +5277,7 @@ async function verifyTarget(c, t, chosen, state) {
 
 
 
+
 /** The review app's result in the outcome, and its (transient) GitHub Deployment started. */
 async function startReviewAppResult(c, app, prNumber) {
     const result = newAppResult(app, c.clock.now());
@@ -5284,6 +5285,26 @@ async function startReviewAppResult(c, app, prNumber) {
     await startDeployment(c, result, reviewAppEnvironmentName(c.settings.reviewAppEnvironment, prNumber), true, false, { prNumber });
     await c.events.progress(c.outcome);
     return result;
+}
+/**
+ * A late run for an older push (the PR has moved on to `headNow`): when the review app already
+ * runs that newer commit, building this run's would put older code over it, so the run ends
+ * `skipped`. Otherwise it builds as usual: no run may come for the newer push (a workflow
+ * `paths` filter, `[skip ci]`), and this run's commit is then the newest code to deploy.
+ */
+async function leftToNewerHead(c, app, headNow) {
+    if (headNow === undefined)
+        return false;
+    // The newer push's run may be building on the app right now: what it leaves live counts.
+    const live = await recordLive(c.heroku, app, await waitForPendingWork(c, app));
+    if (live?.commit !== headNow)
+        return false;
+    const pr = c.ctx.pullRequest;
+    const note = `Review app ${app.name} already runs ${headNow.slice(0, 7)}, the commit pull request #${pr.number} has moved on to since this run's push (${pr.headSha.slice(0, 7)}): this run's older commit is not built over it.`;
+    core.notice(note);
+    addNote(c.outcome, note);
+    c.outcome.status = 'skipped';
+    return true;
 }
 /**
  * Builds the PR's commit onto the review app unless it already runs it (after its creation from
@@ -5629,7 +5650,7 @@ async function deleteEarlierSetupApp(c, pipeline) {
     return true;
 }
 /** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
-async function reviewAppBySetup(c, pipeline) {
+async function reviewAppBySetup(c, pipeline, headNow) {
     const { settings, ctx, outcome } = c;
     const pr = ctx.pullRequest;
     const made = setupAppName(c, pipeline, pr);
@@ -5690,6 +5711,8 @@ async function reviewAppBySetup(c, pipeline) {
     else {
         app = resolvedApp(existing, 'review');
         outcome.reviewApp = { id: app.id, prNumber: pr.number, branch: pr.headRef, status: 'created' };
+        if (await leftToNewerHead(c, app, headNow))
+            return;
         result = await startReviewAppResult(c, app, pr.number);
     }
     await buildOntoAndGate(c, app, result, created);
@@ -5856,13 +5879,20 @@ async function reviewApp(c) {
         outcome.status = 'skipped';
         return;
     }
+    // The head GitHub says the PR has now, when it is not this run's (a late run for an older push).
+    let headNow;
     if (pr.action !== 'closed') {
-        const stale = await pullRequestMovedOn(c, pr);
-        if (stale) {
-            core.notice(stale);
-            addNote(outcome, stale);
+        const now = await pullRequestNow(c, pr);
+        if (now?.closed) {
+            const note = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`;
+            core.notice(note);
+            addNote(outcome, note);
             outcome.status = 'skipped';
             return;
+        }
+        if (now && !now.closed && now.headSha !== pr.headSha) {
+            headNow = now.headSha;
+            core.info(`Pull request #${pr.number} has moved on to ${headNow.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): its review app is left alone if it runs that commit already.`);
         }
     }
     if (!settings.pipeline)
@@ -5870,7 +5900,7 @@ async function reviewApp(c) {
     const pipeline = await groupedPhase(c, 'resolve', 'Resolve the pipeline', undefined, () => heroku.getPipeline(settings.pipeline ?? ''));
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
     if ((await chooseReviewAppMethod(c, pipeline)) === 'app-setup') {
-        await reviewAppBySetup(c, pipeline);
+        await reviewAppBySetup(c, pipeline, headNow);
         return;
     }
     const findForPr = async () => {
@@ -5925,20 +5955,20 @@ async function reviewApp(c) {
     if (!appId)
         throw new errors/* DeployError */.sH(`Review app ${ready.id} has no app.`);
     const app = resolvedApp(await heroku.getApp(appId), 'review');
+    if (!created && (await leftToNewerHead(c, app, headNow)))
+        return;
     const result = await startReviewAppResult(c, app, pr.number);
     await buildOntoAndGate(c, app, result, created);
 }
 /**
- * Why this run must not create or build the PR's review app although its event asks for it:
- * the PR is closed (a `labeled` or `edited` event after the merge, or a run that started after
- * the `closed` run deleted the app), or its branch has moved on (this run is for an older push
- * and started late; the newer push's run builds the newer commit). GitHub is asked for the PR as
- * it is now; when it cannot say, the event decides.
+ * The pull request as GitHub has it now: closed, or open at `headSha` (undefined when GitHub
+ * cannot say: the event decides). A `labeled` or `edited` event after the merge says `closed`
+ * in its payload; a run that waited in the queue while the PR closed, or one for an older push
+ * that started after the newer one, learns it here.
  */
-async function pullRequestMovedOn(c, pr) {
-    const closed = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`;
+async function pullRequestNow(c, pr) {
     if (pr.state === 'closed')
-        return closed;
+        return { closed: true };
     if (!c.github)
         return undefined;
     let now;
@@ -5949,12 +5979,7 @@ async function pullRequestMovedOn(c, pr) {
         core.info(`Could not ask GitHub whether pull request #${pr.number} is still open at ${pr.headSha.slice(0, 7)} (${(0,errors/* errorMessage */.gJ)(err)}): going by the event.`);
         return undefined;
     }
-    if (now.state === 'closed')
-        return closed;
-    if (now.headSha !== pr.headSha) {
-        return `Pull request #${pr.number} has moved on to ${now.headSha.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): the run for that push builds it; this one changes nothing.`;
-    }
-    return undefined;
+    return now.state === 'closed' ? { closed: true } : { closed: false, headSha: now.headSha };
 }
 /**
  * Creates the PR's review app from this run's source. `ours`: Heroku answered this run's

@@ -225,14 +225,22 @@ describe('review-app', () => {
     expect(scenario.heroku.requests).toEqual([])
   })
 
-  it('a run that starts after its PR closed, or after a newer push, changes nothing', async () => {
+  it('a late run for an older push leaves a review app that runs the newer head; after a close, nothing', async () => {
     scenario = await startScenario(seed())
-    const { github, workspace } = scenario
+    const { github, heroku, workspace } = scenario
     const older = workspace.sha
     await writeWorkspaceFiles(workspace.dir, { VERSION: 'newer\n' })
     const newer = commitAll(workspace.dir, 'Newer commit')
-    // GitHub's PR is at the newer push by the time the older push's run starts.
+    // The newer push's run went first: the review app runs the newer head.
     github.seedPull({ number: 7, state: 'open', head: { ref: 'feature/login', sha: newer } })
+    const first = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: newer,
+      event: prEvent('synchronize', newer)
+    })
+    expect(first.outputs.status).toBe('review-app-ready')
+    const builds = scenario.count('POST', /^\/apps\/[^/]+\/builds$/)
+    // The older push's run starts late: it does not put older code over the newer head.
     const late = await scenario.run(inputs, {
       eventName: 'pull_request',
       sha: older,
@@ -241,10 +249,12 @@ describe('review-app', () => {
     expect(late.exitCode).toBe(0)
     expect(late.outputs.status).toBe('skipped')
     expect(annotationText(late, 'notice')).toContain(
-      `Pull request #7 has moved on to ${newer.slice(0, 7)} since this run's push (${older.slice(0, 7)})`
+      `already runs ${newer.slice(0, 7)}, the commit pull request #7 has moved on to since this run's push (${older.slice(0, 7)})`
     )
-    // Closed at GitHub (its closed run deleted the app) while this run waited in the queue.
+    expect(scenario.count('POST', /^\/apps\/[^/]+\/builds$/)).toBe(builds)
+    // Closed at GitHub (its closed run is on its way) while this run waited in the queue.
     github.seedPull({ number: 7, state: 'closed', head: { ref: 'feature/login', sha: newer } })
+    const mark = scenario.mark()
     const afterClose = await scenario.run(inputs, {
       eventName: 'pull_request',
       sha: newer,
@@ -252,8 +262,28 @@ describe('review-app', () => {
     })
     expect(afterClose.exitCode).toBe(0)
     expect(afterClose.outputs.status).toBe('skipped')
-    expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
-    expect(scenario.heroku.state.reviewApps).toEqual([])
+    expect(scenario.mutations(mark).filter((m) => m.startsWith('heroku '))).toEqual([])
+    expect(heroku.state.reviewApps.filter((r) => r.status !== 'deleted')).toHaveLength(1)
+  })
+
+  it('a late run whose newer push got no run (a paths filter) still builds its own commit', async () => {
+    scenario = await startScenario(seed())
+    const { github, workspace } = scenario
+    const code = workspace.sha
+    // The PR moved on to a docs-only commit the workflow's paths filter gave no run.
+    github.seedPull({
+      number: 7,
+      state: 'open',
+      head: { ref: 'feature/login', sha: 'e'.repeat(40) }
+    })
+    const result = await scenario.run(inputs, {
+      eventName: 'pull_request',
+      sha: code,
+      event: prEvent('synchronize', code)
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('review-app-ready')
+    expect(result.stdout).toMatch(/has moved on to eeeeeee since this run's push/)
   })
 
   it('skips a PR whose fork was deleted (head.repo null) like any fork', async () => {

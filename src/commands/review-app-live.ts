@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
 import { reviewAppEnvironmentName } from '../github/environments.js'
-import type { AppResult } from '../outcome.js'
+import { addNote, type AppResult } from '../outcome.js'
 import { newAppResult, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
 import { applyConfigVars, buildSource, builtRelease, followBuildRelease } from './deploy.js'
@@ -32,6 +32,29 @@ export async function startReviewAppResult(
   )
   await c.events.progress(c.outcome)
   return result
+}
+
+/**
+ * A late run for an older push (the PR has moved on to `headNow`): when the review app already
+ * runs that newer commit, building this run's would put older code over it, so the run ends
+ * `skipped`. Otherwise it builds as usual: no run may come for the newer push (a workflow
+ * `paths` filter, `[skip ci]`), and this run's commit is then the newest code to deploy.
+ */
+export async function leftToNewerHead(
+  c: CommandContext,
+  app: ResolvedApp,
+  headNow: string | undefined
+): Promise<boolean> {
+  if (headNow === undefined) return false
+  // The newer push's run may be building on the app right now: what it leaves live counts.
+  const live = await recordLive(c.heroku, app, await waitForPendingWork(c, app))
+  if (live?.commit !== headNow) return false
+  const pr = c.ctx.pullRequest!
+  const note = `Review app ${app.name} already runs ${headNow.slice(0, 7)}, the commit pull request #${pr.number} has moved on to since this run's push (${pr.headSha.slice(0, 7)}): this run's older commit is not built over it.`
+  core.notice(note)
+  addNote(c.outcome, note)
+  c.outcome.status = 'skipped'
+  return true
 }
 
 /**

@@ -17,7 +17,7 @@ import { addNote, type AppResult, type SweepEntry } from '../outcome.js'
 import { REVIEW_APP_NAME_INPUT, matchesReviewAppName, reviewAppName } from '../review-app-name.js'
 import type { RunContext } from '../settings.js'
 import type { CommandContext } from './context.js'
-import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
+import { buildOntoAndGate, leftToNewerHead, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
 import { PR_MARKER, createSetupApp, findApp, followSetup } from './review-app-setup-create.js'
 import { groupedPhase, phase } from './timeline.js'
@@ -85,7 +85,11 @@ export async function deleteEarlierSetupApp(
 }
 
 /** `review-app` by app setup: create, rebuild or (on `closed`) delete the PR's app. */
-export async function reviewAppBySetup(c: CommandContext, pipeline: Pipeline): Promise<void> {
+export async function reviewAppBySetup(
+  c: CommandContext,
+  pipeline: Pipeline,
+  headNow?: string
+): Promise<void> {
   const { settings, ctx, outcome } = c
   const pr = ctx.pullRequest!
   const made = setupAppName(c, pipeline, pr)
@@ -151,6 +155,7 @@ export async function reviewAppBySetup(c: CommandContext, pipeline: Pipeline): P
   } else {
     app = resolvedApp(existing, 'review')
     outcome.reviewApp = { id: app.id, prNumber: pr.number, branch: pr.headRef, status: 'created' }
+    if (await leftToNewerHead(c, app, headNow)) return
     result = await startReviewAppResult(c, app, pr.number)
   }
 

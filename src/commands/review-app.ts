@@ -12,7 +12,7 @@ import { streamOutput } from '../heroku/stream.js'
 import { pullRequestFromFork } from '../inputs/context.js'
 import { addNote, type SweepEntry } from '../outcome.js'
 import type { CommandContext } from './context.js'
-import { buildOntoAndGate, startReviewAppResult } from './review-app-live.js'
+import { buildOntoAndGate, leftToNewerHead, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
 import { waitBudget, waitForReleaseEnd } from './releases.js'
 import { packagePhase, uploadPhase } from './source.js'
@@ -53,13 +53,22 @@ export async function reviewApp(c: CommandContext): Promise<void> {
     outcome.status = 'skipped'
     return
   }
+  // The head GitHub says the PR has now, when it is not this run's (a late run for an older push).
+  let headNow: string | undefined
   if (pr.action !== 'closed') {
-    const stale = await pullRequestMovedOn(c, pr)
-    if (stale) {
-      core.notice(stale)
-      addNote(outcome, stale)
+    const now = await pullRequestNow(c, pr)
+    if (now?.closed) {
+      const note = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`
+      core.notice(note)
+      addNote(outcome, note)
       outcome.status = 'skipped'
       return
+    }
+    if (now && !now.closed && now.headSha !== pr.headSha) {
+      headNow = now.headSha
+      core.info(
+        `Pull request #${pr.number} has moved on to ${headNow.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): its review app is left alone if it runs that commit already.`
+      )
     }
   }
   if (!settings.pipeline)
@@ -69,7 +78,7 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   )
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   if ((await chooseReviewAppMethod(c, pipeline)) === 'app-setup') {
-    await reviewAppBySetup(c, pipeline)
+    await reviewAppBySetup(c, pipeline, headNow)
     return
   }
   const findForPr = async (): Promise<ReviewApp | undefined> => {
@@ -131,24 +140,23 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   const appId = ready.app?.id
   if (!appId) throw new DeployError(`Review app ${ready.id} has no app.`)
   const app: ResolvedApp = resolvedApp(await heroku.getApp(appId), 'review')
+  if (!created && (await leftToNewerHead(c, app, headNow))) return
   const result = await startReviewAppResult(c, app, pr.number)
 
   await buildOntoAndGate(c, app, result, created)
 }
 
 /**
- * Why this run must not create or build the PR's review app although its event asks for it:
- * the PR is closed (a `labeled` or `edited` event after the merge, or a run that started after
- * the `closed` run deleted the app), or its branch has moved on (this run is for an older push
- * and started late; the newer push's run builds the newer commit). GitHub is asked for the PR as
- * it is now; when it cannot say, the event decides.
+ * The pull request as GitHub has it now: closed, or open at `headSha` (undefined when GitHub
+ * cannot say: the event decides). A `labeled` or `edited` event after the merge says `closed`
+ * in its payload; a run that waited in the queue while the PR closed, or one for an older push
+ * that started after the newer one, learns it here.
  */
-async function pullRequestMovedOn(
+async function pullRequestNow(
   c: CommandContext,
   pr: NonNullable<CommandContext['ctx']['pullRequest']>
-): Promise<string | undefined> {
-  const closed = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`
-  if (pr.state === 'closed') return closed
+): Promise<{ closed: true } | { closed: false; headSha: string } | undefined> {
+  if (pr.state === 'closed') return { closed: true }
   if (!c.github) return undefined
   let now: PullState
   try {
@@ -159,11 +167,7 @@ async function pullRequestMovedOn(
     )
     return undefined
   }
-  if (now.state === 'closed') return closed
-  if (now.headSha !== pr.headSha) {
-    return `Pull request #${pr.number} has moved on to ${now.headSha.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): the run for that push builds it; this one changes nothing.`
-  }
-  return undefined
+  return now.state === 'closed' ? { closed: true } : { closed: false, headSha: now.headSha }
 }
 
 /**
