@@ -5435,10 +5435,14 @@ async function createSetupApp(c, pipeline, pr, name) {
                 err.status === 422 &&
                 /already taken/i.test(err.message)) {
                 // No app had the name a moment ago; one this key can see now was made in between: by
-                // another run for this PR (an `opened` and a `labeled` event at once). It is that
-                // run's to set up; this one changed nothing.
-                if (await findApp(c, name))
-                    return undefined;
+                // another run for this PR (two events at once). It is that run's to set up; this one
+                // changed nothing, which is all it was for only if that run builds the same commit.
+                const taken = await findApp(c, name);
+                if (taken) {
+                    if (await buildsVersion(c, taken.id))
+                        return undefined;
+                    throw new errors/* DeployError */.sH(`Another run created ${name} for PR #${pr.number} at the same moment, and no build of ${settings.version.slice(0, 7)} (this run's commit) showed up on it: this run changed nothing and did not build it. Re-run this job once that run has ended; a concurrency group per PR (see the example workflow) runs such runs one after the other.`);
+                }
                 throw new errors/* InputError */.dz(review_app_name/* REVIEW_APP_NAME_INPUT */.eD, `Input '${review_app_name/* REVIEW_APP_NAME_INPUT */.eD}': the app name ${name} is already taken on Heroku by an app this API key cannot see (${err.message}). Set ${review_app_name/* REVIEW_APP_NAME_INPUT */.eD} to a name that is free.`);
             }
             throw err;
@@ -5468,6 +5472,22 @@ async function createSetupApp(c, pipeline, pr, name) {
     core.info(`App setup ${setup.id} is ${setup.status}: app ${appName}.`);
     await coupleOrDelete(c, pipeline, appRef.id, appName);
     return setup;
+}
+/** How long the loser of a name race looks for the winner's build (an app setup starts it). */
+const RACE_BUILD_LOOK_MS = 15_000;
+/** Whether a build of this run's commit shows up on `appId` (the app setup's own build). */
+async function buildsVersion(c, appId) {
+    const found = await (0,wait/* waitUntil */.a0)(async () => (await c.heroku.listBuilds(appId, 5)).some((b) => b.source_blob.version === c.settings.version), (seen) => seen, {
+        what: "the other run's build",
+        timeoutMs: RACE_BUILD_LOOK_MS,
+        ...c.clock,
+        maxIntervalMs: 2000
+    }).catch((err) => {
+        if (err instanceof errors/* TimeoutError */.MU)
+            return false;
+        throw err;
+    });
+    return found;
 }
 /**
  * Couples the new app at stage `review`. An app this run made that cannot be coupled would be
@@ -5691,7 +5711,7 @@ async function reviewAppBySetup(c, pipeline, headNow) {
     if (!existing) {
         const setup = await phase(c, 'review-app', 'create', () => createSetupApp(c, pipeline, pr, name));
         if (!setup) {
-            const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once): that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`;
+            const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once) and is building this run's commit ${settings.version.slice(0, 7)} on it: that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`;
             core.notice(note);
             addNote(outcome, note);
             outcome.status = 'skipped';

@@ -268,24 +268,47 @@ describe('review-app by app setup', () => {
     expect(error).toMatch(/review-app-method: app-setup/)
   })
 
-  it('another run creating the same app at the same moment: this one changes nothing and ends skipped', async () => {
+  it('another run creating the same app at the same moment with this commit: this one ends skipped', async () => {
     scenario = await startScenario(setupSeed(), { fixture: 'app-json' })
-    const { heroku } = scenario
+    const { heroku, workspace } = scenario
+    const setupInputs = { ...inputs, 'review-app-method': 'app-setup' }
     // After this run found no shop-pr-7 and while it uploads its source, another run (the PR's
-    // `labeled` event beside its `opened`) makes the app: this run's setup gets "already taken".
-    heroku.onRequest({ method: 'POST', path: '/sources' }, 1, () =>
-      heroku.addApp({ name: 'shop-pr-7' })
+    // `labeled` event beside its `opened`) makes the app and starts its setup's build of the
+    // same commit: this run's setup gets "already taken".
+    heroku.onRequest({ method: 'POST', path: '/sources' }, 1, async () => {
+      await heroku.addApp({ name: 'shop-pr-7' })
+      heroku.stuckBuild('shop-pr-7', { version: workspace.sha })
+    })
+    const same = await scenario.run(setupInputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', workspace.sha)
+    })
+    expect(same.exitCode).toBe(0)
+    expect(same.outputs.status).toBe('skipped')
+    expect(annotationText(same, 'notice')).toContain(
+      `Another run created shop-pr-7 for PR #7 at the same moment (two events at once) and is building this run's commit ${workspace.sha.slice(0, 7)}`
     )
-    const result = await scenario.run(
-      { ...inputs, 'review-app-method': 'app-setup' },
-      { eventName: 'pull_request', event: prEvent('opened', scenario.workspace.sha) }
+    expect(annotationText(same, 'error')).toBe('')
+  })
+
+  it('the same race with another commit: this run did not build its commit, and fails saying so', async () => {
+    // An `opened` and a `synchronize` at once: the other run builds the other commit.
+    scenario = await startScenario(setupSeed(), { fixture: 'app-json' })
+    const { heroku, workspace } = scenario
+    const setupInputs = { ...inputs, 'review-app-method': 'app-setup' }
+    const other = 'f'.repeat(40)
+    heroku.onRequest({ method: 'POST', path: '/sources' }, 1, async () => {
+      await heroku.addApp({ name: 'shop-pr-7' })
+      heroku.stuckBuild('shop-pr-7', { version: other })
+    })
+    const differs = await scenario.run(setupInputs, {
+      eventName: 'pull_request',
+      event: prEvent('opened', workspace.sha)
+    })
+    expect(differs.exitCode).toBe(1)
+    expect(annotationText(differs, 'error')).toMatch(
+      /Another run created shop-pr-7 for PR #7 at the same moment, and no build of [0-9a-f]{7} \(this run's commit\) showed up on it: this run changed nothing/
     )
-    expect(result.exitCode).toBe(0)
-    expect(result.outputs.status).toBe('skipped')
-    expect(annotationText(result, 'notice')).toContain(
-      'Another run created shop-pr-7 for PR #7 at the same moment'
-    )
-    expect(annotationText(result, 'error')).toBe('')
     expect(scenario.count('POST', /^\/app-setups$/)).toBe(1)
     expect(scenario.count('DELETE', /^\/apps\//)).toBe(0)
   })

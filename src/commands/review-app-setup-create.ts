@@ -3,7 +3,7 @@
  * source tarball, its coupling at stage `review` right away, and following the setup to its end.
  */
 import * as core from '@actions/core'
-import { DeployError, HerokuApiError, InputError, errorMessage } from '../errors.js'
+import { DeployError, HerokuApiError, InputError, TimeoutError, errorMessage } from '../errors.js'
 import type { App, AppSetup, AppSetupCreate, Pipeline } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import type { AppResult } from '../outcome.js'
@@ -100,9 +100,15 @@ export async function createSetupApp(
         /already taken/i.test(err.message)
       ) {
         // No app had the name a moment ago; one this key can see now was made in between: by
-        // another run for this PR (an `opened` and a `labeled` event at once). It is that
-        // run's to set up; this one changed nothing.
-        if (await findApp(c, name)) return undefined
+        // another run for this PR (two events at once). It is that run's to set up; this one
+        // changed nothing, which is all it was for only if that run builds the same commit.
+        const taken = await findApp(c, name)
+        if (taken) {
+          if (await buildsVersion(c, taken.id)) return undefined
+          throw new DeployError(
+            `Another run created ${name} for PR #${pr.number} at the same moment, and no build of ${settings.version.slice(0, 7)} (this run's commit) showed up on it: this run changed nothing and did not build it. Re-run this job once that run has ended; a concurrency group per PR (see the example workflow) runs such runs one after the other.`
+          )
+        }
         throw new InputError(
           REVIEW_APP_NAME_INPUT,
           `Input '${REVIEW_APP_NAME_INPUT}': the app name ${name} is already taken on Heroku by an app this API key cannot see (${err.message}). Set ${REVIEW_APP_NAME_INPUT} to a name that is free.`
@@ -135,6 +141,30 @@ export async function createSetupApp(
   core.info(`App setup ${setup.id} is ${setup.status}: app ${appName}.`)
   await coupleOrDelete(c, pipeline, appRef.id, appName)
   return setup
+}
+
+/** How long the loser of a name race looks for the winner's build (an app setup starts it). */
+const RACE_BUILD_LOOK_MS = 15_000
+
+/** Whether a build of this run's commit shows up on `appId` (the app setup's own build). */
+async function buildsVersion(c: CommandContext, appId: string): Promise<boolean> {
+  const found = await waitUntil(
+    async () =>
+      (await c.heroku.listBuilds(appId, 5)).some(
+        (b) => b.source_blob.version === c.settings.version
+      ),
+    (seen) => seen,
+    {
+      what: "the other run's build",
+      timeoutMs: RACE_BUILD_LOOK_MS,
+      ...c.clock,
+      maxIntervalMs: 2000
+    }
+  ).catch((err: unknown) => {
+    if (err instanceof TimeoutError) return false
+    throw err
+  })
+  return found
 }
 
 /**

@@ -134,7 +134,7 @@ export async function reviewAppBySetup(
       createSetupApp(c, pipeline, pr, name)
     )
     if (!setup) {
-      const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once): that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`
+      const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once) and is building this run's commit ${settings.version.slice(0, 7)} on it: that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`
       core.notice(note)
       addNote(outcome, note)
       outcome.status = 'skipped'

@@ -637,7 +637,7 @@ export interface HerokuEmulator {
    * a build that stays `pending` forever: no slug, no release, its output stream open with
    * heartbeats only; `created_at`/`updated_at` `ageMs` in the past (default 0)
    */
-  stuckBuild(app: string, options?: { ageMs?: number }): BuildJson
+  stuckBuild(app: string, options?: { ageMs?: number; version?: string }): BuildJson
   /**
    * release `version` becomes `expired` (`eligible_for_rollback` false): rollback to it and
    * promotion of it answer 422. Throws for the current release, a pending one or an unknown one.

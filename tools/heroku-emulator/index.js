@@ -314,11 +314,11 @@ export async function startHerokuEmulator(seedInput = {}, opts = {}) {
      * Creates a build that stays `pending` forever (no slug, no release; its stream open with
      * heartbeats only), `created_at` backdated by `ageMs`.
      */
-    stuckBuild(appName, { ageMs = 0 } = {}) {
+    stuckBuild(appName, { ageMs = 0, version } = {}) {
       const app = appByName(appName)
       if (!Number.isFinite(ageMs) || ageMs < 0)
         throw new Error(`stuckBuild(${appName}): ageMs must be a number >= 0`)
-      return model.buildJson(model.stuckBuild(app, { ageMs }))
+      return model.buildJson(model.stuckBuild(app, { ageMs, version }))
     },
 
     /**

@@ -1095,11 +1095,11 @@ export class Model {
    * open with heartbeats only. `created_at`/`updated_at` are `ageMs` in the past. Its source is
    * a fresh `/sources` URL nothing was uploaded to.
    */
-  stuckBuild(app, { ageMs = 0 } = {}) {
+  stuckBuild(app, { ageMs = 0, version } = {}) {
     const { json } = this.createSource()
     const build = this.createBuild(
       app,
-      { sourceBlob: { url: json.source_blob.get_url } },
+      { sourceBlob: { url: json.source_blob.get_url, ...(version ? { version } : {}) } },
       { run: false }
     )
     const createdMs = Date.now() - ageMs
