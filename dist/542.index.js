@@ -4809,8 +4809,8 @@ async function rollBackAll(c, ran, results) {
     // Every rollback ends before a failure of one is reported, and the waves say what was rolled
     // back either way.
     const ended = await Promise.allSettled(promoted.map((t) => phase(c, 'rollback', t.app.name, () => rollbackTo(c, t.app, t.result, t.result.before, t.health, t.app.name))));
-    // A wave is rolled back when every app asked was; one whose rollback failed leaves it failed
-    // (that app still runs this run's release).
+    // A wave is rolled back when every app asked was; one whose rollback failed (it still runs
+    // this run's release) or did not happen (another deploy replaced it) leaves it failed.
     for (const [i, wave] of ran.slice(0, -1).entries()) {
         const asked = wave.filter((t) => promoted.includes(t));
         if (asked.some((t) => !t.result.rolledBack))

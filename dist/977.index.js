@@ -1562,8 +1562,8 @@ function remainingMs(deadline, now = Date.now) {
 /** How soon to look again once a change is due: a status lags its log by a moment. */
 const DUE_INTERVAL_MS = 100;
 /**
- * How long a wait keeps looking while Heroku does not answer (5xx, 429, network) after the
- * client's own retries: a minute-long API incident in the middle of an hour-long release phase
+ * How long a wait keeps looking while Heroku does not answer (5xx, 429, network), counted from
+ * the first poll that failed after the client's own retries (up to 2 minutes each): a minute-long API incident in the middle of an hour-long release phase
  * must not end the run while Heroku goes on releasing. The wait's deadline still applies.
  */
 const OUTAGE_RIDE_OUT_MS = 5 * 60_000;

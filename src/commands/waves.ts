@@ -210,8 +210,8 @@ async function rollBackAll(
       )
     )
   )
-  // A wave is rolled back when every app asked was; one whose rollback failed leaves it failed
-  // (that app still runs this run's release).
+  // A wave is rolled back when every app asked was; one whose rollback failed (it still runs
+  // this run's release) or did not happen (another deploy replaced it) leaves it failed.
   for (const [i, wave] of ran.slice(0, -1).entries()) {
     const asked = wave.filter((t) => promoted.includes(t))
     if (asked.some((t) => !t.result.rolledBack)) results[i].status = 'failed'
