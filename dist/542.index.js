@@ -2433,6 +2433,7 @@ function lineWriter(prefix) {
 ;// CONCATENATED MODULE: ./src/commands/timeline.ts
 /** The run's timeline as commands write it: named phases, and the deployments they start. */
 
+
 /** Runs `fn` as a named phase of the outcome's timeline (the events hear of it as it begins). */
 async function phase(c, name, detail, fn, 
 /** For phases that end with a verdict instead of throwing (the health gate). */
@@ -2467,6 +2468,15 @@ function startDeployment(c, result, environment, transient, production, known = 
         ...(known.commit ? { commit: known.commit } : {})
     };
     return c.events.deploymentStarted(result);
+}
+/**
+ * The run does nothing, on purpose: a notice in the log, `note` (default: the notice) in the
+ * summary, and the status `skipped`. The caller returns right after.
+ */
+function skipRun(c, notice, note = notice) {
+    core.notice(notice);
+    addNote(c.outcome, note);
+    c.outcome.status = 'skipped';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/health-gate.ts
@@ -4133,9 +4143,7 @@ async function resolveImages(registry, app, images, pushed) {
 async function deploy(c, beforeChange) {
     const { settings, outcome } = c;
     if (c.ctx.refDeleted) {
-        core.notice(`This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`);
-        outcome.notes.push(`The push deleted ${c.ctx.ref || 'its ref'}: nothing was deployed.`);
-        outcome.status = 'skipped';
+        skipRun(c, `This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`, `The push deleted ${c.ctx.ref || 'its ref'}: nothing was deployed.`);
         return undefined;
     }
     const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () => resolveDeployApp(c));
@@ -5277,7 +5285,6 @@ async function verifyTarget(c, t, chosen, state) {
 
 
 
-
 /** The review app's result in the outcome, and its (transient) GitHub Deployment started. */
 async function startReviewAppResult(c, app, prNumber) {
     const result = newAppResult(app, c.clock.now());
@@ -5300,10 +5307,7 @@ async function leftToNewerHead(c, app, headNow) {
     if (live?.commit !== headNow)
         return false;
     const pr = c.ctx.pullRequest;
-    const note = `Review app ${app.name} already runs ${headNow.slice(0, 7)}, the commit pull request #${pr.number} has moved on to since this run's push (${pr.headSha.slice(0, 7)}): this run's older commit is not built over it.`;
-    core.notice(note);
-    addNote(c.outcome, note);
-    c.outcome.status = 'skipped';
+    skipRun(c, `Review app ${app.name} already runs ${headNow.slice(0, 7)}, the commit pull request #${pr.number} has moved on to since this run's push (${pr.headSha.slice(0, 7)}): this run's older commit is not built over it.`);
     return true;
 }
 /**
@@ -5622,7 +5626,6 @@ function lastLines(text, n) {
 
 
 
-
 /**
  * `review-app-method` for this run: as given, or for `auto` `api` when the pipeline has review
  * apps enabled (`GET /pipelines/{id}/review-app-config` answers 200), else `app-setup` (404).
@@ -5711,10 +5714,7 @@ async function reviewAppBySetup(c, pipeline, headNow) {
     if (!existing) {
         const setup = await phase(c, 'review-app', 'create', () => createSetupApp(c, pipeline, pr, name));
         if (!setup) {
-            const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once) and is building this run's commit ${settings.version.slice(0, 7)} on it: that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`;
-            core.notice(note);
-            addNote(outcome, note);
-            outcome.status = 'skipped';
+            skipRun(c, `Another run created ${name} for PR #${pr.number} at the same moment (two events at once) and is building this run's commit ${settings.version.slice(0, 7)} on it: that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`);
             return;
         }
         app = resolvedApp(await c.heroku.getApp(setup.app.id), 'review');
@@ -5879,7 +5879,6 @@ async function sweepSetupApps(c, pipeline, apiAppIds) {
 
 
 
-
 const GONE = new Set(['deleted', 'errored']);
 const IN_PROGRESS = new Set(['pending', 'creating']);
 async function reviewApp(c) {
@@ -5893,31 +5892,31 @@ async function reviewApp(c) {
     }
     if ((0,context/* pullRequestFromFork */.vE)(pr)) {
         const fork = pr.headRepoFullName ?? 'a deleted fork';
-        core.notice(`Pull request #${pr.number} ${pr.headRepoFullName ? `comes from the fork ${fork}` : `comes from ${fork}`}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
-            'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.');
-        outcome.notes.push(`Pull request #${pr.number} is from a fork (${fork}): skipped.`);
-        outcome.status = 'skipped';
+        skipRun(c, `Pull request #${pr.number} ${pr.headRepoFullName ? `comes from the fork ${fork}` : `comes from ${fork}`}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
+            'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.', `Pull request #${pr.number} is from a fork (${fork}): skipped.`);
+        return;
+    }
+    const closedNote = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`;
+    if (pr.action !== 'closed' && pr.state === 'closed') {
+        skipRun(c, closedNote);
+        return;
+    }
+    if (!settings.pipeline)
+        throw new errors/* InputError */.dz('pipeline', 'command review-app needs the pipeline input.');
+    // GitHub is asked about the PR while Heroku is asked for the pipeline (both reads).
+    const asked = pr.action === 'closed' ? undefined : pullRequestNow(c, pr);
+    const pipeline = await groupedPhase(c, 'resolve', 'Resolve the pipeline', undefined, () => heroku.getPipeline(settings.pipeline ?? ''));
+    const now = await asked;
+    if (now?.closed) {
+        skipRun(c, closedNote);
         return;
     }
     // The head GitHub says the PR has now, when it is not this run's (a late run for an older push).
     let headNow;
-    if (pr.action !== 'closed') {
-        const now = await pullRequestNow(c, pr);
-        if (now?.closed) {
-            const note = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`;
-            core.notice(note);
-            addNote(outcome, note);
-            outcome.status = 'skipped';
-            return;
-        }
-        if (now && !now.closed && now.headSha !== pr.headSha) {
-            headNow = now.headSha;
-            core.info(`Pull request #${pr.number} has moved on to ${headNow.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): its review app is left alone if it runs that commit already.`);
-        }
+    if (now && !now.closed && now.headSha !== pr.headSha) {
+        headNow = now.headSha;
+        core.info(`Pull request #${pr.number} has moved on to ${headNow.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): its review app is left alone if it runs that commit already.`);
     }
-    if (!settings.pipeline)
-        throw new errors/* InputError */.dz('pipeline', 'command review-app needs the pipeline input.');
-    const pipeline = await groupedPhase(c, 'resolve', 'Resolve the pipeline', undefined, () => heroku.getPipeline(settings.pipeline ?? ''));
     outcome.pipeline = { id: pipeline.id, name: pipeline.name };
     if ((await chooseReviewAppMethod(c, pipeline)) === 'app-setup') {
         await reviewAppBySetup(c, pipeline, headNow);
@@ -5982,13 +5981,11 @@ async function reviewApp(c) {
 }
 /**
  * The pull request as GitHub has it now: closed, or open at `headSha` (undefined when GitHub
- * cannot say: the event decides). A `labeled` or `edited` event after the merge says `closed`
- * in its payload; a run that waited in the queue while the PR closed, or one for an older push
- * that started after the newer one, learns it here.
+ * cannot say: the event decides). A run that waited in the queue while the PR closed, or one
+ * for an older push that started after the newer one, learns it here (a `labeled` event after
+ * the merge already says `closed` in its payload, which the caller reads first).
  */
 async function pullRequestNow(c, pr) {
-    if (pr.state === 'closed')
-        return { closed: true };
     if (!c.github)
         return undefined;
     let now;

@@ -31,7 +31,7 @@ import {
   releaseImages
 } from './container.js'
 import type { Settings } from '../settings.js'
-import { groupedPhase, phase, startDeployment } from './timeline.js'
+import { groupedPhase, phase, skipRun, startDeployment } from './timeline.js'
 
 /** The release a deploy verified, handed to `promote`. */
 export interface VerifiedRelease {
@@ -49,11 +49,11 @@ export async function deploy(
 ): Promise<VerifiedRelease | undefined> {
   const { settings, outcome } = c
   if (c.ctx.refDeleted) {
-    core.notice(
-      `This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`
+    skipRun(
+      c,
+      `This push deleted ${c.ctx.ref || 'its ref'}: there is nothing to deploy (GITHUB_SHA is the default branch's commit then).`,
+      `The push deleted ${c.ctx.ref || 'its ref'}: nothing was deployed.`
     )
-    outcome.notes.push(`The push deleted ${c.ctx.ref || 'its ref'}: nothing was deployed.`)
-    outcome.status = 'skipped'
     return undefined
   }
   const app = await groupedPhase(c, 'resolve', 'Resolve the app', undefined, () =>

@@ -6,13 +6,13 @@
 import * as core from '@actions/core'
 import { DeployError } from '../errors.js'
 import { reviewAppEnvironmentName } from '../github/environments.js'
-import { addNote, type AppResult } from '../outcome.js'
+import type { AppResult } from '../outcome.js'
 import { newAppResult, type ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
 import { applyConfigVars, buildSource, builtRelease, followBuildRelease } from './deploy.js'
 import { gateFailure, gatePhase, liveAfterGate } from './health-gate.js'
 import { recordLive, releaseInfo, sameCodeAs, waitForPendingWork } from './releases.js'
-import { startDeployment } from './timeline.js'
+import { skipRun, startDeployment } from './timeline.js'
 
 /** The review app's result in the outcome, and its (transient) GitHub Deployment started. */
 export async function startReviewAppResult(
@@ -50,10 +50,10 @@ export async function leftToNewerHead(
   const live = await recordLive(c.heroku, app, await waitForPendingWork(c, app))
   if (live?.commit !== headNow) return false
   const pr = c.ctx.pullRequest!
-  const note = `Review app ${app.name} already runs ${headNow.slice(0, 7)}, the commit pull request #${pr.number} has moved on to since this run's push (${pr.headSha.slice(0, 7)}): this run's older commit is not built over it.`
-  core.notice(note)
-  addNote(c.outcome, note)
-  c.outcome.status = 'skipped'
+  skipRun(
+    c,
+    `Review app ${app.name} already runs ${headNow.slice(0, 7)}, the commit pull request #${pr.number} has moved on to since this run's push (${pr.headSha.slice(0, 7)}): this run's older commit is not built over it.`
+  )
   return true
 }
 

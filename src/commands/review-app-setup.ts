@@ -13,14 +13,14 @@
 import * as core from '@actions/core'
 import { InputError } from '../errors.js'
 import type { App, Pipeline } from '../heroku/types.js'
-import { addNote, type AppResult, type SweepEntry } from '../outcome.js'
+import type { AppResult, SweepEntry } from '../outcome.js'
 import { REVIEW_APP_NAME_INPUT, matchesReviewAppName, reviewAppName } from '../review-app-name.js'
 import type { RunContext } from '../settings.js'
 import type { CommandContext } from './context.js'
 import { buildOntoAndGate, leftToNewerHead, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
 import { PR_MARKER, createSetupApp, findApp, followSetup } from './review-app-setup-create.js'
-import { groupedPhase, phase } from './timeline.js'
+import { groupedPhase, phase, skipRun } from './timeline.js'
 
 type PullRequest = NonNullable<RunContext['pullRequest']>
 
@@ -134,10 +134,10 @@ export async function reviewAppBySetup(
       createSetupApp(c, pipeline, pr, name)
     )
     if (!setup) {
-      const note = `Another run created ${name} for PR #${pr.number} at the same moment (two events at once) and is building this run's commit ${settings.version.slice(0, 7)} on it: that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`
-      core.notice(note)
-      addNote(outcome, note)
-      outcome.status = 'skipped'
+      skipRun(
+        c,
+        `Another run created ${name} for PR #${pr.number} at the same moment (two events at once) and is building this run's commit ${settings.version.slice(0, 7)} on it: that run sets it up and reports it; this one changed nothing. A concurrency group per PR (see the example workflow) runs them one after the other.`
+      )
       return
     }
     app = resolvedApp(await c.heroku.getApp(setup.app!.id), 'review')

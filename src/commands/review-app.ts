@@ -10,7 +10,7 @@ import type { ReviewApp } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import { streamOutput } from '../heroku/stream.js'
 import { pullRequestFromFork } from '../inputs/context.js'
-import { addNote, type SweepEntry } from '../outcome.js'
+import type { SweepEntry } from '../outcome.js'
 import type { CommandContext } from './context.js'
 import { buildOntoAndGate, leftToNewerHead, startReviewAppResult } from './review-app-live.js'
 import { resolvedApp, type ResolvedApp } from './apps.js'
@@ -24,7 +24,7 @@ import {
   sweepSetupApps
 } from './review-app-setup.js'
 import { setupFailureDetails } from './review-app-setup-create.js'
-import { groupedPhase, phase } from './timeline.js'
+import { groupedPhase, phase, skipRun } from './timeline.js'
 
 const GONE = new Set(['deleted', 'errored'])
 const IN_PROGRESS = new Set(['pending', 'creating'])
@@ -45,37 +45,39 @@ export async function reviewApp(c: CommandContext): Promise<void> {
   }
   if (pullRequestFromFork(pr)) {
     const fork = pr.headRepoFullName ?? 'a deleted fork'
-    core.notice(
+    skipRun(
+      c,
       `Pull request #${pr.number} ${pr.headRepoFullName ? `comes from the fork ${fork}` : `comes from ${fork}`}: no review app, because Heroku would run its code with the pipeline's config vars. ` +
-        'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.'
+        'To deploy it deliberately, push its commits to a branch of this repository and open a pull request from there.',
+      `Pull request #${pr.number} is from a fork (${fork}): skipped.`
     )
-    outcome.notes.push(`Pull request #${pr.number} is from a fork (${fork}): skipped.`)
-    outcome.status = 'skipped'
+    return
+  }
+  const closedNote = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`
+  if (pr.action !== 'closed' && pr.state === 'closed') {
+    skipRun(c, closedNote)
+    return
+  }
+  if (!settings.pipeline)
+    throw new InputError('pipeline', 'command review-app needs the pipeline input.')
+  // GitHub is asked about the PR while Heroku is asked for the pipeline (both reads).
+  const asked = pr.action === 'closed' ? undefined : pullRequestNow(c, pr)
+  const pipeline = await groupedPhase(c, 'resolve', 'Resolve the pipeline', undefined, () =>
+    heroku.getPipeline(settings.pipeline ?? '')
+  )
+  const now = await asked
+  if (now?.closed) {
+    skipRun(c, closedNote)
     return
   }
   // The head GitHub says the PR has now, when it is not this run's (a late run for an older push).
   let headNow: string | undefined
-  if (pr.action !== 'closed') {
-    const now = await pullRequestNow(c, pr)
-    if (now?.closed) {
-      const note = `Pull request #${pr.number} is closed: no review app is created or built for it (its closed event deletes it; review-app-sweep catches a missed one).`
-      core.notice(note)
-      addNote(outcome, note)
-      outcome.status = 'skipped'
-      return
-    }
-    if (now && !now.closed && now.headSha !== pr.headSha) {
-      headNow = now.headSha
-      core.info(
-        `Pull request #${pr.number} has moved on to ${headNow.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): its review app is left alone if it runs that commit already.`
-      )
-    }
+  if (now && !now.closed && now.headSha !== pr.headSha) {
+    headNow = now.headSha
+    core.info(
+      `Pull request #${pr.number} has moved on to ${headNow.slice(0, 7)} since this run's push (${pr.headSha.slice(0, 7)}): its review app is left alone if it runs that commit already.`
+    )
   }
-  if (!settings.pipeline)
-    throw new InputError('pipeline', 'command review-app needs the pipeline input.')
-  const pipeline = await groupedPhase(c, 'resolve', 'Resolve the pipeline', undefined, () =>
-    heroku.getPipeline(settings.pipeline ?? '')
-  )
   outcome.pipeline = { id: pipeline.id, name: pipeline.name }
   if ((await chooseReviewAppMethod(c, pipeline)) === 'app-setup') {
     await reviewAppBySetup(c, pipeline, headNow)
@@ -148,15 +150,14 @@ export async function reviewApp(c: CommandContext): Promise<void> {
 
 /**
  * The pull request as GitHub has it now: closed, or open at `headSha` (undefined when GitHub
- * cannot say: the event decides). A `labeled` or `edited` event after the merge says `closed`
- * in its payload; a run that waited in the queue while the PR closed, or one for an older push
- * that started after the newer one, learns it here.
+ * cannot say: the event decides). A run that waited in the queue while the PR closed, or one
+ * for an older push that started after the newer one, learns it here (a `labeled` event after
+ * the merge already says `closed` in its payload, which the caller reads first).
  */
 async function pullRequestNow(
   c: CommandContext,
   pr: NonNullable<CommandContext['ctx']['pullRequest']>
 ): Promise<{ closed: true } | { closed: false; headSha: string } | undefined> {
-  if (pr.state === 'closed') return { closed: true }
   if (!c.github) return undefined
   let now: PullState
   try {

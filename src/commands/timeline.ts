@@ -1,6 +1,6 @@
 /** The run's timeline as commands write it: named phases, and the deployments they start. */
 import * as core from '@actions/core'
-import type { AppResult, Phase, PhaseName } from '../outcome.js'
+import { addNote, type AppResult, type Phase, type PhaseName } from '../outcome.js'
 import type { CommandContext } from './context.js'
 
 /** Runs `fn` as a named phase of the outcome's timeline (the events hear of it as it begins). */
@@ -55,4 +55,14 @@ export function startDeployment(
     ...(known.commit ? { commit: known.commit } : {})
   }
   return c.events.deploymentStarted(result)
+}
+
+/**
+ * The run does nothing, on purpose: a notice in the log, `note` (default: the notice) in the
+ * summary, and the status `skipped`. The caller returns right after.
+ */
+export function skipRun(c: Pick<CommandContext, 'outcome'>, notice: string, note = notice): void {
+  core.notice(notice)
+  addNote(c.outcome, note)
+  c.outcome.status = 'skipped'
 }
