@@ -91,10 +91,20 @@ function createGitHubApi(token, target, opts = {}) {
                 description: params.description
             });
         },
-        async listDeployments(environment) {
+        async listDeployments(environment, pages = 1) {
             const octokit = await client();
-            const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 100 });
-            return res.data.map((d) => ({ id: d.id, payload: d.payload }));
+            const listed = [];
+            let read = 0;
+            for await (const res of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+                ...repo,
+                environment,
+                per_page: 100
+            })) {
+                listed.push(...res.data.map((d) => ({ id: d.id, payload: d.payload })));
+                if (++read >= pages)
+                    break;
+            }
+            return listed;
         },
         async pullsForCommit(sha) {
             const octokit = await client();

@@ -86,6 +86,11 @@ var github_warnings = __webpack_require__(3597);
 
 
 
+/**
+ * A deleted review app's deployments are looked for in the newest 1,000 of its environment: a
+ * PR with many pushes, or a shared `review-app-environment`, has more than one page of them.
+ */
+const DELETED_REVIEW_APP_PAGES = 10;
 /** A successful deployment's description: what is live, and for a rollback, the code of which release. */
 function successDescription(app) {
     const health = app.health?.checked ? ' and healthy' : '';
@@ -299,7 +304,7 @@ class DeploymentRecords {
                 return;
             let ids;
             try {
-                ids = (await api.listDeployments(environment))
+                ids = (await api.listDeployments(environment, DELETED_REVIEW_APP_PAGES))
                     .filter((d) => belongs(d.payload))
                     .map((d) => d.id);
             }

@@ -11,7 +11,8 @@ import {
   writeWorkspaceFiles,
   type Scenario,
   commitAll,
-  prEvent
+  prEvent,
+  REPOSITORY
 } from './scenario.js'
 
 let scenario: Scenario | undefined
@@ -460,6 +461,21 @@ describe('review-app', () => {
     }
     const inReview = github.state.deployments.filter((d) => d.environment === 'review')
     expect(inReview.map((d) => (d.payload as { pr?: number }).pr).sort()).toEqual([7, 8])
+    // A busy shared environment: 120 newer deployments of other PRs put PR 7's on the second page.
+    for (let i = 0; i < 120; i++) {
+      const res = await fetch(`${github.url}/repos/${REPOSITORY}/deployments`, {
+        method: 'POST',
+        headers: { authorization: `token ${github.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ref: workspace.sha,
+          environment: 'review',
+          transient_environment: true,
+          required_contexts: [],
+          payload: { pr: 100 + i }
+        })
+      })
+      expect(res.status).toBe(201)
+    }
     const closed = await scenario.run(shared, {
       eventName: 'pull_request',
       event: prEvent('closed', workspace.sha, { number: 7, ref: 'feature/pr-7' })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createGitHubApi, githubErrorStatus } from '../../src/github/client.js'
+import { startGitHubServer } from '../../tools/github-server.js'
 import { startFakeGitHub } from './support/fake-github.js'
 import type { FakeGitHub } from './support/fake-github.js'
 
@@ -70,6 +71,37 @@ describe('createGitHubApi', () => {
     ]
     expect(await api.pullsForCommit('0123456')).toEqual([1])
     expect(await api.getPull(5)).toEqual({ state: 'closed', merged: true, headSha: 'c0ffee' })
+  })
+
+  it('lists deployments newest first over as many pages as asked (the local GitHub server pages as GitHub does)', async () => {
+    const server = await startGitHubServer({ repository: 'acme/shop' })
+    try {
+      const api = createGitHubApi(server.token, { apiUrl: server.url, owner: 'acme', repo: 'shop' })
+      const ids: number[] = []
+      for (let i = 0; i < 230; i++) {
+        ids.push(
+          await api.createDeployment({
+            ref: 'a'.repeat(40),
+            environment: 'review',
+            transient: true,
+            production: false,
+            payload: { pr: i }
+          })
+        )
+      }
+      const newestFirst = [...ids].reverse()
+      expect((await api.listDeployments('review')).map((d) => d.id)).toEqual(
+        newestFirst.slice(0, 100)
+      )
+      expect((await api.listDeployments('review', 2)).map((d) => d.id)).toEqual(
+        newestFirst.slice(0, 200)
+      )
+      const all = await api.listDeployments('review', 10)
+      expect(all.map((d) => d.id)).toEqual(newestFirst)
+      expect(all.at(-1)?.payload).toEqual({ pr: 0 })
+    } finally {
+      await server.close()
+    }
   })
 
   it('throws errors that carry the HTTP status', async () => {

@@ -63,8 +63,11 @@ export interface GitHubApi {
   /** Returns the deployment id. */
   createDeployment(params: DeploymentParams): Promise<number>
   createDeploymentStatus(deploymentId: number, params: DeploymentStatusParams): Promise<void>
-  /** The newest 100 deployments of `environment`, with the payload each was created with. */
-  listDeployments(environment: string): Promise<ListedDeployment[]>
+  /**
+   * Deployments of `environment`, newest first, with the payload each was created with: the
+   * newest `pages` pages of 100 (default 1).
+   */
+  listDeployments(environment: string, pages?: number): Promise<ListedDeployment[]>
   /**
    * The PRs a commit belongs to: the open ones that carry it, and the merged one whose merge
    * commit it is (a push to the default branch after a merge).
@@ -180,10 +183,19 @@ export function createGitHubApi(
       })
     },
 
-    async listDeployments(environment) {
+    async listDeployments(environment, pages = 1) {
       const octokit = await client()
-      const res = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 100 })
-      return res.data.map((d) => ({ id: d.id, payload: d.payload }))
+      const listed: ListedDeployment[] = []
+      let read = 0
+      for await (const res of octokit.paginate.iterator(octokit.rest.repos.listDeployments, {
+        ...repo,
+        environment,
+        per_page: 100
+      })) {
+        listed.push(...res.data.map((d) => ({ id: d.id, payload: d.payload })))
+        if (++read >= pages) break
+      }
+      return listed
     },
 
     async pullsForCommit(sha) {

@@ -16,6 +16,12 @@ import type { GitHubSession } from './github-session.js'
 import { permission, truncateDescription } from './github-warnings.js'
 import type { SavedDeployment } from './state.js'
 
+/**
+ * A deleted review app's deployments are looked for in the newest 1,000 of its environment: a
+ * PR with many pushes, or a shared `review-app-environment`, has more than one page of them.
+ */
+const DELETED_REVIEW_APP_PAGES = 10
+
 /** A successful deployment's description: what is live, and for a rollback, the code of which release. */
 function successDescription(app: AppResult): string {
   const health = app.health?.checked ? ' and healthy' : ''
@@ -262,7 +268,7 @@ export class DeploymentRecords {
       if (prs.size === 0 || this.s.deploymentsOff || this.s.githubDown) return
       let ids: number[]
       try {
-        ids = (await api.listDeployments(environment))
+        ids = (await api.listDeployments(environment, DELETED_REVIEW_APP_PAGES))
           .filter((d) => belongs(d.payload))
           .map((d) => d.id)
       } catch (err) {
