@@ -538,6 +538,14 @@ class Reporter {
     /** PRs whose comment a later-started run has written: this run writes there no more. */
     yieldedComments = new Set();
     finished = false;
+    /**
+     * The command got past its checks against Heroku (a phase after `resolve` began, or a
+     * deployment): only then is the PR commented on, so a bad input found on Heroku (an app not
+     * in the pipeline, `buildpacks` on a Fir app) changes nothing on GitHub either.
+     */
+    checksPassed = false;
+    /** The run's Outcome, from `start`. */
+    outcome;
     constructor(config, ctx, api, log = core) {
         this.config = config;
         this.ctx = ctx;
@@ -552,11 +560,13 @@ class Reporter {
         }
     }
     /**
-     * The run began: find the PRs to comment on and say "in progress". The GitHub round trips this
-     * takes (PR lookup, comment search, comment) must not hold up the deploy, so callers need not
-     * wait: `progress` and `finish` wait for it before they touch the comment. Never rejects.
+     * The run began: find the PRs to comment on, and say "in progress" once the command's checks
+     * have passed. The GitHub round trips this takes (PR lookup, comment search, comment) must
+     * not hold up the deploy, so callers need not wait: `progress` and `finish` wait for it
+     * before they touch the comment. Never rejects.
      */
     start(outcome) {
+        this.outcome = outcome;
         this.progressState.startedAt = outcome.startedAt;
         this.save(outcome);
         this.started = this.announce(outcome).catch((err) => {
@@ -570,13 +580,36 @@ class Reporter {
         this.prNumbers = await this.findPullRequests();
         this.progressState.prNumbers = this.prNumbers;
         this.save(outcome);
-        await this.updateComments(outcome, 'in-progress');
+        if (this.pastChecks(outcome))
+            await this.updateComments(outcome, 'in-progress');
+    }
+    /** Whether the command is past its checks: told so, or a phase after `resolve` began. */
+    pastChecks(outcome) {
+        return this.checksPassed || outcome.phases.some((p) => p.name !== 'resolve');
+    }
+    /**
+     * The command is past its checks: the "in progress" comment follows, after whatever comment
+     * work is under way (one write at a time, so a PR never gets two comments).
+     */
+    checksDone() {
+        if (this.checksPassed || this.finished)
+            return;
+        this.checksPassed = true;
+        const outcome = this.outcome;
+        if (!outcome)
+            return;
+        this.started = this.started
+            .then(() => this.updateComments(outcome, 'in-progress'))
+            .catch((err) => {
+            this.log.warning(`Could not start the PR comment: ${(0,report_escape/* oneLine */.TN)((0,errors/* errorMessage */.gJ)(err), 300)}`);
+        });
     }
     /**
      * A deployment to `app` begins: record a GitHub Deployment (as `app.deployment` describes it)
      * with an `in_progress` status. Returns its id, or undefined when none was recorded.
      */
     deploymentStarted(app) {
+        this.checksDone();
         return this.deployments.started(app);
     }
     /**
@@ -605,7 +638,8 @@ class Reporter {
     async progress(outcome) {
         this.save(outcome);
         await this.started;
-        await this.updateComments(outcome, 'in-progress');
+        if (this.pastChecks(outcome))
+            await this.updateComments(outcome, 'in-progress');
     }
     /**
      * The run is over: final deployment statuses, the comment, the summary (once), the outputs,
@@ -622,7 +656,9 @@ class Reporter {
         // Decided again: what was added since (promoted commits, deployments found) may change it.
         this.verdictReached(outcome);
         await this.deployments.sendFinal(outcome);
-        await this.updateComments(outcome, 'final');
+        // A bad input found before any change leaves GitHub as it was; the log and summary say why.
+        if (this.pastChecks(outcome) || !outcome.inputError)
+            await this.updateComments(outcome, 'final');
         try {
             await (0,summary/* writeSummary */.Sy)(outcome, this.ctx);
             this.progressState.summaryWritten = true;
@@ -641,8 +677,11 @@ class Reporter {
     }
     /** A phase began: save where the run is at once, for the post step after a cancel or crash. */
     phaseStarted(outcome) {
-        if (!this.finished)
-            this.save(outcome);
+        if (this.finished)
+            return;
+        this.save(outcome);
+        if (outcome.phases.some((p) => p.name !== 'resolve'))
+            this.checksDone();
     }
     /** A temporary directory (saved before it is created) the post step removes if the main step cannot. */
     tempDirReserved(dir) {
@@ -6417,6 +6456,8 @@ async function runMainStep(start) {
         failure = err;
         outcome.status = 'failed';
         outcome.error ??= err instanceof errors/* InputError */.dz ? (0,errors/* describeInputError */.cY)(err) : (0,errors/* errorMessage */.gJ)(err);
+        if (err instanceof errors/* InputError */.dz)
+            outcome.inputError = true;
         if (err instanceof errors/* DeployError */.sH && err.logTail && !outcome.logTail)
             outcome.logTail = err.logTail;
     }

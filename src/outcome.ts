@@ -194,6 +194,8 @@ export interface Outcome {
   phases: Phase[]
   /** The cause of failure, in one sentence. */
   error?: string
+  /** The run failed on a bad input (found once Heroku was read, before any change). */
+  inputError?: boolean
   /** The tail of the relevant log, for the failure report. */
   logTail?: string
   /** Lines for a dry run's plan. */

@@ -434,16 +434,26 @@ describe('input errors before any change', () => {
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
   })
 
-  it('a path health check on an app without a web process', async () => {
+  it('a path health check on an app without a web process: nothing changes on Heroku or GitHub', async () => {
     scenario = await startScenario(seed({ fixture: 'worker', formation: { web: 0, worker: 1 } }), {
       fixture: 'worker'
     })
+    // The pushed commit belongs to an open PR: the run finds it, but comments only past its checks.
+    scenario.github.seedPull({
+      number: 7,
+      state: 'open',
+      head: { ref: 'feature/x', sha: scenario.workspace.sha }
+    })
+    scenario.github.seedCommitPulls(scenario.workspace.sha, [7])
     const result = await scenario.run({ app: 'shop-staging', 'health-check': '/health' })
     expect(result.exitCode).toBe(1)
     expect(annotationText(result, 'error')).toMatch(
       /Input 'health-check': \/health is a path, but shop-staging has no web dynos/
     )
     expect(scenario.heroku.requests.filter((r) => MUTATING.has(r.method))).toEqual([])
+    expect(scenario.github.state.comments).toEqual([])
+    expect(scenario.github.state.deployments).toEqual([])
+    expect(result.summary).toMatch(/no web dynos/)
   })
   it('a preboot feature Heroku will not tell: the run fails before any change, not counted as off', async () => {
     scenario = await startScenario(seed({ features: PREBOOT }))

@@ -240,6 +240,44 @@ describe('Reporter', () => {
     expect(gh.comments[0]?.body).toContain('in progress: Health')
   })
 
+  it('comments only once the command is past its checks: a bad input found on Heroku changes nothing on GitHub', async () => {
+    gh.pullsForCommit = [{ number: 12, state: 'open', merged_at: null, merge_commit_sha: null }]
+    const writes = (): string[] =>
+      gh.requests
+        .filter((r) => r.method !== 'GET' && !r.path.endsWith('/graphql'))
+        .map((r) => r.method)
+    const { log } = captureLog()
+    const reporter = new Reporter(config(), runContext(), api, log)
+    const o = running()
+    o.phases = []
+    await reporter.start(o)
+    o.phases.push({ name: 'resolve', startedAt: t0 })
+    reporter.phaseStarted(o)
+    await reporter.progress(o)
+    expect(writes()).toEqual([])
+    // The app turns out to be Fir and `buildpacks` is set: an input error, before any change.
+    o.phases[0] = { name: 'resolve', startedAt: t0, endedAt: t0 + 1, ok: false }
+    o.inputError = true
+    o.error = "Input 'buildpacks': shop-staging is a Fir-generation app"
+    o.endedAt = t0 + 1
+    await reporter.finish(o)
+    expect(writes()).toEqual([])
+    expect(gh.comments).toHaveLength(0)
+    expect(fs.readFileSync(files.summary, 'utf8')).toContain('Fir-generation')
+
+    // The same run past its checks: the comment says "in progress" as the next phase begins.
+    const passing = new Reporter(config(), runContext(), api, log)
+    const p = running()
+    p.phases = [{ name: 'resolve', startedAt: t0 }]
+    await passing.start(p)
+    expect(gh.comments).toHaveLength(0)
+    p.phases.push({ name: 'package', startedAt: t0 + 1 })
+    passing.phaseStarted(p)
+    await passing.progress(p)
+    expect(gh.comments).toHaveLength(1)
+    expect(gh.comments[0]?.body).toContain('in progress')
+  })
+
   it('warns, naming pull-requests: write and deployments: write, when GitHub answers 403; the run goes on', async () => {
     gh.failures.push(
       { method: 'POST', path: /\/issues\/\d+\/comments$/, status: 403 },

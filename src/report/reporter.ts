@@ -41,6 +41,14 @@ export class Reporter implements RunEvents {
   /** PRs whose comment a later-started run has written: this run writes there no more. */
   private readonly yieldedComments = new Set<number>()
   private finished = false
+  /**
+   * The command got past its checks against Heroku (a phase after `resolve` began, or a
+   * deployment): only then is the PR commented on, so a bad input found on Heroku (an app not
+   * in the pipeline, `buildpacks` on a Fir app) changes nothing on GitHub either.
+   */
+  private checksPassed = false
+  /** The run's Outcome, from `start`. */
+  private outcome: Outcome | undefined
 
   constructor(
     private readonly config: ReporterConfig,
@@ -58,11 +66,13 @@ export class Reporter implements RunEvents {
   }
 
   /**
-   * The run began: find the PRs to comment on and say "in progress". The GitHub round trips this
-   * takes (PR lookup, comment search, comment) must not hold up the deploy, so callers need not
-   * wait: `progress` and `finish` wait for it before they touch the comment. Never rejects.
+   * The run began: find the PRs to comment on, and say "in progress" once the command's checks
+   * have passed. The GitHub round trips this takes (PR lookup, comment search, comment) must
+   * not hold up the deploy, so callers need not wait: `progress` and `finish` wait for it
+   * before they touch the comment. Never rejects.
    */
   start(outcome: Outcome): Promise<void> {
+    this.outcome = outcome
     this.progressState.startedAt = outcome.startedAt
     this.save(outcome)
     this.started = this.announce(outcome).catch((err: unknown) => {
@@ -76,7 +86,28 @@ export class Reporter implements RunEvents {
     this.prNumbers = await this.findPullRequests()
     this.progressState.prNumbers = this.prNumbers
     this.save(outcome)
-    await this.updateComments(outcome, 'in-progress')
+    if (this.pastChecks(outcome)) await this.updateComments(outcome, 'in-progress')
+  }
+
+  /** Whether the command is past its checks: told so, or a phase after `resolve` began. */
+  private pastChecks(outcome: Outcome): boolean {
+    return this.checksPassed || outcome.phases.some((p) => p.name !== 'resolve')
+  }
+
+  /**
+   * The command is past its checks: the "in progress" comment follows, after whatever comment
+   * work is under way (one write at a time, so a PR never gets two comments).
+   */
+  private checksDone(): void {
+    if (this.checksPassed || this.finished) return
+    this.checksPassed = true
+    const outcome = this.outcome
+    if (!outcome) return
+    this.started = this.started
+      .then(() => this.updateComments(outcome, 'in-progress'))
+      .catch((err: unknown) => {
+        this.log.warning(`Could not start the PR comment: ${oneLine(errorMessage(err), 300)}`)
+      })
   }
 
   /**
@@ -84,6 +115,7 @@ export class Reporter implements RunEvents {
    * with an `in_progress` status. Returns its id, or undefined when none was recorded.
    */
   deploymentStarted(app: AppResult): Promise<number | undefined> {
+    this.checksDone()
     return this.deployments.started(app)
   }
 
@@ -116,7 +148,7 @@ export class Reporter implements RunEvents {
   async progress(outcome: Outcome): Promise<void> {
     this.save(outcome)
     await this.started
-    await this.updateComments(outcome, 'in-progress')
+    if (this.pastChecks(outcome)) await this.updateComments(outcome, 'in-progress')
   }
 
   /**
@@ -133,7 +165,8 @@ export class Reporter implements RunEvents {
     // Decided again: what was added since (promoted commits, deployments found) may change it.
     this.verdictReached(outcome)
     await this.deployments.sendFinal(outcome)
-    await this.updateComments(outcome, 'final')
+    // A bad input found before any change leaves GitHub as it was; the log and summary say why.
+    if (this.pastChecks(outcome) || !outcome.inputError) await this.updateComments(outcome, 'final')
     try {
       await writeSummary(outcome, this.ctx)
       this.progressState.summaryWritten = true
@@ -151,7 +184,9 @@ export class Reporter implements RunEvents {
 
   /** A phase began: save where the run is at once, for the post step after a cancel or crash. */
   phaseStarted(outcome: Outcome): void {
-    if (!this.finished) this.save(outcome)
+    if (this.finished) return
+    this.save(outcome)
+    if (outcome.phases.some((p) => p.name !== 'resolve')) this.checksDone()
   }
 
   /** A temporary directory (saved before it is created) the post step removes if the main step cannot. */

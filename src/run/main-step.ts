@@ -84,6 +84,7 @@ export async function runMainStep(start: StartedRun): Promise<void> {
     failure = err
     outcome.status = 'failed'
     outcome.error ??= err instanceof InputError ? describeInputError(err) : errorMessage(err)
+    if (err instanceof InputError) outcome.inputError = true
     if (err instanceof DeployError && err.logTail && !outcome.logTail) outcome.logTail = err.logTail
   } finally {
     outcome.endedAt = Date.now()
