@@ -694,7 +694,9 @@ function healthHtml(health) {
     const verdict = !health.passed
         ? '❌ failed'
         : health.verified === false
-            ? '⚠️ passed, not verified: may be the previous release'
+            ? health.kind === 'none'
+                ? '⚠️ passed, not verified: no dyno runs the release'
+                : '⚠️ passed, not verified: may be the previous release'
             : '✅ passed';
     const reason = !health.passed && health.reason ? ` · ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)((0,_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(health.reason, 200))}` : '';
     const expected = health.expectedBody

@@ -1562,7 +1562,9 @@ async function runHealthGate(deps, subject, check, opts = {}) {
     }
     const fail = (reason) => ({ ...base, reason });
     if ((0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern) && !marker && url !== undefined) {
-        opts.onNote?.(`health-check-body's {commit} cannot tell v${version} of ${subject.name} from the release it ran before: both are commit ${subject.release.commit?.slice(0, 7)}, so its dynos answer the same; the gate treats it as having no marker. {release} tells the two apart.`);
+        opts.onNote?.(subject.previousCommit === null
+            ? `health-check-body's {commit} cannot tell v${version} of ${subject.name}, live before this run, from the release it replaced, which may have had the same commit (a config change makes a release of the same code); the gate treats it as having no marker. {release} tells the two apart.`
+            : `health-check-body's {commit} cannot tell v${version} of ${subject.name} from the release it ran before: both are commit ${subject.release.commit?.slice(0, 7)}, so its dynos answer the same; the gate treats it as having no marker. {release} tells the two apart.`);
     }
     /**
      * A newer release replaced the one under test: did the probes' marker prove this one
@@ -1613,7 +1615,13 @@ async function runHealthGate(deps, subject, check, opts = {}) {
         }
     }
     else {
-        opts.onNote?.(`${subject.name} has no dynos scaled up in its formation: no dyno runs v${version}, so there is nothing to wait for.`);
+        const unverified = url === undefined
+            ? ''
+            : `, and whatever answers the health check is not v${version}: its health is not verified`;
+        opts.onNote?.(`${subject.name} has no dynos scaled up in its formation: no dyno runs v${version}, so there is nothing to wait for${unverified}.`);
+        // An absolute URL still answers (another app, a CDN), but not from this release.
+        if (url !== undefined)
+            base.verified = false;
     }
     if (url === undefined)
         return { ...base, checked: false, passed: true };
@@ -1690,7 +1698,8 @@ async function runHealthGate(deps, subject, check, opts = {}) {
             reason: `The probes passed, but then ${(0,health_marker/* hasReleaseMarker */.Gv)(check.bodyPattern) ? unprovenReplaced(verdict.version) : `${replacedMessage(verdict.dyno, verdict.version, version)}.`}`
         };
     }
-    if (replacedBy !== undefined)
+    // Replaced since the dynos were awaited: a pass, unless a dyno of this release crashed.
+    if (replacedBy !== undefined && verdict.state !== 'crashed')
         return { ...result, replacedBy };
     return {
         ...result,
@@ -2547,9 +2556,9 @@ function gatePhase(c, app, result, release, title = `Health gate on ${app.name} 
  */
 async function gate(c, app, result, release, check, prefix, liveSince = c.clock.now()) {
     const say = (msg) => core.info(prefix ? `[${prefix}] ${msg}` : msg);
-    // The release the app ran before this one, whose dynos may still answer (none when the
-    // release under test was already live).
-    const before = result.before && result.before.id !== release.id ? result.before : undefined;
+    // The release the app ran before this one, whose dynos may still answer. When the release
+    // under test was already live, the one it replaced is not known here ('unknown').
+    const before = result.before?.id === release.id ? 'unknown' : (result.before ?? undefined);
     const health = await gateRelease(c, app, release, before, check, liveSince, say, {
         onDynos: (summary) => say(`dynos: ${summary}`),
         onProbe: (p) => say(`probe: ${p.status ?? 'no answer'} in ${p.latencyMs} ms${p.ok ? ' (pass)' : ''}${p.error ? ` (${p.error})` : ''}`),
@@ -2573,6 +2582,7 @@ async function gate(c, app, result, release, check, prefix, liveSince = c.clock.
 async function gateRelease(c, app, release, previous, check, liveSince, say, opts) {
     const facts = app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id);
     app.facts = facts;
+    const previousCommit = previous === 'unknown' ? null : previous?.commit;
     const health = await runHealthGate(
     // The gate's dyno listings are polls: they share the run's request budget.
     {
@@ -2582,7 +2592,7 @@ async function gateRelease(c, app, release, previous, check, liveSince, say, opt
         app: app.id,
         name: app.name,
         release: { version: release.version, commit: release.commit },
-        previousCommit: previous?.commit,
+        previousCommit,
         webUrl: app.webUrl,
         facts,
         liveSince
@@ -2602,7 +2612,9 @@ async function gateRelease(c, app, release, previous, check, liveSince, say, opt
     if (health.checked &&
         health.preboot &&
         health.kind === 'web' &&
-        !(0,health_marker/* markerIdentifies */.tx)(check.bodyPattern, release.commit, previous?.commit).fromBefore) {
+        !(0,health_marker/* markerIdentifies */.tx)(check.bodyPattern, release.commit, previousCommit).fromBefore &&
+        // A release live for longer than preboot-wait needed no wait: nothing to say.
+        (health.verified === false || (health.prebootWaitMs ?? 0) > 0)) {
         addNote(c.outcome, `${app.name} has preboot on: ${health.verified === false ? 'with preboot-wait 0 its health is not verified (the probes may have reached the previous release)' : `the gate waited preboot-wait (${check.prebootWaitSeconds} s) before counting probes`}. Run \`heroku labs:enable runtime-dyno-metadata\`, answer the health check with HEROKU_SLUG_COMMIT or HEROKU_RELEASE_VERSION, and put {commit} or {release} in health-check-body: then the gate needs no wait and proves which release answered.`);
     }
     return health;

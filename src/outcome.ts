@@ -64,7 +64,8 @@ export interface HealthResult {
   kind?: GateKind
   /**
    * False when the gate could not tell the new release from the old: preboot on, no release
-   * marker and `preboot-wait: 0`, so the probes may have reached the previous release's dynos.
+   * marker and `preboot-wait: 0`, so the probes may have reached the previous release's dynos;
+   * or nothing scaled up, so what answered an absolute health-check URL was not the release.
    */
   verified?: boolean
   /** Whether the app has preboot on (read from its `preboot` feature). */

@@ -183,9 +183,8 @@ describe('preboot: the old dynos keep answering', () => {
   })
 })
 
-describe('{commit} when the release before has the same commit', () => {
-  // A slug that answers /health with its commit, and 500 while BREAK_HEALTH is set.
-  const server = `import { createServer } from 'node:http'
+// A slug that answers /health with its commit, and 500 while BREAK_HEALTH is set.
+const COMMIT_SERVER = `import { createServer } from 'node:http'
 const broken = Boolean(process.env.BREAK_HEALTH)
 const server = createServer((req, res) => {
   res.writeHead(broken ? 500 : 200, { 'Content-Type': 'application/json' })
@@ -195,6 +194,7 @@ server.listen(Number(process.env.PORT), '127.0.0.1')
 process.on('SIGTERM', () => server.close(() => process.exit(0)))
 `
 
+describe('{commit} when the release before has the same commit', () => {
   it('the old dynos answering with that commit do not pass a broken promotion: the preboot wait applies', async () => {
     // Staging and shop-eu run different slugs of one commit (a rebuild); the staging slug
     // breaks on shop-eu, whose old dynos keep answering 200 with the same commit (preboot).
@@ -205,7 +205,11 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)))
         {
           staging: {
             features: ['runtime-dyno-metadata'],
-            release: { fixture: 'healthy', version: OLD_COMMIT, files: { 'server.js': server } }
+            release: {
+              fixture: 'healthy',
+              version: OLD_COMMIT,
+              files: { 'server.js': COMMIT_SERVER }
+            }
           },
           production: {
             features: PREBOOT,
@@ -239,6 +243,50 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)))
     expect(gateProbes.length).toBeGreaterThan(0)
     expect(gateProbes.every((p) => p.release !== before.version && p.status === 500)).toBe(true)
     expect(s.heroku.state.apps['shop-eu'].currentRelease!.slug!.id).toBe(before.slug!.id)
+  })
+})
+
+describe('{commit} on a release live before the run', () => {
+  it('a config change of the same code just before: its old dynos do not pass it', async () => {
+    scenario = await startScenario(
+      shopSeed(
+        [],
+        { timing: { prebootSwitchMs: 2500 } },
+        {
+          staging: {
+            features: PREBOOT,
+            release: {
+              fixture: 'healthy',
+              version: OLD_COMMIT,
+              files: { 'server.js': COMMIT_SERVER }
+            }
+          }
+        }
+      )
+    )
+    const s = scenario
+    // Someone sets a config var: a release of the same code and commit, which breaks /health.
+    // Preboot keeps the old dynos (same commit) answering 200 for 2.5 s after the new ones boot.
+    const broken = await s.heroku.setConfigVars('shop-staging', { BREAK_HEALTH: '1' })
+    const result = await s.run({
+      app: 'shop-staging',
+      ...gate,
+      // A re-run for the commit that is live: no build, the live release is gated.
+      version: OLD_COMMIT,
+      'health-check-body': '"commit":"{commit}"',
+      'health-check-timeout': '3',
+      // Above the 2.5 s switch, with room for updated_at's whole seconds.
+      'preboot-wait': '5',
+      'rollback-on-failure': 'false'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(
+      /\{commit\} cannot tell v\d+ of shop-staging, live before this run/
+    )
+    const gateProbes = probesServed(s, 'shop-staging')
+    expect(gateProbes.length).toBeGreaterThan(0)
+    // Every probe came after the preboot wait, from the broken release's dynos.
+    expect(gateProbes.every((p) => p.release === broken!.version && p.status === 500)).toBe(true)
   })
 })
 

@@ -594,6 +594,67 @@ describe('runHealthGate: which release answered', () => {
     expect(other.prebootWaitMs).toBeUndefined()
   })
 
+  it('{commit} on a release that was already live: the one it replaced is unknown, so the preboot wait counts from when it went live', async () => {
+    const clock = fakeClock()
+    // v12 went live 20 s ago (a config change of v11's code); v11's dynos answer for 30 s more.
+    const live = clock.now() - 20_000
+    const probe: ProbeFn = (_url, criteria) => {
+      const ok = criteria.body === undefined || criteria.body.test(`{"commit":"${COMMIT}"}`)
+      return Promise.resolve({ at: clock.now(), status: 200, latencyMs: 5, ok })
+    }
+    const notes: string[] = []
+    const result = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      {
+        ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        previousCommit: null,
+        liveSince: live
+      },
+      check({ bodyPattern: '"commit":"{commit}"', prebootWaitSeconds: 60 }),
+      { ...clock, probe, onNote: (t) => notes.push(t) }
+    )
+    expect(result.passed).toBe(true)
+    expect(result.prebootWaitMs).toBe(40_000)
+    expect(result.probes[0].at).toBeGreaterThanOrEqual(live + 60_000)
+    expect(notes.join('\n')).toMatch(
+      /\{commit\} cannot tell v12 of shop-staging, live before this run, from the release it replaced/
+    )
+    // Live for longer than preboot-wait: the router has switched long since, no wait.
+    const settled = await runHealthGate(
+      { dynos: scripted([dyno('web.1', 'up', 12)]) },
+      {
+        ...subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+        previousCommit: null,
+        liveSince: clock.now() - 3_600_000
+      },
+      check({ bodyPattern: '"commit":"{commit}"', prebootWaitSeconds: 60 }),
+      { ...clock, probe }
+    )
+    expect(settled.passed).toBe(true)
+    expect(settled.prebootWaitMs).toBe(0)
+  })
+
+  it('a dyno of the release under test that crashed fails the gate, also when a newer release replaced it', async () => {
+    const clock = fakeClock()
+    const result = await runHealthGate(
+      {
+        dynos: scripted(
+          [dyno('web.1', 'up', 12), dyno('web.2', 'starting', 13)],
+          [dyno('web.1', 'crashed', 12), dyno('web.2', 'up', 13)]
+        ),
+        commitOf: (_app, version) => Promise.resolve(version === 13 ? 'd'.repeat(40) : COMMIT)
+      },
+      subject('shop-staging', 12, 'http://app.test/', PREBOOT, COMMIT),
+      check({ bodyPattern: '{commit}' }),
+      {
+        ...clock,
+        probe: () => Promise.resolve({ at: clock.now(), status: 200, latencyMs: 1, ok: true })
+      }
+    )
+    expect(result.passed).toBe(false)
+    expect(result.reason).toMatch(/not every web dyno was up on v12 \(web.1 crashed \(v12\)/)
+  })
+
   it('with {commit}, a newer release replacing the one under test passes only when its commit differs', async () => {
     const race = (newerCommit: string | undefined) => {
       const clock = fakeClock()
@@ -829,5 +890,30 @@ describe('runHealthGate: apps without web dynos', () => {
     )
     expect(result).toMatchObject({ passed: true, kind: 'none' })
     expect(lister.calls).toBe(0)
+  })
+
+  it('an app with nothing scaled up and an absolute health-check URL: what answers is not the release, so not verified', async () => {
+    const clock = fakeClock()
+    const notes: string[] = []
+    const result = await runHealthGate(
+      { dynos: scripted([]) },
+      subject('shop-staging', 12, undefined, {
+        preboot: false,
+        formation: [
+          { type: 'web', quantity: 0 },
+          { type: 'worker', quantity: 0 }
+        ]
+      }),
+      check({ target: 'https://status.example.com/health' }),
+      {
+        ...clock,
+        probe: () => Promise.resolve({ at: clock.now(), status: 200, latencyMs: 1, ok: true }),
+        onNote: (t) => notes.push(t)
+      }
+    )
+    expect(result).toMatchObject({ checked: true, passed: true, kind: 'none', verified: false })
+    expect(notes.join('\n')).toMatch(
+      /whatever answers the health check is not v12: its health is not verified/
+    )
   })
 })

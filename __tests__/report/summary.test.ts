@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { escapeHtml, safeUrl, stripControl } from '../../src/report/escape.js'
-import { formatDuration, percentile } from '../../src/report/format.js'
+import { formatDuration, healthHtml, percentile } from '../../src/report/format.js'
 import { logTail, renderSummary, writeSummary } from '../../src/report/summary.js'
 import {
   app,
@@ -275,6 +275,21 @@ describe('helpers', () => {
     expect(formatDuration(850)).toBe('850 ms')
     expect(formatDuration(12_345)).toBe('12.3 s')
     expect(formatDuration(185_000)).toBe('3 min 05 s')
+  })
+
+  it('healthHtml says why a passed gate is not verified', () => {
+    const passed = {
+      checked: true,
+      passed: true,
+      url: 'https://status.example.com/health',
+      probes: []
+    }
+    expect(healthHtml({ ...passed, kind: 'web', verified: false })).toMatch(
+      /^⚠️ passed, not verified: may be the previous release/
+    )
+    expect(healthHtml({ ...passed, kind: 'none', verified: false })).toMatch(
+      /^⚠️ passed, not verified: no dyno runs the release/
+    )
   })
 
   it('logTail keeps the end, whole lines, within the escaped byte budget', () => {

@@ -50,9 +50,10 @@ export async function gate(
   liveSince: number = c.clock.now()
 ): Promise<HealthResult> {
   const say = (msg: string): void => core.info(prefix ? `[${prefix}] ${msg}` : msg)
-  // The release the app ran before this one, whose dynos may still answer (none when the
-  // release under test was already live).
-  const before = result.before && result.before.id !== release.id ? result.before : undefined
+  // The release the app ran before this one, whose dynos may still answer. When the release
+  // under test was already live, the one it replaced is not known here ('unknown').
+  const before =
+    result.before?.id === release.id ? ('unknown' as const) : (result.before ?? undefined)
   const health = await gateRelease(c, app, release, before, check, liveSince, say, {
     onDynos: (summary) => say(`dynos: ${summary}`),
     onProbe: (p) =>
@@ -83,7 +84,7 @@ async function gateRelease(
   c: CommandContext,
   app: ResolvedApp,
   release: ReleaseInfo,
-  previous: ReleaseInfo | undefined,
+  previous: ReleaseInfo | 'unknown' | undefined,
   check: HealthCheck,
   liveSince: number,
   say: (msg: string) => void,
@@ -92,6 +93,7 @@ async function gateRelease(
   const facts =
     app.facts && app.facts.formation.length > 0 ? app.facts : await readGateFacts(c.heroku, app.id)
   app.facts = facts
+  const previousCommit = previous === 'unknown' ? null : previous?.commit
   const health = await runHealthGate(
     // The gate's dyno listings are polls: they share the run's request budget.
     {
@@ -102,7 +104,7 @@ async function gateRelease(
       app: app.id,
       name: app.name,
       release: { version: release.version, commit: release.commit },
-      previousCommit: previous?.commit,
+      previousCommit,
       webUrl: app.webUrl,
       facts,
       liveSince
@@ -124,7 +126,9 @@ async function gateRelease(
     health.checked &&
     health.preboot &&
     health.kind === 'web' &&
-    !markerIdentifies(check.bodyPattern, release.commit, previous?.commit).fromBefore
+    !markerIdentifies(check.bodyPattern, release.commit, previousCommit).fromBefore &&
+    // A release live for longer than preboot-wait needed no wait: nothing to say.
+    (health.verified === false || (health.prebootWaitMs ?? 0) > 0)
   ) {
     addNote(
       c.outcome,

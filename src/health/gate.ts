@@ -92,8 +92,10 @@ export interface GateSubject {
   /**
    * The source commit of the release the app ran before (its dynos may still answer), when
    * there was one and it is known: `{commit}` cannot tell the two apart when they are equal.
+   * null: there was one, not looked up (the release under test was live before the run, and
+   * may have gone live only just now, after a release of the same code).
    */
-  previousCommit?: string
+  previousCommit?: string | null
   webUrl: string | undefined
   facts: GateFacts
   /** When the release went live (epoch ms): the preboot wait counts from here. */
@@ -168,7 +170,9 @@ export async function runHealthGate(
   const fail = (reason: string): HealthResult => ({ ...base, reason })
   if (hasReleaseMarker(check.bodyPattern) && !marker && url !== undefined) {
     opts.onNote?.(
-      `health-check-body's {commit} cannot tell v${version} of ${subject.name} from the release it ran before: both are commit ${subject.release.commit?.slice(0, 7)}, so its dynos answer the same; the gate treats it as having no marker. {release} tells the two apart.`
+      subject.previousCommit === null
+        ? `health-check-body's {commit} cannot tell v${version} of ${subject.name}, live before this run, from the release it replaced, which may have had the same commit (a config change makes a release of the same code); the gate treats it as having no marker. {release} tells the two apart.`
+        : `health-check-body's {commit} cannot tell v${version} of ${subject.name} from the release it ran before: both are commit ${subject.release.commit?.slice(0, 7)}, so its dynos answer the same; the gate treats it as having no marker. {release} tells the two apart.`
     )
   }
   /**
@@ -224,9 +228,15 @@ export async function runHealthGate(
       throw err
     }
   } else {
+    const unverified =
+      url === undefined
+        ? ''
+        : `, and whatever answers the health check is not v${version}: its health is not verified`
     opts.onNote?.(
-      `${subject.name} has no dynos scaled up in its formation: no dyno runs v${version}, so there is nothing to wait for.`
+      `${subject.name} has no dynos scaled up in its formation: no dyno runs v${version}, so there is nothing to wait for${unverified}.`
     )
+    // An absolute URL still answers (another app, a CDN), but not from this release.
+    if (url !== undefined) base.verified = false
   }
   if (url === undefined) return { ...base, checked: false, passed: true }
 
@@ -310,7 +320,8 @@ export async function runHealthGate(
       reason: `The probes passed, but then ${hasReleaseMarker(check.bodyPattern) ? unprovenReplaced(verdict.version) : `${replacedMessage(verdict.dyno, verdict.version, version)}.`}`
     }
   }
-  if (replacedBy !== undefined) return { ...result, replacedBy }
+  // Replaced since the dynos were awaited: a pass, unless a dyno of this release crashed.
+  if (replacedBy !== undefined && verdict.state !== 'crashed') return { ...result, replacedBy }
   return {
     ...result,
     passed: false,

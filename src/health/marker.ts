@@ -42,18 +42,20 @@ export function hasReleaseMarker(pattern: string | undefined): boolean {
  * Whether a probe that matches the filled pattern can only have come from the release under
  * test, not from the release the app ran before (whose dynos preboot keeps serving) nor from a
  * newer one. `{release}` always tells them apart. `{commit}` alone does only when the release
- * before has another commit (known): a rebuild or a config change of the same commit answers
+ * before has another commit (known) or there was none: a rebuild or a config change of the same commit answers
  * with the same `HEROKU_SLUG_COMMIT`, and a newer release may carry the same commit too, so
  * `{commit}` alone never proves who answered after a replacement.
  */
 export function markerIdentifies(
   pattern: string | undefined,
   commit: string | undefined,
-  previousCommit: string | undefined
+  /** undefined: no release ran before; null: one did, and its commit is not known here. */
+  previousCommit: string | undefined | null
 ): { fromBefore: boolean; fromNewer: boolean } {
   const names = markersIn(pattern)
   if (names.includes('release')) return { fromBefore: true, fromNewer: true }
-  if (!names.includes('commit')) return { fromBefore: false, fromNewer: false }
+  if (!names.includes('commit') || previousCommit === null)
+    return { fromBefore: false, fromNewer: false }
   return { fromBefore: previousCommit === undefined || previousCommit !== commit, fromNewer: false }
 }
 

@@ -170,7 +170,9 @@ export function healthHtml(health: HealthResult | undefined): string {
   const verdict = !health.passed
     ? '❌ failed'
     : health.verified === false
-      ? '⚠️ passed, not verified: may be the previous release'
+      ? health.kind === 'none'
+        ? '⚠️ passed, not verified: no dyno runs the release'
+        : '⚠️ passed, not verified: may be the previous release'
       : '✅ passed'
   const reason =
     !health.passed && health.reason ? ` · ${escapeHtml(oneLine(health.reason, 200))}` : ''
