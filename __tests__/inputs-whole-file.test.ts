@@ -29,7 +29,22 @@ describe('the whole config file is checked', () => {
     ['method: gti', { method: 'build' }, /method/],
     ['wave-failure: rollback-some', { 'wave-failure': 'stop' }, /wave-failure/],
     ['app: Shop_Staging', { app: 'shop-staging' }, /app/],
-    ['health-check-body: "("', { 'health-check-body': 'ok' }, /health-check-body/]
+    ['health-check-body: "("', { 'health-check-body': 'ok' }, /health-check-body/],
+    [
+      'heroku-api-url: ftp://x',
+      { 'heroku-api-url': 'https://proxy.example.com' },
+      /heroku-api-url/
+    ],
+    [
+      'heroku-registry-url: "not a url"',
+      { 'heroku-registry-url': 'https://registry.example.com' },
+      /heroku-registry-url/
+    ],
+    ['review-app-name: "Foo_{nope}"', { 'review-app-name': 'shop-{pr}' }, /review-app-name/],
+    ['review-app-name: "{pr}-{pipeline}"', { 'review-app-name': 'shop-{pr}' }, /review-app-name/],
+    ['version: "a\\u0007b"', { version: 'abc' }, /version/],
+    ['buildpacks: ["a b"]', { buildpacks: 'heroku/nodejs' }, /buildpacks/],
+    ['images: {web: "bad image!"}', { images: 'web=shop-web' }, /images/]
   ])('%s, although the workflow sets it', (line, values, input) => {
     const err = error(values, `${line}\n`)
     expect(err.message).toMatch(input)

@@ -44,6 +44,19 @@ describe('parseReviewAppNameTemplate', () => {
       'review-app-name'
     )
   })
+
+  it('rejects a template whose names can never start with a letter', () => {
+    expect(inputError(() => parseReviewAppNameTemplate('{pr}-{pipeline}')).message).toMatch(
+      /^Input 'review-app-name': "\{pr\}-\{pipeline\}" starts with the PR number, but a Heroku app name starts with a lowercase letter/
+    )
+    expect(inputError(() => parseReviewAppNameTemplate('7-{pipeline}-{pr}')).message).toMatch(
+      /starts with "7"/
+    )
+    expect(inputError(() => parseReviewAppNameTemplate('-{pipeline}-{pr}')).message).toMatch(
+      /starts with "-"/
+    )
+    expect(parseReviewAppNameTemplate('{branch}-{pr}')).toBe('{branch}-{pr}')
+  })
 })
 
 describe('reviewAppName', () => {

@@ -6427,7 +6427,10 @@ async function runMainStep(start) {
         // Nothing has been requested yet: a bad input changes nothing.
         const err = start.inputError;
         const message = err instanceof errors/* InputError */.dz ? (0,errors/* describeInputError */.cY)(err) : (0,errors/* errorMessage */.gJ)(err);
+        // The outputs a script reads on any run: nothing was done, so nothing was rolled back.
         core.setOutput('status', 'failed');
+        core.setOutput('rolled-back', 'false');
+        core.setOutput('promoted-apps', '[]');
         // Every run writes a summary with its cause; no client is made for it.
         try {
             // The summary is not masked like the log: any secret seen so far is taken out first.

@@ -2039,7 +2039,7 @@ var inputs_images = __webpack_require__(9123);
 // EXTERNAL MODULE: ./src/inputs/context.ts
 var context = __webpack_require__(5722);
 // EXTERNAL MODULE: ./src/inputs/values.ts
-var values = __webpack_require__(8463);
+var inputs_values = __webpack_require__(8463);
 ;// CONCATENATED MODULE: ./src/inputs/config-file.ts
 /**
  * The config file: YAML whose keys are input names, read, masked and checked whole (errors name
@@ -2088,7 +2088,7 @@ function pairKey(config, pair, parentKey, parentLine) {
     if ((0,dist/* isScalar */.jn)(key) && typeof key.value === 'string')
         return key.value;
     const line = lineOf(config, key, parentLine);
-    throw (0,values/* fileError */.zS)({ file: config.file, line, key: parentKey || '(top level)' }, 'every key must be a plain string');
+    throw (0,inputs_values/* fileError */.zS)({ file: config.file, line, key: parentKey || '(top level)' }, 'every key must be a plain string');
 }
 function loadConfigFile(configPath, workspace, mask) {
     const input = 'config-file';
@@ -2097,9 +2097,9 @@ function loadConfigFile(configPath, workspace, mask) {
     try {
         const stat = external_node_fs_.statSync(fullPath);
         if (!stat.isFile())
-            throw (0,values/* invalid */.Gq)(input, configPath, 'expected a YAML file (this is not a file)');
-        if (stat.size > values/* MAX_CONFIG_FILE_BYTES */.pB) {
-            throw (0,values/* invalid */.Gq)(input, configPath, `expected a YAML file of at most ${values/* MAX_CONFIG_FILE_BYTES */.pB} bytes`);
+            throw (0,inputs_values/* invalid */.Gq)(input, configPath, 'expected a YAML file (this is not a file)');
+        if (stat.size > inputs_values/* MAX_CONFIG_FILE_BYTES */.pB) {
+            throw (0,inputs_values/* invalid */.Gq)(input, configPath, `expected a YAML file of at most ${inputs_values/* MAX_CONFIG_FILE_BYTES */.pB} bytes`);
         }
         text = external_node_fs_.readFileSync(fullPath, 'utf8');
     }
@@ -2107,7 +2107,7 @@ function loadConfigFile(configPath, workspace, mask) {
         if (err instanceof errors/* InputError */.dz)
             throw err;
         const code = (0,context/* isRecord */.u4)(err) && typeof err.code === 'string' ? err.code : 'read error';
-        throw (0,values/* invalid */.Gq)(input, configPath, `expected a readable YAML file, path relative to the workspace (${(0,values/* escapeText */.X1)(code, 40)})`);
+        throw (0,inputs_values/* invalid */.Gq)(input, configPath, `expected a readable YAML file, path relative to the workspace (${(0,inputs_values/* escapeText */.X1)(code, 40)})`);
     }
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -2117,30 +2117,30 @@ function loadConfigFile(configPath, workspace, mask) {
     if (syntaxError) {
         const line = lines.linePos(syntaxError.pos[0]).line;
         const key = topLevelKeyAt(config, syntaxError.pos[0]);
-        const keyPart = key === undefined ? '' : `, key ${(0,values/* showValue */.vp)(key)}`;
-        throw new errors/* InputError */.dz(key ?? input, `Config file ${(0,values/* showValue */.vp)(configPath)}, line ${line}${keyPart}: YAML syntax error (${syntaxError.code}): ${(0,values/* escapeText */.X1)(syntaxError.message, 160)}`);
+        const keyPart = key === undefined ? '' : `, key ${(0,inputs_values/* showValue */.vp)(key)}`;
+        throw new errors/* InputError */.dz(key ?? input, `Config file ${(0,inputs_values/* showValue */.vp)(configPath)}, line ${line}${keyPart}: YAML syntax error (${syntaxError.code}): ${(0,inputs_values/* escapeText */.X1)(syntaxError.message, 160)}`);
     }
     const root = doc.contents;
     if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
         return config;
     if (!(0,dist/* isMap */.jh)(root)) {
-        throw (0,values/* fileError */.zS)({ file: configPath, line: lineOf(config, root), key: '(top level)' }, `expected a map of input names to values, got ${describeNode(root)}`);
+        throw (0,inputs_values/* fileError */.zS)({ file: configPath, line: lineOf(config, root), key: '(top level)' }, `expected a map of input names to values, got ${describeNode(root)}`);
     }
     for (const pair of root.items) {
         const key = pairKey(config, pair, '', 1);
         const keyLine = lineOf(config, pair.key);
         const loc = { file: configPath, line: keyLine, key };
         if (SECRET_INPUTS.has(key)) {
-            throw (0,values/* fileError */.zS)(loc, `secrets do not belong in the config file (it is committed with the code); pass ${key} in the workflow from the repository's secrets, e.g. ${(0,values/* secretExample */.Pj)(key)}`);
+            throw (0,inputs_values/* fileError */.zS)(loc, `secrets do not belong in the config file (it is committed with the code); pass ${key} in the workflow from the repository's secrets, e.g. ${(0,inputs_values/* secretExample */.Pj)(key)}`);
         }
         if (key === 'config-file')
-            throw (0,values/* fileError */.zS)(loc, 'the config file cannot name another config file');
+            throw (0,inputs_values/* fileError */.zS)(loc, 'the config file cannot name another config file');
         if (!Object.hasOwn(FILE_KEYS, key)) {
-            throw (0,values/* fileError */.zS)(loc, (0,values/* unknownKeyProblem */.xT)(key, Object.keys(FILE_KEYS), ''));
+            throw (0,inputs_values/* fileError */.zS)(loc, (0,inputs_values/* unknownKeyProblem */.xT)(key, Object.keys(FILE_KEYS), ''));
         }
         const node = resolveNode(doc, pair.value);
         if (node === undefined && pair.value !== null && (0,dist/* isAlias */.Vj)(pair.value)) {
-            throw (0,values/* fileError */.zS)(loc, 'the alias does not point to a value');
+            throw (0,inputs_values/* fileError */.zS)(loc, 'the alias does not point to a value');
         }
         if (node === undefined || isNullNode(node))
             continue;
@@ -2201,7 +2201,7 @@ function childEntry(entry, node, key, fallbackLine = entry.line) {
     const resolved = resolveNode(entry.config.doc, node);
     const loc = { file: entry.file, key, line: lineOf(entry.config, resolved ?? node, fallbackLine) };
     if (resolved === undefined)
-        throw (0,values/* fileError */.zS)(loc, 'expected a value here');
+        throw (0,inputs_values/* fileError */.zS)(loc, 'expected a value here');
     return { ...entry, ...loc, node: resolved };
 }
 function fileOrigin(entry) {
@@ -2222,7 +2222,7 @@ function scalarText(entry, kind) {
         status: 'status codes and ranges (a string, a number or a list)'
     }[kind];
     if (!(0,dist/* isScalar */.jn)(node))
-        throw (0,values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
+        throw (0,inputs_values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
     const value = node.value;
     if (typeof value === 'string')
         return value;
@@ -2231,7 +2231,7 @@ function scalarText(entry, kind) {
         return node.source ?? String(value);
     if (typeof value === 'boolean' && kind === 'boolean')
         return String(value);
-    throw (0,values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
+    throw (0,inputs_values/* fileError */.zS)(entry, `expected ${expected}, got ${describeNode(node)}`);
 }
 /** Items of a list in the file: a YAML list of strings, or one comma/newline separated string. */
 function fileListItems(entry) {
@@ -2243,7 +2243,7 @@ function fileListItems(entry) {
         });
     }
     const origin = fileOrigin(entry);
-    return (0,values/* parseList */.E1)(scalarText(entry, 'string')).map((text) => ({ text, origin }));
+    return (0,inputs_values/* parseList */.E1)(scalarText(entry, 'string')).map((text) => ({ text, origin }));
 }
 /** The scalar values of a `KEY: value` map (for masking), whatever their validity. */
 function scalarValuesOf(config, node) {
@@ -2272,11 +2272,11 @@ function scalarString(node) {
  * lines; `keys` says which keys the input takes (process types for `images`, else config var
  * names).
  */
-function fileKeyValues(entry, keys = entry.key === 'images' ? inputs_images/* PROCESS_TYPE_KEYS */.aE : values/* CONFIG_VAR_KEYS */._P) {
+function fileKeyValues(entry, keys = entry.key === 'images' ? inputs_images/* PROCESS_TYPE_KEYS */.aE : inputs_values/* CONFIG_VAR_KEYS */._P) {
     const node = entry.node;
     if (!(0,dist/* isMap */.jh)(node)) {
         const text = scalarText(entry, 'string');
-        return (0,values/* located */.t4)(fileOrigin(entry), () => (0,values/* parseKeyValueLines */.FF)(text, entry.key, keys));
+        return (0,inputs_values/* located */.t4)(fileOrigin(entry), () => (0,inputs_values/* parseKeyValueLines */.FF)(text, entry.key, keys));
     }
     const result = new Map();
     for (const pair of node.items) {
@@ -2284,14 +2284,14 @@ function fileKeyValues(entry, keys = entry.key === 'images' ? inputs_images/* PR
         const keyLine = lineOf(entry.config, pair.key, entry.line);
         const keyPath = `${entry.key}.${key}`;
         if (!keys.pattern.test(key)) {
-            throw (0,values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, `invalid key; ${keys.says}`);
+            throw (0,inputs_values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, `invalid key; ${keys.says}`);
         }
         const child = childEntry(entry, pair.value, keyPath, keyLine);
         const value = child.node;
         const kind = (0,dist/* isScalar */.jn)(value) ? typeof value.value : '';
         if (!(0,dist/* isScalar */.jn)(value) || !['string', 'number', 'boolean'].includes(kind)) {
             // The value is a secret: say what it is, never what it holds.
-            throw (0,values/* fileError */.zS)(child, `expected a string value (write "" for an empty one), got ${describeNode(value)}`);
+            throw (0,inputs_values/* fileError */.zS)(child, `expected a string value (write "" for an empty one), got ${describeNode(value)}`);
         }
         result.set(key, scalarString(value));
     }
@@ -2299,20 +2299,20 @@ function fileKeyValues(entry, keys = entry.key === 'images' ? inputs_images/* PR
 }
 /** An app named by text in `targets` or `waves`: the name checked where it was written. */
 function namedApp(text, origin, input, overrides = []) {
-    return { app: (0,values/* located */.t4)(origin, () => (0,values/* parseAppName */.QV)(text, input)), origin, overrides };
+    return { app: (0,inputs_values/* located */.t4)(origin, () => (0,inputs_values/* parseAppName */.QV)(text, input)), origin, overrides };
 }
 /** A map in the file's `targets` list: `{app, health-check…}`. */
 function fileTargetMap(entry) {
     const node = entry.node;
     if (!(0,dist/* isMap */.jh)(node))
-        throw (0,values/* fileError */.zS)(entry, `expected an app name or a map, got ${describeNode(node)}`);
+        throw (0,inputs_values/* fileError */.zS)(entry, `expected an app name or a map, got ${describeNode(node)}`);
     const fields = new Map();
     for (const pair of node.items) {
         const key = pairKey(entry.config, pair, entry.key, entry.line);
         const keyLine = lineOf(entry.config, pair.key, entry.line);
         const keyPath = `${entry.key}.${key}`;
         if (!Object.hasOwn(TARGET_KEYS, key)) {
-            throw (0,values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, (0,values/* unknownKeyProblem */.xT)(key, Object.keys(TARGET_KEYS), ' in a target'));
+            throw (0,inputs_values/* fileError */.zS)({ file: entry.file, line: keyLine, key: keyPath }, (0,inputs_values/* unknownKeyProblem */.xT)(key, Object.keys(TARGET_KEYS), ' in a target'));
         }
         const child = childEntry(entry, pair.value, keyPath, keyLine);
         if (!isNullNode(child.node))
@@ -2320,9 +2320,9 @@ function fileTargetMap(entry) {
     }
     const appEntry = fields.get('app');
     if (!appEntry)
-        throw (0,values/* fileError */.zS)(entry, 'a target map needs an app, e.g. "- app: my-app-eu"');
+        throw (0,inputs_values/* fileError */.zS)(entry, 'a target map needs an app, e.g. "- app: my-app-eu"');
     const appText = scalarText(appEntry, 'string');
-    const app = (0,values/* located */.t4)(fileOrigin(appEntry), () => (0,values/* parseAppName */.QV)(appText, 'app'));
+    const app = (0,inputs_values/* located */.t4)(fileOrigin(appEntry), () => (0,inputs_values/* parseAppName */.QV)(appText, 'app'));
     const overrides = HEALTH_FIELDS.flatMap((name) => {
         const field = fields.get(name);
         if (!field)
@@ -2364,51 +2364,55 @@ function fileWaves(entry) {
         if ((0,dist/* isMap */.jh)(child.node))
             return [fileTargetMap(child)];
         const origin = fileOrigin(child);
-        return (0,values/* parseList */.E1)(scalarText(child, 'string')).map((text) => namedApp(text, origin, 'waves'));
+        return (0,inputs_values/* parseList */.E1)(scalarText(child, 'string')).map((text) => namedApp(text, origin, 'waves'));
     });
 }
 /** `waves` as the workflow writes it: one line per wave, apps comma separated; blank lines skipped. */
 function parseWaveLines(text) {
     return text
         .split(/\r?\n/)
-        .map((line) => (0,values/* parseList */.E1)(line))
+        .map((line) => (0,inputs_values/* parseList */.E1)(line))
         .filter((wave) => wave.length > 0);
 }
 /** Sets one health field from its text. For a target, an empty check or body turns it off. */
 function applyHealthField(health, name, text) {
     switch (name) {
         case 'health-check':
-            health.target = text.trim() === '' ? undefined : (0,values/* parseHealthCheckTarget */.Jf)(text, name);
+            health.target = text.trim() === '' ? undefined : (0,inputs_values/* parseHealthCheckTarget */.Jf)(text, name);
             return;
         case 'health-check-body':
-            health.bodyPattern = text.trim() === '' ? undefined : (0,values/* parseBodyPattern */.Io)(text, name);
+            health.bodyPattern = text.trim() === '' ? undefined : (0,inputs_values/* parseBodyPattern */.Io)(text, name);
             return;
         case 'health-check-status':
-            health.statuses = (0,values/* parseStatusRanges */.C2)(text, name);
+            health.statuses = (0,inputs_values/* parseStatusRanges */.C2)(text, name);
             return;
         case 'health-check-timeout':
-            health.timeoutSeconds = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            health.timeoutSeconds = (0,inputs_values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
             return;
         case 'health-check-interval':
-            health.intervalSeconds = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            health.intervalSeconds = (0,inputs_values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
             return;
         case 'health-check-successes':
-            health.successes = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            health.successes = (0,inputs_values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
             return;
         case 'preboot-wait':
-            health.prebootWaitSeconds = (0,values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
+            health.prebootWaitSeconds = (0,inputs_values/* parsePositiveInt */.EJ)(text, name, INTEGER_LIMITS[name]);
             return;
     }
 }
 function checkIntervalWithinTimeout(health, origin) {
     if (health.intervalSeconds <= health.timeoutSeconds)
         return;
-    (0,values/* located */.t4)(origin, () => {
-        throw new values/* InvalidValue */.h6('health-check-interval', `the interval (${health.intervalSeconds} s) is longer than health-check-timeout (${health.timeoutSeconds} s); the interval must not exceed the timeout`);
+    (0,inputs_values/* located */.t4)(origin, () => {
+        throw new inputs_values/* InvalidValue */.h6('health-check-interval', `the interval (${health.intervalSeconds} s) is longer than health-check-timeout (${health.timeoutSeconds} s); the interval must not exceed the timeout`);
     });
 }
 
+// EXTERNAL MODULE: ./src/review-app-name.ts
+var review_app_name = __webpack_require__(2921);
 ;// CONCATENATED MODULE: ./src/inputs/config-file-check.ts
+
+
 
 
 
@@ -2432,29 +2436,37 @@ function checkWholeFile(config) {
                 // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
                 if (key === 'include-ignored')
                     for (const item of items)
-                        (0,values/* located */.t4)(item.origin, () => (0,values/* parseIncludeGlob */.i5)(item.text));
+                        (0,inputs_values/* located */.t4)(item.origin, () => (0,inputs_values/* parseIncludeGlob */.i5)(item.text));
+                if (key === 'buildpacks')
+                    for (const item of items)
+                        (0,inputs_values/* located */.t4)(item.origin, () => (0,inputs_values/* parseBuildpack */.$d)(item.text));
                 break;
             }
-            case 'key-values':
-                fileKeyValues(entry);
+            case 'key-values': {
+                const values = fileKeyValues(entry);
+                // The reference's form only: which registry host it names is the run's heroku-registry-url.
+                if (key === 'images')
+                    for (const [process, image] of Object.entries(values))
+                        (0,inputs_values/* located */.t4)(at, () => (0,inputs_images/* parseImageEntry */.$W)(process, image, [inputs_images/* HEROKU_REGISTRY_HOST */.Ah]));
                 break;
+            }
             case 'boolean': {
                 const text = scalarText(entry, kind);
                 if (text.trim() !== '')
-                    (0,values/* located */.t4)(at, () => (0,values/* parseBoolean */.yG)(text, key, false));
+                    (0,inputs_values/* located */.t4)(at, () => (0,inputs_values/* parseBoolean */.yG)(text, key, false));
                 break;
             }
             case 'integer': {
                 const text = scalarText(entry, kind);
                 const limits = INTEGER_LIMITS[key];
                 if (text.trim() !== '' && limits)
-                    (0,values/* located */.t4)(at, () => (0,values/* parsePositiveInt */.EJ)(text, key, limits));
+                    (0,inputs_values/* located */.t4)(at, () => (0,inputs_values/* parsePositiveInt */.EJ)(text, key, limits));
                 break;
             }
             case 'status': {
                 const text = scalarText(entry, kind);
                 if (text.trim() !== '')
-                    (0,values/* located */.t4)(at, () => (0,values/* parseStatusRanges */.C2)(text, key));
+                    (0,inputs_values/* located */.t4)(at, () => (0,inputs_values/* parseStatusRanges */.C2)(text, key));
                 break;
             }
             default: {
@@ -2462,22 +2474,26 @@ function checkWholeFile(config) {
                 const text = scalarText(entry, 'string');
                 const parse = STRING_VALUE_CHECKS[key];
                 if (parse && text.trim() !== '')
-                    (0,values/* located */.t4)(at, () => parse(text, key));
+                    (0,inputs_values/* located */.t4)(at, () => parse(text, key));
             }
         }
     }
 }
 /** The string keys whose values have a fixed form, checked wherever they are set. */
 const STRING_VALUE_CHECKS = {
-    command: values/* parseCommand */.RM,
-    method: values/* parseMethod */.$x,
-    'wave-failure': values/* parseWaveFailure */.rt,
-    'review-app-method': values/* parseReviewAppMethod */.gK,
-    app: values/* parseAppName */.QV,
-    pipeline: values/* parsePipelineName */.XZ,
-    release: values/* parseReleaseRef */.GJ,
-    'health-check': values/* parseHealthCheckTarget */.Jf,
-    'health-check-body': values/* parseBodyPattern */.Io
+    command: inputs_values/* parseCommand */.RM,
+    method: inputs_values/* parseMethod */.$x,
+    'wave-failure': inputs_values/* parseWaveFailure */.rt,
+    'review-app-method': inputs_values/* parseReviewAppMethod */.gK,
+    app: inputs_values/* parseAppName */.QV,
+    pipeline: inputs_values/* parsePipelineName */.XZ,
+    release: inputs_values/* parseReleaseRef */.GJ,
+    'health-check': inputs_values/* parseHealthCheckTarget */.Jf,
+    'health-check-body': inputs_values/* parseBodyPattern */.Io,
+    'heroku-api-url': inputs_values/* parseApiUrl */.nV,
+    'heroku-registry-url': inputs_values/* parseApiUrl */.nV,
+    'review-app-name': (text) => (0,review_app_name/* parseReviewAppNameTemplate */.C7)(text),
+    version: (text, input) => (0,inputs_values/* parseLine */.A)(text, input, 256, 'a source version such as a commit SHA')
 };
 /** Every target's own health settings, also of apps this workflow does not promote to. */
 function checkTargetValues(targets) {
@@ -2492,7 +2508,7 @@ function checkTargetValues(targets) {
             prebootWaitSeconds: 0
         };
         for (const o of target.overrides)
-            (0,values/* located */.t4)(o.origin, () => applyHealthField(scratch, o.name, o.text));
+            (0,inputs_values/* located */.t4)(o.origin, () => applyHealthField(scratch, o.name, o.text));
     }
 }
 
@@ -2519,16 +2535,16 @@ function checkGitMethod(settings, origins, defaultVersion) {
         if (yields(origins.buildpacks))
             settings.buildpacks = [];
         else
-            (0,values/* located */.t4)(origins.buildpacks, () => {
-                throw new values/* InvalidValue */.h6('buildpacks', 'are not sent with method git: a git push builds with the buildpacks set on the app (heroku buildpacks:set); use method build to choose them per build');
+            (0,inputs_values/* located */.t4)(origins.buildpacks, () => {
+                throw new inputs_values/* InvalidValue */.h6('buildpacks', 'are not sent with method git: a git push builds with the buildpacks set on the app (heroku buildpacks:set); use method build to choose them per build');
             });
     }
     if (origins.version.kind !== 'default') {
         if (yields(origins.version))
             settings.version = defaultVersion;
         else
-            (0,values/* located */.t4)(origins.version, () => {
-                throw new values/* InvalidValue */.h6('version', 'cannot be set with method git: Heroku records the pushed commit as the version; use method build to name the version yourself');
+            (0,inputs_values/* located */.t4)(origins.version, () => {
+                throw new inputs_values/* InvalidValue */.h6('version', 'cannot be set with method git: Heroku records the pushed commit as the version; use method build to name the version yourself');
             });
     }
 }
@@ -2544,14 +2560,14 @@ function checkContainerMethod(settings, origins) {
         if (fromFile(origins.method))
             settings.method = 'build';
         else {
-            throw new values/* InvalidValue */.h6('method', `container cannot be used with command review-app${origins.commandWhy}: review apps are built from a source tarball; use method build`);
+            throw new inputs_values/* InvalidValue */.h6('method', `container cannot be used with command review-app${origins.commandWhy}: review apps are built from a source tarball; use method build`);
         }
     }
     const hasImages = Object.keys(settings.images).length > 0;
     if (settings.method !== 'container' || command !== 'deploy') {
         if (hasImages && command === 'deploy' && !fromFile(origins.images)) {
-            (0,values/* located */.t4)(origins.images ?? WORKFLOW, () => {
-                throw new values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
+            (0,inputs_values/* located */.t4)(origins.images ?? WORKFLOW, () => {
+                throw new inputs_values/* InvalidValue */.h6('images', `is only used with method container (method is ${settings.method}); set method: container to release these images, or leave images out`);
             });
         }
         // Images from the config file serve the workflows that release them; the others ignore them.
@@ -2559,7 +2575,7 @@ function checkContainerMethod(settings, origins) {
         return;
     }
     if (!hasImages) {
-        throw new values/* InvalidValue */.h6('images', 'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)');
+        throw new inputs_values/* InvalidValue */.h6('images', 'is required with method container: list the images to release, one PROCESS=IMAGE per line (e.g. web=registry.heroku.com/<app>/web:latest)');
     }
     // A container release has no source commit: a `{commit}` marker could never pass, and the
     // targets of `promote: true` get the same images.
@@ -2569,20 +2585,20 @@ function checkContainerMethod(settings, origins) {
     ]) {
         const problem = (0,marker/* unknownCommitProblem */.$i)(health, undefined, `a release of method container${where}`, true);
         if (problem)
-            throw new values/* InvalidValue */.h6('health-check-body', problem);
+            throw new inputs_values/* InvalidValue */.h6('health-check-body', problem);
     }
     if (settings.buildpacks.length > 0) {
         if (fromFile(origins.buildpacks))
             settings.buildpacks = [];
         else {
-            throw new values/* InvalidValue */.h6('buildpacks', 'do not apply to method container: the images are built already; leave buildpacks out');
+            throw new inputs_values/* InvalidValue */.h6('buildpacks', 'do not apply to method container: the images are built already; leave buildpacks out');
         }
     }
     if (settings.includeIgnored.length > 0) {
         if (fromFile(origins.includeIgnored))
             settings.includeIgnored = [];
         else {
-            throw new values/* InvalidValue */.h6('include-ignored', 'needs method build: method container packages no source; leave include-ignored out');
+            throw new inputs_values/* InvalidValue */.h6('include-ignored', 'needs method build: method container packages no source; leave include-ignored out');
         }
     }
 }
@@ -2614,10 +2630,10 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     const value = raw.trim();
     const inside = 'expected a directory inside the workspace (GITHUB_WORKSPACE)';
     if (value === '' || /[\p{C}\p{Zl}\p{Zp}]/u.test(value))
-        throw (0,values/* invalid */.Gq)(input, raw, inside);
+        throw (0,inputs_values/* invalid */.Gq)(input, raw, inside);
     const lexical = external_node_path_.resolve(workspace, value);
     if (!isInside(external_node_path_.resolve(workspace), lexical)) {
-        throw (0,values/* invalid */.Gq)(input, raw, `${inside}; ".." or an absolute path may not leave it`);
+        throw (0,inputs_values/* invalid */.Gq)(input, raw, `${inside}; ".." or an absolute path may not leave it`);
     }
     let real;
     try {
@@ -2626,10 +2642,10 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
     catch {
         if (!mustExist)
             return lexical;
-        throw (0,values/* invalid */.Gq)(input, raw, `${inside}; it does not exist (did the workflow check out the code?)`);
+        throw (0,inputs_values/* invalid */.Gq)(input, raw, `${inside}; it does not exist (did the workflow check out the code?)`);
     }
     if (!isInside(realpathOr(workspace), real)) {
-        throw (0,values/* invalid */.Gq)(input, raw, `${inside}; a symbolic link leads outside it`);
+        throw (0,inputs_values/* invalid */.Gq)(input, raw, `${inside}; a symbolic link leads outside it`);
     }
     if (mustExist) {
         let isDirectory;
@@ -2640,7 +2656,7 @@ function resolveSourceDir(raw, workspace, mustExist, input = 'source-dir') {
             isDirectory = false;
         }
         if (!isDirectory)
-            throw (0,values/* invalid */.Gq)(input, raw, `${inside}; this is not a directory`);
+            throw (0,inputs_values/* invalid */.Gq)(input, raw, `${inside}; this is not a directory`);
     }
     return real;
 }
@@ -2674,8 +2690,8 @@ function promotionTargets(inputs) {
             ? fileOrigin(wavesEntry)
             : undefined;
     if (bothAt) {
-        (0,values/* located */.t4)(bothAt, () => {
-            throw new values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === targets_WORKFLOW ? 'empty' : 'out'}`);
+        (0,inputs_values/* located */.t4)(bothAt, () => {
+            throw new inputs_values/* InvalidValue */.h6('waves', `waves and targets are both set: a promotion in waves names its targets in waves, so leave targets ${bothAt === targets_WORKFLOW ? 'empty' : 'out'}`);
         });
     }
     // A level (workflow, file) that sets one of them overrides the other level's.
@@ -2688,20 +2704,20 @@ function promotionTargets(inputs) {
         ? waveSpecs.flat()
         : targetsFromWorkflow === undefined
             ? fileTargetSpecs
-            : (0,values/* parseList */.E1)(targetsFromWorkflow).map((text) => workflowApp(text, 'targets'));
+            : (0,inputs_values/* parseList */.E1)(targetsFromWorkflow).map((text) => workflowApp(text, 'targets'));
     const targetsInput = waveSpecs.length > 0 ? 'waves' : 'targets';
     const targets = [];
     for (const spec of targetSpecs) {
         if (targets.some((t) => sameApp(t.app, spec.app))) {
-            (0,values/* located */.t4)(spec.origin, () => {
-                throw new values/* InvalidValue */.h6(targetsInput, waveSpecs.length > 0
-                    ? `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; each app belongs to one wave, once`
-                    : `app ${(0,values/* showValue */.vp)(spec.app)} is listed twice; list each target once`);
+            (0,inputs_values/* located */.t4)(spec.origin, () => {
+                throw new inputs_values/* InvalidValue */.h6(targetsInput, waveSpecs.length > 0
+                    ? `app ${(0,inputs_values/* showValue */.vp)(spec.app)} is listed twice; each app belongs to one wave, once`
+                    : `app ${(0,inputs_values/* showValue */.vp)(spec.app)} is listed twice; list each target once`);
             });
         }
         if (sourceApp !== undefined && sameApp(sourceApp, spec.app)) {
-            (0,values/* located */.t4)(spec.origin, () => {
-                throw new values/* InvalidValue */.h6(targetsInput, `app ${(0,values/* showValue */.vp)(spec.app)} is also the source app (app); list only the apps to promote to`);
+            (0,inputs_values/* located */.t4)(spec.origin, () => {
+                throw new inputs_values/* InvalidValue */.h6(targetsInput, `app ${(0,inputs_values/* showValue */.vp)(spec.app)} is also the source app (app); list only the apps to promote to`);
             });
         }
         const targetHealth = { ...health, statuses: [...health.statuses] };
@@ -2710,7 +2726,7 @@ function promotionTargets(inputs) {
                 override.name !== 'health-check' &&
                 override.name !== 'health-check-body')
                 continue;
-            (0,values/* located */.t4)(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
+            (0,inputs_values/* located */.t4)(override.origin, () => applyHealthField(targetHealth, override.name, override.text));
         }
         if (spec.overrides.length > 0) {
             checkIntervalWithinTimeout(targetHealth, spec.origin.kind === 'file' ? spec.origin : targets_WORKFLOW);
@@ -2727,8 +2743,6 @@ function sameApp(a, b) {
     return a.toLowerCase() === b.toLowerCase();
 }
 
-// EXTERNAL MODULE: ./src/review-app-name.ts
-var review_app_name = __webpack_require__(2921);
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /**
  * All inputs and the config file → one typed, validated `Settings`. Nothing here talks to the
@@ -2771,8 +2785,8 @@ function getSettings(env, ctx, mask) {
     (0,context/* maskKeyValueText */.co)((0,context/* readInput */.R5)(env, 'config-vars'), mask);
     (0,context/* maskKeyValueText */.co)((0,context/* readInput */.R5)(env, 'review-app-env'), mask);
     // Required, but only once the command is known (a fork's review-app run has no key).
-    (0,values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', false);
-    (0,values/* checkSecretToken */.O2)(githubToken, 'github-token', false);
+    (0,inputs_values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', false);
+    (0,inputs_values/* checkSecretToken */.O2)(githubToken, 'github-token', false);
     const configFile = (0,context/* nonEmpty */.hq)((0,context/* readInput */.R5)(env, 'config-file'));
     const file = configFile === undefined ? undefined : loadConfigFile(configFile, ctx.workspace, mask);
     // The file is shared by several workflows: all of it is checked, also the keys this
@@ -2804,38 +2818,38 @@ function getSettings(env, ctx, mask) {
         const picked = pick(name, 'string');
         if (picked.text.trim() === '')
             return { value: undefined, origin: picked.origin };
-        return { value: (0,values/* located */.t4)(picked.origin, () => parse(picked.text, name)), origin: picked.origin };
+        return { value: (0,inputs_values/* located */.t4)(picked.origin, () => parse(picked.text, name)), origin: picked.origin };
     };
     const boolean = (name) => {
         const picked = pick(name, 'boolean');
         const fallback = INPUT_DEFAULTS[name] === 'true';
         return {
-            value: (0,values/* located */.t4)(picked.origin, () => (0,values/* parseBoolean */.yG)(picked.text, name, fallback)),
+            value: (0,inputs_values/* located */.t4)(picked.origin, () => (0,inputs_values/* parseBoolean */.yG)(picked.text, name, fallback)),
             origin: picked.origin
         };
     };
     const integer = (name) => {
         const picked = pick(name, 'integer');
-        return (0,values/* located */.t4)(picked.origin, () => (0,values/* parsePositiveInt */.EJ)(picked.text, name, INTEGER_LIMITS[name]));
+        return (0,inputs_values/* located */.t4)(picked.origin, () => (0,inputs_values/* parsePositiveInt */.EJ)(picked.text, name, INTEGER_LIMITS[name]));
     };
     const keyValues = (name) => {
         const fromWorkflow = workflowValue(name);
         if (fromWorkflow !== undefined)
-            return (0,values/* parseKeyValueLines */.FF)(fromWorkflow, name);
+            return (0,inputs_values/* parseKeyValueLines */.FF)(fromWorkflow, name);
         const entry = file?.entries.get(name);
         return entry ? fileKeyValues(entry) : {};
     };
     // command
     const commandPicked = pick('command', 'string');
-    const commandInput = (0,values/* located */.t4)(commandPicked.origin, () => (0,values/* parseCommand */.RM)(commandPicked.text));
-    const command = commandInput === 'auto' ? (0,values/* commandForEvent */.Vt)(ctx.eventName) : commandInput;
+    const commandInput = (0,inputs_values/* located */.t4)(commandPicked.origin, () => (0,inputs_values/* parseCommand */.RM)(commandPicked.text));
+    const command = commandInput === 'auto' ? (0,inputs_values/* commandForEvent */.Vt)(ctx.eventName) : commandInput;
     const commandSource = commandInput !== 'auto'
         ? commandPicked.origin.kind === 'file'
             ? 'config-file'
             : 'input'
         : ctx.eventName || 'auto';
     const commandWhy = commandInput === 'auto'
-        ? ` (chosen by command: auto from the event ${(0,values/* showValue */.vp)(ctx.eventName)})`
+        ? ` (chosen by command: auto from the event ${(0,inputs_values/* showValue */.vp)(ctx.eventName)})`
         : '';
     // GitHub gives a `pull_request` run from a fork no secrets: its review-app run ends skipped
     // (the command says so) instead of failing on the key it cannot have.
@@ -2843,10 +2857,10 @@ function getSettings(env, ctx, mask) {
         ctx.pullRequest !== undefined &&
         (0,context/* pullRequestFromFork */.vE)(ctx.pullRequest);
     if (!forkReviewApp)
-        (0,values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', true);
-    const pipeline = optional('pipeline', values/* parsePipelineName */.XZ).value;
-    const app = optional('app', values/* parseAppName */.QV);
-    const release = optional('release', values/* parseReleaseRef */.GJ).value;
+        (0,inputs_values/* checkSecretToken */.O2)(herokuApiKey, 'heroku-api-key', true);
+    const pipeline = optional('pipeline', inputs_values/* parsePipelineName */.XZ).value;
+    const app = optional('app', inputs_values/* parseAppName */.QV);
+    const release = optional('release', inputs_values/* parseReleaseRef */.GJ).value;
     // health: the global settings, then each target's overrides over them
     const health = {
         target: undefined,
@@ -2860,7 +2874,7 @@ function getSettings(env, ctx, mask) {
     const healthOrigins = new Map();
     for (const name of HEALTH_FIELDS) {
         const picked = pick(name, TARGET_KEYS[name]);
-        (0,values/* located */.t4)(picked.origin, () => applyHealthField(health, name, picked.text));
+        (0,inputs_values/* located */.t4)(picked.origin, () => applyHealthField(health, name, picked.text));
         healthOrigins.set(name, picked.origin);
     }
     const timingOrigin = [
@@ -2877,55 +2891,55 @@ function getSettings(env, ctx, mask) {
         health
     });
     const waveFailurePicked = pick('wave-failure', 'string');
-    const waveFailure = (0,values/* located */.t4)(waveFailurePicked.origin, () => (0,values/* parseWaveFailure */.rt)(waveFailurePicked.text));
+    const waveFailure = (0,inputs_values/* located */.t4)(waveFailurePicked.origin, () => (0,inputs_values/* parseWaveFailure */.rt)(waveFailurePicked.text));
     const promote = boolean('promote');
     const methodPicked = pick('method', 'string');
-    let method = (0,values/* located */.t4)(methodPicked.origin, () => (0,values/* parseMethod */.$x)(methodPicked.text));
+    let method = (0,inputs_values/* located */.t4)(methodPicked.origin, () => (0,inputs_values/* parseMethod */.$x)(methodPicked.text));
     const packages = command === 'deploy' || command === 'review-app';
     const sourceDirPicked = pick('source-dir', 'string');
-    const sourceDir = (0,values/* located */.t4)(sourceDirPicked.origin, () => resolveSourceDir(sourceDirPicked.text, ctx.workspace, packages));
+    const sourceDir = (0,inputs_values/* located */.t4)(sourceDirPicked.origin, () => resolveSourceDir(sourceDirPicked.text, ctx.workspace, packages));
     const versionPicked = pick('version', 'string');
     const defaultVersion = command === 'review-app' && ctx.pullRequest ? ctx.pullRequest.headSha : ctx.sha;
     const version = versionPicked.origin.kind === 'default'
         ? defaultVersion
-        : (0,values/* located */.t4)(versionPicked.origin, () => (0,values/* parseLine */.A)(versionPicked.text, 'version', 256, 'a source version such as a commit SHA'));
+        : (0,inputs_values/* located */.t4)(versionPicked.origin, () => (0,inputs_values/* parseLine */.A)(versionPicked.text, 'version', 256, 'a source version such as a commit SHA'));
     const buildpacksFromWorkflow = workflowValue('buildpacks');
     const buildpacksEntry = file?.entries.get('buildpacks');
     const buildpackItems = buildpacksFromWorkflow !== undefined
-        ? (0,values/* parseList */.E1)(buildpacksFromWorkflow).map((text) => ({ text, origin: settings_WORKFLOW }))
+        ? (0,inputs_values/* parseList */.E1)(buildpacksFromWorkflow).map((text) => ({ text, origin: settings_WORKFLOW }))
         : buildpacksEntry
             ? fileListItems(buildpacksEntry)
             : [];
-    const buildpacks = buildpackItems.map(({ text, origin }) => (0,values/* located */.t4)(origin, () => (0,values/* parseBuildpack */.$d)(text)));
+    const buildpacks = buildpackItems.map(({ text, origin }) => (0,inputs_values/* located */.t4)(origin, () => (0,inputs_values/* parseBuildpack */.$d)(text)));
     // include-ignored: every glob checked now, before anything happens (none may leave source-dir)
     const includeFromWorkflow = workflowValue('include-ignored');
     const includeEntry = file?.entries.get('include-ignored');
     const includeItems = includeFromWorkflow !== undefined
-        ? (0,values/* parseList */.E1)(includeFromWorkflow).map((text) => ({ text, origin: settings_WORKFLOW }))
+        ? (0,inputs_values/* parseList */.E1)(includeFromWorkflow).map((text) => ({ text, origin: settings_WORKFLOW }))
         : includeEntry
             ? fileListItems(includeEntry)
             : [];
     const includeIgnored = [
-        ...new Set(includeItems.map(({ text, origin }) => (0,values/* located */.t4)(origin, () => (0,values/* parseIncludeGlob */.i5)(text))))
+        ...new Set(includeItems.map(({ text, origin }) => (0,inputs_values/* located */.t4)(origin, () => (0,inputs_values/* parseIncludeGlob */.i5)(text))))
     ];
     const configVars = keyValues('config-vars');
     const reviewAppEnv = keyValues('review-app-env');
     const reviewAppMethodPicked = pick('review-app-method', 'string');
-    const reviewAppMethod = (0,values/* located */.t4)(reviewAppMethodPicked.origin, () => (0,values/* parseReviewAppMethod */.gK)(reviewAppMethodPicked.text));
+    const reviewAppMethod = (0,inputs_values/* located */.t4)(reviewAppMethodPicked.origin, () => (0,inputs_values/* parseReviewAppMethod */.gK)(reviewAppMethodPicked.text));
     const reviewAppNamePicked = pick('review-app-name', 'string');
-    const reviewAppName = (0,values/* located */.t4)(reviewAppNamePicked.origin, () => (0,review_app_name/* parseReviewAppNameTemplate */.C7)(reviewAppNamePicked.text));
+    const reviewAppName = (0,inputs_values/* located */.t4)(reviewAppNamePicked.origin, () => (0,review_app_name/* parseReviewAppNameTemplate */.C7)(reviewAppNamePicked.text));
     const environmentEntry = file?.entries.get('review-app-environment');
     let reviewAppEnvironment;
     if (environmentEntry) {
         const text = scalarText(environmentEntry, 'string');
-        reviewAppEnvironment = (0,values/* located */.t4)(fileOrigin(environmentEntry), () => (0,values/* parseLine */.A)(text, 'review-app-environment', 255, 'a GitHub environment name'));
+        reviewAppEnvironment = (0,inputs_values/* located */.t4)(fileOrigin(environmentEntry), () => (0,inputs_values/* parseLine */.A)(text, 'review-app-environment', 255, 'a GitHub environment name'));
         if (reviewAppEnvironment === '')
             reviewAppEnvironment = undefined;
     }
     const herokuApiUrlPicked = pick('heroku-api-url', 'string');
-    const herokuApiUrl = (0,values/* located */.t4)(herokuApiUrlPicked.origin, () => (0,values/* parseApiUrl */.nV)(herokuApiUrlPicked.text));
+    const herokuApiUrl = (0,inputs_values/* located */.t4)(herokuApiUrlPicked.origin, () => (0,inputs_values/* parseApiUrl */.nV)(herokuApiUrlPicked.text));
     const registryUrlPicked = pick('heroku-registry-url', 'string');
-    const herokuRegistryUrl = (0,values/* located */.t4)(registryUrlPicked.origin, () => (0,values/* parseApiUrl */.nV)(registryUrlPicked.text, 'heroku-registry-url'));
+    const herokuRegistryUrl = (0,inputs_values/* located */.t4)(registryUrlPicked.origin, () => (0,inputs_values/* parseApiUrl */.nV)(registryUrlPicked.text, 'heroku-registry-url'));
     // images: registry references name registry.heroku.com (or the configured registry's host)
     const registryHosts = [inputs_images/* HEROKU_REGISTRY_HOST */.Ah, new URL(herokuRegistryUrl).host];
     const imagesFromWorkflow = workflowValue('images');
@@ -2934,7 +2948,7 @@ function getSettings(env, ctx, mask) {
     const images = imagesFromWorkflow !== undefined
         ? (0,inputs_images/* parseImagesLines */.b9)(imagesFromWorkflow, registryHosts)
         : imagesEntry
-            ? (0,values/* located */.t4)(fileOrigin(imagesEntry), () => Object.fromEntries(Object.entries(fileKeyValues(imagesEntry)).map(([process, image]) => [
+            ? (0,inputs_values/* located */.t4)(fileOrigin(imagesEntry), () => Object.fromEntries(Object.entries(fileKeyValues(imagesEntry)).map(([process, image]) => [
                 process,
                 (0,inputs_images/* parseImageEntry */.$W)(process, image, registryHosts)
             ])))
@@ -2980,14 +2994,14 @@ function getSettings(env, ctx, mask) {
         if (promote.origin.kind === 'file')
             settings.promote = false;
         else {
-            throw new values/* InvalidValue */.h6('promote', `true is only allowed with command deploy, not ${command}${commandWhy}; use command promote to promote a release`);
+            throw new inputs_values/* InvalidValue */.h6('promote', `true is only allowed with command deploy, not ${command}${commandWhy}; use command promote to promote a release`);
         }
     }
     if (method === 'git' && command === 'review-app') {
         if (methodPicked.origin.kind === 'file')
             method = 'build';
         else {
-            throw new values/* InvalidValue */.h6('method', `git cannot be used with command review-app${commandWhy}: review apps are created from a source tarball; use method build`);
+            throw new inputs_values/* InvalidValue */.h6('method', `git cannot be used with command review-app${commandWhy}: review apps are created from a source tarball; use method build`);
         }
         settings.method = method;
     }
@@ -2999,8 +3013,8 @@ function getSettings(env, ctx, mask) {
         }
         else {
             const where = methodPicked.origin.kind === 'file' ? ' in the config file' : '';
-            (0,values/* located */.t4)(includeOrigin, () => {
-                throw new values/* InvalidValue */.h6('include-ignored', `needs method build: git push sends only committed files (method is git${where}); use method build to package build output, or leave include-ignored out`);
+            (0,inputs_values/* located */.t4)(includeOrigin, () => {
+                throw new inputs_values/* InvalidValue */.h6('include-ignored', `needs method build: git push sends only committed files (method is git${where}); use method build to package build output, or leave include-ignored out`);
             });
         }
     }
@@ -3017,15 +3031,15 @@ function getSettings(env, ctx, mask) {
         commandWhy
     });
     if ((command === 'review-app' || command === 'review-app-sweep') && !pipeline) {
-        throw new values/* InvalidValue */.h6('pipeline', `is required by command ${command}${commandWhy}; set it to the pipeline's name or UUID`);
+        throw new inputs_values/* InvalidValue */.h6('pipeline', `is required by command ${command}${commandWhy}; set it to the pipeline's name or UUID`);
     }
     if (command === 'promote' && targets.length === 0 && !pipeline) {
-        throw new values/* InvalidValue */.h6('pipeline', `is required by command promote${commandWhy} when targets is empty (the targets are the pipeline's production apps); set pipeline or targets`);
+        throw new inputs_values/* InvalidValue */.h6('pipeline', `is required by command promote${commandWhy} when targets is empty (the targets are the pipeline's production apps); set pipeline or targets`);
     }
     if ((command === 'deploy' || command === 'rollback' || command === 'promote') &&
         !settings.app &&
         !pipeline) {
-        throw new values/* InvalidValue */.h6('app', `command ${command}${commandWhy} needs app or pipeline (neither is set); set app to the Heroku app, or pipeline to use its staging app`);
+        throw new inputs_values/* InvalidValue */.h6('app', `command ${command}${commandWhy} needs app or pipeline (neither is set); set app to the Heroku app, or pipeline to use its staging app`);
     }
     return settings;
 }
@@ -3738,6 +3752,11 @@ function parseReviewAppNameTemplate(raw) {
     }
     if (!template.includes('{pr}')) {
         throw fail(`${shown} has no {pr}: every pull request needs an app name of its own`);
+    }
+    // A name that starts with {pr} (digits), a digit or a dash is never valid: known now, not
+    // only once the pipeline has been read for the first pull request.
+    if (/^(\{pr\}|[0-9-])/.test(template)) {
+        throw fail(`${shown} starts with ${template.startsWith('{pr}') ? 'the PR number' : `"${template[0]}"`}, but a Heroku app name starts with a lowercase letter`);
     }
     return template;
 }

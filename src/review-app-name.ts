@@ -58,6 +58,13 @@ export function parseReviewAppNameTemplate(raw: string): string {
   if (!template.includes('{pr}')) {
     throw fail(`${shown} has no {pr}: every pull request needs an app name of its own`)
   }
+  // A name that starts with {pr} (digits), a digit or a dash is never valid: known now, not
+  // only once the pipeline has been read for the first pull request.
+  if (/^(\{pr\}|[0-9-])/.test(template)) {
+    throw fail(
+      `${shown} starts with ${template.startsWith('{pr}') ? 'the PR number' : `"${template[0]}"`}, but a Heroku app name starts with a lowercase letter`
+    )
+  }
   return template
 }
 

@@ -18,6 +18,8 @@ describe('an input error', () => {
     const result = await scenario.run({ app: 'shop-staging', 'health-check-timeout': '<b>soon' })
     expect(result.exitCode).toBe(1)
     expect(result.outputs.status).toBe('failed')
+    expect(result.outputs['rolled-back']).toBe('false')
+    expect(result.outputs['promoted-apps']).toBe('[]')
     const error = result.annotations.find((a) => a.level === 'error')?.message ?? ''
     expect(error).toMatch(/health-check-timeout/)
     expect(result.summary).toMatch(/failed/)

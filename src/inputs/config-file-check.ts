@@ -15,15 +15,20 @@ import {
   type ConfigFile,
   type TargetSpec
 } from './config-file.js'
+import { HEROKU_REGISTRY_HOST, parseImageEntry } from './images.js'
 import { FILE_KEYS, INTEGER_LIMITS } from './table.js'
+import { parseReviewAppNameTemplate } from '../review-app-name.js'
 import {
   located,
+  parseApiUrl,
   parseAppName,
   parseBodyPattern,
   parseBoolean,
+  parseBuildpack,
   parseCommand,
   parseHealthCheckTarget,
   parseIncludeGlob,
+  parseLine,
   parseMethod,
   parsePipelineName,
   parsePositiveInt,
@@ -53,11 +58,18 @@ export function checkWholeFile(config: ConfigFile): void {
         // A glob leaving source-dir is refused wherever it is, also when the workflow overrides it.
         if (key === 'include-ignored')
           for (const item of items) located(item.origin, () => parseIncludeGlob(item.text))
+        if (key === 'buildpacks')
+          for (const item of items) located(item.origin, () => parseBuildpack(item.text))
         break
       }
-      case 'key-values':
-        fileKeyValues(entry)
+      case 'key-values': {
+        const values = fileKeyValues(entry)
+        // The reference's form only: which registry host it names is the run's heroku-registry-url.
+        if (key === 'images')
+          for (const [process, image] of Object.entries(values))
+            located(at, () => parseImageEntry(process, image, [HEROKU_REGISTRY_HOST]))
         break
+      }
       case 'boolean': {
         const text = scalarText(entry, kind)
         if (text.trim() !== '') located(at, () => parseBoolean(text, key, false))
@@ -96,7 +108,11 @@ const STRING_VALUE_CHECKS: Partial<Record<string, (text: string, input: string) 
   pipeline: parsePipelineName,
   release: parseReleaseRef,
   'health-check': parseHealthCheckTarget,
-  'health-check-body': parseBodyPattern
+  'health-check-body': parseBodyPattern,
+  'heroku-api-url': parseApiUrl,
+  'heroku-registry-url': parseApiUrl,
+  'review-app-name': (text) => parseReviewAppNameTemplate(text),
+  version: (text, input) => parseLine(text, input, 256, 'a source version such as a commit SHA')
 }
 
 /** Every target's own health settings, also of apps this workflow does not promote to. */
