@@ -3104,13 +3104,41 @@ function looksLikeGitDir(dotGit) {
         return false;
     }
 }
+/** A path that is not there: deleted, or a directory on its way became a file. */
+function isGone(err) {
+    const code = err.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+}
 /**
  * Drops what cannot go into the archive as a file: paths deleted from the working tree but still
- * in the index, submodules and nested repositories (listed as directories), and anything
- * under a `.git`.
+ * in the index, submodules and nested repositories (listed as directories), anything under a
+ * `.git`, and a tracked path whose directory a job step replaced with a symlink (`git add -A`
+ * stages its deletion and the link: following the link would read files from outside).
  */
 async function keepPackable(sourceDir, listed) {
     const kept = new Array(listed.length).fill(false);
+    const dirs = new Map();
+    /** Whether `dir` and every directory above it, up to `sourceDir`, is a real directory. */
+    const realDirectory = (dir) => {
+        let known = dirs.get(dir);
+        if (known === undefined) {
+            const parent = external_node_path_default().posix.dirname(dir);
+            known = (parent === '.' ? Promise.resolve(true) : realDirectory(parent)).then(async (ok) => {
+                if (!ok)
+                    return false;
+                try {
+                    return (await (0,promises_.lstat)(external_node_path_default().join(sourceDir, dir))).isDirectory();
+                }
+                catch (err) {
+                    if (isGone(err))
+                        return false;
+                    throw err;
+                }
+            });
+            dirs.set(dir, known);
+        }
+        return known;
+    };
     let next = 0;
     const worker = async () => {
         while (next < listed.length) {
@@ -3118,12 +3146,15 @@ async function keepPackable(sourceDir, listed) {
             const rel = listed[index];
             if (rel.endsWith('/') || hasGitSegment(rel))
                 continue;
+            const parent = external_node_path_default().posix.dirname(rel);
+            if (parent !== '.' && !(await realDirectory(parent)))
+                continue;
             try {
                 const info = await (0,promises_.lstat)(external_node_path_default().join(sourceDir, rel));
                 kept[index] = info.isFile() || info.isSymbolicLink();
             }
             catch (err) {
-                if (err.code !== 'ENOENT')
+                if (!isGone(err))
                     throw err;
             }
         }

@@ -86,6 +86,32 @@ describe('symlinks that point outside source-dir', () => {
   })
 })
 
+describe('a tracked directory a job step replaced', () => {
+  it('with a symlink: its tracked files are not read through the link (git add -A takes the link only)', async () => {
+    const repo = path.join(scratch, 'swapped')
+    const outside = path.join(scratch, 'swapped-outside')
+    await mkdir(repo)
+    git(repo, 'init', '-q')
+    await put(repo, 'index.js')
+    await put(repo, 'conf/app.json', '{}')
+    await put(repo, 'cfg/x', 'x')
+    git(repo, 'add', '-A')
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'init')
+    await put(outside, 'app.json', 'TOPSECRET')
+    await rm(path.join(repo, 'conf'), { recursive: true })
+    await symlink(outside, path.join(repo, 'conf'))
+    // With a file: the tracked path under it is gone, as a deletion is.
+    await rm(path.join(repo, 'cfg'), { recursive: true })
+    await writeFile(path.join(repo, 'cfg'), 'now a file')
+    const files = await listSourceFiles(repo)
+    expect(files).toEqual(['cfg', 'conf', 'index.js'])
+    const out = path.join(scratch, 'swapped.tar.gz')
+    await createTarball(repo, files, out)
+    const entries = await listTarball(out)
+    expect(entries.map((e) => e.path).sort()).toEqual(['cfg', 'conf', 'index.js'])
+  })
+})
+
 describe('a file name that is not UTF-8', () => {
   it('fails packaging with the name shown, instead of leaving the file out', async () => {
     const repo = path.join(scratch, 'latin1')

@@ -190,24 +190,52 @@ function looksLikeGitDir(dotGit: string): boolean {
   }
 }
 
+/** A path that is not there: deleted, or a directory on its way became a file. */
+function isGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ENOENT' || code === 'ENOTDIR'
+}
+
 /**
  * Drops what cannot go into the archive as a file: paths deleted from the working tree but still
- * in the index, submodules and nested repositories (listed as directories), and anything
- * under a `.git`.
+ * in the index, submodules and nested repositories (listed as directories), anything under a
+ * `.git`, and a tracked path whose directory a job step replaced with a symlink (`git add -A`
+ * stages its deletion and the link: following the link would read files from outside).
  */
 async function keepPackable(sourceDir: string, listed: string[]): Promise<string[]> {
   const kept: boolean[] = new Array<boolean>(listed.length).fill(false)
+  const dirs = new Map<string, Promise<boolean>>()
+  /** Whether `dir` and every directory above it, up to `sourceDir`, is a real directory. */
+  const realDirectory = (dir: string): Promise<boolean> => {
+    let known = dirs.get(dir)
+    if (known === undefined) {
+      const parent = path.posix.dirname(dir)
+      known = (parent === '.' ? Promise.resolve(true) : realDirectory(parent)).then(async (ok) => {
+        if (!ok) return false
+        try {
+          return (await lstat(path.join(sourceDir, dir))).isDirectory()
+        } catch (err) {
+          if (isGone(err)) return false
+          throw err
+        }
+      })
+      dirs.set(dir, known)
+    }
+    return known
+  }
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < listed.length) {
       const index = next++
       const rel = listed[index]
       if (rel.endsWith('/') || hasGitSegment(rel)) continue
+      const parent = path.posix.dirname(rel)
+      if (parent !== '.' && !(await realDirectory(parent))) continue
       try {
         const info = await lstat(path.join(sourceDir, rel))
         kept[index] = info.isFile() || info.isSymbolicLink()
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+        if (!isGone(err)) throw err
       }
     }
   }
