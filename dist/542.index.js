@@ -826,6 +826,8 @@ class Reporter {
 var wait = __webpack_require__(2799);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
 var exec = __webpack_require__(1260);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/package/git.ts
 /**
  * Git for `method: git` and for the commit's subject. Every command is an args array (no shell);
@@ -834,6 +836,75 @@ var exec = __webpack_require__(1260);
  */
 
 
+
+/** Lines of the push's output (its build's log) kept for the failure report. */
+const PUSH_TAIL_LINES = 50;
+/** How long git has to end after SIGTERM before it is killed. */
+const KILL_GRACE_MS = 3000;
+/** A line longer than this (no newline yet) is written as it is so far. */
+const MAX_LINE_CHARS = 64 * 1024;
+/**
+ * A push that did not succeed: git refused or failed (a failed build rejects the push), or it
+ * ran out of time and was stopped (`timedOut`). `commit` is what was pushed (the build's
+ * version), `tail` the last lines git wrote, secrets scrubbed.
+ */
+class GitPushError extends errors/* DeployError */.sH {
+    commit;
+    tail;
+    timedOut;
+    constructor(message, commit, tail, timedOut) {
+        super(message, tail || undefined);
+        this.commit = commit;
+        this.tail = tail;
+        this.timedOut = timedOut;
+        this.name = 'GitPushError';
+    }
+}
+/**
+ * The push's output as lines: each line, secrets replaced by `***`, goes to `onLine` once it is
+ * whole (a last line without a newline at `end`), and the last `maxLines` are kept.
+ */
+class PushLog {
+    secrets;
+    onLine;
+    maxLines;
+    partial = '';
+    lines = [];
+    constructor(secrets, onLine, maxLines = PUSH_TAIL_LINES) {
+        this.secrets = secrets;
+        this.onLine = onLine;
+        this.maxLines = maxLines;
+    }
+    write(text) {
+        const parts = (this.partial + text).split('\n');
+        this.partial = parts.pop() ?? '';
+        for (const line of parts)
+            this.emit(line);
+        if (this.partial.length > MAX_LINE_CHARS) {
+            // A line that never ends is written in pieces; what could be the start of a secret stays
+            // for the next piece, so no secret is cut in two and missed by the scrub.
+            const keep = Math.max(0, ...this.secrets.map((s) => s.length)) - 1;
+            const cut = this.partial.length - Math.max(0, keep);
+            this.emit(this.partial.slice(0, cut));
+            this.partial = this.partial.slice(cut);
+        }
+    }
+    end() {
+        if (this.partial)
+            this.emit(this.partial);
+        this.partial = '';
+    }
+    tail() {
+        return this.lines.join('\n');
+    }
+    emit(raw) {
+        const line = scrubSecrets(raw.replace(/\r$/, ''), this.secrets);
+        this.lines.push(line);
+        if (this.lines.length > this.maxLines)
+            this.lines.shift();
+        this.onLine(line);
+    }
+}
 /**
  * The runner's environment without the action's inputs (`INPUT_*`: the API key and the GitHub
  * token among them): nothing git starts (a hook, a credential helper, a proxy command) needs them.
@@ -895,7 +966,10 @@ async function commitSubject(dir, sha) {
  * header to the app's git host only.
  *
  * Done in two halves: the commit is made here (a work tree git cannot read fails before anything
- * changes on Heroku), and `push` sends it.
+ * changes on Heroku), and `push` sends it. Heroku's push returns once the build it runs has
+ * ended: `push` hands each line git writes (the build's log, as `remote:` lines) to `onLine` as
+ * it comes, stops git at `timeoutMs`, and fails with a `GitPushError` carrying the pushed commit
+ * and the output's tail (secrets scrubbed) for the caller to find the build by.
  */
 async function prepareGitPush(sourceDir, sha) {
     const p = { sourceDir, sha };
@@ -933,11 +1007,14 @@ async function prepareGitPush(sourceDir, sha) {
         return commit.stdout.trim();
     };
     const id = await makeCommit(cd);
-    const sendTo = async (gitUrl, apiKey) => {
+    const sendTo = async (gitUrl, apiKey, opts) => {
         const auth = Buffer.from(`heroku:${apiKey}`).toString('base64');
         const origin = new URL(gitUrl).origin;
+        // One deadline for the push, its second try included.
+        const deadline = Date.now() + opts.timeoutMs;
+        const log = new PushLog([apiKey, auth], opts.onLine);
         const push = async (id) => {
-            const pushed = await git(p.sourceDir, ['push', '--force', '--no-verify', '--porcelain', gitUrl, `${id}:refs/heads/main`], {
+            const pushed = await runPush(p.sourceDir, ['push', '--force', '--no-verify', '--porcelain', gitUrl, `${id}:refs/heads/main`], {
                 GIT_TERMINAL_PROMPT: '0',
                 GIT_CONFIG_NOSYSTEM: '1',
                 GIT_CONFIG_GLOBAL: '/dev/null',
@@ -950,18 +1027,22 @@ async function prepareGitPush(sourceDir, sha) {
                 // needs what `git config --global --add safe.directory` gives the commands before.
                 GIT_CONFIG_KEY_2: 'safe.directory',
                 GIT_CONFIG_VALUE_2: '*'
-            });
+            }, log, Math.max(0, deadline - Date.now()), opts.killGraceMs ?? KILL_GRACE_MS);
+            if (pushed.timedOut) {
+                throw new GitPushError(`git push to the app's git_url had not ended after ${Math.round(opts.timeoutMs / 1000)} s; git was stopped.`, id, log.tail(), true);
+            }
             if (pushed.code !== 0) {
-                throw new errors/* DeployError */.sH(`git push to the app's git_url failed: ${scrub(pushed.stderr, [apiKey, auth])}`);
+                const last = lastLines(log.tail(), 5) || scrubSecrets(pushed.error ?? '', [apiKey, auth]);
+                throw new GitPushError(`git push to the app's git_url failed: ${last || `git exited ${pushed.code ?? pushed.signal}`}`, id, log.tail(), false);
             }
             // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
             return { upToDate: /^=\t/m.test(pushed.stdout) };
         };
         if (!(await push(id)).upToDate)
-            return { commit: id };
+            return { commit: id, tail: log.tail() };
         const again = await makeCommit(new Date().toISOString());
         await push(again);
-        return { commit: again };
+        return { commit: again, tail: log.tail() };
     };
     // What the push leaves out: changes not committed (a build step's output, an edited file).
     const status = await git(p.sourceDir, [
@@ -977,11 +1058,80 @@ async function prepareGitPush(sourceDir, sha) {
 function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
 }
-function scrub(text, secrets) {
-    let out = text.trim().split('\n').slice(-5).join('\n');
+/** `text` with every secret replaced by `***`. */
+function scrubSecrets(text, secrets) {
+    let out = text;
     for (const s of secrets)
-        out = out.split(s).join('***');
+        if (s)
+            out = out.split(s).join('***');
     return out;
+}
+function lastLines(text, n) {
+    return text.trim().split('\n').slice(-n).join('\n');
+}
+/**
+ * Runs `git push`, its stderr (progress, `remote:` lines: the build's log) going to `log` as it
+ * comes. At `timeoutMs` git gets SIGTERM, then SIGKILL `killGraceMs` later; the answer comes
+ * once git has ended (its pipes are not waited for past a moment after that: a helper git
+ * started may hold them).
+ */
+function runPush(cwd, args, env, log, timeoutMs, killGraceMs) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)('git', [...args], {
+            cwd,
+            env: gitEnv(env),
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        let stdout = '';
+        let timedOut = false;
+        let error;
+        let settled = false;
+        let exit;
+        const timers = [];
+        const finish = () => {
+            if (settled)
+                return;
+            settled = true;
+            for (const t of timers)
+                clearTimeout(t);
+            child.stdout.destroy();
+            child.stderr.destroy();
+            log.end();
+            resolve({
+                code: exit?.code ?? null,
+                signal: exit?.signal ?? null,
+                stdout,
+                timedOut,
+                ...(error !== undefined ? { error } : {})
+            });
+        };
+        child.stdout.setEncoding('utf8');
+        child.stderr.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            if (stdout.length < 1024 * 1024)
+                stdout += chunk;
+        });
+        child.stderr.on('data', (chunk) => log.write(chunk));
+        child.on('error', (err) => {
+            error = err.message;
+            finish();
+        });
+        child.on('exit', (code, signal) => {
+            exit = { code, signal };
+            timers.push(setTimeout(finish, 1000));
+        });
+        child.on('close', finish);
+        timers.push(setTimeout(() => {
+            if (exit)
+                return;
+            timedOut = true;
+            child.kill('SIGTERM');
+            timers.push(setTimeout(() => {
+                if (!exit)
+                    child.kill('SIGKILL');
+            }, killGraceMs));
+        }, timeoutMs));
+    });
 }
 
 // EXTERNAL MODULE: ./src/health/clock.ts
@@ -2935,8 +3085,6 @@ function showPath(rel) {
     return rel.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -4419,12 +4567,25 @@ async function buildSource(c, app, result) {
         await applyConfigVars(c, app);
         // The builds there before the push: only a build the push started is this run's.
         let earlier = new Set();
+        // Heroku's push returns once the build it runs has ended: one wait-timeout for the push and
+        // the build, whose log comes back as git's `remote:` lines, shown as they come.
+        const budget = waitBudget(c);
         const pushed = await groupedPhase(c, 'upload', `Push to ${app.name} with git`, app.name, async () => {
             earlier = new Set((await c.heroku.listBuilds(app.id, 5)).map((b) => b.id));
-            return prepared.push(gitUrl, settings.herokuApiKey);
+            try {
+                return await prepared.push(gitUrl, settings.herokuApiKey, {
+                    timeoutMs: budgetLeftMs(budget),
+                    onLine: (line) => void process.stdout.write(`${line}\n`)
+                });
+            }
+            catch (err) {
+                if (err instanceof GitPushError)
+                    throw await pushFailure(c, app, result, err, earlier);
+                throw err;
+            }
         });
         return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
-            const build = await (0,wait/* waitUntil */.a0)(async () => (await c.heroku.listBuilds(app.id, 5)).find((b) => b.source_blob.version === pushed.commit && !earlier.has(b.id)), (b) => b !== undefined, {
+            const build = await (0,wait/* waitUntil */.a0)(async () => findPushedBuild(c, app, pushed.commit, earlier), (b) => b !== undefined, {
                 ...c.clock,
                 what: `the build of the git push on ${app.name}`,
                 timeoutMs: 60000,
@@ -4432,7 +4593,8 @@ async function buildSource(c, app, result) {
             });
             if (!build)
                 throw new errors/* DeployError */.sH('The git push created no build.');
-            return finishBuild(c, app, result, build);
+            // Its log was shown as the push ran; its status shares the push's deadline.
+            return finishBuild(c, app, result, build, { budget, shown: pushed.tail });
         });
     }
     const tarball = await packagePhase(c);
@@ -4460,19 +4622,67 @@ async function buildSource(c, app, result) {
         await tarball.cleanup();
     }
 }
-/** Streams the build's output and reads its final status from the API. */
-async function finishBuild(c, app, result, build) {
+/** The build a git push of `commit` started (not one of `earlier`), if Heroku lists it. */
+async function findPushedBuild(c, app, commit, earlier) {
+    return (await c.heroku.listBuilds(app.id, 5)).find((b) => b.source_blob.version === commit && !earlier.has(b.id));
+}
+/** How long a failed push's build is looked for (a rejected push's build is listed by then). */
+const PUSHED_BUILD_LOOKUP_MS = 5000;
+/**
+ * The error a failed or stopped git push ends the run with. The build the push started is
+ * looked up (a few reads, briefly) and recorded: a failed build is reported as one, its log's
+ * tail (the push's output) in the report; a push that ran out of wait-timeout says so.
+ */
+async function pushFailure(c, app, result, err, earlier) {
+    let build;
+    try {
+        // Stopped at the deadline: one look (the build goes on). Rejected: until its status is in.
+        build = await (0,wait/* waitUntil */.a0)(() => findPushedBuild(c, app, err.commit, earlier), (b) => err.timedOut || (b !== undefined && b.status !== 'pending'), {
+            ...c.clock,
+            what: `the build of the git push on ${app.name}`,
+            timeoutMs: err.timedOut ? 0 : PUSHED_BUILD_LOOKUP_MS,
+            maxIntervalMs: 1000,
+            onPoll: (b) => {
+                if (b)
+                    build = b;
+            }
+        });
+    }
+    catch (lookup) {
+        // Not found, or not ended, in time: the push's own failure is what is reported.
+        if (!(lookup instanceof errors/* TimeoutError */.MU))
+            core.info(`Could not look up the build: ${(0,errors/* errorMessage */.gJ)(lookup)}`);
+    }
+    if (build) {
+        result.buildId = build.id;
+        result.buildStatus = build.status;
+    }
+    const tail = err.tail || undefined;
+    if (err.timedOut) {
+        return new errors/* DeployError */.sH(`Timed out after ${c.settings.waitTimeoutSeconds} s waiting for the git push to ${app.name} and its build${build ? ` ${build.id}` : ''} (limit: wait-timeout); git was stopped, and Heroku may still finish the build and release it.`, tail);
+    }
+    if (build && build.status === 'failed') {
+        result.liveAfter = result.before;
+        return new errors/* DeployError */.sH(`The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`, tail);
+    }
+    return new errors/* DeployError */.sH(err.message, tail);
+}
+/**
+ * Streams the build's output and reads its final status from the API. `pushed`: a git push's
+ * build, its log already shown (`shown` is its tail), its deadline the push's `budget`.
+ */
+async function finishBuild(c, app, result, build, pushed) {
     result.buildId = build.id;
     result.buildStatus = build.status;
-    core.info(`Build ${build.id} started.`);
+    core.info(`Build ${build.id} ${pushed ? 'ran with the push' : 'started'}.`);
     // One wait-timeout for the build: its log stream and its status share the deadline.
-    const { build: done, tail } = await streamBuildToEnd(c, app, build.id, build.output_stream_url, {
-        budget: waitBudget(c)
-    });
+    const streamed = await streamBuildToEnd(c, app, build.id, pushed ? null : build.output_stream_url, { budget: pushed?.budget ?? waitBudget(c) });
+    const done = streamed.build;
+    const tail = pushed ? pushed.shown : streamed.tail;
     result.buildStatus = done.status;
     if (done.status !== 'succeeded') {
         result.liveAfter = result.before;
-        throw new errors/* DeployError */.sH(`The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`, tail);
+        throw new errors/* DeployError */.sH(`The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`, tail || undefined);
     }
     return done;
 }
@@ -5675,7 +5885,7 @@ async function followSetup(c, app, result, started) {
     }
     const details = setupFailureDetails(setup);
     const failedPostdeploy = postdeploy && postdeploy.exit_code !== null && postdeploy.exit_code !== 0;
-    const tail = failedPostdeploy ? lastLines(postdeploy.output ?? '', 40) : buildTail;
+    const tail = failedPostdeploy ? review_app_setup_create_lastLines(postdeploy.output ?? '', 40) : buildTail;
     throw new errors/* DeployError */.sH(`The app setup of review app ${app.name} ended ${setup.status}: ${details}` +
         `${failedPostdeploy ? ` (the postdeploy script exited with ${postdeploy.exit_code})` : ''} (app setup ${setup.id}). ` +
         `The app is kept, coupled at stage review: the next push builds onto it, closing the PR deletes it.`, tail || undefined);
@@ -5688,7 +5898,7 @@ function setupFailureDetails(setup) {
     ].filter((d) => Boolean(d));
     return details.length > 0 ? details.join('; ') : 'Heroku gave no reason';
 }
-function lastLines(text, n) {
+function review_app_setup_create_lastLines(text, n) {
     const lines = text.replace(/\n$/, '').split('\n');
     return lines.slice(-n).join('\n');
 }

@@ -389,6 +389,56 @@ describe('deploy', () => {
     expect(app.currentRelease!.version).toBe(Number(second.outputs['release-version']))
   })
 
+  it('with git, a failed build shows its log live, reports the build and fails', async () => {
+    scenario = await startScenario(shopSeed(), { fixture: 'build-fails' })
+    const before = scenario.heroku.state.apps['shop-staging'].currentRelease!
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })
+    expect(result.exitCode).toBe(1)
+    const app = scenario.heroku.state.apps['shop-staging']
+    expect(app.currentRelease!.id).toBe(before.id)
+    // The build the push ran is looked up and recorded.
+    const build = app.builds.find((b) => b.id === result.outputs['build-id'])
+    expect(build?.status).toBe('failed')
+    expect(result.stdout + result.stderr).toMatch(/The build on shop-staging failed/)
+    const failText = 'Could not resolve dependency: left-pad@^99'
+    expect(result.summary).toContain(failText)
+    // Written as git wrote it, inside the push's group, not only in the final error.
+    const group = result.stdout.indexOf('::group::Push to shop-staging with git')
+    const line = result.stdout.indexOf(`remote: npm ERR! ${failText}`)
+    expect(group).toBeGreaterThanOrEqual(0)
+    expect(line).toBeGreaterThan(group)
+    expect(line).toBeLessThan(result.stdout.indexOf('::endgroup::', group))
+  })
+
+  it('with git, a build outlasting wait-timeout stops git and fails naming wait-timeout', async () => {
+    scenario = await startScenario(shopSeed(), { timing: { buildMs: 8000 } })
+    const gitUrl = scenario.heroku.gitUrl('shop-staging')
+    const result = await scenario.run({
+      app: 'shop-staging',
+      ...healthInputs,
+      method: 'git',
+      'wait-timeout': '2'
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout + result.stderr).toMatch(
+      /Timed out after 2 s waiting for the git push to shop-staging.*\(limit: wait-timeout\)/
+    )
+    expect(result.durationMs).toBeLessThan(12000)
+    // The build the push started is recorded; git (and its remote helper) are gone.
+    expect(result.outputs['build-id']).toMatch(/^[0-9a-f-]{36}$/)
+    const left = fs
+      .readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(gitUrl)
+        } catch {
+          return false
+        }
+      })
+    expect(left).toEqual([])
+  })
+
   it('a push that deleted its branch deploys nothing (GITHUB_SHA is the default branch then)', async () => {
     scenario = await startScenario(shopSeed())
     const result = await scenario.run(

@@ -4,11 +4,11 @@
  * verified release goes on to `promote`.
  */
 import * as core from '@actions/core'
-import { DeployError, InputError } from '../errors.js'
+import { DeployError, errorMessage, InputError, TimeoutError } from '../errors.js'
 import type { Build, Buildpack, Release } from '../heroku/types.js'
 import { waitUntil } from '../heroku/wait.js'
 import { addNote, type AppResult, type ReleaseInfo } from '../outcome.js'
-import { commitSubject, prepareGitPush } from '../package/git.js'
+import { commitSubject, GitPushError, prepareGitPush } from '../package/git.js'
 import type { CommandContext } from './context.js'
 import { newAppResult, resolveAppInput, type ResolvedApp } from './apps.js'
 import { gateFailure, gatePhase, gatePlan, liveAfterGate, rollbackTo } from './health-gate.js'
@@ -18,7 +18,9 @@ import {
   sameCodeAs,
   waitForPendingWork,
   streamBuildToEnd,
+  budgetLeftMs,
   waitBudget,
+  type WaitBudget,
   waitForReleaseEnd,
   wentLiveAt,
   type KnownSlug
@@ -285,6 +287,9 @@ export async function buildSource(
     await applyConfigVars(c, app)
     // The builds there before the push: only a build the push started is this run's.
     let earlier = new Set<string>()
+    // Heroku's push returns once the build it runs has ended: one wait-timeout for the push and
+    // the build, whose log comes back as git's `remote:` lines, shown as they come.
+    const budget = waitBudget(c)
     const pushed = await groupedPhase(
       c,
       'upload',
@@ -292,15 +297,20 @@ export async function buildSource(
       app.name,
       async () => {
         earlier = new Set((await c.heroku.listBuilds(app.id, 5)).map((b) => b.id))
-        return prepared.push(gitUrl, settings.herokuApiKey)
+        try {
+          return await prepared.push(gitUrl, settings.herokuApiKey, {
+            timeoutMs: budgetLeftMs(budget),
+            onLine: (line) => void process.stdout.write(`${line}\n`)
+          })
+        } catch (err) {
+          if (err instanceof GitPushError) throw await pushFailure(c, app, result, err, earlier)
+          throw err
+        }
       }
     )
     return groupedPhase(c, 'build', `Build on ${app.name}`, app.name, async () => {
       const build = await waitUntil(
-        async () =>
-          (await c.heroku.listBuilds(app.id, 5)).find(
-            (b) => b.source_blob.version === pushed.commit && !earlier.has(b.id)
-          ),
+        async () => findPushedBuild(c, app, pushed.commit, earlier),
         (b) => b !== undefined,
         {
           ...c.clock,
@@ -310,7 +320,8 @@ export async function buildSource(
         }
       )
       if (!build) throw new DeployError('The git push created no build.')
-      return finishBuild(c, app, result, build)
+      // Its log was shown as the push ran; its status shares the push's deadline.
+      return finishBuild(c, app, result, build, { budget, shown: pushed.tail })
     })
   }
 
@@ -344,26 +355,105 @@ export async function buildSource(
   }
 }
 
-/** Streams the build's output and reads its final status from the API. */
+/** The build a git push of `commit` started (not one of `earlier`), if Heroku lists it. */
+async function findPushedBuild(
+  c: CommandContext,
+  app: ResolvedApp,
+  commit: string,
+  earlier: Set<string>
+): Promise<Build | undefined> {
+  return (await c.heroku.listBuilds(app.id, 5)).find(
+    (b) => b.source_blob.version === commit && !earlier.has(b.id)
+  )
+}
+
+/** How long a failed push's build is looked for (a rejected push's build is listed by then). */
+const PUSHED_BUILD_LOOKUP_MS = 5000
+
+/**
+ * The error a failed or stopped git push ends the run with. The build the push started is
+ * looked up (a few reads, briefly) and recorded: a failed build is reported as one, its log's
+ * tail (the push's output) in the report; a push that ran out of wait-timeout says so.
+ */
+async function pushFailure(
+  c: CommandContext,
+  app: ResolvedApp,
+  result: AppResult,
+  err: GitPushError,
+  earlier: Set<string>
+): Promise<DeployError> {
+  let build: Build | undefined
+  try {
+    // Stopped at the deadline: one look (the build goes on). Rejected: until its status is in.
+    build = await waitUntil(
+      () => findPushedBuild(c, app, err.commit, earlier),
+      (b) => err.timedOut || (b !== undefined && b.status !== 'pending'),
+      {
+        ...c.clock,
+        what: `the build of the git push on ${app.name}`,
+        timeoutMs: err.timedOut ? 0 : PUSHED_BUILD_LOOKUP_MS,
+        maxIntervalMs: 1000,
+        onPoll: (b) => {
+          if (b) build = b
+        }
+      }
+    )
+  } catch (lookup) {
+    // Not found, or not ended, in time: the push's own failure is what is reported.
+    if (!(lookup instanceof TimeoutError))
+      core.info(`Could not look up the build: ${errorMessage(lookup)}`)
+  }
+  if (build) {
+    result.buildId = build.id
+    result.buildStatus = build.status
+  }
+  const tail = err.tail || undefined
+  if (err.timedOut) {
+    return new DeployError(
+      `Timed out after ${c.settings.waitTimeoutSeconds} s waiting for the git push to ${app.name} and its build${build ? ` ${build.id}` : ''} (limit: wait-timeout); git was stopped, and Heroku may still finish the build and release it.`,
+      tail
+    )
+  }
+  if (build && build.status === 'failed') {
+    result.liveAfter = result.before
+    return new DeployError(
+      `The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`,
+      tail
+    )
+  }
+  return new DeployError(err.message, tail)
+}
+
+/**
+ * Streams the build's output and reads its final status from the API. `pushed`: a git push's
+ * build, its log already shown (`shown` is its tail), its deadline the push's `budget`.
+ */
 async function finishBuild(
   c: CommandContext,
   app: ResolvedApp,
   result: AppResult,
-  build: Build
+  build: Build,
+  pushed?: { budget: WaitBudget; shown: string }
 ): Promise<Build> {
   result.buildId = build.id
   result.buildStatus = build.status
-  core.info(`Build ${build.id} started.`)
+  core.info(`Build ${build.id} ${pushed ? 'ran with the push' : 'started'}.`)
   // One wait-timeout for the build: its log stream and its status share the deadline.
-  const { build: done, tail } = await streamBuildToEnd(c, app, build.id, build.output_stream_url, {
-    budget: waitBudget(c)
-  })
+  const streamed = await streamBuildToEnd(
+    c,
+    app,
+    build.id,
+    pushed ? null : build.output_stream_url,
+    { budget: pushed?.budget ?? waitBudget(c) }
+  )
+  const done = streamed.build
+  const tail = pushed ? pushed.shown : streamed.tail
   result.buildStatus = done.status
   if (done.status !== 'succeeded') {
     result.liveAfter = result.before
     throw new DeployError(
       `The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`,
-      tail
+      tail || undefined
     )
   }
   return done

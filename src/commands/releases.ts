@@ -228,7 +228,7 @@ export async function streamBuildToEnd(
 }
 
 /** What is left of a budget, for a wait that takes a duration (a log stream). */
-function budgetLeftMs(budget: WaitBudget): number {
+export function budgetLeftMs(budget: WaitBudget): number {
   return Math.max(0, budget.deadline - budget.now())
 }
 

@@ -4,7 +4,87 @@
  * (GIT_CONFIG_COUNT/KEY/VALUE), never in the URL or argv.
  */
 import { getExecOutput } from '@actions/exec'
+import { spawn } from 'node:child_process'
 import { DeployError } from '../errors.js'
+
+/** Lines of the push's output (its build's log) kept for the failure report. */
+export const PUSH_TAIL_LINES = 50
+/** How long git has to end after SIGTERM before it is killed. */
+const KILL_GRACE_MS = 3000
+/** A line longer than this (no newline yet) is written as it is so far. */
+const MAX_LINE_CHARS = 64 * 1024
+
+/** How `push` runs: Heroku's push does not return before the build it starts has ended. */
+export interface PushOptions {
+  /** How long the push (the build included) may take; git is stopped then. */
+  timeoutMs: number
+  /** Each line git writes (the build's `remote:` lines), secrets scrubbed, as it comes. */
+  onLine: (line: string) => void
+  /** SIGTERM, then SIGKILL this much later (default 3000 ms). */
+  killGraceMs?: number
+}
+
+/**
+ * A push that did not succeed: git refused or failed (a failed build rejects the push), or it
+ * ran out of time and was stopped (`timedOut`). `commit` is what was pushed (the build's
+ * version), `tail` the last lines git wrote, secrets scrubbed.
+ */
+export class GitPushError extends DeployError {
+  constructor(
+    message: string,
+    readonly commit: string,
+    readonly tail: string,
+    readonly timedOut: boolean
+  ) {
+    super(message, tail || undefined)
+    this.name = 'GitPushError'
+  }
+}
+
+/**
+ * The push's output as lines: each line, secrets replaced by `***`, goes to `onLine` once it is
+ * whole (a last line without a newline at `end`), and the last `maxLines` are kept.
+ */
+export class PushLog {
+  private partial = ''
+  private readonly lines: string[] = []
+
+  constructor(
+    private readonly secrets: string[],
+    private readonly onLine: (line: string) => void,
+    private readonly maxLines = PUSH_TAIL_LINES
+  ) {}
+
+  write(text: string): void {
+    const parts = (this.partial + text).split('\n')
+    this.partial = parts.pop() ?? ''
+    for (const line of parts) this.emit(line)
+    if (this.partial.length > MAX_LINE_CHARS) {
+      // A line that never ends is written in pieces; what could be the start of a secret stays
+      // for the next piece, so no secret is cut in two and missed by the scrub.
+      const keep = Math.max(0, ...this.secrets.map((s) => s.length)) - 1
+      const cut = this.partial.length - Math.max(0, keep)
+      this.emit(this.partial.slice(0, cut))
+      this.partial = this.partial.slice(cut)
+    }
+  }
+
+  end(): void {
+    if (this.partial) this.emit(this.partial)
+    this.partial = ''
+  }
+
+  tail(): string {
+    return this.lines.join('\n')
+  }
+
+  private emit(raw: string): void {
+    const line = scrubSecrets(raw.replace(/\r$/, ''), this.secrets)
+    this.lines.push(line)
+    if (this.lines.length > this.maxLines) this.lines.shift()
+    this.onLine(line)
+  }
+}
 
 /**
  * The runner's environment without the action's inputs (`INPUT_*`: the API key and the GitHub
@@ -71,7 +151,10 @@ export async function commitSubject(dir: string, sha: string): Promise<string | 
  * header to the app's git host only.
  *
  * Done in two halves: the commit is made here (a work tree git cannot read fails before anything
- * changes on Heroku), and `push` sends it.
+ * changes on Heroku), and `push` sends it. Heroku's push returns once the build it runs has
+ * ended: `push` hands each line git writes (the build's log, as `remote:` lines) to `onLine` as
+ * it comes, stops git at `timeoutMs`, and fails with a `GitPushError` carrying the pushed commit
+ * and the output's tail (secrets scrubbed) for the caller to find the build by.
  */
 export async function prepareGitPush(
   sourceDir: string,
@@ -80,7 +163,11 @@ export async function prepareGitPush(
   commit: string
   /** Files under `sourceDir` with changes HEAD does not have (not pushed). */
   uncommitted: number
-  push: (gitUrl: string, apiKey: string) => Promise<{ commit: string }>
+  push: (
+    gitUrl: string,
+    apiKey: string,
+    opts: PushOptions
+  ) => Promise<{ commit: string; tail: string }>
 }> {
   const p = { sourceDir, sha }
   const prefix = await git(p.sourceDir, ['rev-parse', '--show-prefix'])
@@ -118,11 +205,18 @@ export async function prepareGitPush(
     return commit.stdout.trim()
   }
   const id = await makeCommit(cd)
-  const sendTo = async (gitUrl: string, apiKey: string): Promise<{ commit: string }> => {
+  const sendTo = async (
+    gitUrl: string,
+    apiKey: string,
+    opts: PushOptions
+  ): Promise<{ commit: string; tail: string }> => {
     const auth = Buffer.from(`heroku:${apiKey}`).toString('base64')
     const origin = new URL(gitUrl).origin
+    // One deadline for the push, its second try included.
+    const deadline = Date.now() + opts.timeoutMs
+    const log = new PushLog([apiKey, auth], opts.onLine)
     const push = async (id: string): Promise<{ upToDate: boolean }> => {
-      const pushed = await git(
+      const pushed = await runPush(
         p.sourceDir,
         ['push', '--force', '--no-verify', '--porcelain', gitUrl, `${id}:refs/heads/main`],
         {
@@ -138,20 +232,35 @@ export async function prepareGitPush(
           // needs what `git config --global --add safe.directory` gives the commands before.
           GIT_CONFIG_KEY_2: 'safe.directory',
           GIT_CONFIG_VALUE_2: '*'
-        }
+        },
+        log,
+        Math.max(0, deadline - Date.now()),
+        opts.killGraceMs ?? KILL_GRACE_MS
       )
+      if (pushed.timedOut) {
+        throw new GitPushError(
+          `git push to the app's git_url had not ended after ${Math.round(opts.timeoutMs / 1000)} s; git was stopped.`,
+          id,
+          log.tail(),
+          true
+        )
+      }
       if (pushed.code !== 0) {
-        throw new DeployError(
-          `git push to the app's git_url failed: ${scrub(pushed.stderr, [apiKey, auth])}`
+        const last = lastLines(log.tail(), 5) || scrubSecrets(pushed.error ?? '', [apiKey, auth])
+        throw new GitPushError(
+          `git push to the app's git_url failed: ${last || `git exited ${pushed.code ?? pushed.signal}`}`,
+          id,
+          log.tail(),
+          false
         )
       }
       // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
       return { upToDate: /^=\t/m.test(pushed.stdout) }
     }
-    if (!(await push(id)).upToDate) return { commit: id }
+    if (!(await push(id)).upToDate) return { commit: id, tail: log.tail() }
     const again = await makeCommit(new Date().toISOString())
     await push(again)
-    return { commit: again }
+    return { commit: again, tail: log.tail() }
   }
   // What the push leaves out: changes not committed (a build step's output, an edited file).
   const status = await git(p.sourceDir, [
@@ -170,8 +279,90 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? ''
 }
 
-function scrub(text: string, secrets: string[]): string {
-  let out = text.trim().split('\n').slice(-5).join('\n')
-  for (const s of secrets) out = out.split(s).join('***')
+/** `text` with every secret replaced by `***`. */
+export function scrubSecrets(text: string, secrets: string[]): string {
+  let out = text
+  for (const s of secrets) if (s) out = out.split(s).join('***')
   return out
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join('\n')
+}
+
+/**
+ * Runs `git push`, its stderr (progress, `remote:` lines: the build's log) going to `log` as it
+ * comes. At `timeoutMs` git gets SIGTERM, then SIGKILL `killGraceMs` later; the answer comes
+ * once git has ended (its pipes are not waited for past a moment after that: a helper git
+ * started may hold them).
+ */
+function runPush(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  log: PushLog,
+  timeoutMs: number,
+  killGraceMs: number
+): Promise<{
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  timedOut: boolean
+  error?: string
+}> {
+  return new Promise((resolve) => {
+    const child = spawn('git', [...args], {
+      cwd,
+      env: gitEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let timedOut = false
+    let error: string | undefined
+    let settled = false
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined
+    const timers: NodeJS.Timeout[] = []
+    const finish = (): void => {
+      if (settled) return
+      settled = true
+      for (const t of timers) clearTimeout(t)
+      child.stdout.destroy()
+      child.stderr.destroy()
+      log.end()
+      resolve({
+        code: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        stdout,
+        timedOut,
+        ...(error !== undefined ? { error } : {})
+      })
+    }
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => {
+      if (stdout.length < 1024 * 1024) stdout += chunk
+    })
+    child.stderr.on('data', (chunk: string) => log.write(chunk))
+    child.on('error', (err) => {
+      error = err.message
+      finish()
+    })
+    child.on('exit', (code, signal) => {
+      exit = { code, signal }
+      timers.push(setTimeout(finish, 1000))
+    })
+    child.on('close', finish)
+    timers.push(
+      setTimeout(() => {
+        if (exit) return
+        timedOut = true
+        child.kill('SIGTERM')
+        timers.push(
+          setTimeout(() => {
+            if (!exit) child.kill('SIGKILL')
+          }, killGraceMs)
+        )
+      }, timeoutMs)
+    )
+  })
 }

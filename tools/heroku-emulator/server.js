@@ -536,6 +536,9 @@ export function createMainServer(ctx) {
       if (fresh) res.write(fresh)
     }
     const timer = setInterval(relay, 50)
+    // A pusher that went away (git stopped mid-build), or close(), ends the relay: the build
+    // goes on, and after close() it never ends, so nothing else would clear the timer.
+    res.on('close', () => clearInterval(timer))
     await build.done.promise
     relay()
     if (build.status === 'succeeded') {
