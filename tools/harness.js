@@ -117,6 +117,8 @@ const tempDirs = new Set()
  * @property {Annotation[]} annotations
  * @property {string[]} groups  `::group::` names in order
  * @property {string[]} masks  values registered with `::add-mask::`
+ * @property {Array<{ command: string, data: string }>} commands  every workflow command the
+ *   runner would act on, in order (modern and legacy forms)
  * @property {string[][]} argv  argv of every process of the step seen while it ran
  * @property {string[]} fileCommandErrors  what the runner would reject (bad format, NODE_OPTIONS…)
  * @property {boolean} cancelled
@@ -481,6 +483,7 @@ async function runStep(spec) {
     annotations: commands.annotations,
     groups: commands.groups,
     masks: commands.masks,
+    commands: commands.all,
     argv: proc.argv,
     fileCommandErrors,
     cancelled: proc.cancelled,
@@ -712,7 +715,10 @@ export function parseFileCommands(text) {
 }
 
 /**
- * Workflow commands in a step's stdout: annotations, group names, masks.
+ * Workflow commands in a step's stdout, read as the runner reads them (actions/runner: lines
+ * end at `\n`, `\r` or `\r\n`, .NET `StreamReader.ReadLine`; `::name props::data` at the start
+ * of a line after whitespace, `ActionCommand.TryParseV2`; else the legacy `##[name props]data`
+ * anywhere in the line, `TryParse`): annotations, group names, masks, and every command.
  * @param {string} stdout
  */
 export function parseWorkflowCommands(stdout) {
@@ -722,14 +728,19 @@ export function parseWorkflowCommands(stdout) {
   const groups = []
   /** @type {string[]} */
   const masks = []
-  for (const raw of stdout.split(/\r?\n/)) {
-    const m = /^\s*::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(raw)
+  /** @type {Array<{ command: string, data: string }>} */
+  const all = []
+  for (const raw of stdout.split(/\r\n|\r|\n/)) {
+    const m =
+      /^\s*::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(raw) ??
+      /##\[([a-z-]+)(?: ([^\]]*))?\](.*)$/.exec(raw)
     if (!m) continue
     const [, command, props = '', data] = m
+    all.push({ command, data: unescapeData(data) })
     if (command === 'error' || command === 'warning' || command === 'notice') {
       /** @type {Record<string, string>} */
       const properties = {}
-      for (const kv of props.split(',').filter(Boolean)) {
+      for (const kv of props.split(/[,;]/).filter(Boolean)) {
         const eq = kv.indexOf('=')
         if (eq > 0) properties[kv.slice(0, eq).trim()] = unescapeProperty(kv.slice(eq + 1))
       }
@@ -740,7 +751,7 @@ export function parseWorkflowCommands(stdout) {
       masks.push(unescapeData(data))
     }
   }
-  return { annotations, groups, masks }
+  return { annotations, groups, masks, all }
 }
 
 function unescapeData(/** @type {string} */ s) {

@@ -177,6 +177,26 @@ describe('deploy', () => {
     expect(result.summary).toContain(`v${before.version}`)
   })
 
+  it("the release phase's output acts as no workflow command: outputs, state and annotations stay the run's", async () => {
+    scenario = await startScenario(shopSeed())
+    // A migration (or a dependency) that prints what the runner would read as commands.
+    await writeWorkspaceFiles(scenario.workspace.dir, {
+      'release.js': [
+        "console.log('::error::forged by the release phase')",
+        "console.log('npm notice ##[set-output name=status;]forged')",
+        "console.log('##[save-state name=progress;]forged')",
+        "process.stdout.write('progress 50%\\r::warning::forged\\n')",
+        "console.log('##[stop-commands]forged')"
+      ].join('\n')
+    })
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.status).toBe('deployed')
+    expect(result.stdout).toContain('forged by the release phase')
+    expect(result.commands.filter((c) => c.data.includes('forged'))).toEqual([])
+    expect(result.annotations.filter((a) => a.message.includes('forged'))).toEqual([])
+  })
+
   it('fails a failed build with the tail of its log, nothing to roll back', async () => {
     scenario = await startScenario(shopSeed(), { fixture: 'build-fails' })
     const before = scenario.heroku.state.apps['shop-staging'].currentRelease!

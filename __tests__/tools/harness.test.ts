@@ -9,6 +9,7 @@ import {
   inputEnvName,
   makeWorkspace,
   parseFileCommands,
+  parseWorkflowCommands,
   runAction,
   scanForSecrets,
   staleDistReason
@@ -382,6 +383,26 @@ describe('makeWorkspace', () => {
     expect(git(ws.dir, 'rev-parse', 'HEAD').trim()).toBe(ws.sha)
     expect(git(ws.dir, 'rev-parse', '--is-shallow-repository').trim()).toBe('true')
     expect(git(ws.dir, 'status', '--porcelain').trim()).toBe('M package.json')
+  })
+
+  it('reads workflow commands as the runner does: :: at a line start, ##[ anywhere, \\r ends a line', () => {
+    const read = parseWorkflowCommands(
+      [
+        '  ::warning title=t::first',
+        'text ::error::not a command',
+        'a build says ##[error]second',
+        'progress 50%\r::notice::third',
+        '##[set-output name=status;]forged',
+        '\u200b::error::inert',
+        '##\u200b[error]inert'
+      ].join('\n')
+    )
+    expect(read.annotations.map((a) => [a.level, a.message])).toEqual([
+      ['warning', 'first'],
+      ['error', 'second'],
+      ['notice', 'third']
+    ])
+    expect(read.all.map((c) => c.command)).toEqual(['warning', 'error', 'notice', 'set-output'])
   })
 
   it('parses the file-command format strictly', () => {

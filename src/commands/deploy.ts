@@ -34,6 +34,7 @@ import {
 } from './container.js'
 import type { Settings } from '../settings.js'
 import { groupedPhase, phase, skipRun, startDeployment } from './timeline.js'
+import { inertLine } from './inert-log.js'
 
 /** The release a deploy verified, handed to `promote`. */
 export interface VerifiedRelease {
@@ -300,7 +301,7 @@ export async function buildSource(
         try {
           return await prepared.push(gitUrl, settings.herokuApiKey, {
             timeoutMs: budgetLeftMs(budget),
-            onLine: (line) => void process.stdout.write(`${line}\n`)
+            onLine: (line) => void process.stdout.write(`${inertLine(line)}\n`)
           })
         } catch (err) {
           if (err instanceof GitPushError) throw await pushFailure(c, app, result, err, earlier)

@@ -12,6 +12,7 @@ import { DUE_INTERVAL_MS, settledWithin, waitUntil } from '../heroku/wait.js'
 import type { ReleaseInfo } from '../outcome.js'
 import type { AppKind, ResolvedApp } from './apps.js'
 import type { CommandContext } from './context.js'
+import { inertCommands } from './inert-log.js'
 
 /**
  * When a release that was already live before this run went live (its last update), for the
@@ -416,11 +417,15 @@ export interface LineWriter {
 
 /** Writes streamed text to the log, optionally prefixing every line (parallel targets). */
 export function lineWriter(prefix?: string): LineWriter {
+  // Output from the build or release: no line of it may act as a workflow command.
+  const inert = inertCommands()
   if (!prefix)
-    return Object.assign((text: string) => void process.stdout.write(text), { flush: () => {} })
+    return Object.assign((text: string) => void process.stdout.write(inert(text)), {
+      flush: () => {}
+    })
   let pending = ''
   const write = (text: string): void => {
-    pending += text
+    pending += inert(text)
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
     for (const line of lines) process.stdout.write(`[${prefix}] ${line}\n`)

@@ -1,0 +1,43 @@
+/**
+ * Text from outside the action (a build's or release phase's output, a git push's `remote:`
+ * lines, an app setup's postdeploy output) goes to the job log as it comes. The runner reads
+ * workflow commands in every line of that log: `::name::` at the start of a line (after spaces),
+ * and the legacy `##[name]` anywhere in a line (actions/runner `ActionCommand.TryParseV2` and
+ * `TryParse`), and a line ends at `\n`, `\r` or `\r\n` (.NET `StreamReader.ReadLine`). So a build
+ * printing `##[set-output name=status;]deployed`, `::save-state …::` or `##[stop-commands]x`
+ * could set the action's outputs, the post step's state, or silence the run's own error.
+ *
+ * A zero-width space before such a `:` or `[` keeps the line as it looks and makes it inert.
+ */
+const ZERO_WIDTH_SPACE = '\u200b'
+
+/**
+ * For text written in pieces (a stream's chunks): returns each piece made inert, carrying across
+ * pieces what a command split between two of them needs (a line start, a `#` or `##`).
+ */
+export function inertCommands(): (piece: string) => string {
+  let atLineStart = true
+  let before = ''
+  return (piece) => {
+    // `##[`: the zero-width space goes before the `[`, which is always in this piece.
+    let out = `${before}${piece}`.replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`).slice(before.length)
+    // `:` that starts a line, after spaces or tabs (the runner trims them).
+    out = out.replace(
+      /(^|[\r\n])([ \t]*):/g,
+      (match, lineBreak: string, spaces: string, at: number) =>
+        at === 0 && lineBreak === '' && !atLineStart
+          ? match
+          : `${lineBreak}${spaces}${ZERO_WIDTH_SPACE}:`
+    )
+    const lastBreak = Math.max(piece.lastIndexOf('\n'), piece.lastIndexOf('\r'))
+    const rest = piece.slice(lastBreak + 1)
+    atLineStart = /^[ \t]*$/.test(rest) && (lastBreak >= 0 || atLineStart)
+    before = `${before}${piece}`.slice(-2)
+    return out
+  }
+}
+
+/** One whole line (or a text that starts a line) made inert. */
+export function inertLine(line: string): string {
+  return inertCommands()(line)
+}
