@@ -3965,7 +3965,7 @@ async function run() {
     // sent) before, but never wait long for a slow network.
     if (start.ready)
         await (0,wait/* settledWithin */.X$)(start.ready.client.connected(), CONNECT_WAIT_MS);
-    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(172), __webpack_require__.e(407)]).then(__webpack_require__.bind(__webpack_require__, 1407));
+    const { runMainStep } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(172), __webpack_require__.e(542)]).then(__webpack_require__.bind(__webpack_require__, 542));
     await runMainStep(start);
 }
 /** Environment variables that tune the Heroku client: for tests and unusual networks, not inputs. */

@@ -1,12 +1,81 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 8781:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fq: () => (/* binding */ inertLine),
+/* harmony export */   T2: () => (/* binding */ guardCommandsIn),
+/* harmony export */   rn: () => (/* binding */ inertCommands)
+/* harmony export */ });
+/**
+ * Text from outside the action (a build's or release phase's output, a git push's `remote:`
+ * lines, an app setup's postdeploy output) goes to the job log as it comes. The runner reads
+ * workflow commands in every line of that log: `::name::` at the start of a line (after spaces),
+ * and the legacy `##[name]` anywhere in a line (actions/runner `ActionCommand.TryParseV2` and
+ * `TryParse`), and a line ends at `\n`, `\r` or `\r\n` (.NET `StreamReader.ReadLine`). So a build
+ * printing `##[set-output name=status;]deployed`, `::save-state …::` or `##[stop-commands]x`
+ * could set the action's outputs, the post step's state, or silence the run's own error.
+ *
+ * A zero-width space before such a `:` or `[` keeps the line as it looks and makes it inert.
+ */
+const ZERO_WIDTH_SPACE = '\u200b';
+/**
+ * For text written in pieces (a stream's chunks): returns each piece made inert, carrying across
+ * pieces what a command split between two of them needs (a line start, a `#` or `##`).
+ */
+function inertCommands() {
+    let atLineStart = true;
+    let before = '';
+    return (piece) => {
+        // `##[`: the zero-width space goes before the `[`, which is always in this piece.
+        let out = `${before}${piece}`.replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`).slice(before.length);
+        // `:` that starts a line, after spaces or tabs (the runner trims them).
+        out = out.replace(/(^|[\r\n])([ \t]*):/g, (match, lineBreak, spaces, at) => at === 0 && lineBreak === '' && !atLineStart
+            ? match
+            : `${lineBreak}${spaces}${ZERO_WIDTH_SPACE}:`);
+        const lastBreak = Math.max(piece.lastIndexOf('\n'), piece.lastIndexOf('\r'));
+        const rest = piece.slice(lastBreak + 1);
+        atLineStart = /^[ \t]*$/.test(rest) && (lastBreak >= 0 || atLineStart);
+        before = `${before}${piece}`.slice(-2);
+        return out;
+    };
+}
+/** One whole line (or a text that starts a line) made inert. */
+function inertLine(line) {
+    return inertCommands()(line);
+}
+/**
+ * Every chunk the action writes to `stream`: a legacy `##[` anywhere and a `::` after a line
+ * break inside the chunk made inert. The action's own commands (`@actions/core`) are chunks of
+ * their own that start with `::`, with their data escaped, and it never writes the legacy form:
+ * what this changes is outside text inside a log line (a commit, a description, an error).
+ */
+function guardCommandsIn(stream) {
+    const write = stream.write.bind(stream);
+    const guarded = (chunk, ...rest) => write(typeof chunk === 'string'
+        ? chunk
+            .replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`)
+            .replace(/([\r\n])([ \t]*):/g, `$1$2${ZERO_WIDTH_SPACE}:`)
+        : chunk, ...rest);
+    stream.write = guarded;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _commands_inert_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8781);
 /* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2237);
 
+
+// Outside text in a log line (a commit, a release description, an error) acts as no command.
+(0,_commands_inert_log_js__WEBPACK_IMPORTED_MODULE_1__/* .guardCommandsIn */ .T2)(process.stdout);
+(0,_commands_inert_log_js__WEBPACK_IMPORTED_MODULE_1__/* .guardCommandsIn */ .T2)(process.stderr);
 // The rest of the action is a separate chunk, loaded only when there is work: a post step after
 // a finished main step (the usual case) ends here, without loading it.
 if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .postStepHasNothingToDo */ .QN)(process.env)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { inertCommands, inertLine } from '../../src/commands/inert-log.js'
+import { guardCommandsIn, inertCommands, inertLine } from '../../src/commands/inert-log.js'
 import { parseWorkflowCommands } from '../../tools/harness.js'
 
 const ZWSP = '\u200b'
@@ -37,5 +37,27 @@ describe('inertCommands', () => {
     // Mid-line `::` in a later piece is text, as the runner reads it.
     const inert = inertCommands()
     expect(['abc', '::def'].map(inert).join('')).toBe('abc::def')
+  })
+})
+
+describe('guardCommandsIn', () => {
+  it("leaves the action's own commands alone and makes outside text in a line inert", () => {
+    const written: string[] = []
+    const stream = {
+      write: (chunk: unknown) => {
+        written.push(String(chunk))
+        return true
+      }
+    } as unknown as NodeJS.WriteStream
+    guardCommandsIn(stream)
+    stream.write('::group::Build on shop-staging\n')
+    stream.write('::error::The build failed%0Aon two lines\n')
+    stream.write('Live before this run: v2 (commit ##[error]x)\n')
+    stream.write('Heroku says: a\n::warning::b\n')
+    const out = written.join('')
+    expect(parseWorkflowCommands(out).all.map((c) => c.command)).toEqual(['group', 'error'])
+    expect(out.replaceAll(ZWSP, '')).toBe(
+      '::group::Build on shop-staging\n::error::The build failed%0Aon two lines\nLive before this run: v2 (commit ##[error]x)\nHeroku says: a\n::warning::b\n'
+    )
   })
 })

@@ -197,6 +197,17 @@ describe('deploy', () => {
     expect(result.annotations.filter((a) => a.message.includes('forged'))).toEqual([])
   })
 
+  it('outside text inside a log line acts as no workflow command (a commit recorded by another tool)', async () => {
+    // The live release's source version, set by another tool's build: printed as "what is live".
+    scenario = await startScenario(
+      shopSeed([], {}, { staging: { release: { fixture: 'healthy', version: '##[error]forged' } } })
+    )
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(/commit ##.\[error\]forged/)
+    expect(result.commands.filter((c) => c.data.includes('forged'))).toEqual([])
+  })
+
   it('fails a failed build with the tail of its log, nothing to roll back', async () => {
     scenario = await startScenario(shopSeed(), { fixture: 'build-fails' })
     const before = scenario.heroku.state.apps['shop-staging'].currentRelease!

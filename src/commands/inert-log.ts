@@ -41,3 +41,23 @@ export function inertCommands(): (piece: string) => string {
 export function inertLine(line: string): string {
   return inertCommands()(line)
 }
+
+/**
+ * Every chunk the action writes to `stream`: a legacy `##[` anywhere and a `::` after a line
+ * break inside the chunk made inert. The action's own commands (`@actions/core`) are chunks of
+ * their own that start with `::`, with their data escaped, and it never writes the legacy form:
+ * what this changes is outside text inside a log line (a commit, a description, an error).
+ */
+export function guardCommandsIn(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean
+  const guarded = (chunk: unknown, ...rest: unknown[]): boolean =>
+    write(
+      typeof chunk === 'string'
+        ? chunk
+            .replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`)
+            .replace(/([\r\n])([ \t]*):/g, `$1$2${ZERO_WIDTH_SPACE}:`)
+        : chunk,
+      ...rest
+    )
+  stream.write = guarded
+}
