@@ -364,9 +364,13 @@ async function uploadFile(putUrl, filePath, sizeBytes, opts) {
     }
     const budget = new backoff/* RetryBudget */.Km(opts.retry);
     for (let attempt = 1;; attempt++) {
+        const startedAt = opts.retry.now();
         const result = await putOnce(url, filePath, sizeBytes, opts.idleTimeoutMs ?? 60000);
         if (result.ok)
             return;
+        // A large upload reset after minutes of sending is tried again: its transfer time is not
+        // what the retry budget bounds (the attempts and the idle timeout bound it).
+        budget.exclude(opts.retry.now() - startedAt);
         if (result.kind === 'file')
             throw result.error;
         // A PUT of the same bytes is idempotent: retry server errors and lost connections.
@@ -908,6 +912,8 @@ class RetryBudget {
     policy;
     startedAt;
     slept = 0;
+    /** Time spent in attempts that moved data (see `exclude`), not counted against the total. */
+    excluded = 0;
     constructor(policy) {
         this.policy = policy;
         this.startedAt = policy.now();
@@ -917,8 +923,15 @@ class RetryBudget {
         if (attempt >= this.policy.maxAttempts)
             return false;
         // With an injected sleep no real time passes: count the delays too.
-        const spent = Math.max(this.policy.now() - this.startedAt, this.slept);
+        const spent = Math.max(this.policy.now() - this.startedAt - this.excluded, this.slept);
         return spent + delayMs <= this.policy.maxTotalMs;
+    }
+    /**
+     * `ms` of an attempt that was transferring (a long upload reset near its end): the total
+     * bounds the time spent failing and waiting, not the transfer; `maxAttempts` still holds.
+     */
+    exclude(ms) {
+        this.excluded += Math.max(0, ms);
     }
     async wait(delayMs) {
         this.slept += delayMs;

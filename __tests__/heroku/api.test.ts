@@ -310,6 +310,25 @@ describe('HerokuApi.uploadSource', () => {
     expect(server.requests[2].body.equals(content)).toBe(true)
   })
 
+  it('retries an upload reset after sending for longer than the retry budget (the transfer is not what it bounds)', async () => {
+    const { file, content } = await archive(64 * 1024)
+    server = await startServer((_req, res, n) => {
+      // The first attempt "sends" for 150 ms, then the connection is reset.
+      if (n === 1) return void setTimeout(() => reset(res), 150)
+      res.writeHead(200)
+      res.end()
+    })
+    const client = new HerokuClient({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      sleep: recordingSleep().sleep,
+      retry: { maxAttempts: 3, maxTotalMs: 100, baseDelayMs: 10, maxDelayMs: 10 }
+    })
+    await new HerokuApi(client).uploadSource(`${server.url}${SIGNED}`, file, content.length)
+    expect(server.requests).toHaveLength(2)
+    expect(server.requests[1].body.equals(content)).toBe(true)
+  })
+
   it('fails on 403 without showing the signed URL', async () => {
     const { file, content } = await archive(1000)
     const { api, server } = await setup((_req, res) => {

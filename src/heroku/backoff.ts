@@ -89,6 +89,8 @@ export function parseRetryAfter(
 export class RetryBudget {
   private readonly startedAt: number
   private slept = 0
+  /** Time spent in attempts that moved data (see `exclude`), not counted against the total. */
+  private excluded = 0
 
   constructor(private readonly policy: RetryPolicy) {
     this.startedAt = policy.now()
@@ -98,8 +100,16 @@ export class RetryBudget {
   allows(attempt: number, delayMs: number): boolean {
     if (attempt >= this.policy.maxAttempts) return false
     // With an injected sleep no real time passes: count the delays too.
-    const spent = Math.max(this.policy.now() - this.startedAt, this.slept)
+    const spent = Math.max(this.policy.now() - this.startedAt - this.excluded, this.slept)
     return spent + delayMs <= this.policy.maxTotalMs
+  }
+
+  /**
+   * `ms` of an attempt that was transferring (a long upload reset near its end): the total
+   * bounds the time spent failing and waiting, not the transfer; `maxAttempts` still holds.
+   */
+  exclude(ms: number): void {
+    this.excluded += Math.max(0, ms)
   }
 
   async wait(delayMs: number): Promise<void> {

@@ -55,8 +55,12 @@ export async function uploadFile(
 
   const budget = new RetryBudget(opts.retry)
   for (let attempt = 1; ; attempt++) {
+    const startedAt = opts.retry.now()
     const result = await putOnce(url, filePath, sizeBytes, opts.idleTimeoutMs ?? 60000)
     if (result.ok) return
+    // A large upload reset after minutes of sending is tried again: its transfer time is not
+    // what the retry budget bounds (the attempts and the idle timeout bound it).
+    budget.exclude(opts.retry.now() - startedAt)
     if (result.kind === 'file') throw result.error
     // A PUT of the same bytes is idempotent: retry server errors and lost connections.
     const transient = result.kind === 'network' || result.status >= 500 || result.status === 429
