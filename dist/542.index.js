@@ -3119,18 +3119,21 @@ const STAT_CONCURRENCY = 32;
 async function listSource(sourceDir, opts = {}) {
     await assertDirectory(sourceDir);
     const listed = await gitListFiles(sourceDir, opts.git ?? 'git');
+    const repositories = [];
     const files = listed === undefined
         ? await walkDirectory(sourceDir)
-        : (await keepPackable(sourceDir, listed)).sort(byteOrder);
+        : (await keepPackable(sourceDir, listed, repositories)).sort(byteOrder);
+    repositories.sort(byteOrder);
     const globs = opts.includeIgnored ?? [];
     if (globs.length === 0)
-        return { files, included: [] };
+        return { files, included: [], repositories };
     // Outside a git work tree every file is listed already: the globs only report.
     const packaged = listed === undefined ? undefined : new Set(files);
     const found = await findIncluded(sourceDir, globs, (rel) => packaged === undefined || packaged.has(rel));
     return {
         files: found.added.length === 0 ? files : [...files, ...found.added].sort(byteOrder),
-        included: found.globs
+        included: found.globs,
+        repositories
     };
 }
 /** Paths relative to `sourceDir`, posix separators, sorted; files and symlinks only. */
@@ -3270,7 +3273,9 @@ function isGone(err) {
  * `.git`, and a tracked path whose directory a job step replaced with a symlink (`git add -A`
  * stages its deletion and the link: following the link would read files from outside).
  */
-async function keepPackable(sourceDir, listed) {
+async function keepPackable(sourceDir, listed, 
+/** Gets the submodules and nested repositories left out. */
+repositories) {
     const kept = new Array(listed.length).fill(false);
     const dirs = new Map();
     /** Whether `dir` and every directory above it, up to `sourceDir`, is a real directory. */
@@ -3299,14 +3304,22 @@ async function keepPackable(sourceDir, listed) {
         while (next < listed.length) {
             const index = next++;
             const rel = listed[index];
-            if (rel.endsWith('/') || hasGitSegment(rel))
+            if (hasGitSegment(rel))
                 continue;
+            if (rel.endsWith('/')) {
+                repositories.push(rel.slice(0, -1));
+                continue;
+            }
             const parent = external_node_path_default().posix.dirname(rel);
             if (parent !== '.' && !(await realDirectory(parent)))
                 continue;
             try {
                 const info = await (0,promises_.lstat)(external_node_path_default().join(sourceDir, rel));
                 kept[index] = info.isFile() || info.isSymbolicLink();
+                // A directory listed as one entry with a `.git` (or empty: not checked out) is a
+                // submodule, whose commit is what git records; else a tracked file became a directory.
+                if (info.isDirectory() && (await isRepositoryDir(external_node_path_default().join(sourceDir, rel))))
+                    repositories.push(rel);
             }
             catch (err) {
                 if (!isGone(err))
@@ -3317,6 +3330,15 @@ async function keepPackable(sourceDir, listed) {
     const workers = Array.from({ length: Math.min(STAT_CONCURRENCY, listed.length) }, worker);
     await Promise.all(workers);
     return listed.filter((_, i) => kept[i]);
+}
+async function isRepositoryDir(dir) {
+    try {
+        const entries = await (0,promises_.readdir)(dir);
+        return entries.length === 0 || entries.includes('.git');
+    }
+    catch {
+        return false;
+    }
 }
 function hasGitSegment(rel) {
     return rel.split('/').includes('.git');
@@ -3644,11 +3666,11 @@ class Staging {
  * archive is written (the log shows it even when packing then fails).
  */
 async function packageSource(sourceDir, tempDir, opts = {}) {
-    const { files, included } = await listSource(sourceDir, opts);
+    const { files, included, repositories } = await listSource(sourceDir, opts);
     opts.onListed?.(included);
     const outPath = external_node_path_default().join(tempDir, `heroku-source-${(0,external_node_crypto_.randomUUID)()}.tar.gz`);
     const tarball = await createTarball(sourceDir, files, outPath);
-    return { ...tarball, included, cleanup: () => (0,promises_.rm)(outPath, { force: true }) };
+    return { ...tarball, included, repositories, cleanup: () => (0,promises_.rm)(outPath, { force: true }) };
 }
 
 // EXTERNAL MODULE: ./src/package/temp.ts
@@ -3671,6 +3693,13 @@ function packagePhase(c) {
             const shown = packaged.linksOutside.slice(0, 5).join(', ');
             const more = packaged.linksOutside.length > 5 ? ` and ${packaged.linksOutside.length - 5} more` : '';
             const warning = `${packaged.linksOutside.length} symlink(s) point outside source-dir (${shown}${more}): the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.`;
+            core.warning(warning);
+            addNote(c.outcome, warning);
+        }
+        if (packaged.repositories.length > 0) {
+            const shown = packaged.repositories.slice(0, 5).join(', ');
+            const more = packaged.repositories.length > 5 ? ` and ${packaged.repositories.length - 5} more` : '';
+            const warning = `${packaged.repositories.length} submodule(s) or nested git repositories in source-dir are not packaged (${shown}${more}): git add -A records a submodule's commit, not its files, so Heroku builds without them. Copy the files the app needs into the repository.`;
             core.warning(warning);
             addNote(c.outcome, warning);
         }

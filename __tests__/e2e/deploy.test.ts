@@ -346,6 +346,22 @@ describe('deploy', () => {
     expect(files.some((f) => f.startsWith('docs'))).toBe(false)
   })
 
+  it('says that a nested git repository in source-dir is not packaged', async () => {
+    scenario = await startScenario(shopSeed())
+    const tools = path.join(scenario.workspace.dir, 'tools')
+    fs.mkdirSync(tools)
+    execFileSync('git', ['init', '-q'], { cwd: tools })
+    fs.writeFileSync(path.join(tools, 'run.sh'), 'echo hi\n')
+    const result = await scenario.run({ app: 'shop-staging', ...healthInputs })
+    expect(result.exitCode).toBe(0)
+    expect(annotationText(result, 'warning')).toContain(
+      '1 submodule(s) or nested git repositories in source-dir are not packaged (tools)'
+    )
+    const app = scenario.heroku.state.apps['shop-staging']
+    const files = (await (await fetch(`${app.app.web_url}__files`)).json()) as string[]
+    expect(files.some((f) => f.startsWith('tools'))).toBe(false)
+  })
+
   it('pushes with git from a shallow clone, the key never in argv or URL', async () => {
     scenario = await startScenario(shopSeed(), { workspace: { shallow: true } })
     const result = await scenario.run({ app: 'shop-staging', ...healthInputs, method: 'git' })

@@ -97,7 +97,7 @@ function byGlob(included: IncludedGlob[], glob: string): IncludedGlob {
 describe('listSource with include-ignored', () => {
   it('without globs: only what git takes', async () => {
     const listing = await listSource(repo)
-    expect(listing).toEqual({ files: gitFiles, included: [] })
+    expect(listing).toEqual({ files: gitFiles, included: [], repositories: [] })
   })
 
   it('adds what dist/** matches, and nothing else git ignores', async () => {

@@ -19,7 +19,7 @@ import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import * as tar from 'tar'
 import { DeployError, InputError } from '../../src/errors.js'
-import { listSourceFiles } from '../../src/package/files.js'
+import { listSource, listSourceFiles } from '../../src/package/files.js'
 import { createTarball, packageSource } from '../../src/package/tarball.js'
 
 interface Entry {
@@ -109,6 +109,34 @@ describe('a tracked directory a job step replaced', () => {
     await createTarball(repo, files, out)
     const entries = await listTarball(out)
     expect(entries.map((e) => e.path).sort()).toEqual(['cfg', 'conf', 'index.js'])
+  })
+})
+
+describe('submodules and nested repositories', () => {
+  it('are listed as left out, not packaged; a tracked file that became a directory is not one', async () => {
+    const repo = path.join(scratch, 'with-sub')
+    const sub = path.join(scratch, 'sub-origin')
+    await mkdir(sub)
+    git(sub, 'init', '-q')
+    await put(sub, 'lib.js')
+    git(sub, 'add', '-A')
+    git(sub, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'sub')
+    await mkdir(repo)
+    git(repo, 'init', '-q')
+    await put(repo, 'index.js')
+    await put(repo, 'notes')
+    git(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'vendor/sub')
+    git(repo, 'add', '-A')
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'init')
+    // An untracked repository of its own, and a tracked file replaced by a directory.
+    await mkdir(path.join(repo, 'tools'))
+    git(path.join(repo, 'tools'), 'init', '-q')
+    await put(repo, 'tools/run.sh')
+    await rm(path.join(repo, 'notes'))
+    await put(repo, 'notes/today.md')
+    const listing = await listSource(repo)
+    expect(listing.repositories).toEqual(['tools', 'vendor/sub'])
+    expect(listing.files).toEqual(['.gitmodules', 'index.js', 'notes/today.md'])
   })
 })
 

@@ -22,6 +22,14 @@ export function packagePhase(c: CommandContext): Promise<PackagedSource> {
       core.warning(warning)
       addNote(c.outcome, warning)
     }
+    if (packaged.repositories.length > 0) {
+      const shown = packaged.repositories.slice(0, 5).join(', ')
+      const more =
+        packaged.repositories.length > 5 ? ` and ${packaged.repositories.length - 5} more` : ''
+      const warning = `${packaged.repositories.length} submodule(s) or nested git repositories in source-dir are not packaged (${shown}${more}): git add -A records a submodule's commit, not its files, so Heroku builds without them. Copy the files the app needs into the repository.`
+      core.warning(warning)
+      addNote(c.outcome, warning)
+    }
     return packaged
   })
 }

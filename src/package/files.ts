@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { lstat, opendir, stat } from 'node:fs/promises'
+import { lstat, opendir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { DeployError, InputError, errorMessage } from '../errors.js'
 import { findIncluded, type IncludedGlob } from './include.js'
@@ -26,6 +26,11 @@ export interface SourceListing {
   files: string[]
   /** What each `include-ignored` glob matched, in the order given. */
   included: IncludedGlob[]
+  /**
+   * Submodules and nested git repositories git lists as one entry: not packaged (`git add -A`
+   * records a submodule's commit, not its files), so the run can say the build lacks them.
+   */
+  repositories: string[]
 }
 
 /** The files to package and what each `include-ignored` glob added to them. */
@@ -35,12 +40,14 @@ export async function listSource(
 ): Promise<SourceListing> {
   await assertDirectory(sourceDir)
   const listed = await gitListFiles(sourceDir, opts.git ?? 'git')
+  const repositories: string[] = []
   const files =
     listed === undefined
       ? await walkDirectory(sourceDir)
-      : (await keepPackable(sourceDir, listed)).sort(byteOrder)
+      : (await keepPackable(sourceDir, listed, repositories)).sort(byteOrder)
+  repositories.sort(byteOrder)
   const globs = opts.includeIgnored ?? []
-  if (globs.length === 0) return { files, included: [] }
+  if (globs.length === 0) return { files, included: [], repositories }
   // Outside a git work tree every file is listed already: the globs only report.
   const packaged = listed === undefined ? undefined : new Set(files)
   const found = await findIncluded(
@@ -50,7 +57,8 @@ export async function listSource(
   )
   return {
     files: found.added.length === 0 ? files : [...files, ...found.added].sort(byteOrder),
-    included: found.globs
+    included: found.globs,
+    repositories
   }
 }
 
@@ -202,7 +210,12 @@ function isGone(err: unknown): boolean {
  * `.git`, and a tracked path whose directory a job step replaced with a symlink (`git add -A`
  * stages its deletion and the link: following the link would read files from outside).
  */
-async function keepPackable(sourceDir: string, listed: string[]): Promise<string[]> {
+async function keepPackable(
+  sourceDir: string,
+  listed: string[],
+  /** Gets the submodules and nested repositories left out. */
+  repositories: string[]
+): Promise<string[]> {
   const kept: boolean[] = new Array<boolean>(listed.length).fill(false)
   const dirs = new Map<string, Promise<boolean>>()
   /** Whether `dir` and every directory above it, up to `sourceDir`, is a real directory. */
@@ -228,12 +241,20 @@ async function keepPackable(sourceDir: string, listed: string[]): Promise<string
     while (next < listed.length) {
       const index = next++
       const rel = listed[index]
-      if (rel.endsWith('/') || hasGitSegment(rel)) continue
+      if (hasGitSegment(rel)) continue
+      if (rel.endsWith('/')) {
+        repositories.push(rel.slice(0, -1))
+        continue
+      }
       const parent = path.posix.dirname(rel)
       if (parent !== '.' && !(await realDirectory(parent))) continue
       try {
         const info = await lstat(path.join(sourceDir, rel))
         kept[index] = info.isFile() || info.isSymbolicLink()
+        // A directory listed as one entry with a `.git` (or empty: not checked out) is a
+        // submodule, whose commit is what git records; else a tracked file became a directory.
+        if (info.isDirectory() && (await isRepositoryDir(path.join(sourceDir, rel))))
+          repositories.push(rel)
       } catch (err) {
         if (!isGone(err)) throw err
       }
@@ -242,6 +263,15 @@ async function keepPackable(sourceDir: string, listed: string[]): Promise<string
   const workers = Array.from({ length: Math.min(STAT_CONCURRENCY, listed.length) }, worker)
   await Promise.all(workers)
   return listed.filter((_, i) => kept[i])
+}
+
+async function isRepositoryDir(dir: string): Promise<boolean> {
+  try {
+    const entries = await readdir(dir)
+    return entries.length === 0 || entries.includes('.git')
+  } catch {
+    return false
+  }
 }
 
 function hasGitSegment(rel: string): boolean {

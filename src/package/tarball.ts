@@ -40,6 +40,8 @@ export interface Tarball {
 export interface PackagedSource extends Tarball {
   /** What each `include-ignored` glob matched (empty without the input). */
   included: IncludedGlob[]
+  /** Submodules and nested git repositories in `sourceDir`, not packaged. */
+  repositories: string[]
   /** Removes the tarball; safe to call more than once. */
   cleanup(): Promise<void>
 }
@@ -364,9 +366,9 @@ export async function packageSource(
   tempDir: string,
   opts: ListOptions & { onListed?: (included: IncludedGlob[]) => void } = {}
 ): Promise<PackagedSource> {
-  const { files, included } = await listSource(sourceDir, opts)
+  const { files, included, repositories } = await listSource(sourceDir, opts)
   opts.onListed?.(included)
   const outPath = path.join(tempDir, `heroku-source-${randomUUID()}.tar.gz`)
   const tarball = await createTarball(sourceDir, files, outPath)
-  return { ...tarball, included, cleanup: () => rm(outPath, { force: true }) }
+  return { ...tarball, included, repositories, cleanup: () => rm(outPath, { force: true }) }
 }
