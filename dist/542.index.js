@@ -881,8 +881,9 @@ class PushLog {
         for (const line of parts)
             this.emit(line);
         if (this.partial.length > MAX_LINE_CHARS) {
-            // A line that never ends is written in pieces; what could be the start of a secret stays
-            // for the next piece, so no secret is cut in two and missed by the scrub.
+            // A line that never ends is written in pieces. Every whole secret is scrubbed first, and
+            // what could be the start of one stays for the next piece, so none is cut in two.
+            this.partial = scrubSecrets(this.partial, this.secrets);
             const keep = Math.max(0, ...this.secrets.map((s) => s.length)) - 1;
             const cut = this.partial.length - Math.max(0, keep);
             this.emit(this.partial.slice(0, cut));
@@ -4764,7 +4765,9 @@ async function followBuildRelease(c, app, result, build) {
  * `runs` (what the target's new release runs, as Heroku says it) must be `chosen`; then the gate.
  * Either failing rolls the target back (when wanted) and throws.
  */
-async function verifyAndGate(c, t, chosen, version, runs) {
+async function verifyAndGate(c, t, chosen, version, runs, 
+/** When the release went live, if before now (a target that already ran the images). */
+liveSince) {
     const name = t.app.name;
     if (!sameIdentity(runs, chosen)) {
         // Never vouch for something we did not verify: say so loudly and treat it as a failure.
@@ -4772,7 +4775,7 @@ async function verifyAndGate(c, t, chosen, version, runs) {
         await rollbackIfWanted(c, t, err);
         throw err;
     }
-    const health = await phase(c, 'health', name, () => gate(c, t.app, t.result, t.result.release, t.health, name), (h) => h.passed);
+    const health = await phase(c, 'health', name, () => gate(c, t.app, t.result, t.result.release, t.health, name, liveSince), (h) => h.passed);
     if (!health.passed) {
         const err = gateFailure(t.app, version, health);
         await rollbackIfWanted(c, t, err);
@@ -4911,7 +4914,10 @@ async function promoteImagesTo(c, t, chosen, images) {
     // verified images: read it rather than trust what was sent. No images read (the release is no
     // longer current) is no proof, and fails the check.
     const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind);
-    await verifyAndGate(c, t, chosen, release.version, running);
+    // A target that already ran the images keeps its release: the preboot wait counts from when
+    // that went live.
+    const liveSince = done.unchanged ? wentLiveAt(release, c.clock.now()) : undefined;
+    await verifyAndGate(c, t, chosen, release.version, running, liveSince);
     // Not yet: a bake or rollback-all may still roll this target back.
     t.tagLatest = () => tagVerifiedLatest(c, registry, name, copies);
 }

@@ -22,6 +22,14 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
  */
 const ZERO_WIDTH_SPACE = '\u200b';
 /**
+ * What .NET's `TrimStart` takes off a line's start (`char.IsWhiteSpace`, line breaks aside): JS
+ * `\s` has all of it but U+0085, and U+FEFF besides, which costs nothing here. Not U+200B.
+ */
+const LEADING = '[^\\S\\r\\n]|\\u0085';
+const LINE_START_COLON = new RegExp(`(^|[\\r\\n])((?:${LEADING})*):`, 'g');
+const INNER_LINE_START_COLON = new RegExp(`([\\r\\n])((?:${LEADING})*):`, 'g');
+const ONLY_LEADING = new RegExp(`^(?:${LEADING})*$`);
+/**
  * For text written in pieces (a stream's chunks): returns each piece made inert, carrying across
  * pieces what a command split between two of them needs (a line start, a `#` or `##`).
  */
@@ -31,13 +39,13 @@ function inertCommands() {
     return (piece) => {
         // `##[`: the zero-width space goes before the `[`, which is always in this piece.
         let out = `${before}${piece}`.replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`).slice(before.length);
-        // `:` that starts a line, after spaces or tabs (the runner trims them).
-        out = out.replace(/(^|[\r\n])([ \t]*):/g, (match, lineBreak, spaces, at) => at === 0 && lineBreak === '' && !atLineStart
+        // `:` that starts a line, after whitespace (the runner trims it).
+        out = out.replace(LINE_START_COLON, (match, lineBreak, spaces, at) => at === 0 && lineBreak === '' && !atLineStart
             ? match
             : `${lineBreak}${spaces}${ZERO_WIDTH_SPACE}:`);
         const lastBreak = Math.max(piece.lastIndexOf('\n'), piece.lastIndexOf('\r'));
         const rest = piece.slice(lastBreak + 1);
-        atLineStart = /^[ \t]*$/.test(rest) && (lastBreak >= 0 || atLineStart);
+        atLineStart = ONLY_LEADING.test(rest) && (lastBreak >= 0 || atLineStart);
         before = `${before}${piece}`.slice(-2);
         return out;
     };
@@ -57,7 +65,7 @@ function guardCommandsIn(stream) {
     const guarded = (chunk, ...rest) => write(typeof chunk === 'string'
         ? chunk
             .replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`)
-            .replace(/([\r\n])([ \t]*):/g, `$1$2${ZERO_WIDTH_SPACE}:`)
+            .replace(INNER_LINE_START_COLON, `$1$2${ZERO_WIDTH_SPACE}:`)
         : chunk, ...rest);
     stream.write = guarded;
 }
@@ -69,17 +77,17 @@ function guardCommandsIn(stream) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_inert_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8781);
-/* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2237);
+/* harmony import */ var _commands_inert_log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8781);
+/* harmony import */ var _report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2237);
 
 
 // Outside text in a log line (a commit, a release description, an error) acts as no command.
-(0,_commands_inert_log_js__WEBPACK_IMPORTED_MODULE_1__/* .guardCommandsIn */ .T2)(process.stdout);
-(0,_commands_inert_log_js__WEBPACK_IMPORTED_MODULE_1__/* .guardCommandsIn */ .T2)(process.stderr);
+(0,_commands_inert_log_js__WEBPACK_IMPORTED_MODULE_0__/* .guardCommandsIn */ .T2)(process.stdout);
+(0,_commands_inert_log_js__WEBPACK_IMPORTED_MODULE_0__/* .guardCommandsIn */ .T2)(process.stderr);
 // The rest of the action is a separate chunk, loaded only when there is work: a post step after
 // a finished main step (the usual case) ends here, without loading it.
-if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .postStepHasNothingToDo */ .QN)(process.env)) {
-    process.stdout.write(`::debug::${_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_0__/* .NOTHING_TO_DO */ .UO}\n`);
+if ((0,_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_1__/* .postStepHasNothingToDo */ .QN)(process.env)) {
+    process.stdout.write(`::debug::${_report_post_fast_path_js__WEBPACK_IMPORTED_MODULE_1__/* .NOTHING_TO_DO */ .UO}\n`);
 }
 else {
     const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(487), __nccwpck_require__.e(977)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4977));

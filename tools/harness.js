@@ -717,7 +717,7 @@ export function parseFileCommands(text) {
 /**
  * Workflow commands in a step's stdout, read as the runner reads them (actions/runner: lines
  * end at `\n`, `\r` or `\r\n`, .NET `StreamReader.ReadLine`; `::name props::data` at the start
- * of a line after whitespace, `ActionCommand.TryParseV2`; else the legacy `##[name props]data`
+ * of a line after whitespace (.NET `TrimStart`: U+0085 too), `ActionCommand.TryParseV2`; else the legacy `##[name props]data`
  * anywhere in the line, `TryParse`): annotations, group names, masks, and every command.
  * @param {string} stdout
  */
@@ -732,7 +732,7 @@ export function parseWorkflowCommands(stdout) {
   const all = []
   for (const raw of stdout.split(/\r\n|\r|\n/)) {
     const m =
-      /^\s*::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(raw) ??
+      /^[\s\u0085]*::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(raw) ??
       /##\[([a-z-]+)(?: ([^\]]*))?\](.*)$/.exec(raw)
     if (!m) continue
     const [, command, props = '', data] = m

@@ -12,7 +12,11 @@ describe('inertCommands', () => {
       '   ::add-mask::x',
       'npm warn ##[set-output name=status;]deployed',
       'progress\r::save-state name=progress::{}',
-      'a: b :: c ## [ok]'
+      'a: b :: c ## [ok]',
+      '\u00a0::error::forged',
+      '\f::add-mask::x',
+      '\v::stop-commands::tok',
+      '\u0085\u3000::warning::forged'
     ].join('\n')
     const inert = inertLine(text)
     expect(parseWorkflowCommands(inert).all).toEqual([])

@@ -44,6 +44,14 @@ describe('PushLog', () => {
     expect(seen.length).toBeGreaterThan(1)
   })
 
+  it('scrubs a whole secret that a long line would be cut across', () => {
+    const seen: string[] = []
+    const log = new PushLog(['SECRETKEY'], (l) => seen.push(l))
+    log.write(`${'a'.repeat(64 * 1024)}SECRETKEY`)
+    log.end()
+    expect(seen.join('')).toBe(`${'a'.repeat(64 * 1024)}***`)
+  })
+
   it('keeps the last lines only', () => {
     const log = new PushLog([], () => undefined, 3)
     for (let i = 1; i <= 10; i++) log.write(`line ${i}\n`)

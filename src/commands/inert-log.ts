@@ -12,6 +12,15 @@
 const ZERO_WIDTH_SPACE = '\u200b'
 
 /**
+ * What .NET's `TrimStart` takes off a line's start (`char.IsWhiteSpace`, line breaks aside): JS
+ * `\s` has all of it but U+0085, and U+FEFF besides, which costs nothing here. Not U+200B.
+ */
+const LEADING = '[^\\S\\r\\n]|\\u0085'
+const LINE_START_COLON = new RegExp(`(^|[\\r\\n])((?:${LEADING})*):`, 'g')
+const INNER_LINE_START_COLON = new RegExp(`([\\r\\n])((?:${LEADING})*):`, 'g')
+const ONLY_LEADING = new RegExp(`^(?:${LEADING})*$`)
+
+/**
  * For text written in pieces (a stream's chunks): returns each piece made inert, carrying across
  * pieces what a command split between two of them needs (a line start, a `#` or `##`).
  */
@@ -21,17 +30,15 @@ export function inertCommands(): (piece: string) => string {
   return (piece) => {
     // `##[`: the zero-width space goes before the `[`, which is always in this piece.
     let out = `${before}${piece}`.replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`).slice(before.length)
-    // `:` that starts a line, after spaces or tabs (the runner trims them).
-    out = out.replace(
-      /(^|[\r\n])([ \t]*):/g,
-      (match, lineBreak: string, spaces: string, at: number) =>
-        at === 0 && lineBreak === '' && !atLineStart
-          ? match
-          : `${lineBreak}${spaces}${ZERO_WIDTH_SPACE}:`
+    // `:` that starts a line, after whitespace (the runner trims it).
+    out = out.replace(LINE_START_COLON, (match, lineBreak: string, spaces: string, at: number) =>
+      at === 0 && lineBreak === '' && !atLineStart
+        ? match
+        : `${lineBreak}${spaces}${ZERO_WIDTH_SPACE}:`
     )
     const lastBreak = Math.max(piece.lastIndexOf('\n'), piece.lastIndexOf('\r'))
     const rest = piece.slice(lastBreak + 1)
-    atLineStart = /^[ \t]*$/.test(rest) && (lastBreak >= 0 || atLineStart)
+    atLineStart = ONLY_LEADING.test(rest) && (lastBreak >= 0 || atLineStart)
     before = `${before}${piece}`.slice(-2)
     return out
   }
@@ -55,7 +62,7 @@ export function guardCommandsIn(stream: NodeJS.WriteStream): void {
       typeof chunk === 'string'
         ? chunk
             .replace(/##\[/g, `##${ZERO_WIDTH_SPACE}[`)
-            .replace(/([\r\n])([ \t]*):/g, `$1$2${ZERO_WIDTH_SPACE}:`)
+            .replace(INNER_LINE_START_COLON, `$1$2${ZERO_WIDTH_SPACE}:`)
         : chunk,
       ...rest
     )

@@ -19,7 +19,7 @@ import {
   registryFor,
   releaseImageIds
 } from './container.js'
-import { releaseInfo } from './releases.js'
+import { releaseInfo, wentLiveAt } from './releases.js'
 import { phase } from './timeline.js'
 import { verifyAndGate, type PromotionTarget } from './target-gate.js'
 import { appFailure } from '../verdict.js'
@@ -160,7 +160,10 @@ export async function promoteImagesTo(
   // verified images: read it rather than trust what was sent. No images read (the release is no
   // longer current) is no proof, and fails the check.
   const running = await releaseInfo(c.heroku, t.app.id, release, undefined, t.app.kind)
-  await verifyAndGate(c, t, chosen, release.version, running)
+  // A target that already ran the images keeps its release: the preboot wait counts from when
+  // that went live.
+  const liveSince = done.unchanged ? wentLiveAt(release, c.clock.now()) : undefined
+  await verifyAndGate(c, t, chosen, release.version, running, liveSince)
   // Not yet: a bake or rollback-all may still roll this target back.
   t.tagLatest = () => tagVerifiedLatest(c, registry, name, copies)
 }

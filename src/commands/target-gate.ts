@@ -33,7 +33,9 @@ export async function verifyAndGate(
   t: PromotionTarget,
   chosen: ReleaseInfo,
   version: number,
-  runs: ReleaseInfo | undefined
+  runs: ReleaseInfo | undefined,
+  /** When the release went live, if before now (a target that already ran the images). */
+  liveSince?: number
 ): Promise<void> {
   const name = t.app.name
   if (!sameIdentity(runs, chosen)) {
@@ -48,7 +50,7 @@ export async function verifyAndGate(
     c,
     'health',
     name,
-    () => gate(c, t.app, t.result, t.result.release!, t.health, name),
+    () => gate(c, t.app, t.result, t.result.release!, t.health, name, liveSince),
     (h) => h.passed
   )
   if (!health.passed) {

@@ -60,8 +60,9 @@ export class PushLog {
     this.partial = parts.pop() ?? ''
     for (const line of parts) this.emit(line)
     if (this.partial.length > MAX_LINE_CHARS) {
-      // A line that never ends is written in pieces; what could be the start of a secret stays
-      // for the next piece, so no secret is cut in two and missed by the scrub.
+      // A line that never ends is written in pieces. Every whole secret is scrubbed first, and
+      // what could be the start of one stays for the next piece, so none is cut in two.
+      this.partial = scrubSecrets(this.partial, this.secrets)
       const keep = Math.max(0, ...this.secrets.map((s) => s.length)) - 1
       const cut = this.partial.length - Math.max(0, keep)
       this.emit(this.partial.slice(0, cut))
