@@ -61,13 +61,33 @@ const REPOSITORY = 'octo-org/octo-repo'
 const EMAIL = 'bench@example.com'
 const HISTORY_COMMITS = 3000
 const FIXTURES = path.join(REPO_ROOT, 'tools', 'fixtures', 'apps')
-/** Heroku's side, the same for both (see the note written with the results). */
-const TIMING = { buildMs: 3000 }
-const CONFIG_VARS = { BOOT_DELAY_MS: '1000', RELEASE_PHASE_MS: '1000' }
+/**
+ * Heroku's side, the same for both (see the note written with the results). `bench` (the
+ * default): build 3 s, release phase 1 s, boot 1 s. `emulator` (`--ak-heroku emulator`): the
+ * emulator's own timings (a build pending 300 ms, a release phase and a boot as quick as the
+ * fixture's processes), where nearly all the time is what each procedure adds.
+ */
+const HEROKU_SIDES = {
+  bench: {
+    timing: { buildMs: 3000 },
+    configVars: { BOOT_DELAY_MS: '1000', RELEASE_PHASE_MS: '1000' },
+    note: 'build 3 s, release phase 1 s, web dyno boot 1 s'
+  },
+  emulator: {
+    timing: {},
+    configVars: { BOOT_DELAY_MS: '0', RELEASE_PHASE_MS: '0' },
+    note: "the emulator's default timings (build pending 300 ms, release phase and boot as quick as the fixture's processes)"
+  }
+}
 const DELAYS = [0, 5]
-/** Heroku's own work in a healthy deploy here: build, release phase, web dyno boot. */
-const HEROKU_OWN_MS =
-  TIMING.buildMs + Number(CONFIG_VARS.RELEASE_PHASE_MS) + Number(CONFIG_VARS.BOOT_DELAY_MS)
+/** Heroku's own work in a healthy deploy with `side`: build, release phase, web dyno boot. */
+function herokuOwnMs(side) {
+  return (
+    (side.timing.buildMs ?? 300) +
+    Number(side.configVars.RELEASE_PHASE_MS) +
+    Number(side.configVars.BOOT_DELAY_MS)
+  )
+}
 /**
  * Ours keeps probing a failing /health until this timeout (the input's default is 300 s); 60 s
  * keeps the failing-health-check case short. It only lengthens that case's wall time.
@@ -677,12 +697,15 @@ async function settle(heroku, app) {
 // ------------------------------------------------------------------------------------- main
 
 /**
- * Runs the comparison. `opts`: { script, node, runs, cache, outDir, repo, plainGate, log }
- * (bench.mjs passes its own). Returns the process exit code.
+ * Runs the comparison. `opts`: { script, node, runs, cache, outDir, repo, plainGate, heroku,
+ * log } (bench.mjs passes its own; `heroku`: 'bench' or 'emulator'). Returns the exit code.
  */
 export async function compareAk(opts) {
   const { script, node, log } = opts
   const plainGate = opts.plainGate === true
+  const sideName = opts.heroku ?? 'bench'
+  const side = HEROKU_SIDES[sideName]
+  if (!side) throw new Error(`--ak-heroku: bench or emulator, not ${sideName}`)
   const runs = opts.runs ?? 3
   const started = Date.now()
   const cliBin = await ensureHerokuCli(opts.cache, log)
@@ -709,7 +732,7 @@ export async function compareAk(opts) {
   const appSeed = (name) => ({
     name,
     stage: 'staging',
-    configVars: CONFIG_VARS,
+    configVars: side.configVars,
     features: ['runtime-dyno-metadata'],
     release: { fixture: 'healthy', version, files: { 'release.js': RELEASE_JS } }
   })
@@ -718,7 +741,7 @@ export async function compareAk(opts) {
       { name: 'ours', apps: [appSeed('ours-app')] },
       { name: 'theirs', apps: [appSeed('ak-app')] }
     ],
-    timing: TIMING
+    timing: side.timing
   })
   const github = await startGitHubServer({ repository: REPOSITORY })
   const proxy = await startCountingProxy()
@@ -787,17 +810,28 @@ export async function compareAk(opts) {
     await rm(root, { recursive: true, force: true })
   }
 
-  const report = buildReport({ rows, runs, history, cliVersion, started, script, plainGate })
+  const report = buildReport({
+    rows,
+    runs,
+    history,
+    cliVersion,
+    started,
+    script,
+    plainGate,
+    side
+  })
   await mkdir(opts.outDir, { recursive: true })
-  await writeFile(path.join(opts.outDir, 'compare-ak.json'), JSON.stringify(report, null, 2) + '\n')
+  const name = sideName === 'bench' ? 'compare-ak' : `compare-ak-${sideName}`
+  await writeFile(path.join(opts.outDir, `${name}.json`), JSON.stringify(report, null, 2) + '\n')
   const md = markdownOf(report)
-  await writeFile(path.join(opts.outDir, 'compare-ak.md'), md)
+  await writeFile(path.join(opts.outDir, `${name}.md`), md)
   process.stdout.write(`\n${md}\n`)
-  log(`wrote ${path.relative(REPO_ROOT, opts.outDir)}/compare-ak.json and compare-ak.md`)
+  log(`wrote ${path.relative(REPO_ROOT, opts.outDir)}/${name}.json and ${name}.md`)
   return 0
 }
 
-function buildReport({ rows, runs, history, cliVersion, started, script, plainGate }) {
+function buildReport({ rows, runs, history, cliVersion, started, script, plainGate, side }) {
+  const ownMs = herokuOwnMs(side)
   const procs = [
     { id: 'ours', name: 'this action', who: 'ours', delay: null },
     ...DELAYS.map((d) => ({
@@ -832,7 +866,7 @@ function buildReport({ rows, runs, history, cliVersion, started, script, plainGa
   const ratios = {}
   const beyond = {}
   // Time beyond Heroku's own work: what each procedure adds to the build, release and boot.
-  const beyondOf = (row) => (row?.medianWallMs == null ? null : row.medianWallMs - HEROKU_OWN_MS)
+  const beyondOf = (row) => (row?.medianWallMs == null ? null : row.medianWallMs - ownMs)
   beyond.ours = beyondOf(ours)
   for (const d of DELAYS) {
     const ak = summary.find((s) => s.case === 'healthy' && s.procedure === `ak-delay-${d}`)
@@ -855,9 +889,9 @@ function buildReport({ rows, runs, history, cliVersion, started, script, plainGa
     },
     oursInputs: `app, health-check: /health, ${plainGate ? 'no health-check-body (--ak-plain-gate)' : `health-check-body: '"commit":"{commit}"' (README's recommended gate)`}, health-check-timeout: ${OURS_HEALTH_TIMEOUT_S} (default 300: a /health that keeps failing is probed that long), other inputs at their defaults`,
     heroku: {
-      timing: TIMING,
-      configVars: CONFIG_VARS,
-      note: 'build 3 s, release phase 1 s, web dyno boot 1 s, standard (no preboot) dyno replacement, runtime-dyno-metadata on; the same seed for both apps'
+      timing: side.timing,
+      configVars: side.configVars,
+      note: `${side.note}, standard (no preboot) dyno replacement, runtime-dyno-metadata on; the same seed for both apps`
     },
     repository: {
       source: history.source ?? `generated (${HISTORY_COMMITS} commits around the healthy fixture)`,
@@ -867,7 +901,7 @@ function buildReport({ rows, runs, history, cliVersion, started, script, plainGa
     },
     runs,
     healthyRatio: ratios,
-    herokuOwnMs: HEROKU_OWN_MS,
+    herokuOwnMs: ownMs,
     healthyBeyondHerokuMs: beyond,
     summary,
     rows

@@ -18,6 +18,8 @@
  *            (e.g. https://github.com/expressjs/express.git, the repository of issue 20's figure)
  *            --ak-plain-gate: ours probes /health without health-check-body (for a bundle from
  *            before that input, e.g. an earlier commit's dist/ given with --script)
+ *            --ak-heroku emulator: Heroku's side at the emulator's own timings instead of the
+ *            bench's 3 s build, 1 s release phase and 1 s boot (writes compare-ak-emulator.*)
  *
  * ACTION_SCRIPT (or --script) selects the bundle (default dist/index.js). Partial and quick runs
  * write to bench/out/ and never touch the committed report.
@@ -60,7 +62,8 @@ const { values: args } = parseArgs({
     trace: { type: 'boolean', default: false },
     'compare-ak': { type: 'boolean', default: false },
     'ak-repo': { type: 'string' },
-    'ak-plain-gate': { type: 'boolean', default: false }
+    'ak-plain-gate': { type: 'boolean', default: false },
+    'ak-heroku': { type: 'string' }
   }
 })
 const QUICK = args.quick
@@ -1481,6 +1484,11 @@ Details per run are in \`results.json\`.
 async function main() {
   if (args['ak-repo'] && !args['compare-ak']) fail('--ak-repo goes with --compare-ak')
   if (args['ak-plain-gate'] && !args['compare-ak']) fail('--ak-plain-gate goes with --compare-ak')
+  if (args['ak-heroku'] && !args['compare-ak']) fail('--ak-heroku goes with --compare-ak')
+  if (args['ak-heroku'] && !['bench', 'emulator'].includes(args['ak-heroku']))
+    fail(
+      '--ak-heroku: bench (3 s build, 1 s release phase, 1 s boot) or emulator (its own timings)'
+    )
   if (args['compare-ak']) {
     if (QUICK || args.only) fail('--compare-ak runs alone (not with --quick or --only)')
     check(existsSync(SCRIPT), `no bundle at ${SCRIPT}`)
@@ -1494,6 +1502,7 @@ async function main() {
       outDir: SCRATCH,
       repo: args['ak-repo'],
       plainGate: args['ak-plain-gate'],
+      heroku: args['ak-heroku'],
       log
     })
   }
