@@ -406,6 +406,36 @@ describe('method: container', () => {
     }
   })
 
+  it('a re-run whose target already runs the images counts the preboot wait from when that release went live', async () => {
+    scenario = await startScenario(
+      boxySeed({ formation: { web: 1 }, release: { images: { web: WEB } } }, ['boxy-prod'], {
+        'boxy-prod': { features: ['preboot'] }
+      })
+    )
+    const s = scenario
+    await push(s, 'boxy/web', { ...WEB, env: { APP_VERSION: 'two' } })
+    const inputs = {
+      ...registryInputs(s),
+      promote: 'true',
+      images: 'web=registry.heroku.com/boxy/web:ci',
+      'preboot-wait': '4'
+    }
+    const first = await s.run(inputs)
+    expect(annotationText(first, 'error')).toBe('')
+    expect(first.exitCode).toBe(0)
+    // The new release on the preboot target: its gate waited preboot-wait.
+    expect(first.summary).toMatch(/Preboot wait/)
+    const promoted = s.heroku.state.apps['boxy-prod'].currentRelease!
+    // Longer ago than preboot-wait: Heroku's router switched to that release long since.
+    await new Promise((r) => setTimeout(r, 5000))
+    const second = await s.run(inputs)
+    expect(second.exitCode).toBe(0)
+    expect(second.outputs.status).toBe('promoted')
+    // Nothing new on the target: it keeps that release, and its gate does not wait again.
+    expect(s.heroku.state.apps['boxy-prod'].currentRelease!.id).toBe(promoted.id)
+    expect(second.summary).not.toMatch(/Preboot wait/)
+  })
+
   it('fails, without gating or rolling back, a target whose newest release is another release of images', async () => {
     scenario = await startScenario(boxySeed())
     const s = scenario

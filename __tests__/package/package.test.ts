@@ -86,17 +86,20 @@ describe('symlinks that point outside source-dir', () => {
   })
 })
 
+/** A new git repository at `dir` with `files` (path → content) committed. */
+async function committedRepo(dir: string, files: Record<string, string>): Promise<void> {
+  await mkdir(dir)
+  git(dir, 'init', '-q')
+  for (const [rel, content] of Object.entries(files)) await put(dir, rel, content)
+  git(dir, 'add', '-A')
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'init')
+}
+
 describe('a tracked directory a job step replaced', () => {
   it('with a symlink: its tracked files are not read through the link (git add -A takes the link only)', async () => {
     const repo = path.join(scratch, 'swapped')
     const outside = path.join(scratch, 'swapped-outside')
-    await mkdir(repo)
-    git(repo, 'init', '-q')
-    await put(repo, 'index.js')
-    await put(repo, 'conf/app.json', '{}')
-    await put(repo, 'cfg/x', 'x')
-    git(repo, 'add', '-A')
-    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'init')
+    await committedRepo(repo, { 'index.js': 'index.js', 'conf/app.json': '{}', 'cfg/x': 'x' })
     await put(outside, 'app.json', 'TOPSECRET')
     await rm(path.join(repo, 'conf'), { recursive: true })
     await symlink(outside, path.join(repo, 'conf'))
@@ -116,11 +119,7 @@ describe('submodules and nested repositories', () => {
   it('are listed as left out, not packaged; a tracked file that became a directory is not one', async () => {
     const repo = path.join(scratch, 'with-sub')
     const sub = path.join(scratch, 'sub-origin')
-    await mkdir(sub)
-    git(sub, 'init', '-q')
-    await put(sub, 'lib.js')
-    git(sub, 'add', '-A')
-    git(sub, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'sub')
+    await committedRepo(sub, { 'lib.js': 'lib.js' })
     await mkdir(repo)
     git(repo, 'init', '-q')
     await put(repo, 'index.js')
