@@ -883,7 +883,7 @@ class PushLog {
         if (this.partial.length > MAX_LINE_CHARS) {
             // A line that never ends is written in pieces. Every whole secret is scrubbed first, and
             // what could be the start of one stays for the next piece, so none is cut in two.
-            this.partial = scrubSecrets(this.partial, this.secrets);
+            this.partial = (0,errors/* scrubSecrets */.Zg)(this.partial, this.secrets);
             const keep = Math.max(0, ...this.secrets.map((s) => s.length)) - 1;
             const cut = this.partial.length - Math.max(0, keep);
             this.emit(this.partial.slice(0, cut));
@@ -899,7 +899,7 @@ class PushLog {
         return this.lines.join('\n');
     }
     emit(raw) {
-        const line = scrubSecrets(raw.replace(/\r$/, ''), this.secrets);
+        const line = (0,errors/* scrubSecrets */.Zg)(raw.replace(/\r$/, ''), this.secrets);
         this.lines.push(line);
         if (this.lines.length > this.maxLines)
             this.lines.shift();
@@ -1033,7 +1033,7 @@ async function prepareGitPush(sourceDir, sha) {
                 throw new GitPushError(`git push to the app's git_url had not ended after ${Math.round(opts.timeoutMs / 1000)} s; git was stopped.`, id, log.tail(), true);
             }
             if (pushed.code !== 0) {
-                const last = lastLines(log.tail(), 5) || scrubSecrets(pushed.error ?? '', [apiKey, auth]);
+                const last = lastLines(log.tail(), 5) || (0,errors/* scrubSecrets */.Zg)(pushed.error ?? '', [apiKey, auth]);
                 throw new GitPushError(`git push to the app's git_url failed: ${last || `git exited ${pushed.code ?? pushed.signal}`}`, id, log.tail(), false);
             }
             // --porcelain: one line per ref, `=` when it was up to date (nothing sent, no build).
@@ -1058,14 +1058,6 @@ async function prepareGitPush(sourceDir, sha) {
 }
 function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
-}
-/** `text` with every secret replaced by `***`. */
-function scrubSecrets(text, secrets) {
-    let out = text;
-    for (const s of secrets)
-        if (s)
-            out = out.split(s).join('***');
-    return out;
 }
 function lastLines(text, n) {
     return text.trim().split('\n').slice(-n).join('\n');
@@ -3690,22 +3682,19 @@ function packagePhase(c) {
     return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
         const [packaged] = await Promise.all([packageInTempDir(c), warnIfOtherCommit(c)]);
         core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`);
-        if (packaged.linksOutside.length > 0) {
-            const shown = packaged.linksOutside.slice(0, 5).join(', ');
-            const more = packaged.linksOutside.length > 5 ? ` and ${packaged.linksOutside.length - 5} more` : '';
-            const warning = `${packaged.linksOutside.length} symlink(s) point outside source-dir (${shown}${more}): the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.`;
-            core.warning(warning);
-            addNote(c.outcome, warning);
-        }
-        if (packaged.repositories.length > 0) {
-            const shown = packaged.repositories.slice(0, 5).join(', ');
-            const more = packaged.repositories.length > 5 ? ` and ${packaged.repositories.length - 5} more` : '';
-            const warning = `${packaged.repositories.length} submodule(s) or nested git repositories in source-dir are not packaged (${shown}${more}): git add -A records a submodule's commit, not its files, so Heroku builds without them. Copy the files the app needs into the repository.`;
-            core.warning(warning);
-            addNote(c.outcome, warning);
-        }
+        warnOfPaths(c, packaged.linksOutside, 'symlink(s) point outside source-dir', 'the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.');
+        warnOfPaths(c, packaged.repositories, 'submodule(s) or nested git repositories in source-dir are not packaged', "git add -A records a submodule's commit, not its files, so Heroku builds without them. Copy the files the app needs into the repository.");
         return packaged;
     });
+}
+/** A warning (and summary note) naming up to five of `paths`: "N <what> (a, b and 3 more): <why>". */
+function warnOfPaths(c, paths, what, why) {
+    if (paths.length === 0)
+        return;
+    const more = paths.length > 5 ? ` and ${paths.length - 5} more` : '';
+    const warning = `${paths.length} ${what} (${paths.slice(0, 5).join(', ')}${more}): ${why}`;
+    core.warning(warning);
+    addNote(c.outcome, warning);
 }
 /**
  * `version` defaults to the workflow's commit (a review app's: the PR's head), and the summary,
@@ -4699,11 +4688,14 @@ async function pushFailure(c, app, result, err, earlier) {
     if (err.timedOut) {
         return new errors/* DeployError */.sH(`Timed out after ${c.settings.waitTimeoutSeconds} s waiting for the git push to ${app.name} and its build${build ? ` ${build.id}` : ''} (limit: wait-timeout); git was stopped, and Heroku may still finish the build and release it.`, tail);
     }
-    if (build && build.status === 'failed') {
-        result.liveAfter = result.before;
-        return new errors/* DeployError */.sH(`The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`, tail);
-    }
+    if (build && build.status === 'failed')
+        return buildFailed(app, result, tail);
     return new errors/* DeployError */.sH(err.message, tail);
+}
+/** A failed build: the release live before it stays live; `tail` is its log's end. */
+function buildFailed(app, result, tail) {
+    result.liveAfter = result.before;
+    return new errors/* DeployError */.sH(`The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`, tail);
 }
 /**
  * Streams the build's output and reads its final status from the API. `pushed`: a git push's
@@ -4718,10 +4710,8 @@ async function finishBuild(c, app, result, build, pushed) {
     const done = streamed.build;
     const tail = pushed ? pushed.shown : streamed.tail;
     result.buildStatus = done.status;
-    if (done.status !== 'succeeded') {
-        result.liveAfter = result.before;
-        throw new errors/* DeployError */.sH(`The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`, tail || undefined);
-    }
+    if (done.status !== 'succeeded')
+        throw buildFailed(app, result, tail || undefined);
     return done;
 }
 /** Finds the build's release and follows it through the release phase. */
@@ -6718,7 +6708,7 @@ async function runMainStep(start) {
         // Every run writes a summary with its cause; no client is made for it.
         try {
             // The summary is not masked like the log: any secret seen so far is taken out first.
-            const shown = start.secrets.reduce((m, secret) => (secret ? m.split(secret).join('***') : m), message);
+            const shown = (0,errors/* scrubSecrets */.Zg)(message, start.secrets);
             await (0,summary/* writeInputErrorSummary */.mh)(shown);
         }
         catch (summaryErr) {

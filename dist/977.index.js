@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   Zg: () => (/* binding */ scrubSecrets),
 /* harmony export */   cY: () => (/* binding */ describeInputError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
@@ -93,6 +94,14 @@ class DeployError extends Error {
     }
 }
 /** The message of anything thrown, without a leading "Error: ". */
+/** `text` with every secret replaced by `***`. */
+function scrubSecrets(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s)
+            out = out.split(s).join('***');
+    return out;
+}
 function errorMessage(err) {
     if (err instanceof Error)
         return err.message;

@@ -75,6 +75,13 @@ export class DeployError extends Error {
 }
 
 /** The message of anything thrown, without a leading "Error: ". */
+/** `text` with every secret replaced by `***`. */
+export function scrubSecrets(text: string, secrets: string[]): string {
+  let out = text
+  for (const s of secrets) if (s) out = out.split(s).join('***')
+  return out
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message
   return String(err)

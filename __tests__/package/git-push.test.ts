@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { GitPushError, PushLog, prepareGitPush, scrubSecrets } from '../../src/package/git.js'
+import { scrubSecrets } from '../../src/errors.js'
+import { GitPushError, PushLog, prepareGitPush } from '../../src/package/git.js'
 
 describe('PushLog', () => {
   it('writes whole lines as they come, a line split across chunks once', () => {

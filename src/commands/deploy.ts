@@ -415,14 +415,17 @@ async function pushFailure(
       tail
     )
   }
-  if (build && build.status === 'failed') {
-    result.liveAfter = result.before
-    return new DeployError(
-      `The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`,
-      tail
-    )
-  }
+  if (build && build.status === 'failed') return buildFailed(app, result, tail)
   return new DeployError(err.message, tail)
+}
+
+/** A failed build: the release live before it stays live; `tail` is its log's end. */
+function buildFailed(app: ResolvedApp, result: AppResult, tail: string | undefined): DeployError {
+  result.liveAfter = result.before
+  return new DeployError(
+    `The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`,
+    tail
+  )
 }
 
 /**
@@ -450,13 +453,7 @@ async function finishBuild(
   const done = streamed.build
   const tail = pushed ? pushed.shown : streamed.tail
   result.buildStatus = done.status
-  if (done.status !== 'succeeded') {
-    result.liveAfter = result.before
-    throw new DeployError(
-      `The build on ${app.name} failed${result.before ? `; v${result.before.version} is still live` : ''}.`,
-      tail || undefined
-    )
-  }
+  if (done.status !== 'succeeded') throw buildFailed(app, result, tail || undefined)
   return done
 }
 

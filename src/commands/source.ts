@@ -14,24 +14,29 @@ export function packagePhase(c: CommandContext): Promise<PackagedSource> {
   return groupedPhase(c, 'package', 'Package the source', c.settings.sourceDir, async () => {
     const [packaged] = await Promise.all([packageInTempDir(c), warnIfOtherCommit(c)])
     core.info(`${packaged.fileCount} files, ${packaged.bytes} bytes, ${packaged.checksum}`)
-    if (packaged.linksOutside.length > 0) {
-      const shown = packaged.linksOutside.slice(0, 5).join(', ')
-      const more =
-        packaged.linksOutside.length > 5 ? ` and ${packaged.linksOutside.length - 5} more` : ''
-      const warning = `${packaged.linksOutside.length} symlink(s) point outside source-dir (${shown}${more}): the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.`
-      core.warning(warning)
-      addNote(c.outcome, warning)
-    }
-    if (packaged.repositories.length > 0) {
-      const shown = packaged.repositories.slice(0, 5).join(', ')
-      const more =
-        packaged.repositories.length > 5 ? ` and ${packaged.repositories.length - 5} more` : ''
-      const warning = `${packaged.repositories.length} submodule(s) or nested git repositories in source-dir are not packaged (${shown}${more}): git add -A records a submodule's commit, not its files, so Heroku builds without them. Copy the files the app needs into the repository.`
-      core.warning(warning)
-      addNote(c.outcome, warning)
-    }
+    warnOfPaths(
+      c,
+      packaged.linksOutside,
+      'symlink(s) point outside source-dir',
+      'the archive holds the links, not their targets, so on Heroku they point at nothing. Copy what they point to into source-dir, or use include-ignored for build output.'
+    )
+    warnOfPaths(
+      c,
+      packaged.repositories,
+      'submodule(s) or nested git repositories in source-dir are not packaged',
+      "git add -A records a submodule's commit, not its files, so Heroku builds without them. Copy the files the app needs into the repository."
+    )
     return packaged
   })
+}
+
+/** A warning (and summary note) naming up to five of `paths`: "N <what> (a, b and 3 more): <why>". */
+function warnOfPaths(c: CommandContext, paths: string[], what: string, why: string): void {
+  if (paths.length === 0) return
+  const more = paths.length > 5 ? ` and ${paths.length - 5} more` : ''
+  const warning = `${paths.length} ${what} (${paths.slice(0, 5).join(', ')}${more}): ${why}`
+  core.warning(warning)
+  addNote(c.outcome, warning)
 }
 
 /**

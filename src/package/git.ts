@@ -5,7 +5,7 @@
  */
 import { getExecOutput } from '@actions/exec'
 import { spawn } from 'node:child_process'
-import { DeployError } from '../errors.js'
+import { DeployError, scrubSecrets } from '../errors.js'
 
 /** Lines of the push's output (its build's log) kept for the failure report. */
 export const PUSH_TAIL_LINES = 50
@@ -278,13 +278,6 @@ export async function prepareGitPush(
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? ''
-}
-
-/** `text` with every secret replaced by `***`. */
-export function scrubSecrets(text: string, secrets: string[]): string {
-  let out = text
-  for (const s of secrets) if (s) out = out.split(s).join('***')
-  return out
 }
 
 function lastLines(text: string, n: number): string {

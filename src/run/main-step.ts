@@ -8,7 +8,8 @@ import {
   HerokuApiError,
   InputError,
   describeInputError,
-  errorMessage
+  errorMessage,
+  scrubSecrets
 } from '../errors.js'
 import { newOutcome, type AppResult, type Outcome } from '../outcome.js'
 import type { Settings } from '../settings.js'
@@ -43,10 +44,7 @@ export async function runMainStep(start: StartedRun): Promise<void> {
     // Every run writes a summary with its cause; no client is made for it.
     try {
       // The summary is not masked like the log: any secret seen so far is taken out first.
-      const shown = start.secrets.reduce(
-        (m, secret) => (secret ? m.split(secret).join('***') : m),
-        message
-      )
+      const shown = scrubSecrets(message, start.secrets)
       await writeInputErrorSummary(shown)
     } catch (summaryErr) {
       core.warning(`Could not write the job summary: ${oneLine(errorMessage(summaryErr), 300)}`)
